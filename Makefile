@@ -1,0 +1,68 @@
+# RegLedger developer entry points. Every target installs what is missing first.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+RELEASE_DIR := build/release
+ASAN_DIR := build/asan
+CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+
+.PHONY: all deps build build-asan test test-unit test-release demo bench soak fmt fmt-check fuzz clean help
+
+all: build
+
+help:
+	@echo "make demo   - install deps, build, run the end-to-end demo on a local network"
+	@echo "make test   - install deps, build Release + Debug/ASan/UBSan, run the whole suite"
+	@echo "make build  - Release build in $(RELEASE_DIR)"
+	@echo "make bench  - run the benchmarks in bench/ (not part of make test)"
+	@echo "make soak   - long simulator / cluster soak runs (ctest label 'soak')"
+	@echo "make fuzz   - build the libFuzzer targets with clang and run each briefly"
+	@echo "make fmt    - clang-format every C++ file in place"
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(RELEASE_DIR)/build.ninja:
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+
+$(ASAN_DIR)/build.ninja:
+	cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DREGLEDGER_SANITIZE=ON
+
+build: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+build-asan: deps $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+# Unit tests run under ASan/UBSan; simulator, cluster and tool tests run on the Release build.
+test-unit: build-asan
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest -L unit --output-on-failure -j $(JOBS) --timeout 600
+
+test-release: build
+	cd $(RELEASE_DIR) && ctest -LE 'unit|soak' --output-on-failure -j $(JOBS) --timeout 900
+
+test: test-unit test-release
+	@echo "make test: all suites passed"
+
+demo: build
+	@bash scripts/demo.sh $(RELEASE_DIR)
+
+bench: build
+	@bash scripts/bench.sh $(RELEASE_DIR)
+
+soak: build
+	cd $(RELEASE_DIR) && ctest -L soak --output-on-failure
+
+fuzz: deps
+	cmake -S . -B build/fuzz $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ -DREGLEDGER_FUZZ=ON -DREGLEDGER_BENCH=OFF
+	cmake --build build/fuzz -j $(JOBS)
+	@bash scripts/fuzz.sh build/fuzz
+
+fmt:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+fmt-check:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf build

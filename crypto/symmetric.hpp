@@ -1,0 +1,33 @@
+#pragma once
+// MACs, key derivation, AEAD and randomness.
+
+#include <cstdint>
+
+#include "common/bytes.hpp"
+
+namespace rl::crypto {
+
+Bytes hmac_sha256(ByteView key, ByteView data);
+// AES-CMAC (RFC 4493) with a 16, 24 or 32 byte key.
+Result<Bytes> aes_cmac(ByteView key, ByteView data);
+// HKDF-SHA256 (RFC 5869) extract+expand.
+Result<Bytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length);
+// scrypt (RFC 7914).
+Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r,
+                     std::uint32_t p, std::size_t length);
+
+// AES-GCM with a 16/24/32-byte key, any IV length >= 1, tag of `tag_len` bytes (12..16).
+// seal returns ciphertext || tag; open takes ciphertext || tag and fails with "aead_auth_failed"
+// when the tag does not verify.
+Result<Bytes> aes_gcm_seal(ByteView key, ByteView iv, ByteView aad, ByteView plaintext,
+                           std::size_t tag_len = 16);
+Result<Bytes> aes_gcm_open(ByteView key, ByteView iv, ByteView aad, ByteView ciphertext_and_tag,
+                           std::size_t tag_len = 16);
+
+// Cryptographically secure random bytes (OpenSSL RAND_bytes).
+Bytes random_bytes(std::size_t n);
+
+// Constant-time comparison.
+bool equal_ct(ByteView a, ByteView b);
+
+}  // namespace rl::crypto
