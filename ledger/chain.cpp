@@ -1,0 +1,379 @@
+#include "ledger/chain.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "crypto/hash.hpp"
+#include "crypto/merkle.hpp"
+#include "ledger/limits.hpp"
+#include "ledger/state_keys.hpp"
+
+namespace rl::ledger {
+namespace {
+
+const Bytes kHeadKey = to_bytes("head");
+
+Bytes height_key(std::uint64_t h) {
+  Bytes k;
+  append_u64_be(k, h);
+  return k;
+}
+
+template <typename Msg>
+Bytes encode(const Msg& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return to_bytes(s);
+}
+
+bool bytes_equal(const std::string& a, ByteView b) {
+  return a.size() == b.size() && std::equal(b.begin(), b.end(), a.begin());
+}
+
+Error bad_block(const std::string& why) { return make_error("bad_block", why); }
+
+}  // namespace
+
+Chain::Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s)
+    : genesis_(std::move(g)), anchor_(std::move(a)), store_(std::move(s)) {}
+
+Result<std::unique_ptr<Chain>> Chain::open(const std::string& data_dir, const Genesis& genesis) {
+  RL_ASSIGN_OR_RETURN(auto anchor, make_trust_anchor(genesis));
+  RL_ASSIGN_OR_RETURN(auto store, Store::open(data_dir));
+  auto chain = std::make_unique<Chain>(PrivateTag{}, genesis, std::move(anchor), std::move(store));
+  RL_TRY(chain->init_or_check_genesis());
+  return chain;
+}
+
+Status Chain::init_or_check_genesis() {
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kMeta, kHeadKey));
+  if (raw) {
+    pb::ChainHeadRecord rec;
+    if (!rec.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+      return make_error("storage_corrupt", "chain head record does not decode");
+    }
+    if (!bytes_equal(rec.genesis_hash(), anchor_.genesis_hash)) {
+      return make_error("genesis_mismatch",
+                        "the data directory belongs to a different genesis (stored " +
+                            to_hex(as_bytes(rec.genesis_hash())) + ", given " +
+                            to_hex(anchor_.genesis_hash) + ")");
+    }
+    head_.height = rec.height();
+    head_.block_hash = to_bytes(rec.block_hash());
+    head_.app_hash = to_bytes(rec.app_hash());
+    head_.time_ms = rec.time_ms();
+    spdlog::info("chain opened height={} block_hash={} app_hash={}", head_.height,
+                 to_hex(head_.block_hash), to_hex(head_.app_hash));
+    return {};
+  }
+  // Fresh store: genesis state and head at height 0 in one batch.
+  StateOverlay overlay(*store_);
+  RL_TRY(apply_genesis(genesis_, anchor_, overlay));
+  Bytes zero(crypto::hash_size(anchor_.suite), 0);
+  head_.height = 0;
+  head_.block_hash = anchor_.genesis_hash;
+  head_.app_hash = chain_app_hash(anchor_.suite, zero, overlay.write_set_hash(anchor_.suite));
+  head_.time_ms = genesis_.genesis_time_ms;
+  WriteBatch batch;
+  for (const auto& [k, v] : overlay.writes()) batch.put(Cf::kState, k, v);
+  pb::ChainHeadRecord rec;
+  rec.set_height(0);
+  rec.set_block_hash(to_string(head_.block_hash));
+  rec.set_app_hash(to_string(head_.app_hash));
+  rec.set_time_ms(head_.time_ms);
+  rec.set_genesis_hash(to_string(anchor_.genesis_hash));
+  batch.put(Cf::kMeta, kHeadKey, encode(rec));
+  RL_TRY(store_->write(batch, true));
+  spdlog::info("chain initialized from genesis chain_id={} app_hash={}", anchor_.chain_id,
+               to_hex(head_.app_hash));
+  return {};
+}
+
+ChainHead Chain::head() const {
+  std::lock_guard lock(head_mu_);
+  return head_;
+}
+
+Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
+  ChainHead h = head();
+  StateOverlay overlay(*store_);
+  ExecEnv env{anchor_, cache_};
+  BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
+  return execute_tx(env, overlay, tx, ctx, 0, nullptr);
+}
+
+Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidates,
+                                         std::int64_t time_ms, std::uint32_t proposer,
+                                         std::vector<DroppedTx>* dropped) {
+  std::lock_guard lock(exec_mu_);
+  ChainHead h = head();
+  BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
+  StateOverlay overlay(*store_);
+  ExecEnv env{anchor_, cache_};
+  std::vector<DecodedTx> included;
+  std::vector<IndexWrite> indexes;
+  std::size_t bytes = 0;
+  for (const auto& tx : candidates) {
+    if (included.size() >= genesis_.block.max_block_txs ||
+        bytes + tx.raw.size() > limits::kMaxBlockBytes) {
+      break;
+    }
+    auto st = execute_tx(env, overlay, tx, ctx, static_cast<std::uint32_t>(included.size()),
+                         &indexes);
+    if (!st.ok()) {
+      if (dropped) dropped->push_back({tx.id, st.error()});
+      continue;
+    }
+    bytes += tx.raw.size();
+    included.push_back(tx);
+  }
+  return assemble(std::move(included), overlay, std::move(indexes), ctx.time_ms, proposer, h);
+}
+
+Result<PreparedBlock> Chain::assemble(std::vector<DecodedTx> txs, StateOverlay& overlay,
+                                      std::vector<IndexWrite> indexes, std::int64_t time_ms,
+                                      std::uint32_t proposer, const ChainHead& h) {
+  PreparedBlock b;
+  b.height = h.height + 1;
+  std::vector<Bytes> leaves;
+  leaves.reserve(txs.size());
+  for (const auto& tx : txs) leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, tx.raw));
+
+  RL_ASSIGN_OR_RETURN(auto last_commit, commit(h.height));
+  Bytes last_commit_bytes = last_commit ? encode(*last_commit) : Bytes{};
+
+  auto& hdr = b.header;
+  hdr.set_chain_id(anchor_.chain_id);
+  hdr.set_height(b.height);
+  hdr.set_time_ms(time_ms);
+  hdr.set_prev_block_hash(to_string(h.block_hash));
+  hdr.set_tx_root(to_string(crypto::merkle_root(anchor_.suite, leaves)));
+  hdr.set_app_hash(
+      to_string(chain_app_hash(anchor_.suite, h.app_hash, overlay.write_set_hash(anchor_.suite))));
+  hdr.set_validators_hash(to_string(anchor_.validators_hash));
+  hdr.set_next_validators_hash(to_string(anchor_.validators_hash));
+  hdr.set_proposer(proposer);
+  hdr.set_tx_count(static_cast<std::uint32_t>(txs.size()));
+  if (!last_commit_bytes.empty()) {
+    hdr.set_last_commit_hash(to_string(crypto::hash(anchor_.suite, last_commit_bytes)));
+  }
+  pb::Block block;
+  block.set_header(hdr.SerializeAsString());
+  for (const auto& tx : txs) block.add_txs(to_string(tx.raw));
+  block.set_last_commit(to_string(last_commit_bytes));
+  b.block_bytes = encode(block);
+  b.block_hash = crypto::hash(anchor_.suite, as_bytes(block.header()));
+  b.txs = std::move(txs);
+  b.writes = overlay.writes();
+  b.indexes = std::move(indexes);
+  return b;
+}
+
+Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
+  if (block_bytes.size() > limits::kMaxBlockBytes) return bad_block("block too large");
+  pb::Block block;
+  if (!block.ParseFromArray(block_bytes.data(), static_cast<int>(block_bytes.size()))) {
+    return bad_block("block does not decode");
+  }
+  pb::BlockHeader hdr;
+  if (!hdr.ParseFromString(block.header())) return bad_block("header does not decode");
+  if (block.txs_size() > static_cast<int>(limits::kMaxBlockTxs)) return bad_block("too many txs");
+
+  std::lock_guard lock(exec_mu_);
+  ChainHead h = head();
+  if (hdr.chain_id() != anchor_.chain_id) return bad_block("wrong chain id");
+  if (hdr.height() != h.height + 1) {
+    return bad_block("height " + std::to_string(hdr.height()) + " does not follow head " +
+                     std::to_string(h.height));
+  }
+  if (!bytes_equal(hdr.prev_block_hash(), h.block_hash)) return bad_block("prev_block_hash mismatch");
+  if (hdr.time_ms() <= h.time_ms) return bad_block("block time does not advance");
+  if (hdr.proposer() >= anchor_.validator_keys.size()) return bad_block("unknown proposer");
+  if (hdr.tx_count() != static_cast<std::uint32_t>(block.txs_size())) {
+    return bad_block("tx_count mismatch");
+  }
+  // The previous height's certificate carried in the block must itself be valid.
+  if (h.height > 0) {
+    pb::CommitCertificate last;
+    if (!last.ParseFromString(block.last_commit())) return bad_block("last_commit does not decode");
+    auto st = verify_commit(anchor_, h.height, h.block_hash, last);
+    if (!st.ok()) return bad_block("last_commit: " + st.error().message);
+  }
+
+  StateOverlay overlay(*store_);
+  ExecEnv env{anchor_, cache_};
+  BlockContext ctx{hdr.height(), hdr.time_ms()};
+  std::vector<DecodedTx> txs;
+  std::vector<IndexWrite> indexes;
+  for (int i = 0; i < block.txs_size(); ++i) {
+    auto tx = decode_tx(anchor_.suite, as_bytes(block.txs(i)));
+    if (!tx.ok()) return bad_block("tx " + std::to_string(i) + ": " + tx.error().to_string());
+    auto st = execute_tx(env, overlay, *tx, ctx, static_cast<std::uint32_t>(i), &indexes);
+    if (!st.ok()) return bad_block("tx " + std::to_string(i) + ": " + st.error().to_string());
+    txs.push_back(std::move(tx).value());
+  }
+  RL_ASSIGN_OR_RETURN(auto rebuilt, assemble(std::move(txs), overlay, std::move(indexes),
+                                             hdr.time_ms(), hdr.proposer(), h));
+  // Everything we recomputed must match what the proposer claimed, byte for byte.
+  if (rebuilt.header.tx_root() != hdr.tx_root()) return bad_block("tx_root mismatch");
+  if (rebuilt.header.app_hash() != hdr.app_hash()) return bad_block("app_hash mismatch");
+  if (rebuilt.header.validators_hash() != hdr.validators_hash()) {
+    return bad_block("validators_hash mismatch");
+  }
+  if (hdr.last_commit_hash() !=
+      (block.last_commit().empty()
+           ? std::string()
+           : to_string(crypto::hash(anchor_.suite, as_bytes(block.last_commit()))))) {
+    return bad_block("last_commit_hash mismatch");
+  }
+  // Keep the proposer's exact bytes: the block hash is over them.
+  rebuilt.header = hdr;
+  rebuilt.block_bytes.assign(block_bytes.begin(), block_bytes.end());
+  rebuilt.block_hash = crypto::hash(anchor_.suite, as_bytes(block.header()));
+  return rebuilt;
+}
+
+Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& cert) {
+  RL_TRY(verify_commit(anchor_, b.height, b.block_hash, cert));
+  std::lock_guard lock(exec_mu_);
+  ChainHead h = head();
+  if (b.height != h.height + 1) {
+    return make_error("stale_block", "block " + std::to_string(b.height) +
+                                         " does not follow head " + std::to_string(h.height));
+  }
+  WriteBatch batch;
+  Bytes hk = height_key(b.height);
+  batch.put(Cf::kBlocks, hk, b.block_bytes);
+  batch.put(Cf::kCommits, hk, encode(cert));
+  for (const auto& [k, v] : b.writes) batch.put(Cf::kState, k, v);
+  for (const auto& iw : b.indexes) batch.put(Cf::kIndex, iw.key, iw.value);
+  for (std::size_t i = 0; i < b.txs.size(); ++i) {
+    pb::TxLocation loc;
+    loc.set_height(b.height);
+    loc.set_index(static_cast<std::uint32_t>(i));
+    batch.put(Cf::kTxIndex, b.txs[i].id, encode(loc));
+  }
+  pb::ChainHeadRecord rec;
+  rec.set_height(b.height);
+  rec.set_block_hash(to_string(b.block_hash));
+  rec.set_app_hash(b.header.app_hash());
+  rec.set_time_ms(b.header.time_ms());
+  rec.set_genesis_hash(to_string(anchor_.genesis_hash));
+  batch.put(Cf::kMeta, kHeadKey, encode(rec));
+  RL_TRY(store_->write(batch, /*sync=*/true));
+  {
+    std::lock_guard hl(head_mu_);
+    head_.height = b.height;
+    head_.block_hash = b.block_hash;
+    head_.app_hash = to_bytes(b.header.app_hash());
+    head_.time_ms = b.header.time_ms();
+  }
+  return {};
+}
+
+Result<std::optional<Bytes>> Chain::block_bytes(std::uint64_t height) const {
+  return store_->get(Cf::kBlocks, height_key(height));
+}
+
+Result<std::optional<pb::CommitCertificate>> Chain::commit(std::uint64_t height) const {
+  if (height == 0) return std::optional<pb::CommitCertificate>();
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kCommits, height_key(height)));
+  if (!raw) return std::optional<pb::CommitCertificate>();
+  pb::CommitCertificate c;
+  if (!c.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("storage_corrupt", "commit certificate does not decode");
+  }
+  return std::optional<pb::CommitCertificate>(std::move(c));
+}
+
+Result<std::optional<pb::TxLocation>> Chain::tx_location(ByteView tx_id) const {
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kTxIndex, tx_id));
+  if (!raw) return std::optional<pb::TxLocation>();
+  pb::TxLocation loc;
+  if (!loc.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("storage_corrupt", "tx location does not decode");
+  }
+  return std::optional<pb::TxLocation>(loc);
+}
+
+Result<std::optional<Bytes>> Chain::tx_bytes(ByteView tx_id) const {
+  RL_ASSIGN_OR_RETURN(auto loc, tx_location(tx_id));
+  if (!loc) return std::optional<Bytes>();
+  RL_ASSIGN_OR_RETURN(auto raw, block_bytes(loc->height()));
+  pb::Block block;
+  if (!raw || !block.ParseFromArray(raw->data(), static_cast<int>(raw->size())) ||
+      static_cast<int>(loc->index()) >= block.txs_size()) {
+    return make_error("storage_corrupt", "indexed tx is not in its block");
+  }
+  return std::optional<Bytes>(to_bytes(block.txs(static_cast<int>(loc->index()))));
+}
+
+Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
+  RL_ASSIGN_OR_RETURN(auto loc, tx_location(tx_id));
+  if (!loc) return std::optional<Receipt>();
+  RL_ASSIGN_OR_RETURN(auto raw, block_bytes(loc->height()));
+  pb::Block block;
+  if (!raw || !block.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("storage_corrupt", "block does not decode");
+  }
+  RL_ASSIGN_OR_RETURN(auto cert, commit(loc->height()));
+  if (!cert) return make_error("storage_corrupt", "committed block has no certificate");
+  Receipt r;
+  r.chain_id = anchor_.chain_id;
+  r.height = loc->height();
+  r.index = loc->index();
+  r.tx_count = static_cast<std::uint32_t>(block.txs_size());
+  r.tx = to_bytes(block.txs(static_cast<int>(loc->index())));
+  r.header = to_bytes(block.header());
+  std::vector<Bytes> leaves;
+  for (const auto& t : block.txs()) leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, as_bytes(t)));
+  r.proof = crypto::merkle_inclusion_proof(anchor_.suite, leaves, loc->index());
+  r.commit = encode(*cert);
+
+  pb::Tx tx;
+  if (!tx.ParseFromString(block.txs(static_cast<int>(loc->index())))) {
+    return make_error("storage_corrupt", "tx does not decode");
+  }
+  RL_ASSIGN_OR_RETURN(auto crec_raw, store_->get(Cf::kState, keys::certificate(as_bytes(tx.signer_cert_id()))));
+  if (crec_raw) {
+    pb::CertificateRecord crec;
+    if (crec.ParseFromArray(crec_raw->data(), static_cast<int>(crec_raw->size()))) {
+      r.signer_chain.push_back(to_bytes(crec.certificate_der()));
+      for (const auto& c : crec.chain_der()) r.signer_chain.push_back(to_bytes(c));
+    }
+  }
+  return std::optional<Receipt>(std::move(r));
+}
+
+Result<std::optional<pb::ReportRecord>> Chain::report(const std::string& report_id) const {
+  if (report_id.size() > 2 * 64) return std::optional<pb::ReportRecord>();
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kState, keys::report(report_id)));
+  if (!raw) return std::optional<pb::ReportRecord>();
+  pb::ReportRecord rec;
+  if (!rec.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("storage_corrupt", "report record does not decode");
+  }
+  return std::optional<pb::ReportRecord>(std::move(rec));
+}
+
+Result<std::vector<pb::ReportRecord>> Chain::list_reports(const ReportFilter& f) const {
+  Bytes prefix;
+  if (!f.org.empty()) {
+    prefix = to_bytes("rpt_org/" + f.org + "/");
+  } else if (!f.template_id.empty()) {
+    prefix = to_bytes("rpt_tpl/" + f.template_id + "/" + (f.period.empty() ? "" : f.period + "/"));
+  } else {
+    return make_error("bad_query", "filter by org or by template");
+  }
+  std::size_t limit = std::min(f.limit, limits::kMaxQueryLimit);
+  RL_ASSIGN_OR_RETURN(auto rows, store_->scan_prefix(Cf::kIndex, prefix, limit));
+  std::vector<pb::ReportRecord> out;
+  for (const auto& [k, v] : rows) {
+    RL_ASSIGN_OR_RETURN(auto rec, report(to_string(v)));
+    if (rec) out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+}  // namespace rl::ledger

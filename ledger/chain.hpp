@@ -1,0 +1,108 @@
+#pragma once
+// The deterministic application behind consensus: admission, block building (proposer),
+// block checking (validator), atomic commit, and the read side (queries, receipts).
+//
+// Block h carries the app_hash of the state *after* executing its own transactions: the
+// proposer executes before proposing and every validator re-executes in check_block, so a
+// replica that diverges refuses the block at once instead of one height later
+// (docs/decisions/0003-execute-before-commit.md).
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/commit.hpp"
+#include "ledger/executor.hpp"
+#include "ledger/genesis.hpp"
+#include "ledger/receipt.hpp"
+#include "ledger/store.hpp"
+#include "ledger/tx.hpp"
+#include "ledger/verify_cache.hpp"
+
+namespace rl::ledger {
+
+struct ChainHead {
+  std::uint64_t height = 0;
+  Bytes block_hash;  // at height 0: the genesis hash
+  Bytes app_hash;
+  std::int64_t time_ms = 0;
+};
+
+struct PreparedBlock {
+  std::uint64_t height = 0;
+  Bytes block_bytes;
+  Bytes block_hash;
+  pb::BlockHeader header;
+  std::vector<DecodedTx> txs;
+  std::map<Bytes, Bytes> writes;
+  std::vector<IndexWrite> indexes;
+};
+
+struct DroppedTx {
+  Bytes tx_id;
+  Error error;
+};
+
+struct ReportFilter {
+  std::string org;          // either org, or template (+ optional period)
+  std::string template_id;
+  std::string period;
+  std::size_t limit = 100;
+};
+
+class Chain {
+ public:
+  // Opens (or initializes from genesis) the store in `data_dir`.
+  static Result<std::unique_ptr<Chain>> open(const std::string& data_dir, const Genesis& genesis);
+
+  const TrustAnchor& anchor() const { return anchor_; }
+  const Genesis& genesis() const { return genesis_; }
+  ChainHead head() const;
+
+  // Validates a transaction against committed state as if it were in the next block at
+  // `now_ms`. Changes nothing.
+  Status admit(const DecodedTx& tx, std::int64_t now_ms);
+
+  // Proposer: executes `candidates` in order on top of the head, leaving out the ones that fail
+  // (reported in `dropped`).
+  Result<PreparedBlock> build_block(const std::vector<DecodedTx>& candidates, std::int64_t time_ms,
+                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped);
+  // Validator / block sync: decodes and re-executes a block; every transaction must succeed
+  // and every header field must match. Code: bad_block.
+  Result<PreparedBlock> check_block(ByteView block_bytes);
+  // Writes the block, its certificate, state, indexes and the new head in one synced batch.
+  // The certificate must be valid for the block (checked here).
+  Status commit_block(const PreparedBlock& block, const pb::CommitCertificate& cert);
+
+  // Read side.
+  Result<std::optional<Bytes>> block_bytes(std::uint64_t height) const;
+  Result<std::optional<pb::CommitCertificate>> commit(std::uint64_t height) const;
+  Result<std::optional<pb::TxLocation>> tx_location(ByteView tx_id) const;
+  Result<std::optional<Bytes>> tx_bytes(ByteView tx_id) const;
+  Result<std::optional<Receipt>> receipt(ByteView tx_id) const;
+  Result<std::optional<pb::ReportRecord>> report(const std::string& report_id) const;
+  Result<std::vector<pb::ReportRecord>> list_reports(const ReportFilter& filter) const;
+
+  struct PrivateTag {};
+  Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s);
+
+ private:
+  Result<PreparedBlock> assemble(std::vector<DecodedTx> txs, StateOverlay& overlay,
+                                 std::vector<IndexWrite> indexes, std::int64_t time_ms,
+                                 std::uint32_t proposer, const ChainHead& head);
+  Status init_or_check_genesis();
+
+  Genesis genesis_;
+  TrustAnchor anchor_;
+  std::unique_ptr<Store> store_;
+  VerifyCache cache_;
+  mutable std::mutex head_mu_;
+  ChainHead head_;
+  // Serializes build/check/commit: one block at a time changes state.
+  std::mutex exec_mu_;
+};
+
+}  // namespace rl::ledger

@@ -1,0 +1,388 @@
+#include "ledger/executor.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.hpp"
+#include "crypto/x509.hpp"
+#include "ledger/limits.hpp"
+#include "ledger/permission.hpp"
+#include "ledger/state_keys.hpp"
+
+namespace rl::ledger {
+namespace {
+
+template <typename Msg>
+Bytes encode(const Msg& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return to_bytes(s);
+}
+
+template <typename Msg>
+Result<std::optional<Msg>> load(const StateOverlay& state, const Bytes& key) {
+  RL_ASSIGN_OR_RETURN(auto raw, state.get(key));
+  if (!raw) return std::optional<Msg>();
+  Msg m;
+  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("state_corrupt", "cannot decode state record");
+  }
+  return std::optional<Msg>(std::move(m));
+}
+
+bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes) {
+  if (id.empty() || id.size() > max) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status denied(const std::string& why) { return make_error("permission_denied", why); }
+
+// The signer's account and organization, loaded once per transaction.
+struct Signer {
+  pb::AccountRecord account;
+  pb::OrganizationRecord org;
+};
+
+bool is_regulator_admin(const Signer& s) {
+  return s.account.role() == "admin" && s.org.kind() == "regulator";
+}
+bool is_org_admin(const Signer& s, std::string_view org_id) {
+  return s.account.role() == "admin" && s.account.org_id() == org_id;
+}
+
+Result<PermissionMapping> load_mapping(const StateOverlay& state) {
+  RL_ASSIGN_OR_RETURN(auto raw, state.get(keys::permission_mapping()));
+  PermissionMapping m{};
+  if (!raw) return m;
+  if (raw->size() != 100) return make_error("state_corrupt", "permission mapping");
+  for (std::size_t i = 0; i < 100; ++i) m[i] = (*raw)[i];
+  return m;
+}
+
+Status exec_register_org(const Signer& s, StateOverlay& state, const pb::RegisterOrganization& p,
+                         const BlockContext& ctx) {
+  if (!is_regulator_admin(s)) return denied("only a regulator admin registers organizations");
+  if (!valid_id(p.org_id())) return make_error("bad_field", "org_id must be 1-64 of [A-Za-z0-9._-]");
+  if (p.name().empty() || p.name().size() > limits::kMaxNameBytes) {
+    return make_error("bad_field", "name must be 1-256 bytes");
+  }
+  if (p.kind() != "institution" && p.kind() != "regulator" && p.kind() != "auditor") {
+    return make_error("bad_field", "kind must be institution, regulator or auditor");
+  }
+  RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::org(p.org_id())));
+  if (existing) return make_error("already_exists", "organization " + p.org_id() + " exists");
+  pb::OrganizationRecord rec;
+  rec.set_org_id(p.org_id());
+  rec.set_name(p.name());
+  rec.set_kind(p.kind());
+  rec.set_registered_height(ctx.height);
+  state.put(keys::org(p.org_id()), encode(rec));
+  return {};
+}
+
+Status check_credential(const pb::ScryptCredential& c) {
+  if (c.salt().size() < 16 || c.salt().size() > 64) {
+    return make_error("bad_field", "credential salt must be 16-64 bytes");
+  }
+  if (c.hash().size() != 32) return make_error("bad_field", "credential hash must be 32 bytes");
+  bool pow2 = c.n() >= 1024 && c.n() <= (1u << 20) && (c.n() & (c.n() - 1)) == 0;
+  if (!pow2 || c.r() < 1 || c.r() > 16 || c.p() < 1 || c.p() > 4) {
+    return make_error("bad_field", "scrypt parameters out of range");
+  }
+  return {};
+}
+
+Status exec_register_account(const Signer& s, StateOverlay& state, const pb::RegisterAccount& p,
+                             const BlockContext& ctx) {
+  if (!valid_id(p.account_id())) return make_error("bad_field", "account_id must be 1-64 of [A-Za-z0-9._-]");
+  if (!is_regulator_admin(s) && !is_org_admin(s, p.org_id())) {
+    return denied("only a regulator admin or the organization's admin registers accounts");
+  }
+  if (p.role() != "admin" && p.role() != "reporter" && p.role() != "auditor") {
+    return make_error("bad_field", "role must be admin, reporter or auditor");
+  }
+  auto perm = parse_permission_code(p.permission_code());
+  if (!perm.ok()) return make_error("bad_field", perm.error().message);
+  RL_TRY(check_credential(p.credential()));
+  RL_ASSIGN_OR_RETURN(auto org, state.get(keys::org(p.org_id())));
+  if (!org) return make_error("not_found", "organization " + p.org_id() + " is not registered");
+  RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::account(p.account_id())));
+  if (existing) return make_error("already_exists", "account " + p.account_id() + " exists");
+  pb::AccountRecord rec;
+  rec.set_account_id(p.account_id());
+  rec.set_org_id(p.org_id());
+  rec.set_role(p.role());
+  rec.set_permission_code(p.permission_code());
+  *rec.mutable_credential() = p.credential();
+  rec.set_active(true);
+  rec.set_registered_height(ctx.height);
+  state.put(keys::account(p.account_id()), encode(rec));
+  return {};
+}
+
+// Validates a certificate for binding to `account_id` at `time_ms`: parses, chains to a
+// genesis root at that time, the key matches the suite, and the subject CN names the account.
+Result<pb::CertificateRecord> certificate_record(const TrustAnchor& anchor,
+                                                 const std::string& account_id,
+                                                 const std::string& der,
+                                                 const google::protobuf::RepeatedPtrField<std::string>& chain,
+                                                 std::int64_t time_ms) {
+  if (der.size() > limits::kMaxCertificateBytes) {
+    return make_error("bad_certificate", "certificate over 8 KiB");
+  }
+  if (chain.size() > static_cast<int>(limits::kMaxChainCertificates)) {
+    return make_error("bad_certificate", "too many chain certificates");
+  }
+  auto cert = crypto::Certificate::from_der(as_bytes(der));
+  if (!cert.ok()) return make_error("bad_certificate", cert.error().message);
+  std::vector<crypto::Certificate> intermediates = anchor.intermediates;
+  for (const auto& c : chain) {
+    if (c.size() > limits::kMaxCertificateBytes) {
+      return make_error("bad_certificate", "chain certificate over 8 KiB");
+    }
+    auto ic = crypto::Certificate::from_der(as_bytes(c));
+    if (!ic.ok()) return make_error("bad_certificate", "chain: " + ic.error().message);
+    intermediates.push_back(std::move(ic).value());
+  }
+  auto verdict = crypto::verify_chain(*cert, intermediates, anchor.roots, {}, time_ms / 1000);
+  if (!verdict.ok()) return make_error(verdict.error().code, verdict.error().message);
+  if (cert->public_key().suite() != anchor.suite) {
+    return make_error("bad_certificate", "certificate key does not match the network suite");
+  }
+  if (cert->subject().common_name != account_id) {
+    return make_error("bad_certificate", "certificate subject CN '" +
+                                             cert->subject().common_name +
+                                             "' does not name account " + account_id);
+  }
+  pb::CertificateRecord rec;
+  Bytes id = cert->id(anchor.suite);
+  rec.set_cert_id(to_string(id));
+  rec.set_account_id(account_id);
+  rec.set_certificate_der(der);
+  for (const auto& c : chain) rec.add_chain_der(c);
+  rec.set_not_before(cert->not_before());
+  rec.set_not_after(cert->not_after());
+  return rec;
+}
+
+Status exec_bind_certificate(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                             const pb::BindCertificate& p, const BlockContext& ctx) {
+  RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(p.account_id())));
+  if (!acct) return make_error("not_found", "account " + p.account_id() + " is not registered");
+  if (!is_regulator_admin(s) && !is_org_admin(s, acct->org_id())) {
+    return denied("only a regulator admin or the account's organization admin binds certificates");
+  }
+  RL_ASSIGN_OR_RETURN(auto rec, certificate_record(env.anchor, p.account_id(),
+                                                   p.certificate_der(), p.chain_der(), ctx.time_ms));
+  Bytes key = keys::certificate(as_bytes(rec.cert_id()));
+  RL_ASSIGN_OR_RETURN(auto existing, state.get(key));
+  if (existing) return make_error("already_exists", "certificate is already bound");
+  rec.set_bound_height(ctx.height);
+  state.put(std::move(key), encode(rec));
+  return {};
+}
+
+Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord& t) {
+  if (p.content_type() != "application/json") {
+    return make_error("bad_report", "content_type must be application/json");
+  }
+  if (p.payload().size() > t.max_payload_bytes()) {
+    return make_error("report_too_large", "payload is " + std::to_string(p.payload().size()) +
+                                              " bytes; template allows " +
+                                              std::to_string(t.max_payload_bytes()));
+  }
+  auto doc = nlohmann::json::parse(p.payload(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return make_error("bad_report", "payload is not a JSON object");
+  }
+  for (const auto& field : t.required_fields()) {
+    if (!doc.contains(field)) {
+      return make_error("bad_report", "payload lacks required field '" + field + "'");
+    }
+  }
+  return {};
+}
+
+Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state, const DecodedTx& tx,
+                          const BlockContext& ctx, std::uint32_t index,
+                          std::vector<IndexWrite>* indexes) {
+  const auto& p = tx.body.submit_report();
+  auto perm = parse_permission_code(s.account.permission_code());
+  if (!perm.ok()) return make_error("state_corrupt", "stored permission code");
+  if (!perm->input) return denied("account " + s.account.account_id() + " has no input permission");
+  if (!valid_id(p.template_id())) return make_error("bad_field", "template_id");
+  if (!valid_id(p.period(), limits::kMaxPeriodBytes)) {
+    return make_error("bad_field", "period must be 1-32 of [A-Za-z0-9._-]");
+  }
+  if (!p.batch().empty() && !valid_id(p.batch())) return make_error("bad_field", "batch");
+  RL_ASSIGN_OR_RETURN(auto tmpl, load<pb::TemplateRecord>(state, keys::tmpl(p.template_id())));
+  if (!tmpl) return make_error("not_found", "template " + p.template_id() + " is not registered");
+  RL_TRY(check_report_payload(p, *tmpl));
+  RL_ASSIGN_OR_RETURN(auto mapping, load_mapping(state));
+
+  pb::ReportRecord rec;
+  std::string report_id = to_hex(tx.id);
+  rec.set_report_id(report_id);
+  rec.set_org_id(s.account.org_id());
+  rec.set_submitter(s.account.account_id());
+  rec.set_template_id(p.template_id());
+  rec.set_period(p.period());
+  rec.set_batch(p.batch());
+  rec.set_payload_hash(to_string(crypto::hash(env.anchor.suite, as_bytes(p.payload()))));
+  rec.set_data_level(std::max(mapping[perm->level], tmpl->data_level_floor()));
+  rec.set_status("SUBMITTED");
+  rec.set_height(ctx.height);
+  rec.set_tx_index(index);
+  rec.set_submitted_at_ms(ctx.time_ms);
+  state.put(keys::report(report_id), encode(rec));
+  if (indexes) {
+    Bytes id_bytes = to_bytes(report_id);
+    indexes->push_back({keys::reports_by_org(rec.org_id(), ctx.height, report_id), id_bytes});
+    indexes->push_back(
+        {keys::reports_by_template(rec.template_id(), rec.period(), ctx.height, report_id),
+         id_bytes});
+  }
+  return {};
+}
+
+}  // namespace
+
+Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                          const BlockContext& ctx) {
+  const Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
+  RL_ASSIGN_OR_RETURN(auto cert, load<pb::CertificateRecord>(state, keys::certificate(cert_id)));
+  if (!cert) return make_error("unknown_certificate", "signer certificate is not bound on the ledger");
+  if (cert->account_id() != tx.body.signer()) {
+    return make_error("certificate_not_bound", "signer certificate is bound to another account");
+  }
+  if (cert->revoked()) return make_error("certificate_revoked", "signer certificate is revoked");
+  std::int64_t t = ctx.time_ms / 1000;
+  if (t < cert->not_before()) {
+    return make_error("certificate_not_yet_valid", "signer certificate is not yet valid");
+  }
+  if (t > cert->not_after()) return make_error("certificate_expired", "signer certificate expired");
+
+  Bytes tx_hash = crypto::hash(env.anchor.suite, tx.raw);
+  if (env.cache.is_verified(tx_hash)) return {};
+  auto key = env.cache.public_key(cert_id);
+  if (!key) {
+    auto parsed = crypto::Certificate::from_der(as_bytes(cert->certificate_der()));
+    if (!parsed.ok()) return make_error("state_corrupt", "stored certificate does not parse");
+    key = parsed->public_key();
+    env.cache.put_public_key(cert_id, *key);
+  }
+  if (!crypto::verify(*key, tx_sign_bytes(as_bytes(tx.tx.body())), as_bytes(tx.tx.signature()))) {
+    return make_error("bad_signature", "transaction signature does not verify");
+  }
+  env.cache.mark_verified(tx_hash);
+  return {};
+}
+
+Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                  const BlockContext& ctx, std::uint32_t index, std::vector<IndexWrite>* indexes) {
+  state.begin_tx();
+  auto result = [&]() -> Status {
+    const auto& body = tx.body;
+    if (body.chain_id() != env.anchor.chain_id) {
+      return make_error("wrong_chain_id", "tx is for chain '" + body.chain_id() +
+                                              "', this is '" + env.anchor.chain_id + "'");
+    }
+    if (body.expires_at_height() < ctx.height) {
+      return make_error("tx_expired", "tx expired at height " +
+                                          std::to_string(body.expires_at_height()) +
+                                          "; block height is " + std::to_string(ctx.height));
+    }
+    RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(body.signer())));
+    if (!acct) return make_error("unknown_signer", "account " + body.signer() + " does not exist");
+    if (!acct->active()) return make_error("account_suspended", "account is not active");
+    RL_ASSIGN_OR_RETURN(auto org, load<pb::OrganizationRecord>(state, keys::org(acct->org_id())));
+    if (!org) return make_error("state_corrupt", "account's organization is missing");
+    RL_TRY(check_tx_signature(env, state, tx, ctx));
+
+    Bytes nonce_key = keys::nonce(body.signer(), body.nonce());
+    RL_ASSIGN_OR_RETURN(auto used, state.get(nonce_key));
+    if (used) {
+      return make_error("nonce_replayed", "nonce " + std::to_string(body.nonce()) +
+                                              " was already used by " + body.signer());
+    }
+    state.put(std::move(nonce_key), Bytes{1});
+
+    Signer signer{std::move(*acct), std::move(*org)};
+    switch (body.payload_case()) {
+      case pb::TxBody::kRegisterOrganization:
+        return exec_register_org(signer, state, body.register_organization(), ctx);
+      case pb::TxBody::kRegisterAccount:
+        return exec_register_account(signer, state, body.register_account(), ctx);
+      case pb::TxBody::kBindCertificate:
+        return exec_bind_certificate(env, signer, state, body.bind_certificate(), ctx);
+      case pb::TxBody::kSubmitReport:
+        return exec_submit_report(env, signer, state, tx, ctx, index, indexes);
+      case pb::TxBody::PAYLOAD_NOT_SET:
+        break;
+    }
+    return make_error("unknown_payload", "unknown payload type");
+  }();
+  if (result.ok()) {
+    state.commit_tx();
+  } else {
+    state.abort_tx();
+  }
+  return result;
+}
+
+Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& state) {
+  state.begin_tx();
+  for (const auto& o : g.organizations) {
+    pb::OrganizationRecord rec;
+    rec.set_org_id(o.id);
+    rec.set_name(o.name);
+    rec.set_kind(o.kind);
+    state.put(keys::org(o.id), encode(rec));
+  }
+  for (const auto& a : g.accounts) {
+    auto perm = parse_permission_code(a.permission_code);
+    if (!perm.ok()) return make_error("bad_genesis", "account " + a.id + ": " + perm.error().message);
+    pb::AccountRecord rec;
+    rec.set_account_id(a.id);
+    rec.set_org_id(a.org);
+    rec.set_role(a.role);
+    rec.set_permission_code(a.permission_code);
+    auto* c = rec.mutable_credential();
+    c->set_salt(to_string(a.credential.salt));
+    c->set_hash(to_string(a.credential.hash));
+    c->set_n(a.credential.n);
+    c->set_r(a.credential.r);
+    c->set_p(a.credential.p);
+    rec.set_active(true);
+    state.put(keys::account(a.id), encode(rec));
+    for (const auto& pem : a.certificate_pems) {
+      auto cert = crypto::Certificate::from_pem(pem);
+      if (!cert.ok()) return make_error("bad_genesis", "account " + a.id + " certificate");
+      google::protobuf::RepeatedPtrField<std::string> no_chain;
+      auto crec = certificate_record(anchor, a.id, to_string(cert->to_der()), no_chain,
+                                     g.genesis_time_ms);
+      if (!crec.ok()) return make_error("bad_genesis", "account " + a.id + ": " + crec.error().message);
+      state.put(keys::certificate(as_bytes(crec->cert_id())), encode(*crec));
+    }
+  }
+  for (const auto& t : g.templates) {
+    pb::TemplateRecord rec;
+    rec.set_template_id(t.id);
+    rec.set_name(t.name);
+    rec.set_data_level_floor(t.data_level_floor);
+    for (const auto& f : t.required_fields) rec.add_required_fields(f);
+    rec.set_max_payload_bytes(t.max_payload_bytes);
+    state.put(keys::tmpl(t.id), encode(rec));
+  }
+  Bytes mapping(100);
+  for (std::size_t i = 0; i < 100; ++i) mapping[i] = static_cast<std::uint8_t>(g.permission_mapping[i]);
+  state.put(keys::permission_mapping(), mapping);
+  state.commit_tx();
+  return {};
+}
+
+}  // namespace rl::ledger

@@ -1,0 +1,44 @@
+#pragma once
+// Deterministic execution of one transaction against the state overlay. The same function
+// serves admission (against committed state) and block execution, so the two can never
+// disagree about what is valid.
+
+#include <vector>
+
+#include "ledger/genesis.hpp"
+#include "ledger/state_overlay.hpp"
+#include "ledger/tx.hpp"
+#include "ledger/verify_cache.hpp"
+
+namespace rl::ledger {
+
+struct BlockContext {
+  std::uint64_t height = 0;
+  std::int64_t time_ms = 0;  // consensus time of the block
+};
+
+struct ExecEnv {
+  const TrustAnchor& anchor;
+  VerifyCache& cache;
+};
+
+// Secondary index entries produced by a transaction (written with the block, not hashed).
+struct IndexWrite {
+  Bytes key;
+  Bytes value;
+};
+
+// Executes `tx` as transaction number `index` of a block at `ctx`. On success its writes are
+// merged into `state` and its index writes appended; on failure `state` is unchanged.
+Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                  const BlockContext& ctx, std::uint32_t index, std::vector<IndexWrite>* indexes);
+
+// Checks the signature (through the cache) and the signer's certificate binding only.
+Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                          const BlockContext& ctx);
+
+// Writes the genesis world state into `state` (organizations, accounts, certificates,
+// templates, permission mapping).
+Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& state);
+
+}  // namespace rl::ledger

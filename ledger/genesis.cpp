@@ -1,0 +1,287 @@
+#include "ledger/genesis.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "crypto/hash.hpp"
+#include "ledger/limits.hpp"
+
+namespace rl::ledger {
+namespace {
+
+using nlohmann::json;
+
+Error bad(const std::string& what) { return make_error("bad_genesis", what); }
+
+Result<std::string> get_string(const json& j, const char* key, bool required = true) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) return bad(std::string("missing field '") + key + "'");
+    return std::string();
+  }
+  if (!it->is_string()) return bad(std::string("field '") + key + "' must be a string");
+  return it->get<std::string>();
+}
+
+Result<std::uint64_t> get_uint(const json& j, const char* key, std::uint64_t dflt,
+                               bool required = false) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) return bad(std::string("missing field '") + key + "'");
+    return dflt;
+  }
+  if (!it->is_number_unsigned()) {
+    return bad(std::string("field '") + key + "' must be a non-negative integer");
+  }
+  return it->get<std::uint64_t>();
+}
+
+Result<Bytes> get_hex(const json& j, const char* key) {
+  RL_ASSIGN_OR_RETURN(auto s, get_string(j, key));
+  auto b = from_hex(s);
+  if (!b.ok()) return bad(std::string("field '") + key + "' is not hex");
+  return std::move(b).value();
+}
+
+Result<std::vector<std::string>> get_string_array(const json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end()) return out;
+  if (!it->is_array()) return bad(std::string("field '") + key + "' must be an array");
+  for (const auto& e : *it) {
+    if (!e.is_string()) return bad(std::string("field '") + key + "' must hold strings");
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > limits::kMaxIdBytes) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Genesis> parse_genesis(std::string_view text) {
+  if (text.size() > limits::kMaxGenesisBytes) return bad("genesis file too large");
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+
+  static const std::set<std::string> kKnown = {
+      "chain_id",   "suite",         "genesis_time_ms", "root_certificates",
+      "intermediate_certificates", "validators", "organizations", "accounts",
+      "permission_mapping", "templates", "block"};
+  for (const auto& [k, v] : j.items()) {
+    if (!kKnown.count(k)) return bad("unknown top-level field '" + k + "'");
+  }
+
+  Genesis g;
+  RL_ASSIGN_OR_RETURN(g.chain_id, get_string(j, "chain_id"));
+  if (!valid_id(g.chain_id)) return bad("chain_id must be 1-64 of [A-Za-z0-9._-]");
+  RL_ASSIGN_OR_RETURN(auto suite_name, get_string(j, "suite"));
+  auto suite = crypto::parse_suite(suite_name);
+  if (!suite.ok()) return bad("unknown suite '" + suite_name + "'");
+  g.suite = *suite;
+  RL_ASSIGN_OR_RETURN(auto t, get_uint(j, "genesis_time_ms", 0, true));
+  g.genesis_time_ms = static_cast<std::int64_t>(t);
+  RL_ASSIGN_OR_RETURN(g.root_pems, get_string_array(j, "root_certificates"));
+  if (g.root_pems.empty()) return bad("at least one root certificate is required");
+  RL_ASSIGN_OR_RETURN(g.intermediate_pems, get_string_array(j, "intermediate_certificates"));
+
+  if (!j.contains("validators") || !j["validators"].is_array() || j["validators"].empty()) {
+    return bad("validators must be a non-empty array");
+  }
+  for (const auto& v : j["validators"]) {
+    if (!v.is_object()) return bad("validator entries must be objects");
+    GenesisValidator gv;
+    RL_ASSIGN_OR_RETURN(gv.name, get_string(v, "name"));
+    RL_ASSIGN_OR_RETURN(gv.certificate_pem, get_string(v, "certificate"));
+    RL_ASSIGN_OR_RETURN(gv.power, get_uint(v, "power", 1));
+    if (gv.power == 0 || gv.power > (1ull << 40)) return bad("validator power out of range");
+    RL_ASSIGN_OR_RETURN(gv.p2p_address, get_string(v, "p2p", false));
+    RL_ASSIGN_OR_RETURN(gv.api_url, get_string(v, "api", false));
+    g.validators.push_back(std::move(gv));
+  }
+
+  if (j.contains("organizations")) {
+    if (!j["organizations"].is_array()) return bad("organizations must be an array");
+    for (const auto& o : j["organizations"]) {
+      GenesisOrganization go;
+      RL_ASSIGN_OR_RETURN(go.id, get_string(o, "id"));
+      RL_ASSIGN_OR_RETURN(go.name, get_string(o, "name"));
+      RL_ASSIGN_OR_RETURN(go.kind, get_string(o, "kind"));
+      if (!valid_id(go.id)) return bad("bad organization id '" + go.id + "'");
+      g.organizations.push_back(std::move(go));
+    }
+  }
+  if (j.contains("accounts")) {
+    if (!j["accounts"].is_array()) return bad("accounts must be an array");
+    for (const auto& a : j["accounts"]) {
+      GenesisAccount ga;
+      RL_ASSIGN_OR_RETURN(ga.id, get_string(a, "id"));
+      RL_ASSIGN_OR_RETURN(ga.org, get_string(a, "org"));
+      RL_ASSIGN_OR_RETURN(ga.role, get_string(a, "role"));
+      RL_ASSIGN_OR_RETURN(ga.permission_code, get_string(a, "permission_code"));
+      if (!valid_id(ga.id)) return bad("bad account id '" + ga.id + "'");
+      if (a.contains("credential")) {
+        const auto& c = a["credential"];
+        RL_ASSIGN_OR_RETURN(ga.credential.salt, get_hex(c, "salt"));
+        RL_ASSIGN_OR_RETURN(ga.credential.hash, get_hex(c, "hash"));
+        RL_ASSIGN_OR_RETURN(ga.credential.n, get_uint(c, "n", 1 << 14));
+        RL_ASSIGN_OR_RETURN(auto r, get_uint(c, "r", 8));
+        RL_ASSIGN_OR_RETURN(auto p, get_uint(c, "p", 1));
+        ga.credential.r = static_cast<std::uint32_t>(r);
+        ga.credential.p = static_cast<std::uint32_t>(p);
+      }
+      RL_ASSIGN_OR_RETURN(ga.certificate_pems, get_string_array(a, "certificates"));
+      g.accounts.push_back(std::move(ga));
+    }
+  }
+
+  // permission_mapping: {"LL": data_level}; levels not listed map to 0.
+  if (j.contains("permission_mapping")) {
+    const auto& m = j["permission_mapping"];
+    if (!m.is_object()) return bad("permission_mapping must be an object");
+    for (const auto& [k, v] : m.items()) {
+      if (k.size() != 2 || !isdigit(k[0]) || !isdigit(k[1])) {
+        return bad("permission_mapping keys are two-digit levels");
+      }
+      if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 99) {
+        return bad("permission_mapping values are data levels 0-99");
+      }
+      g.permission_mapping[std::stoi(k)] = v.get<std::uint32_t>();
+    }
+  }
+
+  if (j.contains("templates")) {
+    if (!j["templates"].is_array()) return bad("templates must be an array");
+    for (const auto& t : j["templates"]) {
+      GenesisTemplate gt;
+      RL_ASSIGN_OR_RETURN(gt.id, get_string(t, "id"));
+      RL_ASSIGN_OR_RETURN(gt.name, get_string(t, "name"));
+      RL_ASSIGN_OR_RETURN(auto floor, get_uint(t, "data_level_floor", 0));
+      if (floor > 99) return bad("data_level_floor must be 0-99");
+      gt.data_level_floor = static_cast<std::uint32_t>(floor);
+      RL_ASSIGN_OR_RETURN(gt.required_fields, get_string_array(t, "required_fields"));
+      RL_ASSIGN_OR_RETURN(gt.max_payload_bytes, get_uint(t, "max_payload_bytes", 64 * 1024));
+      if (!valid_id(gt.id)) return bad("bad template id '" + gt.id + "'");
+      if (gt.max_payload_bytes > limits::kMaxReportPayloadBytes) {
+        return bad("template max_payload_bytes exceeds the node limit");
+      }
+      g.templates.push_back(std::move(gt));
+    }
+  }
+  if (j.contains("block")) {
+    const auto& b = j["block"];
+    RL_ASSIGN_OR_RETURN(auto interval, get_uint(b, "interval_ms", 100));
+    RL_ASSIGN_OR_RETURN(auto max_txs, get_uint(b, "max_txs", 5000));
+    if (interval == 0 || interval > 60000) return bad("block.interval_ms must be 1-60000");
+    if (max_txs == 0 || max_txs > limits::kMaxBlockTxs) return bad("block.max_txs out of range");
+    g.block.block_interval_ms = static_cast<std::uint32_t>(interval);
+    g.block.max_block_txs = static_cast<std::uint32_t>(max_txs);
+  }
+  return g;
+}
+
+std::string genesis_to_json(const Genesis& g) {
+  json j;
+  j["chain_id"] = g.chain_id;
+  j["suite"] = std::string(crypto::suite_name(g.suite));
+  j["genesis_time_ms"] = g.genesis_time_ms;
+  j["root_certificates"] = g.root_pems;
+  j["intermediate_certificates"] = g.intermediate_pems;
+  j["validators"] = json::array();
+  for (const auto& v : g.validators) {
+    j["validators"].push_back({{"name", v.name},
+                               {"certificate", v.certificate_pem},
+                               {"power", v.power},
+                               {"p2p", v.p2p_address},
+                               {"api", v.api_url}});
+  }
+  j["organizations"] = json::array();
+  for (const auto& o : g.organizations) {
+    j["organizations"].push_back({{"id", o.id}, {"name", o.name}, {"kind", o.kind}});
+  }
+  j["accounts"] = json::array();
+  for (const auto& a : g.accounts) {
+    json ja = {{"id", a.id},
+               {"org", a.org},
+               {"role", a.role},
+               {"permission_code", a.permission_code},
+               {"certificates", a.certificate_pems}};
+    if (!a.credential.hash.empty()) {
+      ja["credential"] = {{"salt", to_hex(a.credential.salt)},
+                          {"hash", to_hex(a.credential.hash)},
+                          {"n", a.credential.n},
+                          {"r", a.credential.r},
+                          {"p", a.credential.p}};
+    }
+    j["accounts"].push_back(std::move(ja));
+  }
+  json m = json::object();
+  for (int level = 0; level < 100; ++level) {
+    char key[3] = {static_cast<char>('0' + level / 10), static_cast<char>('0' + level % 10), 0};
+    m[key] = g.permission_mapping[level];
+  }
+  j["permission_mapping"] = m;
+  j["templates"] = json::array();
+  for (const auto& t : g.templates) {
+    j["templates"].push_back({{"id", t.id},
+                              {"name", t.name},
+                              {"data_level_floor", t.data_level_floor},
+                              {"required_fields", t.required_fields},
+                              {"max_payload_bytes", t.max_payload_bytes}});
+  }
+  j["block"] = {{"interval_ms", g.block.block_interval_ms}, {"max_txs", g.block.max_block_txs}};
+  return j.dump(2) + "\n";
+}
+
+Bytes validator_set_hash(crypto::Suite suite, const std::vector<crypto::PublicKey>& keys,
+                         const std::vector<std::uint64_t>& powers) {
+  static constexpr std::string_view kTag = "regledger/valset/v1";
+  Bytes buf(kTag.begin(), kTag.end());
+  buf.push_back(0);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    append_u64_be(buf, powers[i]);
+    Bytes spki = keys[i].to_der();
+    std::uint32_t n = static_cast<std::uint32_t>(spki.size());
+    for (int s = 24; s >= 0; s -= 8) buf.push_back(static_cast<std::uint8_t>(n >> s));
+    buf.insert(buf.end(), spki.begin(), spki.end());
+  }
+  return crypto::hash(suite, buf);
+}
+
+Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
+  TrustAnchor a;
+  a.chain_id = g.chain_id;
+  a.suite = g.suite;
+  for (const auto& pem : g.root_pems) {
+    auto c = crypto::Certificate::from_pem(pem);
+    if (!c.ok()) return bad("root certificate: " + c.error().message);
+    a.roots.push_back(std::move(c).value());
+  }
+  for (const auto& pem : g.intermediate_pems) {
+    auto c = crypto::Certificate::from_pem(pem);
+    if (!c.ok()) return bad("intermediate certificate: " + c.error().message);
+    a.intermediates.push_back(std::move(c).value());
+  }
+  for (const auto& v : g.validators) {
+    auto c = crypto::Certificate::from_pem(v.certificate_pem);
+    if (!c.ok()) return bad("validator " + v.name + " certificate: " + c.error().message);
+    auto key = c->public_key();
+    if (key.suite() != g.suite) return bad("validator " + v.name + " key does not match suite");
+    a.validator_keys.push_back(key);
+    a.validator_powers.push_back(v.power);
+    a.total_power += v.power;
+  }
+  a.validators_hash = validator_set_hash(g.suite, a.validator_keys, a.validator_powers);
+  a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
+  return a;
+}
+
+}  // namespace rl::ledger

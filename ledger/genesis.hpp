@@ -1,0 +1,103 @@
+#pragma once
+// The genesis file: the network's chain id, crypto suite, trust roots, validator set and initial
+// world state. An auditor verifies receipts with this file alone, so it is self-contained
+// (certificates inline as PEM) and its hash names the chain's first parent.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "crypto/keys.hpp"
+#include "crypto/suite.hpp"
+#include "crypto/x509.hpp"
+
+namespace rl::ledger {
+
+struct GenesisValidator {
+  std::string name;
+  std::string certificate_pem;  // node certificate (TLS + consensus signing key)
+  std::uint64_t power = 1;
+  std::string p2p_address;  // host:port
+  std::string api_url;      // https://host:port
+};
+
+struct GenesisCredential {
+  Bytes salt;
+  Bytes hash;
+  std::uint64_t n = 1 << 14;
+  std::uint32_t r = 8;
+  std::uint32_t p = 1;
+};
+
+struct GenesisOrganization {
+  std::string id;
+  std::string name;
+  std::string kind;  // institution | regulator | auditor
+};
+
+struct GenesisAccount {
+  std::string id;
+  std::string org;
+  std::string role;             // admin | reporter | auditor
+  std::string permission_code;  // RRLL
+  GenesisCredential credential;
+  std::vector<std::string> certificate_pems;  // bound at genesis
+};
+
+struct GenesisTemplate {
+  std::string id;
+  std::string name;
+  std::uint32_t data_level_floor = 0;
+  std::vector<std::string> required_fields;
+  std::uint64_t max_payload_bytes = 64 * 1024;
+};
+
+struct BlockParams {
+  std::uint32_t block_interval_ms = 100;
+  std::uint32_t max_block_txs = 5000;
+};
+
+struct Genesis {
+  std::string chain_id;
+  crypto::Suite suite = crypto::Suite::kP256Sha256;
+  std::int64_t genesis_time_ms = 0;
+  std::vector<std::string> root_pems;          // trusted root CAs
+  std::vector<std::string> intermediate_pems;  // issuing CAs (also carried in receipts)
+  std::vector<GenesisValidator> validators;
+  std::vector<GenesisOrganization> organizations;
+  std::vector<GenesisAccount> accounts;
+  std::array<std::uint32_t, 100> permission_mapping{};  // reader/submitter level -> data level
+  std::vector<GenesisTemplate> templates;
+  BlockParams block;
+};
+
+// Parses and validates a genesis JSON document (size-limited, strict: unknown keys at the top
+// level are an error so that a typo cannot silently change a network's rules).
+Result<Genesis> parse_genesis(std::string_view json_text);
+std::string genesis_to_json(const Genesis& g);
+
+// Everything derived from a genesis that verifiers need: parsed roots, validator keys and the
+// hashes that anchor the chain.
+struct TrustAnchor {
+  std::string chain_id;
+  crypto::Suite suite;
+  std::vector<crypto::Certificate> roots;
+  std::vector<crypto::Certificate> intermediates;
+  std::vector<crypto::PublicKey> validator_keys;  // index = validator index
+  std::vector<std::uint64_t> validator_powers;
+  std::uint64_t total_power = 0;
+  Bytes validators_hash;
+  Bytes genesis_hash;  // suite hash of the canonical genesis JSON
+};
+
+Result<TrustAnchor> make_trust_anchor(const Genesis& g);
+
+// Canonical validator-set hash: H("regledger/valset/v1\0" || for each: u64be power ||
+// u32be len(spki) || spki).
+Bytes validator_set_hash(crypto::Suite suite, const std::vector<crypto::PublicKey>& keys,
+                         const std::vector<std::uint64_t>& powers);
+
+}  // namespace rl::ledger

@@ -1,0 +1,22 @@
+#pragma once
+// Size limits on everything that reaches the ledger from outside. A value over a limit is
+// rejected with a clear error before it is parsed further.
+
+#include <cstddef>
+
+namespace rl::ledger::limits {
+
+inline constexpr std::size_t kMaxTxBytes = 512 * 1024;
+inline constexpr std::size_t kMaxIdBytes = 64;          // org / account / template ids
+inline constexpr std::size_t kMaxNameBytes = 256;
+inline constexpr std::size_t kMaxPeriodBytes = 32;
+inline constexpr std::size_t kMaxCertificateBytes = 8 * 1024;
+inline constexpr std::size_t kMaxChainCertificates = 4;
+inline constexpr std::size_t kMaxReportPayloadBytes = 256 * 1024;
+inline constexpr std::size_t kMaxBlockTxs = 20000;
+inline constexpr std::size_t kMaxBlockBytes = 64 * 1024 * 1024;
+inline constexpr std::size_t kMaxGenesisBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxReceiptBytes = 2 * 1024 * 1024;
+inline constexpr std::size_t kMaxQueryLimit = 1000;
+
+}  // namespace rl::ledger::limits

@@ -1,0 +1,166 @@
+#include "ledger/receipt.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.hpp"
+#include "crypto/merkle.hpp"
+#include "ledger/commit.hpp"
+#include "ledger/limits.hpp"
+#include "ledger/tx.hpp"
+
+namespace rl::ledger {
+namespace {
+
+using nlohmann::json;
+
+Error bad_receipt(const std::string& why) { return make_error("bad_receipt", why); }
+Error invalid(const std::string& why) { return make_error("receipt_invalid", why); }
+
+Result<Bytes> b64_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return bad_receipt(std::string("missing '") + key + "'");
+  auto b = from_base64(it->get<std::string>());
+  if (!b.ok()) return bad_receipt(std::string("'") + key + "' is not base64");
+  return std::move(b).value();
+}
+
+Result<std::uint64_t> uint_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) {
+    return bad_receipt(std::string("missing or non-integer '") + key + "'");
+  }
+  return it->get<std::uint64_t>();
+}
+
+bool eq(const std::string& a, ByteView b) {
+  return a.size() == b.size() && std::equal(b.begin(), b.end(), a.begin());
+}
+
+}  // namespace
+
+std::string receipt_to_json(const Receipt& r) {
+  json j;
+  j["version"] = 1;
+  j["chain_id"] = r.chain_id;
+  j["height"] = r.height;
+  j["index"] = r.index;
+  j["tx_count"] = r.tx_count;
+  j["tx"] = to_base64(r.tx);
+  j["header"] = to_base64(r.header);
+  j["proof"] = json::array();
+  for (const auto& p : r.proof) j["proof"].push_back(to_hex(p));
+  j["commit"] = to_base64(r.commit);
+  j["signer_chain"] = json::array();
+  for (const auto& c : r.signer_chain) j["signer_chain"].push_back(to_base64(c));
+  return j.dump(2) + "\n";
+}
+
+Result<Receipt> receipt_from_json(std::string_view text) {
+  if (text.size() > limits::kMaxReceiptBytes) return bad_receipt("receipt too large");
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad_receipt("not a JSON object");
+  RL_ASSIGN_OR_RETURN(auto version, uint_field(j, "version"));
+  if (version != 1) return bad_receipt("unsupported receipt version");
+  Receipt r;
+  if (!j.contains("chain_id") || !j["chain_id"].is_string()) return bad_receipt("missing chain_id");
+  r.chain_id = j["chain_id"].get<std::string>();
+  RL_ASSIGN_OR_RETURN(r.height, uint_field(j, "height"));
+  RL_ASSIGN_OR_RETURN(auto index, uint_field(j, "index"));
+  RL_ASSIGN_OR_RETURN(auto count, uint_field(j, "tx_count"));
+  if (count > limits::kMaxBlockTxs || index >= count) return bad_receipt("index/tx_count out of range");
+  r.index = static_cast<std::uint32_t>(index);
+  r.tx_count = static_cast<std::uint32_t>(count);
+  RL_ASSIGN_OR_RETURN(r.tx, b64_field(j, "tx"));
+  RL_ASSIGN_OR_RETURN(r.header, b64_field(j, "header"));
+  RL_ASSIGN_OR_RETURN(r.commit, b64_field(j, "commit"));
+  if (!j.contains("proof") || !j["proof"].is_array() || j["proof"].size() > 64) {
+    return bad_receipt("proof must be an array of at most 64 hashes");
+  }
+  for (const auto& p : j["proof"]) {
+    if (!p.is_string()) return bad_receipt("proof entries are hex strings");
+    auto b = from_hex(p.get<std::string>());
+    if (!b.ok()) return bad_receipt("proof entry is not hex");
+    r.proof.push_back(std::move(b).value());
+  }
+  if (j.contains("signer_chain")) {
+    if (!j["signer_chain"].is_array() || j["signer_chain"].size() > 1 + limits::kMaxChainCertificates) {
+      return bad_receipt("signer_chain must be a short array");
+    }
+    for (const auto& c : j["signer_chain"]) {
+      if (!c.is_string()) return bad_receipt("signer_chain entries are base64 strings");
+      auto b = from_base64(c.get<std::string>());
+      if (!b.ok()) return bad_receipt("signer_chain entry is not base64");
+      r.signer_chain.push_back(std::move(b).value());
+    }
+  }
+  return r;
+}
+
+Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt& r) {
+  if (r.chain_id != anchor.chain_id) {
+    return invalid("receipt is for chain '" + r.chain_id + "', genesis is '" + anchor.chain_id + "'");
+  }
+  pb::BlockHeader hdr;
+  if (!hdr.ParseFromArray(r.header.data(), static_cast<int>(r.header.size()))) {
+    return invalid("block header does not decode");
+  }
+  if (hdr.chain_id() != anchor.chain_id) return invalid("block header names another chain");
+  if (hdr.height() != r.height) return invalid("block header height differs from the receipt's");
+  if (hdr.tx_count() != r.tx_count) return invalid("block header tx_count differs from the receipt's");
+  if (!eq(hdr.validators_hash(), anchor.validators_hash)) {
+    return invalid("block was made by a validator set this genesis does not know");
+  }
+  Bytes block_hash = crypto::hash(anchor.suite, r.header);
+
+  // 1. The transaction is in the block: Merkle path from its exact bytes to tx_root.
+  Bytes leaf = crypto::merkle_leaf_hash(anchor.suite, r.tx);
+  if (!crypto::merkle_verify_inclusion(anchor.suite, leaf, r.index, r.tx_count, r.proof,
+                                       as_bytes(hdr.tx_root()))) {
+    return invalid("Merkle inclusion proof does not lead to the block's tx_root");
+  }
+  // 2. The block is committed: > 2/3 of genesis voting power signed it.
+  pb::CommitCertificate cert;
+  if (!cert.ParseFromArray(r.commit.data(), static_cast<int>(r.commit.size()))) {
+    return invalid("commit certificate does not decode");
+  }
+  auto commit_ok = verify_commit(anchor, r.height, block_hash, cert);
+  if (!commit_ok.ok()) return invalid("commit certificate: " + commit_ok.error().message);
+
+  // 3. The transaction was signed by a certificate that chains to a genesis root.
+  auto tx = decode_tx(anchor.suite, r.tx);
+  if (!tx.ok()) return invalid("transaction: " + tx.error().message);
+  if (tx->body.chain_id() != anchor.chain_id) return invalid("transaction names another chain");
+  if (r.signer_chain.empty()) return invalid("receipt carries no signer certificate");
+  auto cert_leaf = crypto::Certificate::from_der(r.signer_chain[0]);
+  if (!cert_leaf.ok()) return invalid("signer certificate does not decode");
+  if (!eq(tx->tx.signer_cert_id(), cert_leaf->id(anchor.suite))) {
+    return invalid("signer certificate is not the one the transaction names");
+  }
+  std::vector<crypto::Certificate> intermediates = anchor.intermediates;
+  for (std::size_t i = 1; i < r.signer_chain.size(); ++i) {
+    auto c = crypto::Certificate::from_der(r.signer_chain[i]);
+    if (!c.ok()) return invalid("signer chain certificate does not decode");
+    intermediates.push_back(std::move(c).value());
+  }
+  auto chain_ok = crypto::verify_chain(*cert_leaf, intermediates, anchor.roots, {},
+                                       hdr.time_ms() / 1000);
+  if (!chain_ok.ok()) return invalid("signer certificate: " + chain_ok.error().message);
+  if (cert_leaf->subject().common_name != tx->body.signer()) {
+    return invalid("signer certificate does not name the signing account");
+  }
+  if (!crypto::verify(cert_leaf->public_key(), tx_sign_bytes(as_bytes(tx->tx.body())),
+                      as_bytes(tx->tx.signature()))) {
+    return invalid("transaction signature does not verify");
+  }
+  VerifiedReceipt v;
+  v.tx_id_hex = to_hex(tx->id);
+  v.signer = tx->body.signer();
+  v.payload_kind = std::string(payload_name(tx->body));
+  v.height = r.height;
+  v.block_time_ms = hdr.time_ms();
+  v.block_hash_hex = to_hex(block_hash);
+  v.commit_signatures = static_cast<std::size_t>(cert.signatures_size());
+  return v;
+}
+
+}  // namespace rl::ledger

@@ -1,0 +1,44 @@
+#pragma once
+// Key layout of the world state (column family "state") and the secondary indexes (column
+// family "index"). Keys are ASCII prefixes followed by ids; ids are restricted to
+// [A-Za-z0-9._-], so '/' separators are unambiguous.
+
+#include <string>
+#include <string_view>
+
+#include "common/bytes.hpp"
+
+namespace rl::ledger::keys {
+
+inline Bytes org(std::string_view id) { return to_bytes("org/" + std::string(id)); }
+inline Bytes account(std::string_view id) { return to_bytes("acct/" + std::string(id)); }
+inline Bytes certificate(ByteView cert_id) { return to_bytes("cert/" + to_hex(cert_id)); }
+inline Bytes tmpl(std::string_view id) { return to_bytes("tmpl/" + std::string(id)); }
+inline Bytes report(std::string_view report_id) {
+  return to_bytes("rpt/" + std::string(report_id));
+}
+inline Bytes nonce(std::string_view account, std::uint64_t n) {
+  Bytes k = to_bytes("nonce/" + std::string(account) + "/");
+  append_u64_be(k, n);
+  return k;
+}
+inline Bytes permission_mapping() { return to_bytes("param/permission_mapping"); }
+
+// Index keys (not part of app_hash: they are derived from state and blocks).
+inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {
+  Bytes k = to_bytes("rpt_org/" + std::string(org) + "/");
+  append_u64_be(k, height);
+  auto s = "/" + std::string(id);
+  k.insert(k.end(), s.begin(), s.end());
+  return k;
+}
+inline Bytes reports_by_template(std::string_view tmpl, std::string_view period,
+                                 std::uint64_t height, std::string_view id) {
+  Bytes k = to_bytes("rpt_tpl/" + std::string(tmpl) + "/" + std::string(period) + "/");
+  append_u64_be(k, height);
+  auto s = "/" + std::string(id);
+  k.insert(k.end(), s.begin(), s.end());
+  return k;
+}
+
+}  // namespace rl::ledger::keys

@@ -1,0 +1,51 @@
+#include "ledger/state_overlay.hpp"
+
+#include "crypto/hash.hpp"
+
+namespace rl::ledger {
+namespace {
+void append_u32_be(Bytes& out, std::uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(v >> s));
+}
+}  // namespace
+
+Result<std::optional<Bytes>> StateOverlay::get(const Bytes& key) const {
+  if (auto it = staged_.find(key); it != staged_.end()) return std::optional<Bytes>(it->second);
+  if (auto it = writes_.find(key); it != writes_.end()) return std::optional<Bytes>(it->second);
+  return store_.get(Cf::kState, key);
+}
+
+void StateOverlay::put(Bytes key, Bytes value) { staged_[std::move(key)] = std::move(value); }
+
+void StateOverlay::commit_tx() {
+  for (auto& [k, v] : staged_) writes_[k] = std::move(v);
+  staged_.clear();
+}
+
+Bytes StateOverlay::write_set_hash(crypto::Suite suite) const {
+  crypto::Hasher h(suite);
+  static constexpr std::string_view kTag = "regledger/writeset/v1";
+  Bytes tag(kTag.begin(), kTag.end());
+  tag.push_back(0);
+  h.update(tag);
+  Bytes len;
+  for (const auto& [k, v] : writes_) {
+    len.clear();
+    append_u32_be(len, static_cast<std::uint32_t>(k.size()));
+    h.update(len);
+    h.update(k);
+    len.clear();
+    append_u32_be(len, static_cast<std::uint32_t>(v.size()));
+    h.update(len);
+    h.update(v);
+  }
+  return h.finish();
+}
+
+Bytes chain_app_hash(crypto::Suite suite, ByteView prev_app_hash, ByteView write_set_hash) {
+  Bytes buf(prev_app_hash.begin(), prev_app_hash.end());
+  buf.insert(buf.end(), write_set_hash.begin(), write_set_hash.end());
+  return crypto::hash(suite, buf);
+}
+
+}  // namespace rl::ledger

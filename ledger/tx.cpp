@@ -1,0 +1,82 @@
+#include "ledger/tx.hpp"
+
+#include "crypto/hash.hpp"
+#include "ledger/limits.hpp"
+
+namespace rl::ledger {
+
+Bytes tx_sign_bytes(ByteView body) {
+  static constexpr std::string_view kTag = "regledger/tx/v1";
+  Bytes out;
+  out.reserve(kTag.size() + 1 + body.size());
+  out.insert(out.end(), kTag.begin(), kTag.end());
+  out.push_back(0);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw) {
+  if (raw.empty()) return make_error("bad_tx_encoding", "empty transaction");
+  if (raw.size() > limits::kMaxTxBytes) {
+    return make_error("tx_too_large", "transaction is " + std::to_string(raw.size()) +
+                                          " bytes; the limit is " +
+                                          std::to_string(limits::kMaxTxBytes));
+  }
+  DecodedTx d;
+  d.raw.assign(raw.begin(), raw.end());
+  if (!d.tx.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
+    return make_error("bad_tx_encoding", "transaction is not a valid Tx protobuf");
+  }
+  if (d.tx.body().empty()) return make_error("missing_field", "tx body is empty");
+  if (d.tx.signature().empty()) return make_error("missing_field", "tx signature is empty");
+  if (d.tx.signer_cert_id().size() != crypto::hash_size(suite)) {
+    return make_error("missing_field", "signer_cert_id must be a hash of the suite's size");
+  }
+  if (!d.body.ParseFromString(d.tx.body())) {
+    return make_error("bad_tx_encoding", "tx body is not a valid TxBody protobuf");
+  }
+  if (d.body.payload_case() == pb::TxBody::PAYLOAD_NOT_SET) {
+    return make_error("unknown_payload", "tx body carries no payload type this node knows");
+  }
+  if (d.body.chain_id().empty()) return make_error("missing_field", "chain_id is empty");
+  if (d.body.signer().empty() || d.body.signer().size() > limits::kMaxIdBytes) {
+    return make_error("missing_field", "signer must be 1-64 bytes");
+  }
+  if (d.body.expires_at_height() == 0) {
+    return make_error("missing_field", "expires_at_height must be set");
+  }
+  d.id = crypto::hash(suite, as_bytes(d.tx.body()));
+  return d;
+}
+
+Result<Bytes> sign_tx(const pb::TxBody& body, const crypto::PrivateKey& key, ByteView cert_id) {
+  pb::Tx tx;
+  std::string body_bytes;
+  if (!body.SerializeToString(&body_bytes)) return make_error("encode_failed", "tx body");
+  auto sig = crypto::sign(key, tx_sign_bytes(as_bytes(body_bytes)));
+  if (!sig.ok()) return sig.error();
+  tx.set_body(body_bytes);
+  tx.set_signature(to_string(*sig));
+  tx.set_signer_cert_id(to_string(cert_id));
+  std::string out;
+  if (!tx.SerializeToString(&out)) return make_error("encode_failed", "tx");
+  return to_bytes(out);
+}
+
+std::string_view payload_name(const pb::TxBody& body) {
+  switch (body.payload_case()) {
+    case pb::TxBody::kRegisterOrganization:
+      return "register_organization";
+    case pb::TxBody::kRegisterAccount:
+      return "register_account";
+    case pb::TxBody::kBindCertificate:
+      return "bind_certificate";
+    case pb::TxBody::kSubmitReport:
+      return "submit_report";
+    case pb::TxBody::PAYLOAD_NOT_SET:
+      break;
+  }
+  return "unknown";
+}
+
+}  // namespace rl::ledger

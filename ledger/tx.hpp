@@ -1,0 +1,34 @@
+#pragma once
+// Transactions on the wire: decoding with limits, ids, and the bytes a signer signs.
+
+#include <string_view>
+
+#include "common/bytes.hpp"
+#include "crypto/keys.hpp"
+#include "regledger.pb.h"
+
+namespace rl::ledger {
+
+namespace pb = ::regledger::v1;
+
+// The signature covers a domain tag plus the exact body bytes, so a tx signature can never be
+// confused with any other signed object (votes, proposals, vouchers).
+Bytes tx_sign_bytes(ByteView body);
+
+struct DecodedTx {
+  Bytes raw;  // exact bytes as received; the Merkle leaf
+  pb::Tx tx;
+  pb::TxBody body;
+  Bytes id;  // suite_hash(body bytes): never covers the signature
+};
+
+// Strict decoding: size limit, well-formed protobuf, known payload, required fields present.
+// Codes: tx_too_large, bad_tx_encoding, unknown_payload, missing_field.
+Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw);
+
+// Builds and signs a transaction (client side).
+Result<Bytes> sign_tx(const pb::TxBody& body, const crypto::PrivateKey& key, ByteView cert_id);
+
+std::string_view payload_name(const pb::TxBody& body);
+
+}  // namespace rl::ledger
