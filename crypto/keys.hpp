@@ -37,6 +37,9 @@ class PrivateKey {
   static Result<PrivateKey> generate(Suite suite);
   // PKCS#8 PEM (unencrypted) or traditional EC PEM.
   static Result<PrivateKey> from_pem(std::string_view pem);
+  // Key from a raw big-endian private scalar (leading zero bytes allowed), e.g. test vectors.
+  // The scalar must be in [1, n-1] for the suite's curve.
+  static Result<PrivateKey> from_raw_scalar(Suite suite, ByteView scalar);
   std::string to_pem() const;  // PKCS#8
   PublicKey public_key() const;
   Suite suite() const { return suite_; }

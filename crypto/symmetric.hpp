@@ -16,7 +16,8 @@ Result<Bytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_
 Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r,
                      std::uint32_t p, std::size_t length);
 
-// AES-GCM with a 16/24/32-byte key, any IV length >= 1, tag of `tag_len` bytes (12..16).
+// AES-GCM with a 16/24/32-byte key, an IV of 1..128 bytes (12 recommended; OpenSSL 3.0's
+// provider refuses longer IVs), tag of `tag_len` bytes (12..16).
 // seal returns ciphertext || tag; open takes ciphertext || tag and fails with "aead_auth_failed"
 // when the tag does not verify.
 Result<Bytes> aes_gcm_seal(ByteView key, ByteView iv, ByteView aad, ByteView plaintext,

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the real implementation in the next commit.
+#include "crypto/x509.hpp"
