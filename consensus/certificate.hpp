@@ -1,0 +1,24 @@
+#pragma once
+// Checks that anyone holding the validator set can run: the ledger when it stores a block, the
+// client when it verifies a receipt offline, the core when it accepts a synced block.
+
+#include <string_view>
+
+#include "common/result.hpp"
+#include "consensus/crypto_hooks.hpp"
+#include "consensus/messages.hpp"
+#include "consensus/validator_set.hpp"
+
+namespace rl::consensus {
+
+// OK when `cert` holds valid precommit signatures for (height, round, block_hash) from distinct
+// members of `set` (the set in force at cert.height) with more than 2/3 of its power.
+Status verify_certificate(std::string_view chain_id, const ValidatorSet& set,
+                          const Verifier& verifier, const CommitCertificate& cert);
+
+// OK when `e` is two validly signed, conflicting votes of one member of `set` (the set in force
+// at the votes' height) for the same height, round and type.
+Status verify_evidence(std::string_view chain_id, const ValidatorSet& set, const Verifier& verifier,
+                       const DuplicateVoteEvidence& e);
+
+}  // namespace rl::consensus

@@ -1,0 +1,567 @@
+#include "consensus/core.hpp"
+
+#include <string>
+
+#include "consensus/certificate.hpp"
+#include "consensus/codec.hpp"
+#include "consensus/sign_bytes.hpp"
+
+namespace rl::consensus {
+namespace {
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+std::tuple<Height, Round, int> vote_slot(const Vote& v) {
+  return {v.height, v.round, static_cast<int>(v.type)};
+}
+
+}  // namespace
+
+std::uint64_t TimeoutConfig::delay_ms(TimeoutKind kind, Round round) const {
+  const auto r = static_cast<std::uint64_t>(round);
+  switch (kind) {
+    case TimeoutKind::kPropose:
+      return propose_base_ms + r * propose_delta_ms;
+    case TimeoutKind::kPrevote:
+      return prevote_base_ms + r * prevote_delta_ms;
+    case TimeoutKind::kPrecommit:
+      return precommit_base_ms + r * precommit_delta_ms;
+  }
+  return propose_base_ms;
+}
+
+Consensus::Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto)
+    : config_(std::move(config)), schedule_(std::move(schedule)), crypto_(crypto) {}
+
+Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, Height start_height,
+                                    std::optional<SafetyState> restored, CryptoHooks crypto) {
+  if (crypto.verifier == nullptr || crypto.hasher == nullptr)
+    return make_error("invalid_consensus_config", "verifier and hasher are required");
+  if (start_height == 0) return make_error("invalid_consensus_config", "heights start at 1");
+  if (restored && restored->height > start_height)
+    return make_error("safety_state_ahead", "persisted safety state is for height " +
+                                                std::to_string(restored->height) +
+                                                " but the application committed only up to " +
+                                                std::to_string(start_height - 1));
+  Consensus c(std::move(config), std::move(schedule), crypto);
+  c.enter_height(start_height);
+  if (restored) {
+    // Signatures of older heights still guard against re-signing them.
+    c.last_vote_ = restored->last_vote;
+    c.last_proposal_ = restored->last_proposal;
+    if (restored->height == start_height) {
+      c.resumed_ = true;
+      c.round_ = restored->round;
+      c.step_ = restored->step;
+      c.locked_round_ = restored->locked_round;
+      c.locked_value_ = restored->locked_value;
+      c.locked_hash_ = restored->locked_hash;
+      c.valid_round_ = restored->valid_round;
+      c.valid_value_ = restored->valid_value;
+      c.valid_hash_ = restored->valid_hash;
+      // A value we locked on or proposed passed the application's check before the crash.
+      if (!c.locked_hash_.empty()) c.validity_[c.locked_hash_] = true;
+      if (!c.valid_hash_.empty()) c.validity_[c.valid_hash_] = true;
+    }
+  }
+  c.persisted_key_ = c.safety_key();
+  return c;
+}
+
+SafetyState Consensus::safety_state() const {
+  SafetyState s;
+  s.height = height_;
+  s.round = round_;
+  s.step = step_;
+  s.locked_round = locked_round_;
+  s.locked_value = locked_value_;
+  s.locked_hash = locked_hash_;
+  s.valid_round = valid_round_;
+  s.valid_value = valid_value_;
+  s.valid_hash = valid_hash_;
+  s.last_vote = last_vote_;
+  s.last_proposal = last_proposal_;
+  return s;
+}
+
+Consensus::SafetyKey Consensus::safety_key() const {
+  SafetyKey k{height_,      round_,      step_,        locked_round_, locked_hash_,
+              valid_round_, valid_hash_, std::nullopt, std::nullopt};
+  if (last_vote_)
+    std::get<7>(k) = std::make_tuple(last_vote_->height, last_vote_->round, last_vote_->type,
+                                     last_vote_->value_hash);
+  if (last_proposal_)
+    std::get<8>(k) =
+        std::make_tuple(last_proposal_->height, last_proposal_->round, last_proposal_->value_hash);
+  return k;
+}
+
+Ready Consensus::step(const Event& event) {
+  Ready out;
+  out_ = &out;
+  if (!started_ && !std::holds_alternative<Start>(event) &&
+      !std::holds_alternative<ValidatorSetChange>(event)) {
+    reject("not_started", "event before Start");
+  } else {
+    std::visit([this](const auto& e) { on(e); }, event);
+    if (started_) run_rules();
+  }
+  SafetyKey key = safety_key();
+  if (key != persisted_key_) {
+    out.persist = safety_state();
+    persisted_key_ = std::move(key);
+  }
+  out_ = nullptr;
+  return out;
+}
+
+void Consensus::reject(const char* code, std::string message) {
+  out_->rejected.push_back(make_error(code, std::move(message)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+void Consensus::on(const Start&) {
+  if (started_) return reject("already_started", "Start twice");
+  started_ = true;
+  if (!resumed_) return start_round(0);
+  // Resume the persisted (round, step). Timers and received messages were lost with the process;
+  // peers re-send theirs on Tick, and we re-arm what our own step needs.
+  if (step_ == Step::kPropose) {
+    schedule_timeout(TimeoutKind::kPropose);
+    if (am_proposer()) propose_or_request();
+  }
+  if (last_vote_ && last_vote_->height == height_ && last_vote_->round == round_) {
+    out_->broadcast.emplace_back(*last_vote_);
+    auto& rm = rounds_[round_];
+    auto& tally = last_vote_->type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
+    tally.add(*last_vote_, schedule_.at(height_).at(last_vote_->validator).power, nullptr);
+    add_sender(rm, last_vote_->validator);
+  }
+}
+
+void Consensus::on(const Tick&) {
+  // Re-send what peers may have lost: our proposal and votes of this round, and the prevotes
+  // that justify our valid value (a later proposer's POL needs them at every receiver).
+  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_)
+    out_->broadcast.emplace_back(*last_proposal_);
+  auto it = rounds_.find(round_);
+  if (it != rounds_.end() && self_index_) {
+    if (const Vote* v = it->second.prevotes.vote_of(*self_index_)) out_->broadcast.emplace_back(*v);
+    if (const Vote* v = it->second.precommits.vote_of(*self_index_))
+      out_->broadcast.emplace_back(*v);
+  }
+  if (valid_round_ != kNoRound) {
+    auto vr = rounds_.find(valid_round_);
+    if (vr != rounds_.end()) {
+      for (const auto& [idx, v] : vr->second.prevotes.votes()) {
+        const bool sent_above = valid_round_ == round_ && self_index_ && idx == *self_index_;
+        if (v.value_hash == valid_hash_ && !sent_above) out_->broadcast.emplace_back(v);
+      }
+    }
+  }
+}
+
+void Consensus::on(const TimeoutFired& t) {
+  if (t.height != height_ || t.round != round_) return;  // stale timer: not an error
+  switch (t.kind) {
+    case TimeoutKind::kPropose:  // OnTimeoutPropose
+      if (step_ == Step::kPropose) {
+        sign_and_send_vote(VoteType::kPrevote, {});
+        step_ = Step::kPrevote;
+      }
+      break;
+    case TimeoutKind::kPrevote:  // OnTimeoutPrevote
+      if (step_ == Step::kPrevote) {
+        sign_and_send_vote(VoteType::kPrecommit, {});
+        step_ = Step::kPrecommit;
+      }
+      break;
+    case TimeoutKind::kPrecommit:  // OnTimeoutPrecommit
+      start_round(round_ + 1);
+      break;
+  }
+}
+
+void Consensus::on(const Received& r) {
+  if (const auto* p = std::get_if<Proposal>(&r.message)) return on_proposal(*p);
+  on_vote(std::get<Vote>(r.message));
+}
+
+void Consensus::on_proposal(const Proposal& p) {
+  if (p.height != height_)
+    return reject("wrong_height", "proposal for height " + std::to_string(p.height));
+  if (p.round < 0 || p.round > round_ + config_.max_rounds_ahead)
+    return reject("round_out_of_window", "proposal for round " + std::to_string(p.round));
+  if (p.pol_round < kNoRound || p.pol_round >= p.round)
+    return reject("bad_pol_round", "proposal POL round not below its round");
+  const ValidatorSet& set = schedule_.at(height_);
+  if (p.proposer != set.proposer(height_, p.round))
+    return reject("not_proposer", "proposal from a validator that is not the round's proposer");
+  if (p.value_hash.empty() || p.value_hash.size() > kMaxHashBytes)
+    return reject("bad_value_hash", "proposal value hash missing or too long");
+  auto existing = rounds_.find(p.round);
+  if (existing != rounds_.end()) {
+    for (const auto& q : existing->second.proposals) {
+      if (q.value_hash == p.value_hash && q.pol_round == p.pol_round) return;  // duplicate
+    }
+    if (existing->second.proposals.size() >= config_.max_proposals_per_round)
+      return reject("too_many_proposals", "proposer equivocates beyond the per-round bound");
+  }
+  if (!crypto_.verifier->verify(set.at(p.proposer), proposal_sign_bytes(config_.chain_id, p),
+                                p.signature))
+    return reject("bad_signature", "proposal signature does not verify");
+  if (crypto_.hasher->hash(p.value) != p.value_hash)
+    return reject("value_hash_mismatch", "proposal value does not hash to its value_hash");
+  store_proposal(p);
+}
+
+void Consensus::store_proposal(const Proposal& p) {
+  auto& rm = rounds_[p.round];
+  rm.proposals.push_back(p);
+  add_sender(rm, p.proposer);
+  if (!validity_.contains(p.value_hash) && checks_requested_.insert(p.value_hash).second)
+    out_->check_proposals.push_back(CheckProposal{p.height, p.round, p.value, p.value_hash});
+}
+
+void Consensus::on_vote(const Vote& v) {
+  if (v.height != height_)
+    return reject("wrong_height", "vote for height " + std::to_string(v.height));
+  if (v.round < 0 || v.round > round_ + config_.max_rounds_ahead)
+    return reject("round_out_of_window", "vote for round " + std::to_string(v.round));
+  if (v.type != VoteType::kPrevote && v.type != VoteType::kPrecommit)
+    return reject("bad_vote_type", "unknown vote type");
+  if (v.value_hash.size() > kMaxHashBytes) return reject("bad_value_hash", "vote hash too long");
+  const ValidatorSet& set = schedule_.at(height_);
+  if (v.validator >= set.size()) return reject("not_a_validator", "vote from a non-member");
+  auto existing = rounds_.find(v.round);
+  if (existing != rounds_.end()) {
+    const auto& tally =
+        v.type == VoteType::kPrevote ? existing->second.prevotes : existing->second.precommits;
+    const Vote* prior = tally.vote_of(v.validator);
+    if (prior && *prior == v) return;  // duplicate delivery
+  }
+  if (!crypto_.verifier->verify(set.at(v.validator), vote_sign_bytes(config_.chain_id, v),
+                                v.signature))
+    return reject("bad_signature", "vote signature does not verify");
+  auto& rm = rounds_[v.round];
+  auto& tally = v.type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
+  const Vote* prior = nullptr;
+  switch (tally.add(v, set.at(v.validator).power, &prior)) {
+    case VoteTally::AddResult::kAdded:
+      add_sender(rm, v.validator);
+      break;
+    case VoteTally::AddResult::kDuplicate:
+      break;
+    case VoteTally::AddResult::kConflict:
+      if (evidence_reported_.insert({v.validator, v.round, v.type}).second)
+        out_->evidence.push_back(DuplicateVoteEvidence{*prior, v});
+      break;
+  }
+}
+
+void Consensus::on(const ProposalReady& p) {
+  if (p.height != height_ || p.round != round_ || step_ != Step::kPropose || !am_proposer() ||
+      build_requested_round_ != round_)
+    return reject("stale_proposal_ready", "not waiting for a block for this height and round");
+  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_)
+    return reject("already_proposed", "a proposal for this round was already signed");
+  if (p.value_hash.empty() || p.value_hash.size() > kMaxHashBytes ||
+      crypto_.hasher->hash(p.value) != p.value_hash)
+    return reject("value_hash_mismatch", "built value does not hash to its value_hash");
+  sign_and_send_proposal(p.value, p.value_hash, kNoRound);
+}
+
+void Consensus::on(const ProposalChecked& c) {
+  if (c.height != height_) return;               // verdict for a height we left: not an error
+  validity_.try_emplace(c.value_hash, c.valid);  // the application is deterministic
+}
+
+void Consensus::on(const SyncedBlock& b) {
+  const CommitCertificate& cert = b.certificate;
+  if (cert.height < height_) return reject("stale_synced_block", "height already decided");
+  Status ok =
+      verify_certificate(config_.chain_id, schedule_.at(cert.height), *crypto_.verifier, cert);
+  if (!ok.ok()) return reject(ok.error().code.c_str(), ok.error().message);
+  if (crypto_.hasher->hash(b.value) != cert.block_hash)
+    return reject("value_hash_mismatch", "synced value does not hash to the certified hash");
+  decide(cert.height, cert.round, b.value, cert.block_hash, cert);
+}
+
+void Consensus::on(const ValidatorSetChange& c) {
+  if (c.effective_height <= height_)
+    return reject("validator_set_change_too_late",
+                  "change for height " + std::to_string(c.effective_height) +
+                      " arrived at height " + std::to_string(height_));
+  schedule_.schedule(c.effective_height, c.set);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+void Consensus::run_rules() {
+  // Each firing changes step, round, height, a lock or a "first time" flag, all monotone within
+  // a step, so this terminates; the bound is a belt against a future bug turning into a hang.
+  for (int guard = 0; guard < 100000; ++guard) {
+    if (rule_decide() || rule_skip_round() || rule_prevote_on_proposal() ||
+        rule_prevote_timeout() || rule_lock_on_polka() || rule_precommit_nil() ||
+        rule_precommit_timeout())
+      continue;
+    return;
+  }
+}
+
+// L49: upon ⟨PROPOSAL, h, r, v, *⟩ from proposer(h, r) AND 2f+1 ⟨PRECOMMIT, h, r, id(v)⟩
+// while decision_p[h] = nil: if valid(v) then decide v.
+bool Consensus::rule_decide() {
+  const ValidatorSet& set = schedule_.at(height_);
+  for (const auto& [r, rm] : rounds_) {
+    for (const auto& p : rm.proposals) {
+      if (!set.is_quorum(rm.precommits.power_for(p.value_hash))) continue;
+      if (validity(p.value_hash) != std::optional<bool>(true)) continue;
+      const Round round = r;
+      Proposal decided = p;
+      decide(height_, round, std::move(decided.value), decided.value_hash,
+             certificate_from(round, decided.value_hash));
+      return true;
+    }
+  }
+  return false;
+}
+
+// L55: upon f+1 ⟨*, h, round, *, *⟩ with round > round_p: StartRound(round).
+bool Consensus::rule_skip_round() {
+  const ValidatorSet& set = schedule_.at(height_);
+  for (auto it = rounds_.rbegin(); it != rounds_.rend() && it->first > round_; ++it) {
+    if (set.is_one_third(it->second.sender_power)) {
+      start_round(it->first);
+      return true;
+    }
+  }
+  return false;
+}
+
+// L22: upon ⟨PROPOSAL, h, round_p, v, -1⟩ while step = propose.
+// L28: upon ⟨PROPOSAL, h, round_p, v, vr⟩ AND 2f+1 ⟨PREVOTE, h, vr, id(v)⟩ while step = propose
+//      and 0 <= vr < round_p.
+bool Consensus::rule_prevote_on_proposal() {
+  if (step_ != Step::kPropose) return false;
+  auto it = rounds_.find(round_);
+  if (it == rounds_.end()) return false;
+  const ValidatorSet& set = schedule_.at(height_);
+  for (const auto& p : it->second.proposals) {
+    const std::optional<bool> valid = validity(p.value_hash);
+    if (!valid) continue;  // waiting for ProposalChecked (or the propose timeout)
+    bool lock_allows = false;
+    if (p.pol_round == kNoRound) {
+      lock_allows = locked_round_ == kNoRound || locked_hash_ == p.value_hash;
+    } else {
+      auto pol = rounds_.find(p.pol_round);
+      if (pol == rounds_.end() || !set.is_quorum(pol->second.prevotes.power_for(p.value_hash)))
+        continue;  // no proof of lock yet
+      lock_allows = locked_round_ <= p.pol_round || locked_hash_ == p.value_hash;
+    }
+    if (config_.unsafe_disable_locking) lock_allows = true;
+    sign_and_send_vote(VoteType::kPrevote, (*valid && lock_allows) ? p.value_hash : Bytes{});
+    step_ = Step::kPrevote;
+    return true;
+  }
+  return false;
+}
+
+// L34: upon 2f+1 ⟨PREVOTE, h, round_p, *⟩ while step = prevote for the first time.
+bool Consensus::rule_prevote_timeout() {
+  if (step_ != Step::kPrevote) return false;
+  auto it = rounds_.find(round_);
+  if (it == rounds_.end() || it->second.prevote_timeout_scheduled) return false;
+  if (!schedule_.at(height_).is_quorum(it->second.prevotes.total_power())) return false;
+  it->second.prevote_timeout_scheduled = true;
+  schedule_timeout(TimeoutKind::kPrevote);
+  return true;
+}
+
+// L36: upon ⟨PROPOSAL, h, round_p, v, *⟩ AND 2f+1 ⟨PREVOTE, h, round_p, id(v)⟩ while valid(v)
+// and step >= prevote for the first time: lock (if still in prevote) and set the valid value.
+bool Consensus::rule_lock_on_polka() {
+  if (step_ == Step::kPropose) return false;
+  auto it = rounds_.find(round_);
+  if (it == rounds_.end() || it->second.polka_value_seen) return false;
+  const ValidatorSet& set = schedule_.at(height_);
+  for (const auto& p : it->second.proposals) {
+    if (!set.is_quorum(it->second.prevotes.power_for(p.value_hash))) continue;
+    if (validity(p.value_hash) != std::optional<bool>(true)) continue;
+    it->second.polka_value_seen = true;
+    if (step_ == Step::kPrevote) {
+      locked_value_ = p.value;
+      locked_hash_ = p.value_hash;
+      locked_round_ = round_;
+      sign_and_send_vote(VoteType::kPrecommit, p.value_hash);
+      step_ = Step::kPrecommit;
+    }
+    valid_value_ = p.value;
+    valid_hash_ = p.value_hash;
+    valid_round_ = round_;
+    return true;
+  }
+  return false;
+}
+
+// L44: upon 2f+1 ⟨PREVOTE, h, round_p, nil⟩ while step = prevote.
+bool Consensus::rule_precommit_nil() {
+  if (step_ != Step::kPrevote) return false;
+  auto it = rounds_.find(round_);
+  if (it == rounds_.end()) return false;
+  if (!schedule_.at(height_).is_quorum(it->second.prevotes.power_for({}))) return false;
+  sign_and_send_vote(VoteType::kPrecommit, {});
+  step_ = Step::kPrecommit;
+  return true;
+}
+
+// L47: upon 2f+1 ⟨PRECOMMIT, h, round_p, *⟩ for the first time.
+bool Consensus::rule_precommit_timeout() {
+  auto it = rounds_.find(round_);
+  if (it == rounds_.end() || it->second.precommit_timeout_scheduled) return false;
+  if (!schedule_.at(height_).is_quorum(it->second.precommits.total_power())) return false;
+  it->second.precommit_timeout_scheduled = true;
+  schedule_timeout(TimeoutKind::kPrecommit);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+void Consensus::start_round(Round r) {
+  round_ = r;
+  step_ = Step::kPropose;
+  // Proposers arm the timer too: if the application never delivers a block we still prevote nil.
+  schedule_timeout(TimeoutKind::kPropose);
+  if (am_proposer()) propose_or_request();
+}
+
+void Consensus::enter_height(Height h) {
+  height_ = h;
+  round_ = 0;
+  step_ = Step::kPropose;
+  locked_round_ = kNoRound;
+  locked_value_.clear();
+  locked_hash_.clear();
+  valid_round_ = kNoRound;
+  valid_value_.clear();
+  valid_hash_.clear();
+  rounds_.clear();
+  validity_.clear();
+  checks_requested_.clear();
+  evidence_reported_.clear();
+  build_requested_round_ = kNoRound;
+  schedule_.prune_below(h);
+  self_index_ = config_.self_id.empty() ? std::nullopt : schedule_.at(h).index_of(config_.self_id);
+}
+
+void Consensus::propose_or_request() {
+  if (!can_sign()) return;
+  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_) {
+    // Restarted after proposing: send the same proposal again, never a second one.
+    out_->broadcast.emplace_back(*last_proposal_);
+    validity_[last_proposal_->value_hash] = true;
+    auto& rm = rounds_[round_];
+    bool have = false;
+    for (const auto& q : rm.proposals) have = have || q.value_hash == last_proposal_->value_hash;
+    if (!have) store_proposal(*last_proposal_);
+    return;
+  }
+  if (valid_round_ != kNoRound) {
+    sign_and_send_proposal(valid_value_, valid_hash_, valid_round_);
+    return;
+  }
+  build_requested_round_ = round_;
+  out_->build_proposal = BuildProposal{height_, round_};
+}
+
+void Consensus::sign_and_send_proposal(Bytes value, Bytes value_hash, Round pol_round) {
+  Proposal p;
+  p.height = height_;
+  p.round = round_;
+  p.pol_round = pol_round;
+  p.proposer = *self_index_;
+  p.value = std::move(value);
+  p.value_hash = std::move(value_hash);
+  p.signature = crypto_.signer->sign(proposal_sign_bytes(config_.chain_id, p));
+  validity_[p.value_hash] = true;  // our own application built (or already accepted) it
+  last_proposal_ = p;
+  out_->broadcast.emplace_back(p);
+  store_proposal(p);
+}
+
+void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
+  if (!can_sign()) return;
+  Vote v;
+  v.type = type;
+  v.height = height_;
+  v.round = round_;
+  v.validator = *self_index_;
+  v.value_hash = value_hash;
+  if (last_vote_ && vote_slot(v) <= vote_slot(*last_vote_)) {
+    // Never sign twice: a slot at or below the last signed one is only ever re-sent unchanged.
+    if (vote_slot(v) == vote_slot(*last_vote_) && last_vote_->value_hash == v.value_hash)
+      out_->broadcast.emplace_back(*last_vote_);
+    else
+      reject("double_sign_refused", "refusing to sign a vote at or below the last signed slot");
+    return;
+  }
+  v.signature = crypto_.signer->sign(vote_sign_bytes(config_.chain_id, v));
+  last_vote_ = v;
+  out_->broadcast.emplace_back(v);
+  auto& rm = rounds_[round_];
+  auto& tally = type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
+  tally.add(v, schedule_.at(height_).at(v.validator).power, nullptr);
+  add_sender(rm, v.validator);
+}
+
+void Consensus::decide(Height h, Round r, Bytes value, Bytes value_hash, CommitCertificate cert) {
+  out_->decided = Decision{h, r, std::move(value), std::move(value_hash), std::move(cert)};
+  enter_height(h + 1);
+  start_round(0);
+}
+
+void Consensus::schedule_timeout(TimeoutKind kind) {
+  out_->timers.push_back(
+      TimerRequest{kind, height_, round_, config_.timeouts.delay_ms(kind, round_)});
+}
+
+void Consensus::add_sender(RoundMessages& rm, ValidatorIndex v) {
+  if (rm.senders.insert(v).second) rm.sender_power += schedule_.at(height_).at(v).power;
+}
+
+CommitCertificate Consensus::certificate_from(Round r, const Bytes& value_hash) const {
+  CommitCertificate cert;
+  cert.height = height_;
+  cert.round = r;
+  cert.block_hash = value_hash;
+  for (const auto& [idx, v] : rounds_.at(r).precommits.votes()) {
+    if (v.value_hash == value_hash) cert.signatures.push_back({idx, v.signature});
+  }
+  return cert;
+}
+
+std::optional<bool> Consensus::validity(const Bytes& value_hash) const {
+  auto it = validity_.find(value_hash);
+  if (it == validity_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Consensus::can_sign() const {
+  return crypto_.signer != nullptr && self_index_.has_value() &&
+         height_ >= config_.sign_from_height;
+}
+
+bool Consensus::am_proposer() const {
+  return self_index_.has_value() && *self_index_ == schedule_.at(height_).proposer(height_, round_);
+}
+
+}  // namespace rl::consensus

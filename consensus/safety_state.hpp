@@ -1,0 +1,32 @@
+#pragma once
+// What a validator must have on disk (fsync'ed) before any message it produced in a step leaves
+// the process. Losing it after a crash could make an honest validator sign two different votes
+// for one (height, round, type) or forget a lock, which is how BFT safety is lost in practice.
+
+#include <optional>
+
+#include "consensus/messages.hpp"
+
+namespace rl::consensus {
+
+struct SafetyState {
+  Height height = 1;
+  Round round = 0;
+  Step step = Step::kPropose;
+  Round locked_round = kNoRound;
+  Bytes locked_value;
+  Bytes locked_hash;
+  Round valid_round = kNoRound;
+  Bytes valid_value;
+  Bytes valid_hash;
+  // The last vote this validator signed; nothing at or below its (height, round, type) is ever
+  // signed again unless it is byte-identical.
+  std::optional<Vote> last_vote;
+  // The last proposal this validator signed; a restarted proposer re-sends it instead of asking
+  // the application for a second, different block in the same round.
+  std::optional<Proposal> last_proposal;
+
+  bool operator==(const SafetyState&) const = default;
+};
+
+}  // namespace rl::consensus
