@@ -2,6 +2,7 @@
 // Byte buffers and their text encodings (hex for ids, base64 for payloads in JSON).
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +20,12 @@ inline ByteView as_bytes(std::string_view s) {
 }
 inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 inline std::string to_string(ByteView b) { return std::string(b.begin(), b.end()); }
+
+// Byte-wise equality of a protobuf `bytes` field (std::string) and a byte buffer. (std::equal
+// across char and uint8_t compares signed with unsigned values and gets bytes >= 0x80 wrong.)
+inline bool bytes_equal(std::string_view a, ByteView b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
 
 std::string to_hex(ByteView b);
 Result<Bytes> from_hex(std::string_view hex);

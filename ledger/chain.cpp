@@ -27,10 +27,6 @@ Bytes encode(const Msg& m) {
   return to_bytes(s);
 }
 
-bool bytes_equal(const std::string& a, ByteView b) {
-  return a.size() == b.size() && std::equal(b.begin(), b.end(), a.begin());
-}
-
 Error bad_block(const std::string& why) { return make_error("bad_block", why); }
 
 }  // namespace
@@ -270,6 +266,22 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
     head_.time_ms = b.header.time_ms();
   }
   return {};
+}
+
+Result<std::optional<pb::SignerState>> Chain::signer_state() const {
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kConsensus, to_bytes("signer")));
+  if (!raw) return std::optional<pb::SignerState>();
+  pb::SignerState st;
+  if (!st.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("storage_corrupt", "signer state does not decode");
+  }
+  return std::optional<pb::SignerState>(std::move(st));
+}
+
+Status Chain::save_signer_state(const pb::SignerState& state) {
+  WriteBatch batch;
+  batch.put(Cf::kConsensus, to_bytes("signer"), encode(state));
+  return store_->write(batch, /*sync=*/true);
 }
 
 Result<std::optional<Bytes>> Chain::block_bytes(std::uint64_t height) const {

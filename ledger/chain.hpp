@@ -77,6 +77,11 @@ class Chain {
   // The certificate must be valid for the block (checked here).
   Status commit_block(const PreparedBlock& block, const pb::CommitCertificate& cert);
 
+  // The validator's signing safety state (DESIGN principle 4), persisted with fsync before a
+  // signature leaves the process.
+  Result<std::optional<pb::SignerState>> signer_state() const;
+  Status save_signer_state(const pb::SignerState& state);
+
   // Read side.
   Result<std::optional<Bytes>> block_bytes(std::uint64_t height) const;
   Result<std::optional<pb::CommitCertificate>> commit(std::uint64_t height) const;

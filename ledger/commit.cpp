@@ -9,8 +9,7 @@ namespace rl::ledger {
 Status verify_commit(const TrustAnchor& anchor, std::uint64_t height, ByteView block_hash,
                      const pb::CommitCertificate& cert) {
   if (cert.height() != height) return make_error("bad_commit", "certificate is for another height");
-  if (!std::equal(block_hash.begin(), block_hash.end(), cert.block_hash().begin(),
-                  cert.block_hash().end())) {
+  if (!bytes_equal(cert.block_hash(), block_hash)) {
     return make_error("bad_commit", "certificate is for another block hash");
   }
   if (cert.signatures_size() > static_cast<int>(anchor.validator_keys.size())) {

@@ -32,10 +32,6 @@ Result<std::uint64_t> uint_field(const json& j, const char* key) {
   return it->get<std::uint64_t>();
 }
 
-bool eq(const std::string& a, ByteView b) {
-  return a.size() == b.size() && std::equal(b.begin(), b.end(), a.begin());
-}
-
 }  // namespace
 
 std::string receipt_to_json(const Receipt& r) {
@@ -107,7 +103,7 @@ Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt&
   if (hdr.chain_id() != anchor.chain_id) return invalid("block header names another chain");
   if (hdr.height() != r.height) return invalid("block header height differs from the receipt's");
   if (hdr.tx_count() != r.tx_count) return invalid("block header tx_count differs from the receipt's");
-  if (!eq(hdr.validators_hash(), anchor.validators_hash)) {
+  if (!bytes_equal(hdr.validators_hash(), anchor.validators_hash)) {
     return invalid("block was made by a validator set this genesis does not know");
   }
   Bytes block_hash = crypto::hash(anchor.suite, r.header);
@@ -133,7 +129,7 @@ Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt&
   if (r.signer_chain.empty()) return invalid("receipt carries no signer certificate");
   auto cert_leaf = crypto::Certificate::from_der(r.signer_chain[0]);
   if (!cert_leaf.ok()) return invalid("signer certificate does not decode");
-  if (!eq(tx->tx.signer_cert_id(), cert_leaf->id(anchor.suite))) {
+  if (!bytes_equal(tx->tx.signer_cert_id(), cert_leaf->id(anchor.suite))) {
     return invalid("signer certificate is not the one the transaction names");
   }
   std::vector<crypto::Certificate> intermediates = anchor.intermediates;

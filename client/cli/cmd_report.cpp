@@ -1,0 +1,101 @@
+// regledger report submit | report list | report get
+#include <iostream>
+
+#include "client/cli/context.hpp"
+#include "client/lib/tx_builder.hpp"
+#include "common/file_io.hpp"
+#include "ledger/limits.hpp"
+
+namespace rl::cli {
+namespace {
+
+struct SubmitOpts {
+  std::string as, template_id, period, batch, file, receipt;
+  bool wait = false;
+};
+
+int report_submit(Globals& g, const SubmitOpts& o) {
+  auto signer = load_signer(o.as);
+  if (!signer.ok()) return report_error(signer.error());
+  auto payload = read_file(o.file, ledger::limits::kMaxReportPayloadBytes);
+  if (!payload.ok()) return report_error(payload.error());
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  auto pos = chain_position(*c);
+  if (!pos.ok()) return report_error(pos.error());
+  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_submit_report();
+    p->set_template_id(o.template_id);
+    p->set_period(o.period);
+    p->set_batch(o.batch);
+    p->set_content_type("application/json");
+    p->set_payload(*payload);
+  });
+  if (!tx.ok()) return report_error(tx.error());
+  return submit_and_report(g, *c, *tx, o.wait, o.receipt, "report");
+}
+
+struct ListOpts {
+  std::string org, template_id, period;
+  int limit = 100;
+};
+
+}  // namespace
+
+void add_report_commands(CLI::App& app, Globals& g) {
+  auto* rep = app.add_subcommand("report", "Submit and query regulatory reports");
+  rep->require_subcommand(1);
+  auto so = std::make_shared<SubmitOpts>();
+  auto* submit = rep->add_subcommand("submit", "Submit a signed report (JSON payload)");
+  submit->add_option("--as", so->as, "Identity directory of the reporting account")->required();
+  submit->add_option("--template", so->template_id, "Report template id")->required();
+  submit->add_option("--period", so->period, "Reporting period, e.g. 2026-Q3")->required();
+  submit->add_option("--batch", so->batch, "Batch label (optional)");
+  submit->add_option("--file", so->file, "Report payload (JSON)")->required()->check(CLI::ExistingFile);
+  submit->add_flag("--wait", so->wait, "Wait until the report is committed");
+  submit->add_option("--receipt", so->receipt, "Save the receipt here (implies --wait)");
+  submit->callback([so, &g] { g.exit_code = report_submit(g, *so); });
+
+  auto lo = std::make_shared<ListOpts>();
+  auto* list = rep->add_subcommand("list", "List reports by organization or by template/period");
+  list->add_option("--org", lo->org, "Organization id");
+  list->add_option("--template", lo->template_id, "Template id");
+  list->add_option("--period", lo->period, "Period (with --template)");
+  list->add_option("--limit", lo->limit, "At most this many")->check(CLI::Range(1, 1000));
+  list->callback([lo, &g] {
+    auto c = make_client(g);
+    if (!c.ok()) {
+      g.exit_code = report_error(c.error());
+      return;
+    }
+    std::string q = "/v1/reports?limit=" + std::to_string(lo->limit);
+    if (!lo->org.empty()) q += "&org=" + lo->org;
+    if (!lo->template_id.empty()) q += "&template=" + lo->template_id;
+    if (!lo->period.empty()) q += "&period=" + lo->period;
+    auto r = c->get_json(q);
+    if (!r.ok()) {
+      g.exit_code = report_error(r.error());
+      return;
+    }
+    std::cout << r->dump(2) << "\n";
+  });
+
+  auto id = std::make_shared<std::string>();
+  auto* get = rep->add_subcommand("get", "Show one report's ledger record");
+  get->add_option("report_id", *id, "Report id (the submission's tx id)")->required();
+  get->callback([id, &g] {
+    auto c = make_client(g);
+    if (!c.ok()) {
+      g.exit_code = report_error(c.error());
+      return;
+    }
+    auto r = c->get_json("/v1/reports/" + *id);
+    if (!r.ok()) {
+      g.exit_code = report_error(r.error());
+      return;
+    }
+    std::cout << r->dump(2) << "\n";
+  });
+}
+
+}  // namespace rl::cli

@@ -1,0 +1,40 @@
+#pragma once
+// Shared state and helpers of the `regledger` subcommands.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "client/lib/identity.hpp"
+#include "client/lib/node_client.hpp"
+#include "common/result.hpp"
+
+namespace rl::cli {
+
+struct Globals {
+  std::vector<std::string> nodes;  // --node, repeatable; default $REGLEDGER_NODE
+  std::string ca_file;             // --ca; default $REGLEDGER_CA
+  int timeout_ms = 10000;
+  bool json_output = false;
+  int exit_code = 0;
+};
+
+// Prints "error: <code>: <message>" to stderr and returns exit status 1.
+int report_error(const Error& e);
+// A client for the configured nodes (code no_nodes / bad_ca when misconfigured).
+Result<client::NodeClient> make_client(const Globals& g);
+// Loads the identity in `dir` and checks it is for the chain the node serves.
+Result<client::Identity> load_signer(const std::string& dir);
+// Current (chain_id, height) from the node.
+Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient& c);
+// Submits a signed tx, optionally waits for the commit and saves the receipt.
+int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
+                      const std::string& receipt_out, const std::string& what);
+
+void add_network_commands(CLI::App& app, Globals& g);
+void add_identity_commands(CLI::App& app, Globals& g);
+void add_report_commands(CLI::App& app, Globals& g);
+void add_query_commands(CLI::App& app, Globals& g);
+
+}  // namespace rl::cli

@@ -1,0 +1,44 @@
+// regledger: the RegLedger command-line client.
+#include <cstdlib>
+#include <sstream>
+
+#include "client/cli/context.hpp"
+
+namespace {
+std::vector<std::string> split_commas(const char* s) {
+  std::vector<std::string> out;
+  if (!s) return out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "regledger - client for the RegLedger regulatory reporting ledger.\n\n"
+      "Network bootstrap, certificate authority, enrollment, report submission, queries,\n"
+      "and offline verification of receipts against the genesis file.\n\n"
+      "Node commands need --node URL (repeatable, tried in order) and --ca FILE (the network\n"
+      "root CA); both default to $REGLEDGER_NODE (comma-separated) and $REGLEDGER_CA."};
+  app.require_subcommand(1);
+  rl::cli::Globals g;
+  g.nodes = split_commas(std::getenv("REGLEDGER_NODE"));
+  if (const char* ca = std::getenv("REGLEDGER_CA")) g.ca_file = ca;
+  app.add_option("--node", g.nodes, "Node API URL, e.g. https://127.0.0.1:8443 (repeatable)");
+  app.add_option("--ca", g.ca_file, "Root CA certificate (PEM) the nodes' TLS chains to");
+  app.add_option("--timeout-ms", g.timeout_ms, "Per-request timeout in milliseconds")
+      ->check(CLI::Range(100, 600000));
+  app.add_flag("--json", g.json_output, "Machine-readable JSON output");
+
+  rl::cli::add_network_commands(app, g);
+  rl::cli::add_identity_commands(app, g);
+  rl::cli::add_report_commands(app, g);
+  rl::cli::add_query_commands(app, g);
+
+  CLI11_PARSE(app, argc, argv);
+  return g.exit_code;
+}

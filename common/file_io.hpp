@@ -1,0 +1,18 @@
+#pragma once
+// Whole-file reads with a size limit and writes that create parent directories; private keys
+// are written with mode 0600.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace rl {
+
+// Codes: file_not_found, file_too_large.
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 * 1024 * 1024);
+// Code: write_failed.
+Status write_file(const std::string& path, std::string_view content, bool private_key = false);
+
+}  // namespace rl

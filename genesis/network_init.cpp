@@ -1,0 +1,233 @@
+#include "genesis/network_init.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "crypto/keys.hpp"
+#include "crypto/symmetric.hpp"
+#include "crypto/x509.hpp"
+#include "common/file_io.hpp"
+#include "node/app/node_config.hpp"
+
+namespace rl::genesis {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kDay = 24 * 3600;
+
+std::int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Error bad(const std::string& what) { return make_error("bad_definition", what); }
+
+std::string random_password() {
+  // 18 random bytes -> 24 base64 characters (no padding).
+  return to_base64(crypto::random_bytes(18));
+}
+
+struct Ca {
+  crypto::PrivateKey key;
+  crypto::Certificate cert;
+};
+
+Result<Ca> make_root(crypto::Suite suite, const std::string& org) {
+  RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(suite));
+  crypto::IssueOptions o;
+  o.not_before = now_s() - 3600;
+  o.not_after = now_s() + 10 * 365 * kDay;
+  o.profile = crypto::CertProfile::kRootCa;
+  RL_ASSIGN_OR_RETURN(auto cert, crypto::create_root_certificate(
+                                     key, {"RegLedger Root CA", org, "Network", ""}, o));
+  return Ca{key, cert};
+}
+
+Result<crypto::Certificate> issue(const Ca& ca, const crypto::PrivateKey& key,
+                                  const crypto::Subject& subject, crypto::CertProfile profile,
+                                  std::int64_t days, std::vector<std::string> ips = {},
+                                  std::vector<std::string> dns = {}) {
+  RL_ASSIGN_OR_RETURN(auto csr, crypto::CertificateRequest::create(key, subject));
+  crypto::IssueOptions o;
+  o.not_before = now_s() - 3600;
+  o.not_after = now_s() + days * kDay;
+  o.profile = profile;
+  o.ip_addresses = std::move(ips);
+  o.dns_names = std::move(dns);
+  return crypto::issue_certificate(ca.cert, ca.key, csr, o);
+}
+
+}  // namespace
+
+Result<ledger::GenesisCredential> make_credential(const std::string& password, std::uint64_t n) {
+  ledger::GenesisCredential c;
+  c.salt = crypto::random_bytes(16);
+  c.n = n;
+  RL_ASSIGN_OR_RETURN(c.hash, crypto::scrypt(as_bytes(password), c.salt, c.n, c.r, c.p, 32));
+  return c;
+}
+
+NetworkDefinition default_definition() {
+  NetworkDefinition d;
+  for (int i = 0; i < 100; ++i) d.permission_mapping[i] = static_cast<std::uint32_t>(i);
+  ledger::GenesisTemplate t;
+  t.id = "capital-adequacy";
+  t.name = "Quarterly capital adequacy return";
+  t.data_level_floor = 2;
+  t.required_fields = {"institution", "period", "cet1_ratio", "total_capital"};
+  d.templates.push_back(t);
+  return d;
+}
+
+Result<NetworkDefinition> load_definition(const std::string& path) {
+  RL_ASSIGN_OR_RETURN(auto text, read_file(path, 1024 * 1024));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad(path + " is not a JSON object");
+  static const std::set<std::string> known = {
+      "_comment", "chain_id", "suite", "validators", "host", "api_port_base", "p2p_port_base",
+      "regulator", "block", "permission_mapping", "templates"};
+  for (const auto& [k, v] : j.items()) {
+    if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
+  }
+  NetworkDefinition d;
+  try {
+    d.chain_id = j.value("chain_id", d.chain_id);
+    auto suite = crypto::parse_suite(j.value("suite", std::string("p256-sha256")));
+    if (!suite.ok()) return bad("suite must be p256-sha256 or sm2-sm3");
+    d.suite = *suite;
+    d.validators = j.value("validators", d.validators);
+    d.host = j.value("host", d.host);
+    d.api_port_base = j.value("api_port_base", d.api_port_base);
+    d.p2p_port_base = j.value("p2p_port_base", d.p2p_port_base);
+    if (j.contains("regulator")) {
+      d.regulator_org = j["regulator"].value("org", d.regulator_org);
+      d.regulator_name = j["regulator"].value("name", d.regulator_name);
+      d.admin_account = j["regulator"].value("admin", d.admin_account);
+    }
+    // Reuse the genesis parser for the parts that have the same shape, so that the two
+    // formats cannot drift apart.
+    json probe = {{"chain_id", d.chain_id},
+                  {"suite", std::string(crypto::suite_name(d.suite))},
+                  {"genesis_time_ms", 0},
+                  {"root_certificates", json::array({"x"})},
+                  {"validators", json::array({{{"name", "v"}, {"certificate", "x"}}})}};
+    if (j.contains("block")) probe["block"] = j["block"];
+    if (j.contains("permission_mapping")) probe["permission_mapping"] = j["permission_mapping"];
+    if (j.contains("templates")) probe["templates"] = j["templates"];
+    RL_ASSIGN_OR_RETURN(auto parsed, ledger::parse_genesis(probe.dump()));
+    d.block = parsed.block;
+    d.permission_mapping = parsed.permission_mapping;
+    d.templates = parsed.templates;
+  } catch (const json::exception& e) {
+    return bad(path + ": " + e.what());
+  }
+  if (d.validators < 1 || d.validators > 64) return bad("validators must be 1-64");
+  return d;
+}
+
+Result<InitResult> init_network(const NetworkDefinition& def, const std::string& out_dir) {
+  std::error_code ec;
+  if (fs::exists(fs::path(out_dir) / "genesis.json", ec)) {
+    return make_error("already_exists", out_dir + "/genesis.json exists; choose an empty directory");
+  }
+  fs::create_directories(out_dir, ec);
+  if (ec) return make_error("write_failed", "cannot create " + out_dir + ": " + ec.message());
+  const fs::path out(out_dir);
+
+  RL_ASSIGN_OR_RETURN(auto root, make_root(def.suite, def.regulator_name));
+  RL_ASSIGN_OR_RETURN(auto issuing_key, crypto::PrivateKey::generate(def.suite));
+  RL_ASSIGN_OR_RETURN(auto issuing_cert,
+                      issue(root, issuing_key, {"RegLedger Issuing CA", def.regulator_name, "CA", ""},
+                            crypto::CertProfile::kIntermediateCa, 5 * 365));
+  Ca issuing{issuing_key, issuing_cert};
+  RL_TRY(write_file((out / "ca/root.pem").string(), root.cert.to_pem()));
+  RL_TRY(write_file((out / "ca/root.key").string(), root.key.to_pem(), true));
+  RL_TRY(write_file((out / "ca/issuing.pem").string(), issuing.cert.to_pem()));
+  RL_TRY(write_file((out / "ca/issuing.key").string(), issuing.key.to_pem(), true));
+
+  ledger::Genesis g;
+  g.chain_id = def.chain_id;
+  g.suite = def.suite;
+  g.genesis_time_ms = now_s() * 1000;
+  g.root_pems = {root.cert.to_pem()};
+  g.intermediate_pems = {issuing.cert.to_pem()};
+  g.permission_mapping = def.permission_mapping;
+  g.templates = def.templates;
+  g.block = def.block;
+  g.organizations.push_back({def.regulator_org, def.regulator_name, "regulator"});
+
+  InitResult result;
+  std::vector<std::pair<crypto::PrivateKey, crypto::Certificate>> node_keys;
+  for (std::uint32_t i = 0; i < def.validators; ++i) {
+    std::string name = "node" + std::to_string(i);
+    RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(def.suite));
+    RL_ASSIGN_OR_RETURN(auto cert, issue(root, key, {name, def.regulator_name, "Validators", ""},
+                                         crypto::CertProfile::kTlsServerClient, 2 * 365,
+                                         {def.host}, {"localhost", name}));
+    ledger::GenesisValidator v;
+    v.name = name;
+    v.certificate_pem = cert.to_pem();
+    v.power = 1;
+    v.p2p_address = def.host + ":" + std::to_string(def.p2p_port_base + i);
+    v.api_url = "https://" + def.host + ":" + std::to_string(def.api_port_base + i);
+    g.validators.push_back(v);
+    node_keys.emplace_back(key, cert);
+  }
+
+  // The regulator admin: bound certificate at genesis, password stored for the operator.
+  std::string password = random_password();
+  RL_ASSIGN_OR_RETURN(auto admin_key, crypto::PrivateKey::generate(def.suite));
+  RL_ASSIGN_OR_RETURN(auto admin_cert,
+                      issue(issuing, admin_key, {def.admin_account, def.regulator_name, "Admins", ""},
+                            crypto::CertProfile::kEndEntity, 365));
+  RL_ASSIGN_OR_RETURN(auto cred, make_credential(password, def.scrypt_n));
+  ledger::GenesisAccount admin;
+  admin.id = def.admin_account;
+  admin.org = def.regulator_org;
+  admin.role = "admin";
+  admin.permission_code = "0199";
+  admin.credential = cred;
+  admin.certificate_pems = {admin_cert.to_pem()};
+  g.accounts.push_back(admin);
+
+  // Round-trip through the parser: what we write is what a node will accept.
+  std::string genesis_json = ledger::genesis_to_json(g);
+  RL_ASSIGN_OR_RETURN(auto reparsed, ledger::parse_genesis(genesis_json));
+  RL_ASSIGN_OR_RETURN(auto anchor, ledger::make_trust_anchor(reparsed));
+  RL_TRY(write_file((out / "genesis.json").string(), genesis_json));
+  result.genesis_path = (out / "genesis.json").string();
+
+  for (std::uint32_t i = 0; i < def.validators; ++i) {
+    fs::path home = out / "nodes" / ("node" + std::to_string(i));
+    node::NodeConfig c;
+    c.name = "node" + std::to_string(i);
+    c.validator_index = i;
+    c.api_listen_host = def.host;
+    c.api_port = static_cast<std::uint16_t>(def.api_port_base + i);
+    RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
+    RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
+    RL_TRY(write_file((home / "node.pem").string(), node_keys[i].second.to_pem()));
+    RL_TRY(write_file((home / "node.key").string(), node_keys[i].first.to_pem(), true));
+    RL_TRY(write_file((home / "ca.pem").string(), root.cert.to_pem()));
+    result.node_homes.push_back(home.string());
+  }
+
+  fs::path adir = out / "accounts" / def.admin_account;
+  json ident = {{"account", def.admin_account},
+                {"org", def.regulator_org},
+                {"chain_id", def.chain_id},
+                {"suite", std::string(crypto::suite_name(def.suite))}};
+  RL_TRY(write_file((adir / "identity.json").string(), ident.dump(2) + "\n"));
+  RL_TRY(write_file((adir / "key.pem").string(), admin_key.to_pem(), true));
+  RL_TRY(write_file((adir / "cert.pem").string(), admin_cert.to_pem()));
+  RL_TRY(write_file((adir / "password").string(), password + "\n", true));
+  result.admin_dir = adir.string();
+  return result;
+}
+
+}  // namespace rl::genesis

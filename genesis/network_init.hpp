@@ -1,0 +1,55 @@
+#pragma once
+// `regledger genesis init`: creates a network from a definition — a root CA and an issuing
+// CA, one key and TLS certificate per validator, a regulator admin account with its
+// certificate and password, genesis.json, and one home directory per node.
+//
+// Layout of OUT:
+//   genesis.json
+//   ca/root.{pem,key}         trusted root (genesis.root_certificates)
+//   ca/issuing.{pem,key}      issuing CA for accounts (genesis.intermediate_certificates)
+//   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
+//   accounts/ADMIN/           identity.json key.pem cert.pem password
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "crypto/suite.hpp"
+#include "ledger/genesis.hpp"
+
+namespace rl::genesis {
+
+struct NetworkDefinition {
+  std::string chain_id = "regledger-local";
+  crypto::Suite suite = crypto::Suite::kP256Sha256;
+  std::uint32_t validators = 1;
+  std::string host = "127.0.0.1";
+  std::uint16_t api_port_base = 8443;
+  std::uint16_t p2p_port_base = 26656;
+  std::string regulator_org = "regulator";
+  std::string regulator_name = "Financial Regulator";
+  std::string admin_account = "regulator-admin";
+  std::vector<ledger::GenesisTemplate> templates;
+  std::array<std::uint32_t, 100> permission_mapping{};
+  ledger::BlockParams block;
+  // scrypt cost for generated passwords; lowered only by tests.
+  std::uint64_t scrypt_n = 1 << 14;
+};
+
+// Reads a definition file (genesis/local/network.json is the documented example).
+Result<NetworkDefinition> load_definition(const std::string& path);
+// The definition used when none is given: one template, a linear permission mapping.
+NetworkDefinition default_definition();
+
+struct InitResult {
+  std::string genesis_path;
+  std::vector<std::string> node_homes;
+  std::string admin_dir;
+};
+
+Result<InitResult> init_network(const NetworkDefinition& def, const std::string& out_dir);
+
+// scrypt credential for a password, as stored on the ledger.
+Result<ledger::GenesisCredential> make_credential(const std::string& password, std::uint64_t n);
+
+}  // namespace rl::genesis

@@ -1,0 +1,255 @@
+#include "node/app/api.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.hpp"
+#include "node/http/json_error.hpp"
+
+namespace rl::node {
+namespace {
+
+using nlohmann::json;
+
+http::HttpResponse ok_json(const json& j, int status = 200) {
+  http::HttpResponse r;
+  r.status = status;
+  r.body = j.dump();
+  return r;
+}
+
+http::HttpResponse error_response(const Error& e) {
+  return http::json_error(http_status_for(e.code), e.code, e.message);
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<Bytes> parse_id(std::string_view hex) {
+  if (hex.size() != 64) return make_error("bad_id", "ids are 64 hex characters");
+  auto b = from_hex(hex);
+  if (!b.ok()) return make_error("bad_id", "ids are 64 hex characters");
+  return std::move(b).value();
+}
+
+json report_json(const ledger::pb::ReportRecord& r) {
+  return {{"report_id", r.report_id()},
+          {"org", r.org_id()},
+          {"submitter", r.submitter()},
+          {"template", r.template_id()},
+          {"period", r.period()},
+          {"batch", r.batch()},
+          {"payload_hash", to_hex(as_bytes(r.payload_hash()))},
+          {"data_level", r.data_level()},
+          {"status", r.status()},
+          {"height", r.height()},
+          {"tx_index", r.tx_index()},
+          {"submitted_at_ms", r.submitted_at_ms()}};
+}
+
+}  // namespace
+
+int http_status_for(const std::string& code) {
+  if (code == "permission_denied" || code == "unknown_signer" || code == "account_suspended" ||
+      code == "unknown_certificate" || code == "certificate_not_bound" ||
+      code == "certificate_revoked" || code == "certificate_expired" ||
+      code == "certificate_not_yet_valid") {
+    return 403;
+  }
+  if (code == "not_found" || code == "tx_not_found" || code == "block_not_found" ||
+      code == "report_not_found" || code == "route_not_found") {
+    return 404;
+  }
+  if (code == "method_not_allowed") return 405;
+  if (code == "nonce_replayed" || code == "nonce_pending" || code == "duplicate_tx" ||
+      code == "already_exists") {
+    return 409;
+  }
+  if (code == "body_too_large" || code == "tx_too_large" || code == "report_too_large") return 413;
+  if (code == "mempool_full") return 503;
+  if (code == "storage_error" || code == "storage_corrupt" || code == "state_corrupt") return 500;
+  return 400;
+}
+
+void Api::handle(http::HttpRequest&& req, http::Responder respond) { respond(route(req)); }
+
+http::HttpResponse Api::route(const http::HttpRequest& req) {
+  std::string_view path = req.path;
+  auto tail = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) {
+      auto rest = path.substr(prefix.size());
+      if (rest.find('/') == std::string_view::npos) return rest;
+    }
+    return std::nullopt;
+  };
+  const bool get = req.method == "GET";
+  if (path == "/v1/txs") {
+    if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
+    return post_tx(req);
+  }
+  if (!get) return error_response(make_error("method_not_allowed", "use GET"));
+  if (path == "/healthz") {
+    return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
+  }
+  if (path == "/v1/status") return get_status();
+  if (path == "/v1/reports") return list_reports(req);
+  if (auto h = tail("/v1/blocks/")) return get_block(*h);
+  if (auto id = tail("/v1/txs/")) return get_tx(*id);
+  if (auto id = tail("/v1/receipts/")) return get_receipt(*id);
+  if (auto id = tail("/v1/reports/")) return get_report(*id);
+  return error_response(make_error("route_not_found", "no route for " + req.path));
+}
+
+http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
+  auto reject = [&](const Error& e) {
+    stats_.txs_rejected++;
+    return error_response(e);
+  };
+  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return reject(make_error("bad_json", "request body is not valid JSON"));
+  if (!j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
+    return reject(make_error("bad_request", "expected {\"tx\": \"<base64 of Tx bytes>\"}"));
+  }
+  auto raw = from_base64(j["tx"].get_ref<const std::string&>());
+  if (!raw.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
+  auto tx = ledger::decode_tx(chain_.anchor().suite, *raw);
+  if (!tx.ok()) return reject(tx.error());
+  if (mempool_.contains(tx->id)) {
+    return reject(make_error("duplicate_tx", "transaction is already pending"));
+  }
+  auto committed = chain_.tx_location(tx->id);
+  if (committed.ok() && *committed) {
+    return reject(make_error("duplicate_tx", "transaction is already committed"));
+  }
+  auto admitted = chain_.admit(*tx, now_ms());
+  if (!admitted.ok()) return reject(admitted.error());
+  std::string id = to_hex(tx->id);
+  auto added = mempool_.add(std::move(tx).value());
+  if (!added.ok()) return reject(added.error());
+  stats_.txs_accepted++;
+  return ok_json({{"tx_id", id}, {"status", "pending"}}, 202);
+}
+
+http::HttpResponse Api::get_status() {
+  auto h = chain_.head();
+  return ok_json({{"chain_id", chain_.anchor().chain_id},
+                  {"node", node_name_},
+                  {"suite", std::string(crypto::suite_name(chain_.anchor().suite))},
+                  {"height", h.height},
+                  {"block_hash", to_hex(h.block_hash)},
+                  {"app_hash", to_hex(h.app_hash)},
+                  {"block_time_ms", h.time_ms},
+                  {"mempool_size", mempool_.size()},
+                  {"genesis_hash", to_hex(chain_.anchor().genesis_hash)}});
+}
+
+http::HttpResponse Api::get_block(std::string_view text) {
+  std::uint64_t height = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
+  if (ec != std::errc() || p != text.data() + text.size()) {
+    return error_response(make_error("bad_height", "height must be a decimal number"));
+  }
+  auto raw = chain_.block_bytes(height);
+  if (!raw.ok()) return error_response(raw.error());
+  if (!*raw) return error_response(make_error("block_not_found", "no block at that height"));
+  ledger::pb::Block block;
+  ledger::pb::BlockHeader hdr;
+  if (!block.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size())) ||
+      !hdr.ParseFromString(block.header())) {
+    return error_response(make_error("storage_corrupt", "stored block does not decode"));
+  }
+  json txs = json::array();
+  for (const auto& t : block.txs()) {
+    auto d = ledger::decode_tx(chain_.anchor().suite, as_bytes(t));
+    if (d.ok()) txs.push_back(to_hex(d->id));
+  }
+  return ok_json({{"height", hdr.height()},
+                  {"block_hash", to_hex(crypto::hash(chain_.anchor().suite, as_bytes(block.header())))},
+                  {"time_ms", hdr.time_ms()},
+                  {"prev_block_hash", to_hex(as_bytes(hdr.prev_block_hash()))},
+                  {"tx_root", to_hex(as_bytes(hdr.tx_root()))},
+                  {"app_hash", to_hex(as_bytes(hdr.app_hash()))},
+                  {"validators_hash", to_hex(as_bytes(hdr.validators_hash()))},
+                  {"proposer", hdr.proposer()},
+                  {"tx_count", hdr.tx_count()},
+                  {"txs", txs},
+                  {"block", to_base64(**raw)}});
+}
+
+http::HttpResponse Api::get_tx(std::string_view hex) {
+  auto id = parse_id(hex);
+  if (!id.ok()) return error_response(id.error());
+  auto loc = chain_.tx_location(*id);
+  if (!loc.ok()) return error_response(loc.error());
+  if (!*loc) {
+    if (mempool_.contains(*id)) return ok_json({{"tx_id", hex}, {"status", "pending"}});
+    return error_response(make_error("tx_not_found", "no such transaction on this node"));
+  }
+  auto raw = chain_.tx_bytes(*id);
+  if (!raw.ok() || !*raw) return error_response(make_error("storage_corrupt", "tx bytes missing"));
+  auto d = ledger::decode_tx(chain_.anchor().suite, **raw);
+  json j = {{"tx_id", hex},
+            {"status", "committed"},
+            {"height", (*loc)->height()},
+            {"index", (*loc)->index()},
+            {"tx", to_base64(**raw)}};
+  if (d.ok()) {
+    j["signer"] = d->body.signer();
+    j["nonce"] = d->body.nonce();
+    j["payload"] = std::string(ledger::payload_name(d->body));
+  }
+  return ok_json(j);
+}
+
+http::HttpResponse Api::get_receipt(std::string_view hex) {
+  auto id = parse_id(hex);
+  if (!id.ok()) return error_response(id.error());
+  auto r = chain_.receipt(*id);
+  if (!r.ok()) return error_response(r.error());
+  if (!*r) return error_response(make_error("tx_not_found", "no committed transaction with that id"));
+  http::HttpResponse resp;
+  resp.body = ledger::receipt_to_json(**r);
+  return resp;
+}
+
+http::HttpResponse Api::get_report(std::string_view id) {
+  auto r = chain_.report(std::string(id));
+  if (!r.ok()) return error_response(r.error());
+  if (!*r) return error_response(make_error("report_not_found", "no such report"));
+  return ok_json(report_json(**r));
+}
+
+http::HttpResponse Api::list_reports(const http::HttpRequest& req) {
+  ledger::ReportFilter f;
+  auto get = [&](const char* k) {
+    auto it = req.query.find(k);
+    return it == req.query.end() ? std::string() : it->second;
+  };
+  f.org = get("org");
+  f.template_id = get("template");
+  f.period = get("period");
+  for (const auto* v : {&f.org, &f.template_id, &f.period}) {
+    if (v->size() > 64 || v->find('/') != std::string::npos) {
+      return error_response(make_error("bad_query", "filter values are ids of at most 64 bytes"));
+    }
+  }
+  if (auto l = get("limit"); !l.empty()) {
+    std::size_t n = 0;
+    auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
+    if (ec != std::errc() || p != l.data() + l.size() || n == 0) {
+      return error_response(make_error("bad_query", "limit must be a positive integer"));
+    }
+    f.limit = n;
+  }
+  auto rows = chain_.list_reports(f);
+  if (!rows.ok()) return error_response(rows.error());
+  json out = json::array();
+  for (const auto& r : *rows) out.push_back(report_json(r));
+  return ok_json({{"reports", out}, {"count", out.size()}});
+}
+
+}  // namespace rl::node

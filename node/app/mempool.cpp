@@ -1,0 +1,68 @@
+#include "node/app/mempool.hpp"
+
+namespace rl::node {
+
+std::string Mempool::nonce_key(const ledger::DecodedTx& tx) {
+  return tx.body.signer() + "/" + std::to_string(tx.body.nonce());
+}
+
+Status Mempool::add(ledger::DecodedTx tx) {
+  std::string id(tx.id.begin(), tx.id.end());
+  std::string nk = nonce_key(tx);
+  {
+    std::lock_guard lock(mu_);
+    if (ids_.count(id)) return make_error("duplicate_tx", "transaction is already pending");
+    if (nonces_.count(nk)) {
+      return make_error("nonce_pending", "another pending transaction uses this signer's nonce");
+    }
+    if (queue_.size() >= max_txs_ || queued_bytes_ + tx.raw.size() > max_bytes_) {
+      return make_error("mempool_full", "the node's mempool is full; retry later");
+    }
+    ids_.insert(std::move(id));
+    nonces_.insert(std::move(nk));
+    queued_bytes_ += tx.raw.size();
+    queue_.push_back(std::move(tx));
+  }
+  cv_.notify_one();
+  return {};
+}
+
+std::vector<ledger::DecodedTx> Mempool::take(std::size_t max) {
+  std::lock_guard lock(mu_);
+  std::vector<ledger::DecodedTx> out;
+  out.reserve(std::min(max, queue_.size()));
+  while (!queue_.empty() && out.size() < max) {
+    queued_bytes_ -= queue_.front().raw.size();
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return out;
+}
+
+void Mempool::release(const std::vector<ledger::DecodedTx>& txs) {
+  std::lock_guard lock(mu_);
+  for (const auto& tx : txs) {
+    ids_.erase(std::string(tx.id.begin(), tx.id.end()));
+    nonces_.erase(nonce_key(tx));
+  }
+}
+
+bool Mempool::contains(const Bytes& tx_id) const {
+  std::lock_guard lock(mu_);
+  return ids_.count(std::string(tx_id.begin(), tx_id.end())) != 0;
+}
+
+std::size_t Mempool::wait_for(std::size_t min_txs, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return queue_.size() >= min_txs; });
+  return queue_.size();
+}
+
+void Mempool::wake_all() { cv_.notify_all(); }
+
+std::size_t Mempool::size() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+}  // namespace rl::node

@@ -1,0 +1,48 @@
+#pragma once
+// The pending transactions of this node: bounded in count and bytes, de-duplicated by tx id and
+// by (signer, nonce), FIFO. A full mempool answers "mempool_full" so that clients back off
+// instead of the node growing without bound.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "ledger/tx.hpp"
+
+namespace rl::node {
+
+class Mempool {
+ public:
+  Mempool(std::size_t max_txs, std::size_t max_bytes) : max_txs_(max_txs), max_bytes_(max_bytes) {}
+
+  // Codes: mempool_full, duplicate_tx, nonce_pending.
+  Status add(ledger::DecodedTx tx);
+  // Removes up to `max` transactions in arrival order. Their ids and nonces stay reserved until
+  // release(), so a duplicate cannot slip in while the block that carries them is committed.
+  std::vector<ledger::DecodedTx> take(std::size_t max);
+  void release(const std::vector<ledger::DecodedTx>& txs);
+  bool contains(const Bytes& tx_id) const;
+
+  // Blocks until at least `min_txs` are queued or `timeout` passes; returns the queue size.
+  std::size_t wait_for(std::size_t min_txs, std::chrono::milliseconds timeout);
+  void wake_all();
+
+  std::size_t size() const;
+
+ private:
+  static std::string nonce_key(const ledger::DecodedTx& tx);
+  std::size_t max_txs_;
+  std::size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<ledger::DecodedTx> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::unordered_set<std::string> ids_;
+  std::unordered_set<std::string> nonces_;
+};
+
+}  // namespace rl::node

@@ -1,0 +1,81 @@
+#include "node/app/node_config.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace rl::node {
+namespace {
+using nlohmann::json;
+Error bad(const std::string& what) { return make_error("bad_config", what); }
+}  // namespace
+
+std::string NodeConfig::path(const std::string& rel) const {
+  if (!rel.empty() && rel[0] == '/') return rel;
+  return (std::filesystem::path(home) / rel).string();
+}
+
+Result<NodeConfig> load_node_config(const std::string& home) {
+  NodeConfig c;
+  c.home = home;
+  RL_ASSIGN_OR_RETURN(auto text, read_file(c.path("config.json"), 1024 * 1024));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
+  static const std::set<std::string> known = {
+      "name", "validator_index", "genesis", "data_dir", "cert", "key", "ca", "api",
+      "mempool", "log_level"};
+  for (const auto& [k, v] : j.items()) {
+    if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
+  }
+  try {
+    c.name = j.value("name", c.name);
+    c.validator_index = j.value("validator_index", c.validator_index);
+    c.genesis_file = j.value("genesis", c.genesis_file);
+    c.data_dir = j.value("data_dir", c.data_dir);
+    c.cert_file = j.value("cert", c.cert_file);
+    c.key_file = j.value("key", c.key_file);
+    c.ca_file = j.value("ca", c.ca_file);
+    c.log_level = j.value("log_level", c.log_level);
+    if (j.contains("api")) {
+      const auto& a = j["api"];
+      c.api_listen_host = a.value("host", c.api_listen_host);
+      c.api_port = a.value("port", c.api_port);
+      c.api_max_body_bytes = a.value("max_body_bytes", c.api_max_body_bytes);
+      c.api_threads = a.value("threads", c.api_threads);
+    }
+    if (j.contains("mempool")) {
+      const auto& m = j["mempool"];
+      c.mempool_max_txs = m.value("max_txs", c.mempool_max_txs);
+      c.mempool_max_bytes = m.value("max_bytes", c.mempool_max_bytes);
+    }
+  } catch (const json::exception& e) {
+    return bad(std::string("config.json: ") + e.what());
+  }
+  if (c.api_threads < 1 || c.api_threads > 64) return bad("api.threads must be 1-64");
+  if (c.api_max_body_bytes < 1024 || c.api_max_body_bytes > 64 * 1024 * 1024) {
+    return bad("api.max_body_bytes must be 1 KiB - 64 MiB");
+  }
+  return c;
+}
+
+std::string node_config_to_json(const NodeConfig& c) {
+  json j = {{"name", c.name},
+            {"validator_index", c.validator_index},
+            {"genesis", c.genesis_file},
+            {"data_dir", c.data_dir},
+            {"cert", c.cert_file},
+            {"key", c.key_file},
+            {"ca", c.ca_file},
+            {"log_level", c.log_level},
+            {"api",
+             {{"host", c.api_listen_host},
+              {"port", c.api_port},
+              {"max_body_bytes", c.api_max_body_bytes},
+              {"threads", c.api_threads}}},
+            {"mempool", {{"max_txs", c.mempool_max_txs}, {"max_bytes", c.mempool_max_bytes}}}};
+  return j.dump(2) + "\n";
+}
+
+}  // namespace rl::node

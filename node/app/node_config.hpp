@@ -1,0 +1,37 @@
+#pragma once
+// A node's home directory: config.json, genesis.json, node.pem (certificate chain), node.key,
+// and the data directory. Paths in config.json are relative to the home directory.
+
+#include <cstdint>
+#include <string>
+
+#include "common/file_io.hpp"
+#include "common/result.hpp"
+
+namespace rl::node {
+
+struct NodeConfig {
+  std::string home;
+  std::string name = "node0";
+  std::uint32_t validator_index = 0;
+  std::string genesis_file = "genesis.json";
+  std::string data_dir = "data";
+  std::string cert_file = "node.pem";
+  std::string key_file = "node.key";
+  std::string ca_file = "ca.pem";  // the genesis root, for clients and peers
+  std::string api_listen_host = "127.0.0.1";
+  std::uint16_t api_port = 8443;
+  std::size_t api_max_body_bytes = 1024 * 1024;
+  int api_threads = 2;
+  std::size_t mempool_max_txs = 100000;
+  std::size_t mempool_max_bytes = 256 * 1024 * 1024;
+  std::string log_level = "info";
+
+  std::string path(const std::string& rel) const;
+};
+
+// Reads HOME/config.json (strict: unknown keys are errors). Code: bad_config.
+Result<NodeConfig> load_node_config(const std::string& home);
+std::string node_config_to_json(const NodeConfig& c);
+
+}  // namespace rl::node

@@ -1,0 +1,113 @@
+// regledgerd: the RegLedger validator node.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+
+#include "common/logging.hpp"
+#include "crypto/keys.hpp"
+#include "ledger/chain.hpp"
+#include "node/app/api.hpp"
+#include "node/app/node_config.hpp"
+#include "node/app/sealer.hpp"
+#include "node/http/https_server.hpp"
+#include "node/http/shutdown_signal.hpp"
+
+namespace {
+
+int fail(const rl::Error& e) {
+  spdlog::critical("startup failed code={} message={}", e.code, e.message);
+  return 1;
+}
+
+int run(const std::string& home, const std::string& log_level_override, int port_override) {
+  auto cfg = rl::node::load_node_config(home);
+  if (!cfg.ok()) {
+    rl::init_logging("regledgerd", "info");
+    return fail(cfg.error());
+  }
+  rl::init_logging("regledgerd", log_level_override.empty() ? cfg->log_level : log_level_override);
+  if (port_override >= 0) cfg->api_port = static_cast<std::uint16_t>(port_override);
+
+  auto genesis_text = rl::read_file(cfg->path(cfg->genesis_file));
+  if (!genesis_text.ok()) return fail(genesis_text.error());
+  auto genesis = rl::ledger::parse_genesis(*genesis_text);
+  if (!genesis.ok()) return fail(genesis.error());
+  if (genesis->validators.size() != 1) {
+    return fail(rl::make_error("unsupported_network",
+                               "this build seals blocks with a single validator; the genesis "
+                               "lists " + std::to_string(genesis->validators.size())));
+  }
+  auto key_pem = rl::read_file(cfg->path(cfg->key_file), 64 * 1024);
+  if (!key_pem.ok()) return fail(key_pem.error());
+  auto key = rl::crypto::PrivateKey::from_pem(*key_pem);
+  if (!key.ok()) return fail(key.error());
+  auto cert_pem = rl::read_file(cfg->path(cfg->cert_file), 64 * 1024);
+  if (!cert_pem.ok()) return fail(cert_pem.error());
+
+  auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
+  if (!chain.ok()) return fail(chain.error());
+  auto& anchor = (*chain)->anchor();
+  if (cfg->validator_index >= anchor.validator_keys.size() ||
+      anchor.validator_keys[cfg->validator_index].to_der() != key->public_key().to_der()) {
+    return fail(rl::make_error("key_mismatch",
+                               "node.key is not the key of validator " +
+                                   std::to_string(cfg->validator_index) + " in genesis"));
+  }
+
+  rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes);
+  rl::node::SealerConfig sc;
+  sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
+  sc.max_block_txs = genesis->block.max_block_txs;
+  std::atomic<bool> fatal{false};
+  sc.on_fatal = [&fatal](const rl::Error&) {
+    fatal = true;
+    std::raise(SIGTERM);  // wakes wait_for_shutdown_signal() on the main thread
+  };
+  rl::node::Sealer sealer(**chain, mempool, *key, cfg->validator_index, sc);
+  rl::node::Api api(**chain, mempool, cfg->name);
+
+  rl::http::HttpsServerConfig hc;
+  hc.bind_address = cfg->api_listen_host;
+  hc.port = cfg->api_port;
+  hc.identity = {*cert_pem, *key_pem};
+  hc.max_body_bytes = cfg->api_max_body_bytes;
+  hc.threads = cfg->api_threads;
+  auto server = rl::http::HttpsServer::start(
+      hc, [&api](rl::http::HttpRequest&& req, rl::http::Responder respond) {
+        api.handle(std::move(req), std::move(respond));
+      });
+  if (!server.ok()) return fail(server.error());
+  sealer.start();
+  auto head = (*chain)->head();
+  spdlog::info("node started name={} chain_id={} height={} api=https://{}:{} validators={}",
+               cfg->name, anchor.chain_id, head.height, cfg->api_listen_host, (*server)->port(),
+               anchor.validator_keys.size());
+
+  int sig = rl::http::wait_for_shutdown_signal();
+  spdlog::info("shutting down signal={}", sig);
+  (*server)->stop();
+  sealer.stop();
+  head = (*chain)->head();
+  spdlog::info("node stopped height={} app_hash={}", head.height, rl::to_hex(head.app_hash));
+  return fatal ? 2 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"regledgerd - RegLedger validator node.\n\n"
+               "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions\n"
+               "into blocks. The home directory is created by `regledger genesis init`."};
+  std::string home;
+  std::string log_level;
+  int port = -1;
+  app.add_option("--home", home, "Node home directory (config.json, genesis.json, node.key, data/)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error (overrides config.json)");
+  app.add_option("--api-port", port, "Override the API port from config.json (0 = ephemeral)");
+  CLI11_PARSE(app, argc, argv);
+  return run(home, log_level, port);
+}
