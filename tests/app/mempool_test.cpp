@@ -1,0 +1,52 @@
+#include "node/app/mempool.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rl::node {
+namespace {
+
+ledger::DecodedTx fake_tx(const std::string& signer, std::uint64_t nonce, std::size_t size = 100) {
+  ledger::DecodedTx t;
+  t.body.set_signer(signer);
+  t.body.set_nonce(nonce);
+  t.raw.assign(size, 0xab);
+  t.id = to_bytes(signer + "#" + std::to_string(nonce) + "#" + std::to_string(size));
+  return t;
+}
+
+TEST(Mempool, RejectsDuplicatesAndPendingNonces) {
+  Mempool m(10, 1 << 20);
+  ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
+  EXPECT_EQ(m.add(fake_tx("a", 1)).error().code, "duplicate_tx");
+  EXPECT_EQ(m.add(fake_tx("a", 1, 200)).error().code, "nonce_pending");
+  EXPECT_TRUE(m.add(fake_tx("b", 1)).ok());
+  EXPECT_EQ(m.size(), 2u);
+}
+
+TEST(Mempool, BoundedByCountAndBytes) {
+  Mempool by_count(2, 1 << 20);
+  ASSERT_TRUE(by_count.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(by_count.add(fake_tx("a", 2)).ok());
+  EXPECT_EQ(by_count.add(fake_tx("a", 3)).error().code, "mempool_full");
+
+  Mempool by_bytes(100, 250);
+  ASSERT_TRUE(by_bytes.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(by_bytes.add(fake_tx("a", 2)).ok());
+  EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");
+}
+
+TEST(Mempool, TakenTxsStayReservedUntilReleased) {
+  Mempool m(10, 1 << 20);
+  ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(m.add(fake_tx("a", 2)).ok());
+  auto taken = m.take(1);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].body.nonce(), 1u);  // FIFO
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.add(fake_tx("a", 1)).error().code, "duplicate_tx");
+  m.release(taken);
+  EXPECT_TRUE(m.add(fake_tx("a", 1)).ok());
+}
+
+}  // namespace
+}  // namespace rl::node
