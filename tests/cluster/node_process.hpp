@@ -1,0 +1,38 @@
+#pragma once
+// A real regledgerd process for cluster tests: spawned with posix_spawn, output to a log file,
+// stopped with SIGTERM or killed with SIGKILL.
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace rl::testing {
+
+class NodeProcess {
+ public:
+  NodeProcess(std::string binary, std::string home, std::string log_path, int api_port);
+  ~NodeProcess();
+  NodeProcess(const NodeProcess&) = delete;
+  NodeProcess& operator=(const NodeProcess&) = delete;
+
+  void start();
+  void kill9();
+  // SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
+  int stop();
+  bool running() const { return pid_ > 0; }
+  int api_port() const { return port_; }
+  std::string log_tail(std::size_t bytes = 4000) const;
+
+ private:
+  std::string binary_;
+  std::string home_;
+  std::string log_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_loopback_port();
+
+}  // namespace rl::testing
