@@ -256,6 +256,8 @@ Bytes encode_safety_state(const SafetyState& s) {
   w.hash(s.valid_hash);
   w.u8(s.last_vote ? 1 : 0);
   if (s.last_vote) write_vote(w, *s.last_vote);
+  w.u8(s.last_prevote ? 1 : 0);
+  if (s.last_prevote) write_vote(w, *s.last_prevote);
   w.u8(s.last_proposal ? 1 : 0);
   if (s.last_proposal) write_proposal(w, *s.last_proposal);
   return w.take();
@@ -282,6 +284,13 @@ Result<SafetyState> decode_safety_state(ByteView bytes) {
   if (has_vote) {
     RL_ASSIGN_OR_RETURN(auto v, read_vote(r));
     s.last_vote = std::move(v);
+  }
+  RL_ASSIGN_OR_RETURN(auto has_prevote, r.uint(1, "has prevote"));
+  if (has_prevote > 1) return decode_error("bad flag");
+  if (has_prevote) {
+    RL_ASSIGN_OR_RETURN(auto v, read_vote(r));
+    if (v.type != VoteType::kPrevote) return decode_error("last prevote is not a prevote");
+    s.last_prevote = std::move(v);
   }
   RL_ASSIGN_OR_RETURN(auto has_prop, r.uint(1, "has proposal"));
   if (has_prop > 1) return decode_error("bad flag");

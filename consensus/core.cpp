@@ -53,6 +53,7 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
   if (restored) {
     // Signatures of older heights still guard against re-signing them.
     c.last_vote_ = restored->last_vote;
+    c.last_prevote_ = restored->last_prevote;
     c.last_proposal_ = restored->last_proposal;
     if (restored->height == start_height) {
       c.resumed_ = true;
@@ -85,20 +86,30 @@ SafetyState Consensus::safety_state() const {
   s.valid_value = valid_value_;
   s.valid_hash = valid_hash_;
   s.last_vote = last_vote_;
+  s.last_prevote = last_prevote_;
   s.last_proposal = last_proposal_;
   return s;
 }
 
 Consensus::SafetyKey Consensus::safety_key() const {
-  SafetyKey k{height_,      round_,      step_,        locked_round_, locked_hash_,
-              valid_round_, valid_hash_, std::nullopt, std::nullopt};
-  if (last_vote_)
-    std::get<7>(k) = std::make_tuple(last_vote_->height, last_vote_->round, last_vote_->type,
-                                     last_vote_->value_hash);
+  auto vote_key = [](const std::optional<Vote>& v) -> VoteKey {
+    if (!v) return std::nullopt;
+    return std::make_tuple(v->height, v->round, v->type, v->value_hash);
+  };
+  std::optional<std::tuple<Height, Round, Bytes>> proposal_key;
   if (last_proposal_)
-    std::get<8>(k) =
+    proposal_key =
         std::make_tuple(last_proposal_->height, last_proposal_->round, last_proposal_->value_hash);
-  return k;
+  return SafetyKey{height_,
+                   round_,
+                   step_,
+                   locked_round_,
+                   locked_hash_,
+                   valid_round_,
+                   valid_hash_,
+                   vote_key(last_vote_),
+                   vote_key(last_prevote_),
+                   proposal_key};
 }
 
 Ready Consensus::step(const Event& event) {
@@ -137,33 +148,44 @@ void Consensus::on(const Start&) {
     schedule_timeout(TimeoutKind::kPropose);
     if (am_proposer()) propose_or_request();
   }
-  if (last_vote_ && last_vote_->height == height_ && last_vote_->round == round_) {
-    out_->broadcast.emplace_back(*last_vote_);
-    auto& rm = rounds_[round_];
-    auto& tally = last_vote_->type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
-    tally.add(*last_vote_, schedule_.at(height_).at(last_vote_->validator).power, nullptr);
-    add_sender(rm, last_vote_->validator);
-  }
+  restore_own_vote(last_prevote_);
+  if (last_vote_ != last_prevote_) restore_own_vote(last_vote_);
+}
+
+// Puts a vote signed before the restart back into the tallies and re-sends it, if it belongs
+// to the current round.
+void Consensus::restore_own_vote(const std::optional<Vote>& v) {
+  if (!v || v->height != height_ || v->round != round_ || !self_index_ ||
+      v->validator != *self_index_)
+    return;
+  out_->broadcast.emplace_back(*v);
+  auto& rm = rounds_[round_];
+  auto& tally = v->type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
+  tally.add(*v, schedule_.at(height_).at(v->validator).power, nullptr);
+  add_sender(rm, v->validator);
 }
 
 void Consensus::on(const Tick&) {
-  // Re-send what peers may have lost: our proposal and votes of this round, and the prevotes
-  // that justify our valid value (a later proposer's POL needs them at every receiver).
+  // Gossip. The paper assumes every message of a correct process eventually reaches every correct
+  // process; over a lossy network that takes re-sending and relaying (as Tendermint's gossip
+  // does). Each tick re-sends: our proposal of this round; every validator's first prevote and
+  // precommit of this round and the previous one (a peer still in the previous round needs them
+  // to time out into ours, and a peer that restarted has lost its own); and the prevotes that
+  // justify our valid value (a later proposal's proof-of-lock needs them at every receiver).
   if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_)
     out_->broadcast.emplace_back(*last_proposal_);
-  auto it = rounds_.find(round_);
-  if (it != rounds_.end() && self_index_) {
-    if (const Vote* v = it->second.prevotes.vote_of(*self_index_)) out_->broadcast.emplace_back(*v);
-    if (const Vote* v = it->second.precommits.vote_of(*self_index_))
-      out_->broadcast.emplace_back(*v);
+  for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+    auto it = rounds_.find(r);
+    if (it == rounds_.end()) continue;
+    for (const auto& [idx, v] : it->second.prevotes.first_votes()) out_->broadcast.emplace_back(v);
+    for (const auto& [idx, v] : it->second.precommits.first_votes())
+      out_->broadcast.emplace_back(v);
   }
-  if (valid_round_ != kNoRound) {
+  if (valid_round_ != kNoRound && valid_round_ + 1 < round_) {
     auto vr = rounds_.find(valid_round_);
     if (vr != rounds_.end()) {
-      for (const auto& [idx, v] : vr->second.prevotes.votes()) {
-        const bool sent_above = valid_round_ == round_ && self_index_ && idx == *self_index_;
-        if (v.value_hash == valid_hash_ && !sent_above) out_->broadcast.emplace_back(v);
-      }
+      for (const auto& [idx, v] : vr->second.prevotes.votes_for(valid_hash_))
+        out_->broadcast.emplace_back(v);
     }
   }
 }
@@ -225,6 +247,7 @@ void Consensus::on_proposal(const Proposal& p) {
 void Consensus::store_proposal(const Proposal& p) {
   auto& rm = rounds_[p.round];
   rm.proposals.push_back(p);
+  proposed_values_.insert(p.value_hash);
   add_sender(rm, p.proposer);
   if (!validity_.contains(p.value_hash) && checks_requested_.insert(p.value_hash).second)
     out_->check_proposals.push_back(CheckProposal{p.height, p.round, p.value, p.value_hash});
@@ -244,8 +267,7 @@ void Consensus::on_vote(const Vote& v) {
   if (existing != rounds_.end()) {
     const auto& tally =
         v.type == VoteType::kPrevote ? existing->second.prevotes : existing->second.precommits;
-    const Vote* prior = tally.vote_of(v.validator);
-    if (prior && *prior == v) return;  // duplicate delivery
+    if (tally.contains(v)) return;  // duplicate delivery: skip the signature check
   }
   if (!crypto_.verifier->verify(set.at(v.validator), vote_sign_bytes(config_.chain_id, v),
                                 v.signature))
@@ -253,7 +275,8 @@ void Consensus::on_vote(const Vote& v) {
   auto& rm = rounds_[v.round];
   auto& tally = v.type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
   const Vote* prior = nullptr;
-  switch (tally.add(v, set.at(v.validator).power, &prior)) {
+  switch (
+      tally.add(v, set.at(v.validator).power, &prior, proposed_values_.contains(v.value_hash))) {
     case VoteTally::AddResult::kAdded:
       add_sender(rm, v.validator);
       break;
@@ -457,6 +480,7 @@ void Consensus::enter_height(Height h) {
   rounds_.clear();
   validity_.clear();
   checks_requested_.clear();
+  proposed_values_.clear();
   evidence_reported_.clear();
   build_requested_round_ = kNoRound;
   schedule_.prune_below(h);
@@ -516,6 +540,7 @@ void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
   }
   v.signature = crypto_.signer->sign(vote_sign_bytes(config_.chain_id, v));
   last_vote_ = v;
+  if (type == VoteType::kPrevote) last_prevote_ = v;
   out_->broadcast.emplace_back(v);
   auto& rm = rounds_[round_];
   auto& tally = type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
@@ -543,9 +568,8 @@ CommitCertificate Consensus::certificate_from(Round r, const Bytes& value_hash) 
   cert.height = height_;
   cert.round = r;
   cert.block_hash = value_hash;
-  for (const auto& [idx, v] : rounds_.at(r).precommits.votes()) {
-    if (v.value_hash == value_hash) cert.signatures.push_back({idx, v.signature});
-  }
+  for (const auto& [idx, v] : rounds_.at(r).precommits.votes_for(value_hash))
+    cert.signatures.push_back({idx, v.signature});
   return cert;
 }
 

@@ -60,8 +60,8 @@ class Consensus {
     bool polka_value_seen = false;             // L36 "for the first time"
   };
   // The fields of SafetyState that identify a change (values are bound by their hashes).
-  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes,
-                               std::optional<std::tuple<Height, Round, VoteType, Bytes>>,
+  using VoteKey = std::optional<std::tuple<Height, Round, VoteType, Bytes>>;
+  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes, VoteKey, VoteKey,
                                std::optional<std::tuple<Height, Round, Bytes>>>;
 
   Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto);
@@ -95,6 +95,7 @@ class Consensus {
   void decide(Height h, Round r, Bytes value, Bytes value_hash, CommitCertificate cert);
   void schedule_timeout(TimeoutKind kind);
   void store_proposal(const Proposal& p);
+  void restore_own_vote(const std::optional<Vote>& v);
   void add_sender(RoundMessages& rm, ValidatorIndex v);
   CommitCertificate certificate_from(Round r, const Bytes& value_hash) const;
   std::optional<bool> validity(const Bytes& value_hash) const;
@@ -121,6 +122,7 @@ class Consensus {
   Bytes valid_value_;
   Bytes valid_hash_;
   std::optional<Vote> last_vote_;
+  std::optional<Vote> last_prevote_;
   std::optional<Proposal> last_proposal_;
   std::optional<ValidatorIndex> self_index_;
 
@@ -128,6 +130,7 @@ class Consensus {
   std::map<Round, RoundMessages> rounds_;
   std::map<Bytes, bool, BytesLess> validity_;
   std::set<Bytes, BytesLess> checks_requested_;
+  std::set<Bytes, BytesLess> proposed_values_;  // value hashes of the proposals we hold
   std::set<std::tuple<ValidatorIndex, Round, VoteType>> evidence_reported_;
   Round build_requested_round_ = kNoRound;
   SafetyKey persisted_key_;

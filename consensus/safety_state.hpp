@@ -22,6 +22,9 @@ struct SafetyState {
   // The last vote this validator signed; nothing at or below its (height, round, type) is ever
   // signed again unless it is byte-identical.
   std::optional<Vote> last_vote;
+  // The last prevote signed (equal to last_vote until the precommit is signed). A validator that
+  // restarts in the precommit step re-sends both, since peers still in the prevote step need it.
+  std::optional<Vote> last_prevote;
   // The last proposal this validator signed; a restarted proposer re-sends it instead of asking
   // the application for a second, different block in the same round.
   std::optional<Proposal> last_proposal;

@@ -204,7 +204,7 @@ TEST(Signing, EventsBeforeStartAreRejected) {
   EXPECT_EQ(r.rejected[0].code, "not_started");
 }
 
-TEST(Tick, ResendsOwnVotesAndPolkaPrevotes) {
+TEST(Tick, RelaysTheVotesOfThisRound) {
   Harness h(4);
   h.start();
   h.propose_and_check(h.proposal(1, 0, "block-a"));
@@ -214,8 +214,8 @@ TEST(Tick, ResendsOwnVotesAndPolkaPrevotes) {
   for (const auto& m : r.broadcast) {
     if (const auto* v = std::get_if<Vote>(&m)) (v->type == kPrevote ? prevotes : precommits)++;
   }
-  EXPECT_EQ(prevotes, 3);    // the polka for our valid value (ours + 1 + 2)
-  EXPECT_EQ(precommits, 1);  // our precommit
+  EXPECT_EQ(prevotes, 3);    // ours + 1 + 2
+  EXPECT_EQ(precommits, 1);  // ours
   EXPECT_FALSE(r.persist);   // nothing changed
 }
 

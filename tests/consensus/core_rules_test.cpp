@@ -155,7 +155,8 @@ TEST(Rule28, WaitsForThePolPrevotes) {
   Ready r = h.propose_and_check(h.proposal(1, 1, "block-b", /*pol=*/0));
   EXPECT_FALSE(Harness::sent_vote(r, kPrevote));  // no 2f+1 prevotes for b in round 0 yet
   h.votes({1, 2}, kPrevote, 1, 0, h.hash("block-b"));
-  EXPECT_FALSE(Harness::sent_vote(h.step(Tick{}), kPrevote));
+  auto resent = Harness::sent_vote(h.step(Tick{}), kPrevote);
+  EXPECT_FALSE(resent && resent->round == 1);  // only round 0's nil prevote is re-sent
   r = h.deliver(h.vote(3, kPrevote, 1, 0, h.hash("block-b")));
   auto v = Harness::sent_vote(r, kPrevote);
   ASSERT_TRUE(v);
@@ -205,15 +206,23 @@ TEST(Rule36, PolkaSeenInPrecommitStepSetsValidValueWithoutLocking) {
   EXPECT_FALSE(Harness::sent_vote(r, kPrecommit));
 }
 
-TEST(Rule36, ConflictingSecondVoteIsEvidenceNotPower) {
+TEST(Rule36, EquivocatorCountsTowardsEachValueItSignedAndIsReported) {
+  // The paper counts "2f+1 ⟨PREVOTE, h, r, id(v)⟩" per value: validator 1's prevote for a counts
+  // for a even though it also prevoted nil (quorum intersection still holds).
   Harness h(4);
   h.start();
   h.propose_and_check(h.proposal(1, 0, "block-a"));  // we prevote a
   h.deliver(h.vote(1, kPrevote, 1, 0, {}));
   Ready r = h.deliver(h.vote(1, kPrevote, 1, 0, h.hash("block-a")));
   EXPECT_EQ(r.evidence.size(), 1u);
-  h.deliver(h.vote(2, kPrevote, 1, 0, h.hash("block-a")));
-  EXPECT_EQ(h.core().locked_round(), kNoRound);  // a has 2 counted votes, not 3
+  EXPECT_EQ(h.core().locked_round(), kNoRound);  // a: us + 1 = 2 of 4
+  r = h.deliver(h.vote(2, kPrevote, 1, 0, h.hash("block-a")));
+  EXPECT_EQ(h.core().locked_round(), 0);  // a: us + 1 + 2
+  // Validator 1 holds prevotes for nil and a; any further value is bounded and not stored
+  // beyond VoteTally::kMaxValuesPerValidator, but each is still just evidence.
+  for (int i = 0; i < 10; ++i)
+    h.deliver(h.vote(1, kPrevote, 1, 0, h.hash("junk" + std::to_string(i))));
+  EXPECT_EQ(h.core().locked_hash(), h.hash("block-a"));
 }
 
 TEST(Rule44, QuorumOfNilPrevotesPrecommitsNil) {
