@@ -1,0 +1,16 @@
+#pragma once
+// The API's error shape: {"error":{"code":"...","message":"..."}} (DESIGN.md section 9).
+
+#include <string_view>
+
+#include "common/result.hpp"
+#include "node/http/http_types.hpp"
+
+namespace rl::http {
+
+HttpResponse json_error(int status, std::string_view code, std::string_view message);
+inline HttpResponse json_error(int status, const Error& error) {
+  return json_error(status, error.code, error.message);
+}
+
+}  // namespace rl::http
