@@ -256,8 +256,10 @@ Bytes encode_safety_state(const SafetyState& s) {
   w.hash(s.valid_hash);
   w.u8(s.last_vote ? 1 : 0);
   if (s.last_vote) write_vote(w, *s.last_vote);
-  w.u8(s.last_prevote ? 1 : 0);
-  if (s.last_prevote) write_vote(w, *s.last_prevote);
+  w.u8(static_cast<std::uint8_t>(s.recent_votes.size()));
+  for (const auto& v : s.recent_votes) write_vote(w, v);
+  w.u16(static_cast<std::uint16_t>(s.valid_pol.size()));
+  for (const auto& v : s.valid_pol) write_vote(w, v);
   w.u8(s.last_proposal ? 1 : 0);
   if (s.last_proposal) write_proposal(w, *s.last_proposal);
   return w.take();
@@ -285,12 +287,17 @@ Result<SafetyState> decode_safety_state(ByteView bytes) {
     RL_ASSIGN_OR_RETURN(auto v, read_vote(r));
     s.last_vote = std::move(v);
   }
-  RL_ASSIGN_OR_RETURN(auto has_prevote, r.uint(1, "has prevote"));
-  if (has_prevote > 1) return decode_error("bad flag");
-  if (has_prevote) {
+  RL_ASSIGN_OR_RETURN(auto recent, r.uint(1, "recent vote count"));
+  if (recent > 8) return decode_error("too many recent votes");
+  for (std::uint64_t i = 0; i < recent; ++i) {
     RL_ASSIGN_OR_RETURN(auto v, read_vote(r));
-    if (v.type != VoteType::kPrevote) return decode_error("last prevote is not a prevote");
-    s.last_prevote = std::move(v);
+    s.recent_votes.push_back(std::move(v));
+  }
+  RL_ASSIGN_OR_RETURN(auto pol, r.uint(2, "valid pol count"));
+  if (pol > kMaxValidators) return decode_error("too many valid pol votes");
+  for (std::uint64_t i = 0; i < pol; ++i) {
+    RL_ASSIGN_OR_RETURN(auto v, read_vote(r));
+    s.valid_pol.push_back(std::move(v));
   }
   RL_ASSIGN_OR_RETURN(auto has_prop, r.uint(1, "has proposal"));
   if (has_prop > 1) return decode_error("bad flag");

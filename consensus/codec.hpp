@@ -17,8 +17,8 @@
 //   Evidence   = u8 version (1) || u8 kind (1 duplicate vote) || Vote first || Vote second
 //   SafetyState= u8 version (1) || u64 height || u32 round || u8 step || u32 locked_round ||
 //                u32 len || locked_value || hash locked_hash || u32 valid_round || u32 len ||
-//                valid_value || hash valid_hash || u8 has_vote [Vote] || u8 has_prevote [Vote] ||
-//                u8 has_prop [Proposal]
+//                valid_value || hash valid_hash || u8 has_vote [Vote] || u8 n (<= 8) n*Vote recent
+//                || u16 n (<= kMaxValidators) n*Vote valid_pol || u8 has_prop [Proposal]
 
 #include "common/bytes.hpp"
 #include "common/result.hpp"

@@ -53,7 +53,6 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
   if (restored) {
     // Signatures of older heights still guard against re-signing them.
     c.last_vote_ = restored->last_vote;
-    c.last_prevote_ = restored->last_prevote;
     c.last_proposal_ = restored->last_proposal;
     if (restored->height == start_height) {
       c.resumed_ = true;
@@ -68,6 +67,8 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
       // A value we locked on or proposed passed the application's check before the crash.
       if (!c.locked_hash_.empty()) c.validity_[c.locked_hash_] = true;
       if (!c.valid_hash_.empty()) c.validity_[c.valid_hash_] = true;
+      for (const auto& v : restored->recent_votes) c.restore_vote(v);
+      for (const auto& v : restored->valid_pol) c.restore_vote(v);
     }
   }
   c.persisted_key_ = c.safety_key();
@@ -86,7 +87,20 @@ SafetyState Consensus::safety_state() const {
   s.valid_value = valid_value_;
   s.valid_hash = valid_hash_;
   s.last_vote = last_vote_;
-  s.last_prevote = last_prevote_;
+  if (self_index_) {
+    for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+      auto it = rounds_.find(r);
+      if (it == rounds_.end()) continue;
+      if (const Vote* v = it->second.prevotes.vote_of(*self_index_)) s.recent_votes.push_back(*v);
+      if (const Vote* v = it->second.precommits.vote_of(*self_index_)) s.recent_votes.push_back(*v);
+    }
+  }
+  if (valid_round_ != kNoRound) {
+    auto it = rounds_.find(valid_round_);
+    if (it != rounds_.end())
+      for (const auto& [idx, v] : it->second.prevotes.votes_for(valid_hash_))
+        s.valid_pol.push_back(v);
+  }
   s.last_proposal = last_proposal_;
   return s;
 }
@@ -100,15 +114,8 @@ Consensus::SafetyKey Consensus::safety_key() const {
   if (last_proposal_)
     proposal_key =
         std::make_tuple(last_proposal_->height, last_proposal_->round, last_proposal_->value_hash);
-  return SafetyKey{height_,
-                   round_,
-                   step_,
-                   locked_round_,
-                   locked_hash_,
-                   valid_round_,
-                   valid_hash_,
-                   vote_key(last_vote_),
-                   vote_key(last_prevote_),
+  return SafetyKey{height_,      round_,       step_,       locked_round_,
+                   locked_hash_, valid_round_, valid_hash_, vote_key(last_vote_),
                    proposal_key};
 }
 
@@ -148,21 +155,28 @@ void Consensus::on(const Start&) {
     schedule_timeout(TimeoutKind::kPropose);
     if (am_proposer()) propose_or_request();
   }
-  restore_own_vote(last_prevote_);
-  if (last_vote_ != last_prevote_) restore_own_vote(last_vote_);
+  // Our restored votes of this and the previous round go out again right away.
+  if (self_index_) {
+    for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+      auto it = rounds_.find(r);
+      if (it == rounds_.end()) continue;
+      if (const Vote* v = it->second.prevotes.vote_of(*self_index_))
+        out_->broadcast.emplace_back(*v);
+      if (const Vote* v = it->second.precommits.vote_of(*self_index_))
+        out_->broadcast.emplace_back(*v);
+    }
+  }
 }
 
-// Puts a vote signed before the restart back into the tallies and re-sends it, if it belongs
-// to the current round.
-void Consensus::restore_own_vote(const std::optional<Vote>& v) {
-  if (!v || v->height != height_ || v->round != round_ || !self_index_ ||
-      v->validator != *self_index_)
+// Puts a vote read back from our own disk (verified before it was persisted) into the tallies.
+void Consensus::restore_vote(const Vote& v) {
+  const ValidatorSet& set = schedule_.at(height_);
+  if (v.height != height_ || v.validator >= set.size() || v.round < 0 || v.round >= kMaxRound)
     return;
-  out_->broadcast.emplace_back(*v);
-  auto& rm = rounds_[round_];
-  auto& tally = v->type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
-  tally.add(*v, schedule_.at(height_).at(v->validator).power, nullptr);
-  add_sender(rm, v->validator);
+  auto& rm = rounds_[v.round];
+  auto& tally = v.type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
+  if (tally.add(v, set.at(v.validator).power, nullptr, true) == VoteTally::AddResult::kAdded)
+    add_sender(rm, v.validator);
 }
 
 void Consensus::on(const Tick&) {
@@ -540,7 +554,6 @@ void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
   }
   v.signature = crypto_.signer->sign(vote_sign_bytes(config_.chain_id, v));
   last_vote_ = v;
-  if (type == VoteType::kPrevote) last_prevote_ = v;
   out_->broadcast.emplace_back(v);
   auto& rm = rounds_[round_];
   auto& tally = type == VoteType::kPrevote ? rm.prevotes : rm.precommits;

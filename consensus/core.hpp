@@ -61,7 +61,8 @@ class Consensus {
   };
   // The fields of SafetyState that identify a change (values are bound by their hashes).
   using VoteKey = std::optional<std::tuple<Height, Round, VoteType, Bytes>>;
-  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes, VoteKey, VoteKey,
+  // Recent votes and the POL are functions of (round, last_vote) and (valid_round, valid_hash).
+  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes, VoteKey,
                                std::optional<std::tuple<Height, Round, Bytes>>>;
 
   Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto);
@@ -95,7 +96,7 @@ class Consensus {
   void decide(Height h, Round r, Bytes value, Bytes value_hash, CommitCertificate cert);
   void schedule_timeout(TimeoutKind kind);
   void store_proposal(const Proposal& p);
-  void restore_own_vote(const std::optional<Vote>& v);
+  void restore_vote(const Vote& v);
   void add_sender(RoundMessages& rm, ValidatorIndex v);
   CommitCertificate certificate_from(Round r, const Bytes& value_hash) const;
   std::optional<bool> validity(const Bytes& value_hash) const;
@@ -122,7 +123,6 @@ class Consensus {
   Bytes valid_value_;
   Bytes valid_hash_;
   std::optional<Vote> last_vote_;
-  std::optional<Vote> last_prevote_;
   std::optional<Proposal> last_proposal_;
   std::optional<ValidatorIndex> self_index_;
 

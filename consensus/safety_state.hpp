@@ -4,6 +4,7 @@
 // for one (height, round, type) or forget a lock, which is how BFT safety is lost in practice.
 
 #include <optional>
+#include <vector>
 
 #include "consensus/messages.hpp"
 
@@ -22,9 +23,13 @@ struct SafetyState {
   // The last vote this validator signed; nothing at or below its (height, round, type) is ever
   // signed again unless it is byte-identical.
   std::optional<Vote> last_vote;
-  // The last prevote signed (equal to last_vote until the precommit is signed). A validator that
-  // restarts in the precommit step re-sends both, since peers still in the prevote step need it.
-  std::optional<Vote> last_prevote;
+  // Our own votes of this height in the current and the previous round. Re-sent after a restart:
+  // a peer still in the previous round needs them to time out into ours.
+  std::vector<Vote> recent_votes;
+  // The 2f+1 prevotes for valid_value in valid_round (its proof-of-lock). Without them a
+  // restarted validator keeps its lock but can no longer convince anyone to accept its
+  // re-proposal, which can stall the height for good.
+  std::vector<Vote> valid_pol;
   // The last proposal this validator signed; a restarted proposer re-sends it instead of asking
   // the application for a second, different block in the same round.
   std::optional<Proposal> last_proposal;

@@ -41,6 +41,8 @@ TEST(Codec, CertificateEvidenceAndSafetyStateRoundTrip) {
   s.locked_hash = Bytes(32, 9);
   s.last_vote = sample_vote();
   s.last_proposal = sample_proposal();
+  s.recent_votes = {sample_vote(VoteType::kPrevote), sample_vote()};
+  s.valid_pol = {sample_vote(VoteType::kPrevote)};
   EXPECT_EQ(decode_safety_state(encode_safety_state(s)).value(), s);
   EXPECT_EQ(decode_safety_state(encode_safety_state(SafetyState{})).value(), SafetyState{});
 }

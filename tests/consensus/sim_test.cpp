@@ -16,7 +16,7 @@
 #include "tests/consensus/sim/simulator.hpp"
 
 #ifndef RL_SIM_DEFAULT_SEEDS
-#define RL_SIM_DEFAULT_SEEDS 150
+#define RL_SIM_DEFAULT_SEEDS 200
 #endif
 
 namespace rl::consensus::sim {
