@@ -16,7 +16,11 @@
 #include "tests/consensus/sim/simulator.hpp"
 
 #ifndef RL_SIM_DEFAULT_SEEDS
-#define RL_SIM_DEFAULT_SEEDS 200
+#define RL_SIM_DEFAULT_SEEDS 1000
+#endif
+// Distinct per executable (default / smoke / soak) so ctest names, and hence labels, never clash.
+#ifndef RL_SIM_SUITE
+#define RL_SIM_SUITE Sweep
 #endif
 
 namespace rl::consensus::sim {
@@ -90,7 +94,7 @@ TEST_P(SimSweep, AllInvariantsHoldAndLivenessAfterHealing) {
   EXPECT_EQ(violations, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sweep, SimSweep,
+INSTANTIATE_TEST_SUITE_P(RL_SIM_SUITE, SimSweep,
                          ::testing::Combine(::testing::Values(4, 5, 7),
                                             ::testing::Range(0,
                                                              static_cast<int>(std::size(kMixes)))),
