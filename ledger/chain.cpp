@@ -59,6 +59,7 @@ Status Chain::init_or_check_genesis() {
     head_.block_hash = to_bytes(rec.block_hash());
     head_.app_hash = to_bytes(rec.app_hash());
     head_.time_ms = rec.time_ms();
+    head_.total_txs = rec.total_txs();
     spdlog::info("chain opened height={} block_hash={} app_hash={}", head_.height,
                  to_hex(head_.block_hash), to_hex(head_.app_hash));
     return {};
@@ -174,7 +175,10 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
   }
   pb::BlockHeader hdr;
   if (!hdr.ParseFromString(block.header())) return bad_block("header does not decode");
-  if (block.txs_size() > static_cast<int>(limits::kMaxBlockTxs)) return bad_block("too many txs");
+  if (block.txs_size() > static_cast<int>(genesis_.block.max_block_txs)) {
+    return bad_block("block carries " + std::to_string(block.txs_size()) +
+                     " txs; the network allows " + std::to_string(genesis_.block.max_block_txs));
+  }
 
   std::lock_guard lock(exec_mu_);
   ChainHead h = head();
@@ -190,6 +194,9 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
     return bad_block("tx_count mismatch");
   }
   // The previous height's certificate carried in the block must itself be valid.
+  if (h.height == 0 && !block.last_commit().empty()) {
+    return bad_block("the first block cannot carry a last_commit");
+  }
   if (h.height > 0) {
     pb::CommitCertificate last;
     if (!last.ParseFromString(block.last_commit())) return bad_block("last_commit does not decode");
@@ -217,11 +224,22 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
   if (rebuilt.header.validators_hash() != hdr.validators_hash()) {
     return bad_block("validators_hash mismatch");
   }
+  if (rebuilt.header.next_validators_hash() != hdr.next_validators_hash()) {
+    return bad_block("next_validators_hash mismatch");
+  }
   if (hdr.last_commit_hash() !=
       (block.last_commit().empty()
            ? std::string()
            : to_string(crypto::hash(anchor_.suite, as_bytes(block.last_commit()))))) {
     return bad_block("last_commit_hash mismatch");
+  }
+  // The header must be exactly the canonical encoding of what we recomputed (with the
+  // proposer's own last_commit hash): otherwise unknown fields or alternative encodings would
+  // give one block several hashes.
+  pb::BlockHeader canonical = rebuilt.header;
+  canonical.set_last_commit_hash(hdr.last_commit_hash());
+  if (canonical.SerializeAsString() != block.header()) {
+    return bad_block("header is not in canonical form");
   }
   // Keep the proposer's exact bytes: the block hash is over them.
   rebuilt.header = hdr;
@@ -256,6 +274,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
   rec.set_app_hash(b.header.app_hash());
   rec.set_time_ms(b.header.time_ms());
   rec.set_genesis_hash(to_string(anchor_.genesis_hash));
+  rec.set_total_txs(h.total_txs + b.txs.size());
   batch.put(Cf::kMeta, kHeadKey, encode(rec));
   RL_TRY(store_->write(batch, /*sync=*/true));
   {
@@ -264,6 +283,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
     head_.block_hash = b.block_hash;
     head_.app_hash = to_bytes(b.header.app_hash());
     head_.time_ms = b.header.time_ms();
+    head_.total_txs = rec.total_txs();
   }
   return {};
 }

@@ -29,6 +29,7 @@ struct ChainHead {
   Bytes block_hash;  // at height 0: the genesis hash
   Bytes app_hash;
   std::int64_t time_ms = 0;
+  std::uint64_t total_txs = 0;
 };
 
 struct PreparedBlock {

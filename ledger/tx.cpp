@@ -1,5 +1,7 @@
 #include "ledger/tx.hpp"
 
+#include <cstring>
+
 #include "crypto/hash.hpp"
 #include "ledger/limits.hpp"
 
@@ -7,11 +9,12 @@ namespace rl::ledger {
 
 Bytes tx_sign_bytes(ByteView body) {
   static constexpr std::string_view kTag = "regledger/tx/v1";
-  Bytes out;
-  out.reserve(kTag.size() + 1 + body.size());
-  out.insert(out.end(), kTag.begin(), kTag.end());
-  out.push_back(0);
-  out.insert(out.end(), body.begin(), body.end());
+  // Sized up front and filled with memcpy: GCC 12 at -O3 reports a false
+  // -Wstringop-overflow for the reserve + insert form.
+  Bytes out(kTag.size() + 1 + body.size());
+  std::memcpy(out.data(), kTag.data(), kTag.size());
+  out[kTag.size()] = 0;
+  if (!body.empty()) std::memcpy(out.data() + kTag.size() + 1, body.data(), body.size());
   return out;
 }
 

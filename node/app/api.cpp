@@ -143,6 +143,7 @@ http::HttpResponse Api::get_status() {
                   {"block_hash", to_hex(h.block_hash)},
                   {"app_hash", to_hex(h.app_hash)},
                   {"block_time_ms", h.time_ms},
+                  {"total_txs", h.total_txs},
                   {"mempool_size", mempool_.size()},
                   {"genesis_hash", to_hex(chain_.anchor().genesis_hash)}});
 }

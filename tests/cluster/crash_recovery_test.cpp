@@ -18,7 +18,8 @@
 #include "crypto/hash.hpp"
 #include "genesis/network_init.hpp"
 #include "ledger/receipt.hpp"
-#include "tests/cluster/node_process.hpp"
+#include "tests/support/api_enroll.hpp"
+#include "tests/support/node_process.hpp"
 
 namespace rl::testing {
 namespace {
@@ -58,14 +59,9 @@ class CrashRecoveryTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  http::HttpsClient client(int timeout_ms = 3000) const {
-    http::HttpsClientConfig c;
-    c.host = "127.0.0.1";
-    c.port = static_cast<std::uint16_t>(node_->api_port());
-    c.ca_pem = ca_pem_;
-    c.timeout_ms = timeout_ms;
-    return http::HttpsClient(c);
-  }
+  http::HttpsClient client(int timeout_ms = 3000) const { return target().client(timeout_ms); }
+  ApiTarget target() const { return ApiTarget{node_->api_port(), ca_pem_}; }
+  std::uint64_t height() const { return api_height(target()); }
 
   void wait_healthy() {
     auto c = client(500);
@@ -77,68 +73,9 @@ class CrashRecoveryTest : public ::testing::Test {
     FAIL() << "node did not become healthy:\n" << node_->log_tail();
   }
 
-  std::uint64_t height() {
-    auto c = client();
-    auto r = c.get("/v1/status");
-    if (!r.ok() || r->status != 200) return 0;
-    return json::parse(r->body)["height"].get<std::uint64_t>();
-  }
-
-  // Submits and waits for the commit (used for set-up transactions).
-  void submit_committed(const client::Identity& id,
-                        const std::function<void(ledger::pb::TxBody&)>& fill) {
-    auto tx = must(client::build_signed_tx(id, genesis_.chain_id, height(), fill));
-    auto c = client();
-    auto r = c.post("/v1/txs", json{{"tx", to_base64(tx)}}.dump());
-    ASSERT_TRUE(r.ok());
-    ASSERT_EQ(r->status, 202) << r->body;
-    auto tx_id = json::parse(r->body)["tx_id"].get<std::string>();
-    for (int i = 0; i < 200; ++i) {
-      auto g = c.get("/v1/txs/" + tx_id);
-      if (g.ok() && g->status == 200 && json::parse(g->body)["status"] == "committed") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    FAIL() << "set-up tx not committed";
-  }
-
   client::Identity enroll_reporter() {
-    submit_committed(*admin_, [](ledger::pb::TxBody& b) {
-      auto* p = b.mutable_register_organization();
-      p->set_org_id("bank-a");
-      p->set_name("Bank A");
-      p->set_kind("institution");
-    });
-    auto cred = must(genesis::make_credential("a long test password", 1024));
-    submit_committed(*admin_, [&](ledger::pb::TxBody& b) {
-      auto* p = b.mutable_register_account();
-      p->set_account_id("bank-a-reporting");
-      p->set_org_id("bank-a");
-      p->set_role("reporter");
-      p->set_permission_code("0105");
-      auto* c = p->mutable_credential();
-      c->set_salt(to_string(cred.salt));
-      c->set_hash(to_string(cred.hash));
-      c->set_n(cred.n);
-      c->set_r(cred.r);
-      c->set_p(cred.p);
-    });
-    auto issuing_cert = must(crypto::Certificate::from_pem(must(read_file((dir_ / "ca/issuing.pem").string()))));
-    auto issuing_key = must(crypto::PrivateKey::from_pem(must(read_file((dir_ / "ca/issuing.key").string()))));
-    auto key = must(crypto::PrivateKey::generate(genesis_.suite));
-    auto csr = must(crypto::CertificateRequest::create(key, {"bank-a-reporting", "bank-a", "", ""}));
-    crypto::IssueOptions io;
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
-    io.not_before = now - 3600;
-    io.not_after = now + 86400;
-    auto cert = must(crypto::issue_certificate(issuing_cert, issuing_key, csr, io));
-    submit_committed(*admin_, [&](ledger::pb::TxBody& b) {
-      auto* p = b.mutable_bind_certificate();
-      p->set_account_id("bank-a-reporting");
-      p->set_certificate_der(to_string(cert.to_der()));
-    });
-    return client::Identity{"", "bank-a-reporting", "bank-a", genesis_.chain_id, genesis_.suite,
-                            key, cert, cert.id(genesis_.suite)};
+    return must(enroll_over_api(target(), genesis_, *admin_, dir_.string(), "bank-a",
+                                "bank-a-reporting", "0105"));
   }
 
   fs::path dir_;

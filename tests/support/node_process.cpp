@@ -1,4 +1,4 @@
-#include "tests/cluster/node_process.hpp"
+#include "tests/support/node_process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -22,6 +22,7 @@ class NodeProcess {
   int stop();
   bool running() const { return pid_ > 0; }
   int api_port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string log_tail(std::size_t bytes = 4000) const;
 
  private:
