@@ -5,7 +5,7 @@
 // Block h carries the app_hash of the state *after* executing its own transactions: the
 // proposer executes before proposing and every validator re-executes in check_block, so a
 // replica that diverges refuses the block at once instead of one height later
-// (docs/decisions/0003-execute-before-commit.md).
+// (docs/decisions/0030-execute-before-commit.md).
 
 #include <map>
 #include <memory>
