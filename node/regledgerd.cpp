@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <csignal>
 
 #include "common/logging.hpp"
 #include "crypto/keys.hpp"
@@ -22,6 +21,8 @@ int fail(const rl::Error& e) {
 }
 
 int run(const std::string& home, const std::string& log_level_override, int port_override) {
+  // Catch SIGINT/SIGTERM from the start, before any thread exists.
+  rl::http::ShutdownSignal shutdown;
   auto cfg = rl::node::load_node_config(home);
   if (!cfg.ok()) {
     rl::init_logging("regledgerd", "info");
@@ -61,9 +62,9 @@ int run(const std::string& home, const std::string& log_level_override, int port
   sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
   sc.max_block_txs = genesis->block.max_block_txs;
   std::atomic<bool> fatal{false};
-  sc.on_fatal = [&fatal](const rl::Error&) {
+  sc.on_fatal = [&fatal, &shutdown](const rl::Error&) {
     fatal = true;
-    std::raise(SIGTERM);  // wakes wait_for_shutdown_signal() on the main thread
+    shutdown.request();  // ends shutdown.wait() on the main thread
   };
   rl::node::Sealer sealer(**chain, mempool, *key, cfg->validator_index, sc);
   rl::node::Api api(**chain, mempool, cfg->name);
@@ -85,8 +86,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
                cfg->name, anchor.chain_id, head.height, cfg->api_listen_host, (*server)->port(),
                anchor.validator_keys.size());
 
-  int sig = rl::http::wait_for_shutdown_signal();
-  spdlog::info("shutting down signal={}", sig);
+  int sig = shutdown.wait();
+  spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());
   (*server)->stop();
   sealer.stop();
   head = (*chain)->head();

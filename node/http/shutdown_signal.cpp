@@ -3,19 +3,38 @@
 #include <csignal>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 namespace rl::http {
 
-int wait_for_shutdown_signal() {
-  boost::asio::io_context ioc(1);
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+struct ShutdownSignal::Impl {
+  boost::asio::io_context ioc{1};
+  boost::asio::signal_set signals{ioc, SIGINT, SIGTERM};
+};
+
+ShutdownSignal::ShutdownSignal() : impl_(std::make_unique<Impl>()) {}
+ShutdownSignal::~ShutdownSignal() = default;
+
+int ShutdownSignal::wait() {
   int received = 0;
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+  impl_->signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (!ec) received = sig;
   });
-  ioc.run();
+  impl_->ioc.run();
   return received;
+}
+
+void ShutdownSignal::request() {
+  boost::asio::post(impl_->ioc, [this] {
+    boost::system::error_code ignored;
+    impl_->signals.cancel(ignored);
+  });
+}
+
+int wait_for_shutdown_signal() {
+  ShutdownSignal s;
+  return s.wait();
 }
 
 }  // namespace rl::http

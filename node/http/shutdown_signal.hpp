@@ -3,15 +3,35 @@
 // are delivered through asio::signal_set on a private io_context, and the caller's thread then
 // runs the (non-async-signal-safe) stop logic normally.
 //
+//   ShutdownSignal shutdown;          // construct early: from here on SIGINT/SIGTERM are caught
 //   auto server = HttpsServer::start(cfg, handler);
-//   int sig = rl::http::wait_for_shutdown_signal();   // blocks the main thread
-//   spdlog::info("shutting down signal={}", sig);
+//   int sig = shutdown.wait();        // blocks the main thread
 //   (*server)->stop();
+//
+// Internal failures can end the wait too: shutdown.request() from any thread.
+
+#include <memory>
 
 namespace rl::http {
 
-// Blocks until SIGINT or SIGTERM arrives; returns the signal number. Call it once, from the
-// main thread, before other threads could have had the signals delivered to them.
+class ShutdownSignal {
+ public:
+  ShutdownSignal();  // installs the SIGINT/SIGTERM handlers
+  ~ShutdownSignal();
+  ShutdownSignal(const ShutdownSignal&) = delete;
+  ShutdownSignal& operator=(const ShutdownSignal&) = delete;
+
+  // Blocks until a signal arrives (returns its number) or request() is called (returns 0).
+  int wait();
+  // Thread-safe; ends wait() with 0.
+  void request();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: construct a ShutdownSignal and wait on it.
 int wait_for_shutdown_signal();
 
 }  // namespace rl::http
