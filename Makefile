@@ -4,6 +4,9 @@ JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+# Let ccache hit across clones of the repository in different directories (CI uses a fresh one).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all deps build build-asan test test-unit test-release demo bench soak fmt fmt-check fuzz clean help
 
@@ -22,23 +25,24 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(RELEASE_DIR)/build.ninja:
-	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DREGLEDGER_TEST_SET=nonunit
 
 $(ASAN_DIR)/build.ninja:
-	cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DREGLEDGER_SANITIZE=ON
+	cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DREGLEDGER_SANITIZE=ON -DREGLEDGER_TEST_SET=unit
 
 build: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 build-asan: deps $(ASAN_DIR)/build.ninja
-	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target test_binaries
 
 # Unit tests run under ASan/UBSan; simulator, cluster and tool tests run on the Release build.
 test-unit: build-asan
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest -L unit --output-on-failure -j $(JOBS) --timeout 600
 
-test-release: build
+test-release: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target test_binaries
 	cd $(RELEASE_DIR) && ctest -LE 'unit|soak' --output-on-failure -j $(JOBS) --timeout 900
 
 test: test-unit test-release
@@ -48,6 +52,7 @@ demo: build
 	@bash scripts/demo.sh $(RELEASE_DIR)
 
 bench: build
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target benches
 	@bash scripts/bench.sh $(RELEASE_DIR)
 
 soak: build

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "crypto/keys.hpp"
@@ -161,7 +162,17 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   g.block = def.block;
   g.organizations.push_back({def.regulator_org, def.regulator_name, "regulator"});
 
+  // sm2-sm3: a separate P-256 transport CA for TLS only (decision 0033).
+  std::optional<Ca> tls_root;
+  if (def.suite != crypto::Suite::kP256Sha256) {
+    RL_ASSIGN_OR_RETURN(auto r, make_root(crypto::Suite::kP256Sha256, def.regulator_name + " TLS"));
+    RL_TRY(write_file((out / "ca/tls-root.pem").string(), r.cert.to_pem()));
+    RL_TRY(write_file((out / "ca/tls-root.key").string(), r.key.to_pem(), true));
+    tls_root = std::move(r);
+  }
+
   InitResult result;
+  result.tls_ca_path = (out / (tls_root ? "ca/tls-root.pem" : "ca/root.pem")).string();
   std::vector<std::pair<crypto::PrivateKey, crypto::Certificate>> node_keys;
   for (std::uint32_t i = 0; i < def.validators; ++i) {
     std::string name = "node" + std::to_string(i);
@@ -206,6 +217,17 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     fs::path home = out / "nodes" / ("node" + std::to_string(i));
     node::NodeConfig c;
     c.name = "node" + std::to_string(i);
+    if (tls_root) {
+      RL_ASSIGN_OR_RETURN(auto tls_key, crypto::PrivateKey::generate(crypto::Suite::kP256Sha256));
+      RL_ASSIGN_OR_RETURN(auto tls_cert,
+                          issue(*tls_root, tls_key, {c.name, def.regulator_name, "Transport", ""},
+                                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host},
+                                {"localhost", c.name}));
+      RL_TRY(write_file((home / "tls.pem").string(), tls_cert.to_pem()));
+      RL_TRY(write_file((home / "tls.key").string(), tls_key.to_pem(), true));
+      c.tls_cert_file = "tls.pem";
+      c.tls_key_file = "tls.key";
+    }
     c.validator_index = i;
     c.api_listen_host = def.host;
     c.api_port = static_cast<std::uint16_t>(def.api_port_base + i);
@@ -213,7 +235,8 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
     RL_TRY(write_file((home / "node.pem").string(), node_keys[i].second.to_pem()));
     RL_TRY(write_file((home / "node.key").string(), node_keys[i].first.to_pem(), true));
-    RL_TRY(write_file((home / "ca.pem").string(), root.cert.to_pem()));
+    RL_TRY(write_file((home / "ca.pem").string(),
+                      tls_root ? tls_root->cert.to_pem() : root.cert.to_pem()));
     result.node_homes.push_back(home.string());
   }
 

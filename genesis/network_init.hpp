@@ -7,6 +7,7 @@
 //   genesis.json
 //   ca/root.{pem,key}         trusted root (genesis.root_certificates)
 //   ca/issuing.{pem,key}      issuing CA for accounts (genesis.intermediate_certificates)
+//   ca/tls-root.{pem,key}     sm2-sm3 only: P-256 CA for node TLS certificates
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
 //   accounts/ADMIN/           identity.json key.pem cert.pem password
 
@@ -45,6 +46,7 @@ struct InitResult {
   std::string genesis_path;
   std::vector<std::string> node_homes;
   std::string admin_dir;
+  std::string tls_ca_path;  // what clients pass as --ca (ca/root.pem, or ca/tls-root.pem)
 };
 
 Result<InitResult> init_network(const NetworkDefinition& def, const std::string& out_dir);

@@ -44,8 +44,12 @@ int run(const std::string& home, const std::string& log_level_override, int port
   if (!key_pem.ok()) return fail(key_pem.error());
   auto key = rl::crypto::PrivateKey::from_pem(*key_pem);
   if (!key.ok()) return fail(key.error());
-  auto cert_pem = rl::read_file(cfg->path(cfg->cert_file), 64 * 1024);
-  if (!cert_pem.ok()) return fail(cert_pem.error());
+  auto tls_cert_pem = rl::read_file(
+      cfg->path(cfg->tls_cert_file.empty() ? cfg->cert_file : cfg->tls_cert_file), 64 * 1024);
+  if (!tls_cert_pem.ok()) return fail(tls_cert_pem.error());
+  auto tls_key_pem = rl::read_file(
+      cfg->path(cfg->tls_key_file.empty() ? cfg->key_file : cfg->tls_key_file), 64 * 1024);
+  if (!tls_key_pem.ok()) return fail(tls_key_pem.error());
 
   auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
   if (!chain.ok()) return fail(chain.error());
@@ -72,7 +76,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
   rl::http::HttpsServerConfig hc;
   hc.bind_address = cfg->api_listen_host;
   hc.port = cfg->api_port;
-  hc.identity = {*cert_pem, *key_pem};
+  hc.identity = {*tls_cert_pem, *tls_key_pem};
   hc.max_body_bytes = cfg->api_max_body_bytes;
   hc.threads = cfg->api_threads;
   auto server = rl::http::HttpsServer::start(

@@ -43,7 +43,8 @@ int genesis_init(const GenesisInitOpts& o) {
             << def->validators << " validator" << (def->validators == 1 ? "" : "s")
             << ") created in " << o.out << "\n"
             << "  genesis:  " << r->genesis_path << "\n"
-            << "  root CA:  " << o.out << "/ca/root.pem\n";
+            << "  root CA:  " << o.out << "/ca/root.pem\n"
+            << "  TLS CA:   " << r->tls_ca_path << " (use as --ca / $REGLEDGER_CA)\n";
   for (const auto& h : r->node_homes) std::cout << "  node:     regledgerd --home " << h << "\n";
   std::cout << "  admin:    " << r->admin_dir << " (password in " << r->admin_dir
             << "/password)\n";

@@ -1,5 +1,7 @@
 #include "node/app/mempool.hpp"
 
+#include <algorithm>
+
 namespace rl::node {
 
 std::string Mempool::nonce_key(const ledger::DecodedTx& tx) {
@@ -22,6 +24,7 @@ Status Mempool::add(ledger::DecodedTx tx) {
     nonces_.insert(std::move(nk));
     queued_bytes_ += tx.raw.size();
     queue_.push_back(std::move(tx));
+    if (queue_.size() < wake_at_) return {};
   }
   cv_.notify_one();
   return {};
@@ -54,11 +57,20 @@ bool Mempool::contains(const Bytes& tx_id) const {
 
 std::size_t Mempool::wait_for(std::size_t min_txs, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [&] { return queue_.size() >= min_txs; });
+  wake_at_ = std::max<std::size_t>(min_txs, 1);
+  cv_.wait_for(lock, timeout, [&] { return queue_.size() >= min_txs || woken_; });
+  woken_ = false;
+  wake_at_ = 1;
   return queue_.size();
 }
 
-void Mempool::wake_all() { cv_.notify_all(); }
+void Mempool::wake_all() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
 
 std::size_t Mempool::size() const {
   std::lock_guard lock(mu_);

@@ -41,6 +41,10 @@ class Mempool {
   std::condition_variable cv_;
   std::deque<ledger::DecodedTx> queue_;
   std::size_t queued_bytes_ = 0;
+  // add() wakes a waiter only once the queue reaches what it waits for, so that a busy node
+  // does not pay a thread wake-up per transaction.
+  std::size_t wake_at_ = 1;
+  bool woken_ = false;
   std::unordered_set<std::string> ids_;
   std::unordered_set<std::string> nonces_;
 };

@@ -24,7 +24,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
   static const std::set<std::string> known = {
-      "name", "validator_index", "genesis", "data_dir", "cert", "key", "ca", "api",
+      "name", "validator_index", "genesis", "data_dir", "cert", "key", "ca", "tls_cert", "tls_key", "api",
       "mempool", "log_level"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
@@ -37,6 +37,8 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     c.cert_file = j.value("cert", c.cert_file);
     c.key_file = j.value("key", c.key_file);
     c.ca_file = j.value("ca", c.ca_file);
+    c.tls_cert_file = j.value("tls_cert", c.tls_cert_file);
+    c.tls_key_file = j.value("tls_key", c.tls_key_file);
     c.log_level = j.value("log_level", c.log_level);
     if (j.contains("api")) {
       const auto& a = j["api"];
@@ -68,6 +70,8 @@ std::string node_config_to_json(const NodeConfig& c) {
             {"cert", c.cert_file},
             {"key", c.key_file},
             {"ca", c.ca_file},
+            {"tls_cert", c.tls_cert_file},
+            {"tls_key", c.tls_key_file},
             {"log_level", c.log_level},
             {"api",
              {{"host", c.api_listen_host},

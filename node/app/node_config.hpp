@@ -18,7 +18,12 @@ struct NodeConfig {
   std::string data_dir = "data";
   std::string cert_file = "node.pem";
   std::string key_file = "node.key";
-  std::string ca_file = "ca.pem";  // the genesis root, for clients and peers
+  std::string ca_file = "ca.pem";  // the CA that TLS peers and clients verify against
+  // TLS identity when it differs from the signing identity (sm2-sm3 networks: OpenSSL 3.0's TLS
+  // does not negotiate SM2 certificates, so transport uses P-256; docs/decisions/0033).
+  // Empty = use cert_file / key_file.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   std::string api_listen_host = "127.0.0.1";
   std::uint16_t api_port = 8443;
   std::size_t api_max_body_bytes = 1024 * 1024;

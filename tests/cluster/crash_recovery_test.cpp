@@ -35,16 +35,21 @@ T must(Result<T> r) {
 
 class CrashRecoveryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start_network(crypto::Suite::kP256Sha256); }
+
+  void start_network(crypto::Suite suite) {
+    node_.reset();
+    if (!dir_.empty()) fs::remove_all(dir_);
     std::random_device rd;
     dir_ = fs::temp_directory_path() / ("regledger-crash-" + std::to_string(rd()));
     auto def = genesis::default_definition();
+    def.suite = suite;
     def.scrypt_n = 1024;
     def.block.block_interval_ms = 50;
     auto init = must(genesis::init_network(def, dir_.string()));
     genesis_ = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
     anchor_ = must(ledger::make_trust_anchor(genesis_));
-    ca_pem_ = must(read_file((dir_ / "ca/root.pem").string()));
+    ca_pem_ = must(read_file(init.tls_ca_path));
     admin_.emplace(must(client::load_identity(init.admin_dir)));
     node_ = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd",
                                           init.node_homes[0], (dir_ / "node.log").string(),
@@ -173,6 +178,31 @@ TEST_F(CrashRecoveryTest, ReceiptsSurviveKill9UnderLoad) {
   std::printf("kill -9 x3: %llu txs accepted, %zu receipts checked after each restart\n",
               static_cast<unsigned long long>(total_submitted), receipted.size());
   EXPECT_EQ(node_->stop(), 0) << node_->log_tail();
+}
+
+// An sm2-sm3 network: SM2 signatures and SM3 hashes on the ledger, P-256 on the TLS transport.
+TEST_F(CrashRecoveryTest, Sm2NetworkEndToEnd) {
+  start_network(crypto::Suite::kSm2Sm3);
+  auto reporter = enroll_reporter();
+  EXPECT_EQ(reporter.suite, crypto::Suite::kSm2Sm3);
+  auto tx = must(client::build_signed_tx(reporter, genesis_.chain_id, height(),
+                                         [](ledger::pb::TxBody& b) {
+                                           auto* p = b.mutable_submit_report();
+                                           p->set_template_id("capital-adequacy");
+                                           p->set_period("2026-Q3");
+                                           p->set_content_type("application/json");
+                                           p->set_payload(R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,"total_capital":2})");
+                                         }));
+  auto id = must(submit_and_wait(target(), tx));
+  auto c = client();
+  auto r = c.get("/v1/receipts/" + id);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200);
+  auto receipt = must(ledger::receipt_from_json(r->body));
+  auto v = ledger::verify_receipt(*anchor_, receipt);
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  EXPECT_EQ(v->signer, "bank-a-reporting");
+  EXPECT_EQ(anchor_->suite, crypto::Suite::kSm2Sm3);
 }
 
 TEST_F(CrashRecoveryTest, CleanShutdownAndRestartKeepsHead) {
