@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
                                                    p->set_payload(body_payload);
                                                  }));
       size_sum += tx.size();
-      b = json{{"tx", rl::to_base64(tx)}}.dump();
+      b = rl::to_string(tx);  // sent as application/octet-stream, as the client library does
     }
     std::uint64_t base = total_txs(target);
     std::atomic<std::size_t> next{0};
@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
         auto client = target.client(30000);
         for (std::size_t i = next++; i < bodies.size(); i = next++) {
           while (true) {
-            auto r = client.post("/v1/txs", bodies[i]);
+            auto r = client.request("POST", "/v1/txs", bodies[i],
+                                    {{"content-type", "application/octet-stream"}});
             if (r.ok() && r->status == 202) {
               accepted++;
               break;

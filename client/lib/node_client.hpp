@@ -43,7 +43,8 @@ class NodeClient {
  private:
   NodeClient() = default;
   Result<http::HttpResponse> request(const std::string& method, const std::string& target,
-                                     const std::string& body);
+                                     const std::string& body,
+                                     const std::string& content_type = "application/json");
   std::vector<std::string> urls_;
   std::vector<std::unique_ptr<http::HttpsClient>> clients_;
   std::size_t current_ = 0;

@@ -109,14 +109,24 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
     stats_.txs_rejected++;
     return error_response(e);
   };
-  json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return reject(make_error("bad_json", "request body is not valid JSON"));
-  if (!j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
-    return reject(make_error("bad_request", "expected {\"tx\": \"<base64 of Tx bytes>\"}"));
+  // Two encodings of the same thing: the exact Tx bytes as the body
+  // (application/octet-stream, what the client library sends: no JSON or base64 on the hot
+  // path), or {"tx": "<base64>"} for curl and scripts.
+  Bytes raw;
+  auto ct = req.headers.find("content-type");
+  if (ct != req.headers.end() && ct->second.rfind("application/octet-stream", 0) == 0) {
+    raw = to_bytes(req.body);
+  } else {
+    json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return reject(make_error("bad_json", "request body is not valid JSON"));
+    if (!j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
+      return reject(make_error("bad_request", "expected {\"tx\": \"<base64 of Tx bytes>\"}"));
+    }
+    auto decoded = from_base64(j["tx"].get_ref<const std::string&>());
+    if (!decoded.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
+    raw = std::move(decoded).value();
   }
-  auto raw = from_base64(j["tx"].get_ref<const std::string&>());
-  if (!raw.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
-  auto tx = ledger::decode_tx(chain_.anchor().suite, *raw);
+  auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
   if (!tx.ok()) return reject(tx.error());
   if (mempool_.contains(tx->id)) {
     return reject(make_error("duplicate_tx", "transaction is already pending"));
