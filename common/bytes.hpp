@@ -18,8 +18,12 @@ using ByteView = std::span<const std::uint8_t>;
 inline ByteView as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
-inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-inline std::string to_string(ByteView b) { return std::string(b.begin(), b.end()); }
+inline Bytes to_bytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+inline std::string to_string(ByteView b) {
+  return std::string(b.begin(), b.end());
+}
 
 // Byte-wise equality of a protobuf `bytes` field (std::string) and a byte buffer. (std::equal
 // across char and uint8_t compares signed with unsigned values and gets bytes >= 0x80 wrong.)

@@ -23,7 +23,7 @@ inline Error make_error(std::string code, std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
@@ -81,16 +81,16 @@ using Status = Result<void>;
 }  // namespace rl
 
 // Propagates an error from an expression returning Result<...>.
-#define RL_TRY(expr)                                   \
-  do {                                                 \
-    auto rl_try_result_ = (expr);                      \
+#define RL_TRY(expr)                                         \
+  do {                                                       \
+    auto rl_try_result_ = (expr);                            \
     if (!rl_try_result_.ok()) return rl_try_result_.error(); \
   } while (0)
 
 #define RL_CONCAT_INNER(a, b) a##b
 #define RL_CONCAT(a, b) RL_CONCAT_INNER(a, b)
 // Declares `lhs` from the value of a Result, or returns its error.
-#define RL_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto RL_CONCAT(rl_res_, __LINE__) = (expr);                           \
+#define RL_ASSIGN_OR_RETURN(lhs, expr)                                                 \
+  auto RL_CONCAT(rl_res_, __LINE__) = (expr);                                          \
   if (!RL_CONCAT(rl_res_, __LINE__).ok()) return RL_CONCAT(rl_res_, __LINE__).error(); \
   lhs = std::move(RL_CONCAT(rl_res_, __LINE__)).value()

@@ -26,10 +26,10 @@ struct Subject {
 };
 
 enum class CertProfile {
-  kRootCa,          // CA:TRUE, keyCertSign + cRLSign
-  kIntermediateCa,  // CA:TRUE pathlen:0, keyCertSign + cRLSign
-  kTlsServerClient, // node certificates: serverAuth + clientAuth, digitalSignature
-  kEndEntity,       // account / device certificates: clientAuth, digitalSignature + nonRepudiation
+  kRootCa,           // CA:TRUE, keyCertSign + cRLSign
+  kIntermediateCa,   // CA:TRUE pathlen:0, keyCertSign + cRLSign
+  kTlsServerClient,  // node certificates: serverAuth + clientAuth, digitalSignature
+  kEndEntity,        // account / device certificates: clientAuth, digitalSignature + nonRepudiation
 };
 
 struct IssueOptions {
@@ -53,8 +53,8 @@ class Certificate {
   Subject subject() const;
   std::string subject_string() const;  // one-line RFC 2253 form
   std::string issuer_string() const;
-  std::string serial_hex() const;      // lower-case hex, no leading zeros
-  std::int64_t not_before() const;     // unix seconds
+  std::string serial_hex() const;   // lower-case hex, no leading zeros
+  std::int64_t not_before() const;  // unix seconds
   std::int64_t not_after() const;
   bool is_ca() const;
   PublicKey public_key() const;

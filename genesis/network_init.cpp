@@ -6,10 +6,10 @@
 #include <optional>
 #include <set>
 
+#include "common/file_io.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
-#include "common/file_io.hpp"
 #include "node/app/node_config.hpp"
 
 namespace rl::genesis {
@@ -26,7 +26,9 @@ std::int64_t now_s() {
       .count();
 }
 
-Error bad(const std::string& what) { return make_error("bad_definition", what); }
+Error bad(const std::string& what) {
+  return make_error("bad_definition", what);
+}
 
 std::string random_password() {
   // 18 random bytes -> 24 base64 characters (no padding).
@@ -90,8 +92,8 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad(path + " is not a JSON object");
   static const std::set<std::string> known = {
-      "_comment", "chain_id", "suite", "validators", "host", "api_port_base", "p2p_port_base",
-      "regulator", "block", "permission_mapping", "templates"};
+      "_comment",      "chain_id",  "suite", "validators",         "host",     "api_port_base",
+      "p2p_port_base", "regulator", "block", "permission_mapping", "templates"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
   }
@@ -134,7 +136,8 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
 Result<InitResult> init_network(const NetworkDefinition& def, const std::string& out_dir) {
   std::error_code ec;
   if (fs::exists(fs::path(out_dir) / "genesis.json", ec)) {
-    return make_error("already_exists", out_dir + "/genesis.json exists; choose an empty directory");
+    return make_error("already_exists",
+                      out_dir + "/genesis.json exists; choose an empty directory");
   }
   fs::create_directories(out_dir, ec);
   if (ec) return make_error("write_failed", "cannot create " + out_dir + ": " + ec.message());
@@ -142,9 +145,10 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
 
   RL_ASSIGN_OR_RETURN(auto root, make_root(def.suite, def.regulator_name));
   RL_ASSIGN_OR_RETURN(auto issuing_key, crypto::PrivateKey::generate(def.suite));
-  RL_ASSIGN_OR_RETURN(auto issuing_cert,
-                      issue(root, issuing_key, {"RegLedger Issuing CA", def.regulator_name, "CA", ""},
-                            crypto::CertProfile::kIntermediateCa, 5 * 365));
+  RL_ASSIGN_OR_RETURN(
+      auto issuing_cert,
+      issue(root, issuing_key, {"RegLedger Issuing CA", def.regulator_name, "CA", ""},
+            crypto::CertProfile::kIntermediateCa, 5 * 365));
   Ca issuing{issuing_key, issuing_cert};
   RL_TRY(write_file((out / "ca/root.pem").string(), root.cert.to_pem()));
   RL_TRY(write_file((out / "ca/root.key").string(), root.key.to_pem(), true));
@@ -178,8 +182,8 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     std::string name = "node" + std::to_string(i);
     RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(def.suite));
     RL_ASSIGN_OR_RETURN(auto cert, issue(root, key, {name, def.regulator_name, "Validators", ""},
-                                         crypto::CertProfile::kTlsServerClient, 2 * 365,
-                                         {def.host}, {"localhost", name}));
+                                         crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host},
+                                         {"localhost", name}));
     ledger::GenesisValidator v;
     v.name = name;
     v.certificate_pem = cert.to_pem();
@@ -193,9 +197,9 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   // The regulator admin: bound certificate at genesis, password stored for the operator.
   std::string password = random_password();
   RL_ASSIGN_OR_RETURN(auto admin_key, crypto::PrivateKey::generate(def.suite));
-  RL_ASSIGN_OR_RETURN(auto admin_cert,
-                      issue(issuing, admin_key, {def.admin_account, def.regulator_name, "Admins", ""},
-                            crypto::CertProfile::kEndEntity, 365));
+  RL_ASSIGN_OR_RETURN(auto admin_cert, issue(issuing, admin_key,
+                                             {def.admin_account, def.regulator_name, "Admins", ""},
+                                             crypto::CertProfile::kEndEntity, 365));
   RL_ASSIGN_OR_RETURN(auto cred, make_credential(password, def.scrypt_n));
   ledger::GenesisAccount admin;
   admin.id = def.admin_account;
@@ -219,10 +223,10 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     c.name = "node" + std::to_string(i);
     if (tls_root) {
       RL_ASSIGN_OR_RETURN(auto tls_key, crypto::PrivateKey::generate(crypto::Suite::kP256Sha256));
-      RL_ASSIGN_OR_RETURN(auto tls_cert,
-                          issue(*tls_root, tls_key, {c.name, def.regulator_name, "Transport", ""},
-                                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host},
-                                {"localhost", c.name}));
+      RL_ASSIGN_OR_RETURN(
+          auto tls_cert,
+          issue(*tls_root, tls_key, {c.name, def.regulator_name, "Transport", ""},
+                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", c.name}));
       RL_TRY(write_file((home / "tls.pem").string(), tls_cert.to_pem()));
       RL_TRY(write_file((home / "tls.key").string(), tls_key.to_pem(), true));
       c.tls_cert_file = "tls.pem";

@@ -27,7 +27,9 @@ Bytes encode(const Msg& m) {
   return to_bytes(s);
 }
 
-Error bad_block(const std::string& why) { return make_error("bad_block", why); }
+Error bad_block(const std::string& why) {
+  return make_error("bad_block", why);
+}
 
 }  // namespace
 
@@ -116,8 +118,8 @@ Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidate
         bytes + tx.raw.size() > limits::kMaxBlockBytes) {
       break;
     }
-    auto st = execute_tx(env, overlay, tx, ctx, static_cast<std::uint32_t>(included.size()),
-                         &indexes);
+    auto st =
+        execute_tx(env, overlay, tx, ctx, static_cast<std::uint32_t>(included.size()), &indexes);
     if (!st.ok()) {
       if (dropped) dropped->push_back({tx.id, st.error()});
       continue;
@@ -187,7 +189,8 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
     return bad_block("height " + std::to_string(hdr.height()) + " does not follow head " +
                      std::to_string(h.height));
   }
-  if (!bytes_equal(hdr.prev_block_hash(), h.block_hash)) return bad_block("prev_block_hash mismatch");
+  if (!bytes_equal(hdr.prev_block_hash(), h.block_hash))
+    return bad_block("prev_block_hash mismatch");
   if (hdr.time_ms() <= h.time_ms) return bad_block("block time does not advance");
   if (hdr.proposer() >= anchor_.validator_keys.size()) return bad_block("unknown proposer");
   if (hdr.tx_count() != static_cast<std::uint32_t>(block.txs_size())) {
@@ -359,7 +362,8 @@ Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
   r.tx = to_bytes(block.txs(static_cast<int>(loc->index())));
   r.header = to_bytes(block.header());
   std::vector<Bytes> leaves;
-  for (const auto& t : block.txs()) leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, as_bytes(t)));
+  for (const auto& t : block.txs())
+    leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, as_bytes(t)));
   r.proof = crypto::merkle_inclusion_proof(anchor_.suite, leaves, loc->index());
   r.commit = encode(*cert);
 
@@ -367,7 +371,8 @@ Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
   if (!tx.ParseFromString(block.txs(static_cast<int>(loc->index())))) {
     return make_error("storage_corrupt", "tx does not decode");
   }
-  RL_ASSIGN_OR_RETURN(auto crec_raw, store_->get(Cf::kState, keys::certificate(as_bytes(tx.signer_cert_id()))));
+  RL_ASSIGN_OR_RETURN(auto crec_raw,
+                      store_->get(Cf::kState, keys::certificate(as_bytes(tx.signer_cert_id()))));
   if (crec_raw) {
     pb::CertificateRecord crec;
     if (crec.ParseFromArray(crec_raw->data(), static_cast<int>(crec_raw->size()))) {

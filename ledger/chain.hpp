@@ -48,7 +48,7 @@ struct DroppedTx {
 };
 
 struct ReportFilter {
-  std::string org;          // either org, or template (+ optional period)
+  std::string org;  // either org, or template (+ optional period)
   std::string template_id;
   std::string period;
   std::size_t limit = 100;

@@ -21,7 +21,8 @@ Status verify_commit(const TrustAnchor& anchor, std::uint64_t height, ByteView b
   std::uint64_t power = 0;
   for (const auto& sig : cert.signatures()) {
     std::uint32_t i = sig.validator_index();
-    if (i >= anchor.validator_keys.size()) return make_error("bad_commit", "unknown validator index");
+    if (i >= anchor.validator_keys.size())
+      return make_error("bad_commit", "unknown validator index");
     if (!seen.insert(i).second) return make_error("bad_commit", "duplicate validator signature");
     if (!crypto::verify(anchor.validator_keys[i], msg, as_bytes(sig.signature()))) {
       return make_error("bad_commit", "validator " + std::to_string(i) + " signature is invalid");

@@ -39,7 +39,9 @@ bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes) {
   return true;
 }
 
-Status denied(const std::string& why) { return make_error("permission_denied", why); }
+Status denied(const std::string& why) {
+  return make_error("permission_denied", why);
+}
 
 // The signer's account and organization, loaded once per transaction.
 struct Signer {
@@ -66,7 +68,8 @@ Result<PermissionMapping> load_mapping(const StateOverlay& state) {
 Status exec_register_org(const Signer& s, StateOverlay& state, const pb::RegisterOrganization& p,
                          const BlockContext& ctx) {
   if (!is_regulator_admin(s)) return denied("only a regulator admin registers organizations");
-  if (!valid_id(p.org_id())) return make_error("bad_field", "org_id must be 1-64 of [A-Za-z0-9._-]");
+  if (!valid_id(p.org_id()))
+    return make_error("bad_field", "org_id must be 1-64 of [A-Za-z0-9._-]");
   if (p.name().empty() || p.name().size() > limits::kMaxNameBytes) {
     return make_error("bad_field", "name must be 1-256 bytes");
   }
@@ -98,7 +101,8 @@ Status check_credential(const pb::ScryptCredential& c) {
 
 Status exec_register_account(const Signer& s, StateOverlay& state, const pb::RegisterAccount& p,
                              const BlockContext& ctx) {
-  if (!valid_id(p.account_id())) return make_error("bad_field", "account_id must be 1-64 of [A-Za-z0-9._-]");
+  if (!valid_id(p.account_id()))
+    return make_error("bad_field", "account_id must be 1-64 of [A-Za-z0-9._-]");
   if (!is_regulator_admin(s) && !is_org_admin(s, p.org_id())) {
     return denied("only a regulator admin or the organization's admin registers accounts");
   }
@@ -126,11 +130,9 @@ Status exec_register_account(const Signer& s, StateOverlay& state, const pb::Reg
 
 // Validates a certificate for binding to `account_id` at `time_ms`: parses, chains to a
 // genesis root at that time, the key matches the suite, and the subject CN names the account.
-Result<pb::CertificateRecord> certificate_record(const TrustAnchor& anchor,
-                                                 const std::string& account_id,
-                                                 const std::string& der,
-                                                 const google::protobuf::RepeatedPtrField<std::string>& chain,
-                                                 std::int64_t time_ms) {
+Result<pb::CertificateRecord> certificate_record(
+    const TrustAnchor& anchor, const std::string& account_id, const std::string& der,
+    const google::protobuf::RepeatedPtrField<std::string>& chain, std::int64_t time_ms) {
   if (der.size() > limits::kMaxCertificateBytes) {
     return make_error("bad_certificate", "certificate over 8 KiB");
   }
@@ -154,8 +156,7 @@ Result<pb::CertificateRecord> certificate_record(const TrustAnchor& anchor,
     return make_error("bad_certificate", "certificate key does not match the network suite");
   }
   if (cert->subject().common_name != account_id) {
-    return make_error("bad_certificate", "certificate subject CN '" +
-                                             cert->subject().common_name +
+    return make_error("bad_certificate", "certificate subject CN '" + cert->subject().common_name +
                                              "' does not name account " + account_id);
   }
   pb::CertificateRecord rec;
@@ -176,8 +177,8 @@ Status exec_bind_certificate(const ExecEnv& env, const Signer& s, StateOverlay& 
   if (!is_regulator_admin(s) && !is_org_admin(s, acct->org_id())) {
     return denied("only a regulator admin or the account's organization admin binds certificates");
   }
-  RL_ASSIGN_OR_RETURN(auto rec, certificate_record(env.anchor, p.account_id(),
-                                                   p.certificate_der(), p.chain_der(), ctx.time_ms));
+  RL_ASSIGN_OR_RETURN(auto rec, certificate_record(env.anchor, p.account_id(), p.certificate_der(),
+                                                   p.chain_der(), ctx.time_ms));
   Bytes key = keys::certificate(as_bytes(rec.cert_id()));
   RL_ASSIGN_OR_RETURN(auto existing, state.get(key));
   if (existing) return make_error("already_exists", "certificate is already bound");
@@ -207,8 +208,8 @@ Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord&
   return {};
 }
 
-Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state, const DecodedTx& tx,
-                          const BlockContext& ctx, std::uint32_t index,
+Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                          const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
                           std::vector<IndexWrite>* indexes) {
   const auto& p = tx.body.submit_report();
   auto perm = parse_permission_code(s.account.permission_code());
@@ -255,7 +256,8 @@ Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const Decoded
                           const BlockContext& ctx) {
   const Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
   RL_ASSIGN_OR_RETURN(auto cert, load<pb::CertificateRecord>(state, keys::certificate(cert_id)));
-  if (!cert) return make_error("unknown_certificate", "signer certificate is not bound on the ledger");
+  if (!cert)
+    return make_error("unknown_certificate", "signer certificate is not bound on the ledger");
   if (cert->account_id() != tx.body.signer()) {
     return make_error("certificate_not_bound", "signer certificate is bound to another account");
   }
@@ -288,8 +290,8 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
   auto result = [&]() -> Status {
     const auto& body = tx.body;
     if (body.chain_id() != env.anchor.chain_id) {
-      return make_error("wrong_chain_id", "tx is for chain '" + body.chain_id() +
-                                              "', this is '" + env.anchor.chain_id + "'");
+      return make_error("wrong_chain_id", "tx is for chain '" + body.chain_id() + "', this is '" +
+                                              env.anchor.chain_id + "'");
     }
     if (body.expires_at_height() < ctx.height) {
       return make_error("tx_expired", "tx expired at height " +
@@ -345,7 +347,8 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
   }
   for (const auto& a : g.accounts) {
     auto perm = parse_permission_code(a.permission_code);
-    if (!perm.ok()) return make_error("bad_genesis", "account " + a.id + ": " + perm.error().message);
+    if (!perm.ok())
+      return make_error("bad_genesis", "account " + a.id + ": " + perm.error().message);
     pb::AccountRecord rec;
     rec.set_account_id(a.id);
     rec.set_org_id(a.org);
@@ -363,9 +366,10 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
       auto cert = crypto::Certificate::from_pem(pem);
       if (!cert.ok()) return make_error("bad_genesis", "account " + a.id + " certificate");
       google::protobuf::RepeatedPtrField<std::string> no_chain;
-      auto crec = certificate_record(anchor, a.id, to_string(cert->to_der()), no_chain,
-                                     g.genesis_time_ms);
-      if (!crec.ok()) return make_error("bad_genesis", "account " + a.id + ": " + crec.error().message);
+      auto crec =
+          certificate_record(anchor, a.id, to_string(cert->to_der()), no_chain, g.genesis_time_ms);
+      if (!crec.ok())
+        return make_error("bad_genesis", "account " + a.id + ": " + crec.error().message);
       state.put(keys::certificate(as_bytes(crec->cert_id())), encode(*crec));
     }
   }
@@ -379,7 +383,8 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
     state.put(keys::tmpl(t.id), encode(rec));
   }
   Bytes mapping(100);
-  for (std::size_t i = 0; i < 100; ++i) mapping[i] = static_cast<std::uint8_t>(g.permission_mapping[i]);
+  for (std::size_t i = 0; i < 100; ++i)
+    mapping[i] = static_cast<std::uint8_t>(g.permission_mapping[i]);
   state.put(keys::permission_mapping(), mapping);
   state.commit_tx();
   return {};

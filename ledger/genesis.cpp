@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-Error bad(const std::string& what) { return make_error("bad_genesis", what); }
+Error bad(const std::string& what) {
+  return make_error("bad_genesis", what);
+}
 
 Result<std::string> get_string(const json& j, const char* key, bool required = true) {
   auto it = j.find(key);
@@ -72,10 +74,17 @@ Result<Genesis> parse_genesis(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
 
-  static const std::set<std::string> kKnown = {
-      "chain_id",   "suite",         "genesis_time_ms", "root_certificates",
-      "intermediate_certificates", "validators", "organizations", "accounts",
-      "permission_mapping", "templates", "block"};
+  static const std::set<std::string> kKnown = {"chain_id",
+                                               "suite",
+                                               "genesis_time_ms",
+                                               "root_certificates",
+                                               "intermediate_certificates",
+                                               "validators",
+                                               "organizations",
+                                               "accounts",
+                                               "permission_mapping",
+                                               "templates",
+                                               "block"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad("unknown top-level field '" + k + "'");
   }

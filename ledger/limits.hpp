@@ -7,7 +7,7 @@
 namespace rl::ledger::limits {
 
 inline constexpr std::size_t kMaxTxBytes = 512 * 1024;
-inline constexpr std::size_t kMaxIdBytes = 64;          // org / account / template ids
+inline constexpr std::size_t kMaxIdBytes = 64;  // org / account / template ids
 inline constexpr std::size_t kMaxNameBytes = 256;
 inline constexpr std::size_t kMaxPeriodBytes = 32;
 inline constexpr std::size_t kMaxCertificateBytes = 8 * 1024;

@@ -13,8 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-Error bad_receipt(const std::string& why) { return make_error("bad_receipt", why); }
-Error invalid(const std::string& why) { return make_error("receipt_invalid", why); }
+Error bad_receipt(const std::string& why) {
+  return make_error("bad_receipt", why);
+}
+Error invalid(const std::string& why) {
+  return make_error("receipt_invalid", why);
+}
 
 Result<Bytes> b64_field(const json& j, const char* key) {
   auto it = j.find(key);
@@ -63,7 +67,8 @@ Result<Receipt> receipt_from_json(std::string_view text) {
   RL_ASSIGN_OR_RETURN(r.height, uint_field(j, "height"));
   RL_ASSIGN_OR_RETURN(auto index, uint_field(j, "index"));
   RL_ASSIGN_OR_RETURN(auto count, uint_field(j, "tx_count"));
-  if (count > limits::kMaxBlockTxs || index >= count) return bad_receipt("index/tx_count out of range");
+  if (count > limits::kMaxBlockTxs || index >= count)
+    return bad_receipt("index/tx_count out of range");
   r.index = static_cast<std::uint32_t>(index);
   r.tx_count = static_cast<std::uint32_t>(count);
   RL_ASSIGN_OR_RETURN(r.tx, b64_field(j, "tx"));
@@ -79,7 +84,8 @@ Result<Receipt> receipt_from_json(std::string_view text) {
     r.proof.push_back(std::move(b).value());
   }
   if (j.contains("signer_chain")) {
-    if (!j["signer_chain"].is_array() || j["signer_chain"].size() > 1 + limits::kMaxChainCertificates) {
+    if (!j["signer_chain"].is_array() ||
+        j["signer_chain"].size() > 1 + limits::kMaxChainCertificates) {
       return bad_receipt("signer_chain must be a short array");
     }
     for (const auto& c : j["signer_chain"]) {
@@ -94,7 +100,8 @@ Result<Receipt> receipt_from_json(std::string_view text) {
 
 Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt& r) {
   if (r.chain_id != anchor.chain_id) {
-    return invalid("receipt is for chain '" + r.chain_id + "', genesis is '" + anchor.chain_id + "'");
+    return invalid("receipt is for chain '" + r.chain_id + "', genesis is '" + anchor.chain_id +
+                   "'");
   }
   pb::BlockHeader hdr;
   if (!hdr.ParseFromArray(r.header.data(), static_cast<int>(r.header.size()))) {
@@ -102,7 +109,8 @@ Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt&
   }
   if (hdr.chain_id() != anchor.chain_id) return invalid("block header names another chain");
   if (hdr.height() != r.height) return invalid("block header height differs from the receipt's");
-  if (hdr.tx_count() != r.tx_count) return invalid("block header tx_count differs from the receipt's");
+  if (hdr.tx_count() != r.tx_count)
+    return invalid("block header tx_count differs from the receipt's");
   if (!bytes_equal(hdr.validators_hash(), anchor.validators_hash)) {
     return invalid("block was made by a validator set this genesis does not know");
   }
@@ -138,8 +146,8 @@ Result<VerifiedReceipt> verify_receipt(const TrustAnchor& anchor, const Receipt&
     if (!c.ok()) return invalid("signer chain certificate does not decode");
     intermediates.push_back(std::move(c).value());
   }
-  auto chain_ok = crypto::verify_chain(*cert_leaf, intermediates, anchor.roots, {},
-                                       hdr.time_ms() / 1000);
+  auto chain_ok =
+      crypto::verify_chain(*cert_leaf, intermediates, anchor.roots, {}, hdr.time_ms() / 1000);
   if (!chain_ok.ok()) return invalid("signer certificate: " + chain_ok.error().message);
   if (cert_leaf->subject().common_name != tx->body.signer()) {
     return invalid("signer certificate does not name the signing account");

@@ -10,10 +10,18 @@
 
 namespace rl::ledger::keys {
 
-inline Bytes org(std::string_view id) { return to_bytes("org/" + std::string(id)); }
-inline Bytes account(std::string_view id) { return to_bytes("acct/" + std::string(id)); }
-inline Bytes certificate(ByteView cert_id) { return to_bytes("cert/" + to_hex(cert_id)); }
-inline Bytes tmpl(std::string_view id) { return to_bytes("tmpl/" + std::string(id)); }
+inline Bytes org(std::string_view id) {
+  return to_bytes("org/" + std::string(id));
+}
+inline Bytes account(std::string_view id) {
+  return to_bytes("acct/" + std::string(id));
+}
+inline Bytes certificate(ByteView cert_id) {
+  return to_bytes("cert/" + to_hex(cert_id));
+}
+inline Bytes tmpl(std::string_view id) {
+  return to_bytes("tmpl/" + std::string(id));
+}
 inline Bytes report(std::string_view report_id) {
   return to_bytes("rpt/" + std::string(report_id));
 }
@@ -22,7 +30,9 @@ inline Bytes nonce(std::string_view account, std::uint64_t n) {
   append_u64_be(k, n);
   return k;
 }
-inline Bytes permission_mapping() { return to_bytes("param/permission_mapping"); }
+inline Bytes permission_mapping() {
+  return to_bytes("param/permission_mapping");
+}
 
 // Index keys (not part of app_hash: they are derived from state and blocks).
 inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {

@@ -15,7 +15,9 @@ Result<std::optional<Bytes>> StateOverlay::get(const Bytes& key) const {
   return store_.get(Cf::kState, key);
 }
 
-void StateOverlay::put(Bytes key, Bytes value) { staged_[std::move(key)] = std::move(value); }
+void StateOverlay::put(Bytes key, Bytes value) {
+  staged_[std::move(key)] = std::move(value);
+}
 
 void StateOverlay::commit_tx() {
   for (auto& [k, v] : staged_) writes_[k] = std::move(v);

@@ -35,7 +35,9 @@ void WriteBatch::put(Cf cf, ByteView key, ByteView value) {
 void WriteBatch::del(Cf cf, ByteView key) {
   ops_.push_back(Op{cf, Bytes(key.begin(), key.end()), std::nullopt});
 }
-std::size_t WriteBatch::count() const { return ops_.size(); }
+std::size_t WriteBatch::count() const {
+  return ops_.size();
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   rocksdb::Options options;
@@ -103,7 +105,7 @@ Status Store::write(WriteBatch& batch, bool sync) {
 }
 
 Result<std::vector<std::pair<Bytes, Bytes>>> Store::scan_prefix(Cf cf, ByteView prefix,
-                                                                 std::size_t limit) const {
+                                                                std::size_t limit) const {
   std::vector<std::pair<Bytes, Bytes>> out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
   for (it->Seek(slice(prefix)); it->Valid() && out.size() < limit; it->Next()) {

@@ -62,7 +62,7 @@ class Store {
   Status write(WriteBatch& batch, bool sync = true);
   // Keys with `prefix`, in order, at most `limit`; returns (key, value) pairs.
   Result<std::vector<std::pair<Bytes, Bytes>>> scan_prefix(Cf cf, ByteView prefix,
-                                                            std::size_t limit) const;
+                                                           std::size_t limit) const;
 
  private:
   struct PrivateTag {};

@@ -1,6 +1,6 @@
 // regledgerd: the RegLedger validator node.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 
@@ -38,7 +38,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
   if (genesis->validators.size() != 1) {
     return fail(rl::make_error("unsupported_network",
                                "this build seals blocks with a single validator; the genesis "
-                               "lists " + std::to_string(genesis->validators.size())));
+                               "lists " +
+                                   std::to_string(genesis->validators.size())));
   }
   auto key_pem = rl::read_file(cfg->path(cfg->key_file), 64 * 1024);
   if (!key_pem.ok()) return fail(key_pem.error());
@@ -56,9 +57,9 @@ int run(const std::string& home, const std::string& log_level_override, int port
   auto& anchor = (*chain)->anchor();
   if (cfg->validator_index >= anchor.validator_keys.size() ||
       anchor.validator_keys[cfg->validator_index].to_der() != key->public_key().to_der()) {
-    return fail(rl::make_error("key_mismatch",
-                               "node.key is not the key of validator " +
-                                   std::to_string(cfg->validator_index) + " in genesis"));
+    return fail(rl::make_error("key_mismatch", "node.key is not the key of validator " +
+                                                   std::to_string(cfg->validator_index) +
+                                                   " in genesis"));
   }
 
   rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes);
@@ -102,9 +103,10 @@ int run(const std::string& home, const std::string& log_level_override, int port
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"regledgerd - RegLedger validator node.\n\n"
-               "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions\n"
-               "into blocks. The home directory is created by `regledger genesis init`."};
+  CLI::App app{
+      "regledgerd - RegLedger validator node.\n\n"
+      "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions\n"
+      "into blocks. The home directory is created by `regledger genesis init`."};
   std::string home;
   std::string log_level;
   int port = -1;

@@ -29,7 +29,8 @@ inline Bytes vote_sign_bytes(std::string_view chain_id, std::uint64_t height, st
   out.push_back(static_cast<std::uint8_t>(chain_id.size()));
   out.insert(out.end(), chain_id.begin(), chain_id.end());
   append_u64_be(out, height);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(round >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(round >> shift));
   out.push_back(static_cast<std::uint8_t>(type));
   out.push_back(static_cast<std::uint8_t>(block_hash.size()));
   out.insert(out.end(), block_hash.begin(), block_hash.end());

@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   int txs = 30000, clients = 8, runs = 3, payload = 1024;
   std::string binary_dir = RL_BINARY_DIR;
   app.add_option("--txs", txs, "Transactions per run")->check(CLI::Range(100, 10000000));
-  app.add_option("--clients", clients, "Concurrent keep-alive client connections")->check(CLI::Range(1, 256));
+  app.add_option("--clients", clients, "Concurrent keep-alive client connections")
+      ->check(CLI::Range(1, 256));
   app.add_option("--runs", runs, "Runs (the median is reported)")->check(CLI::Range(1, 20));
   app.add_option("--payload", payload, "Report payload bytes")->check(CLI::Range(64, 200000));
   CLI11_PARSE(app, argc, argv);
@@ -103,7 +104,8 @@ int main(int argc, char** argv) {
   rl::testing::NodeProcess node(binary_dir + "/node/regledgerd", init.node_homes[0],
                                 (dir / "node.log").string(), rl::testing::free_loopback_port());
   node.start();
-  rl::testing::ApiTarget target{node.api_port(), must(rl::read_file((dir / "ca/root.pem").string()))};
+  rl::testing::ApiTarget target{node.api_port(),
+                                must(rl::read_file((dir / "ca/root.pem").string()))};
   for (int i = 0; i < 200 && rl::testing::api_height(target) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     auto c = target.client(500);
@@ -120,7 +122,8 @@ int main(int argc, char** argv) {
   for (int run = 0; run < runs; ++run) {
     // Sign everything first: the benchmark measures the node, not the clients' signing.
     std::uint64_t h = rl::testing::api_height(target);
-    std::string body_payload = R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1,"notes":")";
+    std::string body_payload =
+        R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1,"notes":")";
     body_payload += std::string(static_cast<std::size_t>(std::max(0, payload - 100)), 'n') + "\"}";
     std::vector<std::string> bodies(static_cast<std::size_t>(txs));
     for (auto& b : bodies) {
@@ -163,13 +166,16 @@ int main(int argc, char** argv) {
     }
     for (auto& t : ts) t.join();
     double submit_secs = std::chrono::duration<double>(Clock::now() - start).count();
-    while (total_txs(target) < base + accepted) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (total_txs(target) < base + accepted)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     double rate = static_cast<double>(accepted) / secs;
     rates.push_back(rate);
-    std::printf("  run %d: accepted %llu rejected %llu, submitted in %.2f s, all committed in %.2f s -> %.0f committed tx/s\n",
-                run + 1, static_cast<unsigned long long>(accepted.load()),
-                static_cast<unsigned long long>(rejected.load()), submit_secs, secs, rate);
+    std::printf(
+        "  run %d: accepted %llu rejected %llu, submitted in %.2f s, all committed in %.2f s -> "
+        "%.0f committed tx/s\n",
+        run + 1, static_cast<unsigned long long>(accepted.load()),
+        static_cast<unsigned long long>(rejected.load()), submit_secs, secs, rate);
   }
   long rss = peak_rss_kb(node.pid());
   node.stop();

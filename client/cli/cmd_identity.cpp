@@ -114,8 +114,8 @@ int account_enroll(Globals& g, const EnrollOpts& o) {
       },
       "certificate binding for " + o.account);
   if (rc != 0) return rc;
-  auto saved = client::save_identity(o.out, o.account, o.org, admin->chain_id, admin->suite, *key,
-                                     *cert);
+  auto saved =
+      client::save_identity(o.out, o.account, o.org, admin->chain_id, admin->suite, *key, *cert);
   if (!saved.ok()) return report_error(saved.error());
   if (!g.json_output) std::cout << "identity saved to " << o.out << "\n";
   return 0;
@@ -169,7 +169,8 @@ void add_identity_commands(CLI::App& app, Globals& g) {
   enroll->add_option("--issuer-cert", eo->issuer_cert, "Issuing CA certificate")->required();
   enroll->add_option("--issuer-key", eo->issuer_key, "Issuing CA key")->required();
   enroll->add_option("--out", eo->out, "Directory for the new identity")->required();
-  enroll->add_option("--days", eo->days, "Certificate validity in days")->check(CLI::Range(1, 3650));
+  enroll->add_option("--days", eo->days, "Certificate validity in days")
+      ->check(CLI::Range(1, 3650));
   enroll->callback([eo, &g] { g.exit_code = account_enroll(g, *eo); });
 }
 

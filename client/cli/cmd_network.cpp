@@ -26,8 +26,9 @@ struct GenesisInitOpts {
 };
 
 int genesis_init(const GenesisInitOpts& o) {
-  auto def = o.definition.empty() ? Result<genesis::NetworkDefinition>(genesis::default_definition())
-                                  : genesis::load_definition(o.definition);
+  auto def = o.definition.empty()
+                 ? Result<genesis::NetworkDefinition>(genesis::default_definition())
+                 : genesis::load_definition(o.definition);
   if (!def.ok()) return report_error(def.error());
   if (o.validators > 0) def->validators = static_cast<std::uint32_t>(o.validators);
   if (!o.suite.empty()) {
@@ -46,8 +47,7 @@ int genesis_init(const GenesisInitOpts& o) {
             << "  root CA:  " << o.out << "/ca/root.pem\n"
             << "  TLS CA:   " << r->tls_ca_path << " (use as --ca / $REGLEDGER_CA)\n";
   for (const auto& h : r->node_homes) std::cout << "  node:     regledgerd --home " << h << "\n";
-  std::cout << "  admin:    " << r->admin_dir << " (password in " << r->admin_dir
-            << "/password)\n";
+  std::cout << "  admin:    " << r->admin_dir << " (password in " << r->admin_dir << "/password)\n";
   return 0;
 }
 

@@ -121,7 +121,9 @@ void add_query_commands(CLI::App& app, Globals& g) {
   auto vo = std::make_shared<VerifyOpts>();
   auto* ver = app.add_subcommand(
       "verify", "Verify a receipt offline against the genesis file (exit 1 if invalid)");
-  ver->add_option("receipt", vo->receipt, "Receipt JSON file")->required()->check(CLI::ExistingFile);
+  ver->add_option("receipt", vo->receipt, "Receipt JSON file")
+      ->required()
+      ->check(CLI::ExistingFile);
   ver->add_option("--genesis", vo->genesis, "genesis.json of the network")
       ->required()
       ->check(CLI::ExistingFile);

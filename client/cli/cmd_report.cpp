@@ -51,7 +51,9 @@ void add_report_commands(CLI::App& app, Globals& g) {
   submit->add_option("--template", so->template_id, "Report template id")->required();
   submit->add_option("--period", so->period, "Reporting period, e.g. 2026-Q3")->required();
   submit->add_option("--batch", so->batch, "Batch label (optional)");
-  submit->add_option("--file", so->file, "Report payload (JSON)")->required()->check(CLI::ExistingFile);
+  submit->add_option("--file", so->file, "Report payload (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
   submit->add_flag("--wait", so->wait, "Wait until the report is committed");
   submit->add_option("--receipt", so->receipt, "Save the receipt here (implies --wait)");
   submit->callback([so, &g] { g.exit_code = report_submit(g, *so); });

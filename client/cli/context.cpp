@@ -22,7 +22,9 @@ Result<client::NodeClient> make_client(const Globals& g) {
   return client::NodeClient::create(cfg);
 }
 
-Result<client::Identity> load_signer(const std::string& dir) { return client::load_identity(dir); }
+Result<client::Identity> load_signer(const std::string& dir) {
+  return client::load_identity(dir);
+}
 
 Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient& c) {
   RL_ASSIGN_OR_RETURN(auto st, c.status());

@@ -7,7 +7,9 @@
 
 namespace rl::client {
 namespace {
-Error bad(const std::string& what) { return make_error("bad_identity", what); }
+Error bad(const std::string& what) {
+  return make_error("bad_identity", what);
+}
 }  // namespace
 
 Result<Identity> load_identity(const std::string& dir) {

@@ -45,15 +45,13 @@ Result<NodeClient> NodeClient::create(NodeClientConfig config) {
   return c;
 }
 
-Result<http::HttpResponse> NodeClient::request(const std::string& method,
-                                               const std::string& target,
+Result<http::HttpResponse> NodeClient::request(const std::string& method, const std::string& target,
                                                const std::string& body,
                                                const std::string& content_type) {
   Error last = make_error("no_nodes", "no node answered");
   for (std::size_t attempt = 0; attempt < clients_.size(); ++attempt) {
     std::size_t i = (current_ + attempt) % clients_.size();
-    auto r = clients_[i]->request(method, target, body,
-                                  {{"content-type", content_type}});
+    auto r = clients_[i]->request(method, target, body, {{"content-type", content_type}});
     if (r.ok()) {
       current_ = i;
       return r;
@@ -75,7 +73,8 @@ Result<json> NodeClient::post_json(const std::string& target, const json& body) 
 }
 
 Result<std::string> NodeClient::submit(ByteView tx) {
-  RL_ASSIGN_OR_RETURN(auto r, request("POST", "/v1/txs", to_string(tx), "application/octet-stream"));
+  RL_ASSIGN_OR_RETURN(auto r,
+                      request("POST", "/v1/txs", to_string(tx), "application/octet-stream"));
   RL_ASSIGN_OR_RETURN(auto j, to_json(r));
   if (!j.contains("tx_id") || !j["tx_id"].is_string()) {
     return make_error("bad_response", "node did not return a tx_id");

@@ -34,7 +34,8 @@ class NodeClient {
   // Submits exact Tx bytes; returns the tx id (hex).
   Result<std::string> submit(ByteView tx);
   // Polls until the tx is committed or `timeout` passes (code: wait_timeout).
-  Result<nlohmann::json> wait_committed(const std::string& tx_id, std::chrono::milliseconds timeout);
+  Result<nlohmann::json> wait_committed(const std::string& tx_id,
+                                        std::chrono::milliseconds timeout);
   Result<ledger::Receipt> receipt(const std::string& tx_id);
   Result<std::string> receipt_text(const std::string& tx_id);
 

@@ -75,7 +75,9 @@ int http_status_for(const std::string& code) {
   return 400;
 }
 
-void Api::handle(http::HttpRequest&& req, http::Responder respond) { respond(route(req)); }
+void Api::handle(http::HttpRequest&& req, http::Responder respond) {
+  respond(route(req));
+}
 
 http::HttpResponse Api::route(const http::HttpRequest& req) {
   std::string_view path = req.path;
@@ -178,17 +180,18 @@ http::HttpResponse Api::get_block(std::string_view text) {
     auto d = ledger::decode_tx(chain_.anchor().suite, as_bytes(t));
     if (d.ok()) txs.push_back(to_hex(d->id));
   }
-  return ok_json({{"height", hdr.height()},
-                  {"block_hash", to_hex(crypto::hash(chain_.anchor().suite, as_bytes(block.header())))},
-                  {"time_ms", hdr.time_ms()},
-                  {"prev_block_hash", to_hex(as_bytes(hdr.prev_block_hash()))},
-                  {"tx_root", to_hex(as_bytes(hdr.tx_root()))},
-                  {"app_hash", to_hex(as_bytes(hdr.app_hash()))},
-                  {"validators_hash", to_hex(as_bytes(hdr.validators_hash()))},
-                  {"proposer", hdr.proposer()},
-                  {"tx_count", hdr.tx_count()},
-                  {"txs", txs},
-                  {"block", to_base64(**raw)}});
+  return ok_json(
+      {{"height", hdr.height()},
+       {"block_hash", to_hex(crypto::hash(chain_.anchor().suite, as_bytes(block.header())))},
+       {"time_ms", hdr.time_ms()},
+       {"prev_block_hash", to_hex(as_bytes(hdr.prev_block_hash()))},
+       {"tx_root", to_hex(as_bytes(hdr.tx_root()))},
+       {"app_hash", to_hex(as_bytes(hdr.app_hash()))},
+       {"validators_hash", to_hex(as_bytes(hdr.validators_hash()))},
+       {"proposer", hdr.proposer()},
+       {"tx_count", hdr.tx_count()},
+       {"txs", txs},
+       {"block", to_base64(**raw)}});
 }
 
 http::HttpResponse Api::get_tx(std::string_view hex) {
@@ -221,7 +224,8 @@ http::HttpResponse Api::get_receipt(std::string_view hex) {
   if (!id.ok()) return error_response(id.error());
   auto r = chain_.receipt(*id);
   if (!r.ok()) return error_response(r.error());
-  if (!*r) return error_response(make_error("tx_not_found", "no committed transaction with that id"));
+  if (!*r)
+    return error_response(make_error("tx_not_found", "no committed transaction with that id"));
   http::HttpResponse resp;
   resp.body = ledger::receipt_to_json(**r);
   return resp;

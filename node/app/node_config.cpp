@@ -9,7 +9,9 @@
 namespace rl::node {
 namespace {
 using nlohmann::json;
-Error bad(const std::string& what) { return make_error("bad_config", what); }
+Error bad(const std::string& what) {
+  return make_error("bad_config", what);
+}
 }  // namespace
 
 std::string NodeConfig::path(const std::string& rel) const {
@@ -24,8 +26,8 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
   static const std::set<std::string> known = {
-      "name", "validator_index", "genesis", "data_dir", "cert", "key", "ca", "tls_cert", "tls_key", "api",
-      "mempool", "log_level"};
+      "name", "validator_index", "genesis", "data_dir", "cert",    "key",
+      "ca",   "tls_cert",        "tls_key", "api",      "mempool", "log_level"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }

@@ -13,10 +13,15 @@ std::int64_t now_ms() {
 
 Sealer::Sealer(ledger::Chain& chain, Mempool& mempool, crypto::PrivateKey key,
                std::uint32_t validator_index, SealerConfig config)
-    : chain_(chain), mempool_(mempool), key_(std::move(key)), index_(validator_index),
+    : chain_(chain),
+      mempool_(mempool),
+      key_(std::move(key)),
+      index_(validator_index),
       config_(config) {}
 
-Sealer::~Sealer() { stop(); }
+Sealer::~Sealer() {
+  stop();
+}
 
 void Sealer::start() {
   stopping_ = false;

@@ -21,9 +21,7 @@ struct Snapshot {
 
 class ApiHostileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    reporter_ = node_.enroll_reporter("bank-a", "bank-a-reporting", "0105");
-  }
+  void SetUp() override { reporter_ = node_.enroll_reporter("bank-a", "bank-a-reporting", "0105"); }
 
   Snapshot snapshot() const {
     auto h = node_.chain->head();
@@ -40,7 +38,8 @@ class ApiHostileTest : public ::testing::Test {
     p->set_template_id("capital-adequacy");
     p->set_period("2026-Q3");
     p->set_content_type("application/json");
-    p->set_payload(R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1})");
+    p->set_payload(
+        R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1})");
     return b;
   }
 
@@ -88,20 +87,24 @@ TEST_F(ApiHostileTest, ValidSubmissionIsAcceptedAndCommitted) {
 TEST_F(ApiHostileTest, BinaryBodyIsTheSameSubmission) {
   auto c = node_.client();
   Bytes tx = sign_body(report_body(20));
-  auto r = c.request("POST", "/v1/txs", to_string(tx), {{"content-type", "application/octet-stream"}});
+  auto r =
+      c.request("POST", "/v1/txs", to_string(tx), {{"content-type", "application/octet-stream"}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 202) << r->body;
   // Truncated binary bodies get the same error as truncated base64 ones, and change nothing.
   auto before = snapshot();
   Bytes cut(tx.begin(), tx.begin() + static_cast<std::ptrdiff_t>(tx.size() / 2));
-  auto bad = c.request("POST", "/v1/txs", to_string(cut), {{"content-type", "application/octet-stream"}});
+  auto bad =
+      c.request("POST", "/v1/txs", to_string(cut), {{"content-type", "application/octet-stream"}});
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(json::parse(bad->body)["error"]["code"], "bad_tx_encoding");
   EXPECT_EQ(snapshot(), before);
 }
 
-TEST_F(ApiHostileTest, MalformedJson) { expect_rejected("{\"tx\": ", 400, "bad_json"); }
+TEST_F(ApiHostileTest, MalformedJson) {
+  expect_rejected("{\"tx\": ", 400, "bad_json");
+}
 
 TEST_F(ApiHostileTest, WrongJsonShape) {
   expect_rejected("[1,2,3]", 400, "bad_request");
@@ -229,10 +232,14 @@ TEST_F(ApiHostileTest, QueryEndpointsRejectGarbage) {
   };
   const Case cases[] = {
       {"GET", "/v1/txs/xyz", 400, "bad_id"},
-      {"GET", "/v1/txs/" "00000000000000000000000000000000000000000000000000000000000000zz", 400,
-       "bad_id"},
-      {"GET", "/v1/txs/" "0000000000000000000000000000000000000000000000000000000000000000", 404,
-       "tx_not_found"},
+      {"GET",
+       "/v1/txs/"
+       "00000000000000000000000000000000000000000000000000000000000000zz",
+       400, "bad_id"},
+      {"GET",
+       "/v1/txs/"
+       "0000000000000000000000000000000000000000000000000000000000000000",
+       404, "tx_not_found"},
       {"GET", "/v1/receipts/abc", 400, "bad_id"},
       {"GET", "/v1/blocks/-1", 400, "bad_height"},
       {"GET", "/v1/blocks/99999999999999999999999", 400, "bad_height"},

@@ -25,16 +25,17 @@ std::filesystem::path unique_dir() {
 
 }  // namespace
 
-NodeFixture::NodeFixture()
-    : dir(unique_dir()) {
+NodeFixture::NodeFixture() : dir(unique_dir()) {
   auto def = genesis::default_definition();
   def.scrypt_n = 1024;
   def.block.max_block_txs = 5000;
   auto init = must(genesis::init_network(def, dir.string()));
   genesis = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
   ca_pem = must(read_file((dir / "ca/root.pem").string()));
-  issuing_cert = must(crypto::Certificate::from_pem(must(read_file((dir / "ca/issuing.pem").string()))));
-  issuing_key = must(crypto::PrivateKey::from_pem(must(read_file((dir / "ca/issuing.key").string()))));
+  issuing_cert =
+      must(crypto::Certificate::from_pem(must(read_file((dir / "ca/issuing.pem").string()))));
+  issuing_key =
+      must(crypto::PrivateKey::from_pem(must(read_file((dir / "ca/issuing.key").string()))));
   admin = must(client::load_identity(init.admin_dir));
 
   auto home = std::filesystem::path(init.node_homes[0]);
@@ -46,7 +47,8 @@ NodeFixture::NodeFixture()
 
   http::HttpsServerConfig hc;
   hc.port = 0;
-  hc.identity = {must(read_file((home / "node.pem").string())), must(read_file((home / "node.key").string()))};
+  hc.identity = {must(read_file((home / "node.pem").string())),
+                 must(read_file((home / "node.key").string()))};
   hc.max_body_bytes = 64 * 1024;
   server = must(http::HttpsServer::start(hc, [this](http::HttpRequest&& req, http::Responder r) {
     api->handle(std::move(req), std::move(r));
@@ -82,7 +84,8 @@ void NodeFixture::seal() {
 Bytes NodeFixture::sign(const client::Identity& id,
                         const std::function<void(ledger::pb::TxBody&)>& fill,
                         std::uint64_t expiry_blocks) const {
-  return must(client::build_signed_tx(id, genesis.chain_id, chain->head().height, fill, expiry_blocks));
+  return must(
+      client::build_signed_tx(id, genesis.chain_id, chain->head().height, fill, expiry_blocks));
 }
 
 client::Identity NodeFixture::enroll_reporter(const std::string& org, const std::string& account,
@@ -131,8 +134,8 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
     p->set_certificate_der(to_string(cert.to_der()));
   }));
   seal();
-  return client::Identity{"", account, org, genesis.chain_id, genesis.suite, key, cert,
-                          cert.id(genesis.suite)};
+  return client::Identity{
+      "", account, org, genesis.chain_id, genesis.suite, key, cert, cert.id(genesis.suite)};
 }
 
 }  // namespace rl::testing

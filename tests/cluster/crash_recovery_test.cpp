@@ -185,14 +185,15 @@ TEST_F(CrashRecoveryTest, Sm2NetworkEndToEnd) {
   start_network(crypto::Suite::kSm2Sm3);
   auto reporter = enroll_reporter();
   EXPECT_EQ(reporter.suite, crypto::Suite::kSm2Sm3);
-  auto tx = must(client::build_signed_tx(reporter, genesis_.chain_id, height(),
-                                         [](ledger::pb::TxBody& b) {
-                                           auto* p = b.mutable_submit_report();
-                                           p->set_template_id("capital-adequacy");
-                                           p->set_period("2026-Q3");
-                                           p->set_content_type("application/json");
-                                           p->set_payload(R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,"total_capital":2})");
-                                         }));
+  auto tx = must(
+      client::build_signed_tx(reporter, genesis_.chain_id, height(), [](ledger::pb::TxBody& b) {
+        auto* p = b.mutable_submit_report();
+        p->set_template_id("capital-adequacy");
+        p->set_period("2026-Q3");
+        p->set_content_type("application/json");
+        p->set_payload(
+            R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,"total_capital":2})");
+      }));
   auto id = must(submit_and_wait(target(), tx));
   auto c = client();
   auto r = c.get("/v1/receipts/" + id);

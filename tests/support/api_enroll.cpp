@@ -48,7 +48,8 @@ Result<client::Identity> enroll_over_api(const ApiTarget& t, const ledger::Genes
                                          const std::string& org, const std::string& account,
                                          const std::string& permission) {
   auto as_admin = [&](const std::function<void(ledger::pb::TxBody&)>& fill) -> Status {
-    RL_ASSIGN_OR_RETURN(auto tx, client::build_signed_tx(admin, genesis.chain_id, api_height(t), fill));
+    RL_ASSIGN_OR_RETURN(auto tx,
+                        client::build_signed_tx(admin, genesis.chain_id, api_height(t), fill));
     RL_ASSIGN_OR_RETURN(auto id, submit_and_wait(t, tx));
     (void)id;
     return {};
@@ -91,8 +92,8 @@ Result<client::Identity> enroll_over_api(const ApiTarget& t, const ledger::Genes
     p->set_account_id(account);
     p->set_certificate_der(to_string(cert.to_der()));
   }));
-  return client::Identity{"", account, org, genesis.chain_id, genesis.suite, key, cert,
-                          cert.id(genesis.suite)};
+  return client::Identity{
+      "", account, org, genesis.chain_id, genesis.suite, key, cert, cert.id(genesis.suite)};
 }
 
 }  // namespace rl::testing

@@ -20,7 +20,10 @@ extern char** environ;
 namespace rl::testing {
 
 NodeProcess::NodeProcess(std::string binary, std::string home, std::string log_path, int api_port)
-    : binary_(std::move(binary)), home_(std::move(home)), log_(std::move(log_path)), port_(api_port) {}
+    : binary_(std::move(binary)),
+      home_(std::move(home)),
+      log_(std::move(log_path)),
+      port_(api_port) {}
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) kill9();
@@ -32,7 +35,8 @@ void NodeProcess::start() {
   posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   std::string port = std::to_string(port_);
-  std::vector<std::string> args = {binary_, "--home", home_, "--api-port", port, "--log-level", "info"};
+  std::vector<std::string> args = {binary_, "--home",      home_, "--api-port",
+                                   port,    "--log-level", "info"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
