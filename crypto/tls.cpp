@@ -9,10 +9,13 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/verify_context.hpp>
 #include <boost/system/error_code.hpp>
 
 namespace rl::crypto {
@@ -140,6 +143,19 @@ Status load_trust(ssl::context& ctx, const std::string& pem, bool client_ca_list
   return {};
 }
 
+// DER of the certificate's SubjectPublicKeyInfo; empty on failure.
+Bytes spki_der(X509* cert) {
+  if (cert == nullptr) return {};
+  X509_PUBKEY* pub = X509_get_X509_PUBKEY(cert);
+  if (pub == nullptr) return {};
+  int len = i2d_X509_PUBKEY(pub, nullptr);
+  if (len <= 0) return {};
+  Bytes out(static_cast<size_t>(len));
+  unsigned char* p = out.data();
+  if (i2d_X509_PUBKEY(pub, &p) != len) return {};
+  return out;
+}
+
 }  // namespace
 
 Status configure_tls_server(ssl::context& ctx, const TlsIdentity& identity,
@@ -172,6 +188,60 @@ Status configure_tls_client(ssl::context& ctx, const std::string& ca_pem,
   SSL_CTX_set_session_cache_mode(ctx.native_handle(), SSL_SESS_CACHE_OFF);
   ctx.set_verify_mode(ssl::verify_peer);
   return {};
+}
+
+Status configure_tls_peer(ssl::context& ctx, const TlsIdentity& identity, const std::string& ca_pem,
+                          std::vector<Bytes> allowed_spki_ders) {
+  if (allowed_spki_ders.empty()) {
+    return make_error("tls_bad_ca", "the set of allowed peer keys is empty");
+  }
+  RL_TRY(set_common(ctx));
+  RL_TRY(load_identity(ctx, identity));
+  RL_TRY(load_trust(ctx, ca_pem, /*client_ca_list=*/true));
+  SSL_CTX* native = ctx.native_handle();
+  // No resumption: a resumed TLS 1.3 session skips certificate verification, and with it the
+  // membership check below; validators reconnect rarely enough for full handshakes.
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(native, 0);
+  ctx.set_options(SSL_OP_NO_TICKET);
+  if (SSL_CTX_set_session_id_context(
+          native, reinterpret_cast<const unsigned char*>(kSessionIdContext.data()),
+          static_cast<unsigned int>(kSessionIdContext.size())) != 1) {
+    return make_error("tls_config_failed", "cannot set session id context");
+  }
+  std::sort(allowed_spki_ders.begin(), allowed_spki_ders.end());
+  // Runs for every certificate of the chain, root first; OpenSSL has already checked the
+  // signature, validity and CA constraints (`preverified`). Only the leaf (depth 0) carries the
+  // member key.
+  auto verify = [allowed = std::move(allowed_spki_ders)](bool preverified,
+                                                         ssl::verify_context& vctx) {
+    if (!preverified) return false;
+    X509_STORE_CTX* store = vctx.native_handle();
+    if (X509_STORE_CTX_get_error_depth(store) != 0) return true;
+    Bytes key = spki_der(X509_STORE_CTX_get_current_cert(store));
+    if (!key.empty() && std::binary_search(allowed.begin(), allowed.end(), key)) return true;
+    X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+    return false;
+  };
+  boost::system::error_code ec;
+  ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);
+  if (!ec) ctx.set_verify_callback(std::move(verify), ec);
+  if (ec) return make_error("tls_config_failed", "cannot set peer verification: " + ec.message());
+  return {};
+}
+
+Result<Bytes> tls_peer_spki_der(SSL* ssl) {
+  X509* cert = ssl == nullptr ? nullptr : SSL_get0_peer_certificate(ssl);
+  Bytes key = spki_der(cert);
+  if (key.empty()) {
+    return make_error("tls_no_peer_certificate", "the peer presented no usable certificate");
+  }
+  return key;
+}
+
+std::string tls_verify_result(const SSL* ssl) {
+  if (ssl == nullptr) return "no connection";
+  return X509_verify_cert_error_string(SSL_get_verify_result(ssl));
 }
 
 }  // namespace rl::crypto

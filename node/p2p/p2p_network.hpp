@@ -41,8 +41,8 @@ enum class Channel : std::uint8_t {
 inline constexpr std::uint8_t kMaxChannel = 5;
 
 struct Member {
-  std::string name;         // unique node name (as in genesis / config)
-  Bytes tls_spki_der;       // public key of its TLS certificate
+  std::string name;    // unique node name (as in genesis / config)
+  Bytes tls_spki_der;  // public key of its TLS certificate
 };
 
 struct DialTarget {
@@ -85,6 +85,9 @@ struct PeerInfo {
   std::uint64_t frames_out = 0;
   std::uint64_t dropped_out = 0;  // frames refused because the send queue was full
   std::size_t queued_bytes = 0;
+  // Established connections to this peer: 1 normally, 2 for a moment while a duplicate from a
+  // simultaneous dial is being retired.
+  std::uint32_t connections = 0;
 };
 
 class P2pNetwork {
