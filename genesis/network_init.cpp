@@ -92,8 +92,8 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad(path + " is not a JSON object");
   static const std::set<std::string> known = {
-      "_comment",      "chain_id",  "suite", "validators",         "host",     "api_port_base",
-      "p2p_port_base", "regulator", "block", "permission_mapping", "templates"};
+      "_comment",      "chain_id",  "suite", "validators",         "host",      "api_port_base",
+      "p2p_port_base", "regulator", "block", "permission_mapping", "templates", "observers"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
   }
@@ -104,6 +104,7 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     if (!suite.ok()) return bad("suite must be p256-sha256 or sm2-sm3");
     d.suite = *suite;
     d.validators = j.value("validators", d.validators);
+    d.observers = j.value("observers", d.observers);
     d.host = j.value("host", d.host);
     d.api_port_base = j.value("api_port_base", d.api_port_base);
     d.p2p_port_base = j.value("p2p_port_base", d.p2p_port_base);
@@ -130,6 +131,7 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     return bad(path + ": " + e.what());
   }
   if (d.validators < 1 || d.validators > 64) return bad("validators must be 1-64");
+  if (d.observers > 16) return bad("observers must be 0-16");
   return d;
 }
 
@@ -177,21 +179,50 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
 
   InitResult result;
   result.tls_ca_path = (out / (tls_root ? "ca/tls-root.pem" : "ca/root.pem")).string();
-  std::vector<std::pair<crypto::PrivateKey, crypto::Certificate>> node_keys;
-  for (std::uint32_t i = 0; i < def.validators; ++i) {
-    std::string name = "node" + std::to_string(i);
+  // Every node: a signing key + certificate from the root (the validator identity in genesis)
+  // and, on sm2-sm3 networks, a separate P-256 transport certificate from the TLS root.
+  struct NodeIdentity {
+    std::string name;
+    bool observer = false;
+    std::uint32_t slot = 0;  // port offset
+    crypto::PrivateKey key;
+    crypto::Certificate cert;
+    std::optional<std::pair<crypto::PrivateKey, crypto::Certificate>> tls;
+  };
+  std::vector<NodeIdentity> nodes;
+  for (std::uint32_t i = 0; i < def.validators + def.observers; ++i) {
+    bool observer = i >= def.validators;
+    std::string name =
+        observer ? "observer" + std::to_string(i - def.validators) : "node" + std::to_string(i);
     RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(def.suite));
-    RL_ASSIGN_OR_RETURN(auto cert, issue(root, key, {name, def.regulator_name, "Validators", ""},
-                                         crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host},
-                                         {"localhost", name}));
-    ledger::GenesisValidator v;
-    v.name = name;
-    v.certificate_pem = cert.to_pem();
-    v.power = 1;
-    v.p2p_address = def.host + ":" + std::to_string(def.p2p_port_base + i);
-    v.api_url = "https://" + def.host + ":" + std::to_string(def.api_port_base + i);
-    g.validators.push_back(v);
-    node_keys.emplace_back(key, cert);
+    RL_ASSIGN_OR_RETURN(
+        auto cert,
+        issue(root, key, {name, def.regulator_name, observer ? "Observers" : "Validators", ""},
+              crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", name}));
+    NodeIdentity n{name, observer, i, key, cert, std::nullopt};
+    if (tls_root) {
+      RL_ASSIGN_OR_RETURN(auto tls_key, crypto::PrivateKey::generate(crypto::Suite::kP256Sha256));
+      RL_ASSIGN_OR_RETURN(
+          auto tls_cert,
+          issue(*tls_root, tls_key, {name, def.regulator_name, "Transport", ""},
+                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", name}));
+      n.tls.emplace(tls_key, tls_cert);
+    }
+    std::string p2p = def.host + ":" + std::to_string(def.p2p_port_base + i);
+    std::string api = "https://" + def.host + ":" + std::to_string(def.api_port_base + i);
+    if (observer) {
+      g.observers.push_back({name, n.tls ? n.tls->second.to_pem() : cert.to_pem(), p2p, api});
+    } else {
+      ledger::GenesisValidator v;
+      v.name = name;
+      v.certificate_pem = cert.to_pem();
+      v.power = 1;
+      v.p2p_address = p2p;
+      v.api_url = api;
+      if (n.tls) v.tls_certificate_pem = n.tls->second.to_pem();
+      g.validators.push_back(v);
+    }
+    nodes.push_back(std::move(n));
   }
 
   // The regulator admin: bound certificate at genesis, password stored for the operator.
@@ -217,28 +248,26 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   RL_TRY(write_file((out / "genesis.json").string(), genesis_json));
   result.genesis_path = (out / "genesis.json").string();
 
-  for (std::uint32_t i = 0; i < def.validators; ++i) {
-    fs::path home = out / "nodes" / ("node" + std::to_string(i));
+  for (const auto& n : nodes) {
+    fs::path home = out / "nodes" / n.name;
     node::NodeConfig c;
-    c.name = "node" + std::to_string(i);
-    if (tls_root) {
-      RL_ASSIGN_OR_RETURN(auto tls_key, crypto::PrivateKey::generate(crypto::Suite::kP256Sha256));
-      RL_ASSIGN_OR_RETURN(
-          auto tls_cert,
-          issue(*tls_root, tls_key, {c.name, def.regulator_name, "Transport", ""},
-                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", c.name}));
-      RL_TRY(write_file((home / "tls.pem").string(), tls_cert.to_pem()));
-      RL_TRY(write_file((home / "tls.key").string(), tls_key.to_pem(), true));
+    c.name = n.name;
+    if (n.tls) {
+      RL_TRY(write_file((home / "tls.pem").string(), n.tls->second.to_pem()));
+      RL_TRY(write_file((home / "tls.key").string(), n.tls->first.to_pem(), true));
       c.tls_cert_file = "tls.pem";
       c.tls_key_file = "tls.key";
     }
-    c.validator_index = i;
+    c.observer = n.observer;
+    c.validator_index = n.observer ? 0 : n.slot;
     c.api_listen_host = def.host;
-    c.api_port = static_cast<std::uint16_t>(def.api_port_base + i);
+    c.api_port = static_cast<std::uint16_t>(def.api_port_base + n.slot);
+    c.p2p_listen_host = def.host;
+    c.p2p_port = static_cast<std::uint16_t>(def.p2p_port_base + n.slot);
     RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
-    RL_TRY(write_file((home / "node.pem").string(), node_keys[i].second.to_pem()));
-    RL_TRY(write_file((home / "node.key").string(), node_keys[i].first.to_pem(), true));
+    RL_TRY(write_file((home / "node.pem").string(), n.cert.to_pem()));
+    RL_TRY(write_file((home / "node.key").string(), n.key.to_pem(), true));
     RL_TRY(write_file((home / "ca.pem").string(),
                       tls_root ? tls_root->cert.to_pem() : root.cert.to_pem()));
     result.node_homes.push_back(home.string());

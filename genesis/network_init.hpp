@@ -9,6 +9,7 @@
 //   ca/issuing.{pem,key}      issuing CA for accounts (genesis.intermediate_certificates)
 //   ca/tls-root.{pem,key}     sm2-sm3 only: P-256 CA for node TLS certificates
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
+//   nodes/observerK/          the same for observer K (not a validator; "observer": true)
 //   accounts/ADMIN/           identity.json key.pem cert.pem password
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct NetworkDefinition {
   std::string chain_id = "regledger-local";
   crypto::Suite suite = crypto::Suite::kP256Sha256;
   std::uint32_t validators = 1;
+  std::uint32_t observers = 0;  // non-voting nodes (follow the chain, serve queries)
   std::string host = "127.0.0.1";
   std::uint16_t api_port_base = 8443;
   std::uint16_t p2p_port_base = 26656;
@@ -44,7 +46,7 @@ NetworkDefinition default_definition();
 
 struct InitResult {
   std::string genesis_path;
-  std::vector<std::string> node_homes;
+  std::vector<std::string> node_homes;  // validators first, then observers
   std::string admin_dir;
   std::string tls_ca_path;  // what clients pass as --ca (ca/root.pem, or ca/tls-root.pem)
 };

@@ -307,6 +307,16 @@ Status Chain::save_signer_state(const pb::SignerState& state) {
   return store_->write(batch, /*sync=*/true);
 }
 
+Result<std::optional<Bytes>> Chain::consensus_state() const {
+  return store_->get(Cf::kConsensus, to_bytes("consensus"));
+}
+
+Status Chain::save_consensus_state(ByteView encoded) {
+  WriteBatch batch;
+  batch.put(Cf::kConsensus, to_bytes("consensus"), encoded);
+  return store_->write(batch, /*sync=*/true);
+}
+
 Result<std::optional<Bytes>> Chain::block_bytes(std::uint64_t height) const {
   return store_->get(Cf::kBlocks, height_key(height));
 }

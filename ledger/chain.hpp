@@ -82,6 +82,10 @@ class Chain {
   // signature leaves the process.
   Result<std::optional<pb::SignerState>> signer_state() const;
   Status save_signer_state(const pb::SignerState& state);
+  // The consensus core's SafetyState (consensus/codec.hpp bytes) for multi-validator networks;
+  // written with fsync. Opaque to the ledger.
+  Result<std::optional<Bytes>> consensus_state() const;
+  Status save_consensus_state(ByteView encoded);
 
   // Read side.
   Result<std::optional<Bytes>> block_bytes(std::uint64_t height) const;

@@ -80,6 +80,7 @@ Result<Genesis> parse_genesis(std::string_view text) {
                                                "root_certificates",
                                                "intermediate_certificates",
                                                "validators",
+                                               "observers",
                                                "organizations",
                                                "accounts",
                                                "permission_mapping",
@@ -114,7 +115,29 @@ Result<Genesis> parse_genesis(std::string_view text) {
     if (gv.power == 0 || gv.power > (1ull << 40)) return bad("validator power out of range");
     RL_ASSIGN_OR_RETURN(gv.p2p_address, get_string(v, "p2p", false));
     RL_ASSIGN_OR_RETURN(gv.api_url, get_string(v, "api", false));
+    RL_ASSIGN_OR_RETURN(gv.tls_certificate_pem, get_string(v, "tls_certificate", false));
     g.validators.push_back(std::move(gv));
+  }
+  if (j.contains("observers")) {
+    if (!j["observers"].is_array()) return bad("observers must be an array");
+    for (const auto& o : j["observers"]) {
+      if (!o.is_object()) return bad("observer entries must be objects");
+      GenesisObserver go;
+      RL_ASSIGN_OR_RETURN(go.name, get_string(o, "name"));
+      RL_ASSIGN_OR_RETURN(go.certificate_pem, get_string(o, "certificate"));
+      RL_ASSIGN_OR_RETURN(go.p2p_address, get_string(o, "p2p", false));
+      RL_ASSIGN_OR_RETURN(go.api_url, get_string(o, "api", false));
+      g.observers.push_back(std::move(go));
+    }
+  }
+  {
+    std::set<std::string> names;
+    for (const auto& v : g.validators) {
+      if (!names.insert(v.name).second) return bad("duplicate node name '" + v.name + "'");
+    }
+    for (const auto& o : g.observers) {
+      if (!names.insert(o.name).second) return bad("duplicate node name '" + o.name + "'");
+    }
   }
 
   if (j.contains("organizations")) {
@@ -206,11 +229,22 @@ std::string genesis_to_json(const Genesis& g) {
   j["intermediate_certificates"] = g.intermediate_pems;
   j["validators"] = json::array();
   for (const auto& v : g.validators) {
-    j["validators"].push_back({{"name", v.name},
-                               {"certificate", v.certificate_pem},
-                               {"power", v.power},
-                               {"p2p", v.p2p_address},
-                               {"api", v.api_url}});
+    json jv = {{"name", v.name},
+               {"certificate", v.certificate_pem},
+               {"power", v.power},
+               {"p2p", v.p2p_address},
+               {"api", v.api_url}};
+    if (!v.tls_certificate_pem.empty()) jv["tls_certificate"] = v.tls_certificate_pem;
+    j["validators"].push_back(std::move(jv));
+  }
+  if (!g.observers.empty()) {
+    j["observers"] = json::array();
+    for (const auto& o : g.observers) {
+      j["observers"].push_back({{"name", o.name},
+                                {"certificate", o.certificate_pem},
+                                {"p2p", o.p2p_address},
+                                {"api", o.api_url}});
+    }
   }
   j["organizations"] = json::array();
   for (const auto& o : g.organizations) {

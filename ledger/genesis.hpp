@@ -22,6 +22,18 @@ struct GenesisValidator {
   std::uint64_t power = 1;
   std::string p2p_address;  // host:port
   std::string api_url;      // https://host:port
+  // Transport certificate when it differs from the signing one (sm2-sm3 networks, decision
+  // 0033); peers admit this key at the P2P handshake. Empty = `certificate_pem` is used.
+  std::string tls_certificate_pem;
+};
+
+// A non-voting node that follows the chain and serves queries. Only its transport identity is
+// on the ledger: the P2P layer admits it like a validator, consensus never counts it.
+struct GenesisObserver {
+  std::string name;
+  std::string certificate_pem;  // TLS certificate
+  std::string p2p_address;
+  std::string api_url;
 };
 
 struct GenesisCredential {
@@ -67,6 +79,7 @@ struct Genesis {
   std::vector<std::string> root_pems;          // trusted root CAs
   std::vector<std::string> intermediate_pems;  // issuing CAs (also carried in receipts)
   std::vector<GenesisValidator> validators;
+  std::vector<GenesisObserver> observers;
   std::vector<GenesisOrganization> organizations;
   std::vector<GenesisAccount> accounts;
   std::array<std::uint32_t, 100> permission_mapping{};  // reader/submitter level -> data level

@@ -12,6 +12,9 @@
 #include "node/app/sealer.hpp"
 #include "node/http/https_server.hpp"
 #include "node/http/shutdown_signal.hpp"
+#include "node/p2p/p2p_network.hpp"
+#include "node/validator/consensus_shell.hpp"
+#include "node/validator/network_setup.hpp"
 
 namespace {
 
@@ -35,12 +38,6 @@ int run(const std::string& home, const std::string& log_level_override, int port
   if (!genesis_text.ok()) return fail(genesis_text.error());
   auto genesis = rl::ledger::parse_genesis(*genesis_text);
   if (!genesis.ok()) return fail(genesis.error());
-  if (genesis->validators.size() != 1) {
-    return fail(rl::make_error("unsupported_network",
-                               "this build seals blocks with a single validator; the genesis "
-                               "lists " +
-                                   std::to_string(genesis->validators.size())));
-  }
   auto key_pem = rl::read_file(cfg->path(cfg->key_file), 64 * 1024);
   if (!key_pem.ok()) return fail(key_pem.error());
   auto key = rl::crypto::PrivateKey::from_pem(*key_pem);
@@ -55,24 +52,68 @@ int run(const std::string& home, const std::string& log_level_override, int port
   auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
   if (!chain.ok()) return fail(chain.error());
   auto& anchor = (*chain)->anchor();
-  if (cfg->validator_index >= anchor.validator_keys.size() ||
-      anchor.validator_keys[cfg->validator_index].to_der() != key->public_key().to_der()) {
+  if (!cfg->observer &&
+      (cfg->validator_index >= anchor.validator_keys.size() ||
+       anchor.validator_keys[cfg->validator_index].to_der() != key->public_key().to_der())) {
     return fail(rl::make_error("key_mismatch", "node.key is not the key of validator " +
                                                    std::to_string(cfg->validator_index) +
                                                    " in genesis"));
   }
 
   rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes);
-  rl::node::SealerConfig sc;
-  sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
-  sc.max_block_txs = genesis->block.max_block_txs;
+  rl::node::Api api(**chain, mempool, cfg->name);
   std::atomic<bool> fatal{false};
-  sc.on_fatal = [&fatal, &shutdown](const rl::Error&) {
+  auto on_fatal = [&fatal, &shutdown](const rl::Error&) {
     fatal = true;
     shutdown.request();  // ends shutdown.wait() on the main thread
   };
-  rl::node::Sealer sealer(**chain, mempool, *key, cfg->validator_index, sc);
-  rl::node::Api api(**chain, mempool, cfg->name);
+
+  // Block production: the single-validator sealer (decision 0032), or consensus over the
+  // validator network when genesis has several validators or observers.
+  std::unique_ptr<rl::node::Sealer> sealer;
+  std::unique_ptr<rl::node::ConsensusShell> shell;
+  std::unique_ptr<rl::p2p::P2pNetwork> network;
+  const bool networked = rl::node::uses_validator_network(*genesis, *cfg);
+  if (!networked) {
+    rl::node::SealerConfig sc;
+    sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
+    sc.max_block_txs = genesis->block.max_block_txs;
+    sc.on_fatal = on_fatal;
+    sealer = std::make_unique<rl::node::Sealer>(**chain, mempool, *key, cfg->validator_index, sc);
+  } else {
+    rl::node::ShellConfig sc;
+    sc.timeouts.propose_base_ms = cfg->timeout_propose_ms;
+    sc.timeouts.propose_delta_ms = cfg->timeout_delta_ms;
+    sc.timeouts.prevote_base_ms = cfg->timeout_vote_ms;
+    sc.timeouts.prevote_delta_ms = cfg->timeout_delta_ms;
+    sc.timeouts.precommit_base_ms = cfg->timeout_vote_ms;
+    sc.timeouts.precommit_delta_ms = cfg->timeout_delta_ms;
+    sc.block_interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
+    sc.empty_block_interval =
+        std::chrono::milliseconds(std::min<std::uint64_t>(1000, cfg->timeout_propose_ms / 2));
+    sc.max_block_txs = genesis->block.max_block_txs;
+    sc.on_fatal = on_fatal;
+    std::optional<rl::crypto::PrivateKey> validator_key;
+    if (!cfg->observer) validator_key = *key;
+    auto created = rl::node::ConsensusShell::create(**chain, mempool, validator_key, sc);
+    if (!created.ok()) return fail(created.error());
+    shell = std::move(created).value();
+    auto ca_pem = rl::read_file(cfg->path(cfg->ca_file), 256 * 1024);
+    if (!ca_pem.ok()) return fail(ca_pem.error());
+    auto pc = rl::node::make_p2p_config(*genesis, *cfg, {*tls_cert_pem, *tls_key_pem}, *ca_pem);
+    if (!pc.ok()) return fail(pc.error());
+    auto* sh = shell.get();
+    auto net = rl::p2p::P2pNetwork::start(
+        std::move(pc).value(),
+        [sh](const std::string& peer, rl::p2p::Channel ch, rl::p2p::SharedBytes payload) {
+          sh->on_frame(peer, ch, std::move(payload));
+        },
+        [sh](const std::string& peer, bool up) { sh->on_peer(peer, up); });
+    if (!net.ok()) return fail(net.error());
+    network = std::move(net).value();
+    shell->set_network(network.get());
+    api.set_on_accepted([sh](const rl::Bytes& raw) { sh->gossip_tx(raw); });
+  }
 
   rl::http::HttpsServerConfig hc;
   hc.bind_address = cfg->api_listen_host;
@@ -85,16 +126,22 @@ int run(const std::string& home, const std::string& log_level_override, int port
         api.handle(std::move(req), std::move(respond));
       });
   if (!server.ok()) return fail(server.error());
-  sealer.start();
+  if (sealer) sealer->start();
+  if (shell) shell->start();
   auto head = (*chain)->head();
-  spdlog::info("node started name={} chain_id={} height={} api=https://{}:{} validators={}",
-               cfg->name, anchor.chain_id, head.height, cfg->api_listen_host, (*server)->port(),
-               anchor.validator_keys.size());
+  spdlog::info(
+      "node started name={} role={} chain_id={} height={} api=https://{}:{} p2p={} validators={}",
+      cfg->name, cfg->observer ? "observer" : "validator", anchor.chain_id, head.height,
+      cfg->api_listen_host, (*server)->port(),
+      network ? cfg->p2p_listen_host + ":" + std::to_string(network->port()) : "off",
+      anchor.validator_keys.size());
 
   int sig = shutdown.wait();
   spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());
   (*server)->stop();
-  sealer.stop();
+  if (sealer) sealer->stop();
+  if (network) network->stop();  // no frame reaches the shell after this
+  if (shell) shell->stop();
   head = (*chain)->head();
   spdlog::info("node stopped height={} app_hash={}", head.height, rl::to_hex(head.app_hash));
   return fatal ? 2 : 0;
@@ -104,9 +151,11 @@ int run(const std::string& home, const std::string& log_level_override, int port
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "regledgerd - RegLedger validator node.\n\n"
-      "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions\n"
-      "into blocks. The home directory is created by `regledger genesis init`."};
+      "regledgerd - RegLedger validator / observer node.\n\n"
+      "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions into\n"
+      "blocks: alone when genesis has one validator, otherwise by Tendermint consensus with\n"
+      "the other validators over mutual-TLS P2P (observers follow without voting).\n"
+      "The home directory is created by `regledger genesis init`; see docs/operations.md."};
   std::string home;
   std::string log_level;
   int port = -1;

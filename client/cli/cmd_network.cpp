@@ -20,9 +20,11 @@ struct GenesisInitOpts {
   std::string out;
   std::string definition;
   int validators = 0;
+  int observers = -1;
   std::string suite;
   std::string chain_id;
   int api_port = 0;
+  int p2p_port = 0;
 };
 
 int genesis_init(const GenesisInitOpts& o) {
@@ -37,12 +39,15 @@ int genesis_init(const GenesisInitOpts& o) {
     def->suite = *s;
   }
   if (!o.chain_id.empty()) def->chain_id = o.chain_id;
+  if (o.observers >= 0) def->observers = static_cast<std::uint32_t>(o.observers);
   if (o.api_port > 0) def->api_port_base = static_cast<std::uint16_t>(o.api_port);
+  if (o.p2p_port > 0) def->p2p_port_base = static_cast<std::uint16_t>(o.p2p_port);
   auto r = genesis::init_network(*def, o.out);
   if (!r.ok()) return report_error(r.error());
   std::cout << "network " << def->chain_id << " (" << crypto::suite_name(def->suite) << ", "
-            << def->validators << " validator" << (def->validators == 1 ? "" : "s")
-            << ") created in " << o.out << "\n"
+            << def->validators << " validator" << (def->validators == 1 ? "" : "s");
+  if (def->observers > 0) std::cout << ", " << def->observers << " observer(s)";
+  std::cout << ") created in " << o.out << "\n"
             << "  genesis:  " << r->genesis_path << "\n"
             << "  root CA:  " << o.out << "/ca/root.pem\n"
             << "  TLS CA:   " << r->tls_ca_path << " (use as --ca / $REGLEDGER_CA)\n";
@@ -138,9 +143,14 @@ void add_network_commands(CLI::App& app, Globals& g) {
       ->check(CLI::ExistingFile);
   init->add_option("--validators", gi->validators, "Number of validators (overrides definition)")
       ->check(CLI::Range(1, 64));
+  init->add_option("--observers", gi->observers,
+                   "Number of non-voting observer nodes (overrides definition)")
+      ->check(CLI::Range(0, 16));
   init->add_option("--suite", gi->suite, "p256-sha256 (default) or sm2-sm3");
   init->add_option("--chain-id", gi->chain_id, "Chain id (overrides definition)");
   init->add_option("--api-port", gi->api_port, "First node's API port; node i uses port+i")
+      ->check(CLI::Range(1, 65535));
+  init->add_option("--p2p-port", gi->p2p_port, "First node's P2P port; node i uses port+i")
       ->check(CLI::Range(1, 65535));
   init->callback([gi, &g] { g.exit_code = genesis_init(*gi); });
 

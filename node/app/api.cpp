@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/hash.hpp"
+#include "node/app/admission.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node {
@@ -130,18 +131,10 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
   }
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
   if (!tx.ok()) return reject(tx.error());
-  if (mempool_.contains(tx->id)) {
-    return reject(make_error("duplicate_tx", "transaction is already pending"));
-  }
-  auto committed = chain_.tx_location(tx->id);
-  if (committed.ok() && *committed) {
-    return reject(make_error("duplicate_tx", "transaction is already committed"));
-  }
-  auto admitted = chain_.admit(*tx, now_ms());
-  if (!admitted.ok()) return reject(admitted.error());
   std::string id = to_hex(tx->id);
-  auto added = mempool_.add(std::move(tx).value());
+  auto added = admit_tx(chain_, mempool_, std::move(tx).value(), now_ms());
   if (!added.ok()) return reject(added.error());
+  if (on_accepted_) on_accepted_(raw);
   stats_.txs_accepted++;
   return ok_json({{"tx_id", id}, {"status", "pending"}}, 202);
 }

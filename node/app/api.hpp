@@ -4,6 +4,7 @@
 // no state.
 
 #include <atomic>
+#include <functional>
 
 #include "ledger/chain.hpp"
 #include "node/app/mempool.hpp"
@@ -26,6 +27,9 @@ class Api {
   // Synchronous form, for tests and for handle().
   http::HttpResponse route(const http::HttpRequest& req);
   const ApiStats& stats() const { return stats_; }
+  // Called with the exact Tx bytes of every transaction the API admitted (the validator network
+  // gossips them to peers). Set before the server starts.
+  void set_on_accepted(std::function<void(const Bytes&)> f) { on_accepted_ = std::move(f); }
 
  private:
   http::HttpResponse post_tx(const http::HttpRequest& req);
@@ -40,6 +44,7 @@ class Api {
   Mempool& mempool_;
   std::string node_name_;
   ApiStats stats_;
+  std::function<void(const Bytes&)> on_accepted_;
 };
 
 // HTTP status for an error code of the API.

@@ -50,6 +50,33 @@ void Mempool::release(const std::vector<ledger::DecodedTx>& txs) {
   }
 }
 
+std::vector<ledger::DecodedTx> Mempool::peek(std::size_t max) const {
+  std::lock_guard lock(mu_);
+  std::vector<ledger::DecodedTx> out;
+  out.reserve(std::min(max, queue_.size()));
+  for (auto it = queue_.begin(); it != queue_.end() && out.size() < max; ++it) out.push_back(*it);
+  return out;
+}
+
+void Mempool::remove(const std::vector<Bytes>& tx_ids) {
+  if (tx_ids.empty()) return;
+  std::unordered_set<std::string> gone;
+  for (const auto& id : tx_ids) gone.insert(std::string(id.begin(), id.end()));
+  std::lock_guard lock(mu_);
+  std::deque<ledger::DecodedTx> kept;
+  for (auto& tx : queue_) {
+    std::string id(tx.id.begin(), tx.id.end());
+    if (gone.count(id) == 0) {
+      kept.push_back(std::move(tx));
+      continue;
+    }
+    queued_bytes_ -= tx.raw.size();
+    ids_.erase(id);
+    nonces_.erase(nonce_key(tx));
+  }
+  queue_ = std::move(kept);
+}
+
 bool Mempool::contains(const Bytes& tx_id) const {
   std::lock_guard lock(mu_);
   return ids_.count(std::string(tx_id.begin(), tx_id.end())) != 0;

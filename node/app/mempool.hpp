@@ -25,6 +25,10 @@ class Mempool {
   // release(), so a duplicate cannot slip in while the block that carries them is committed.
   std::vector<ledger::DecodedTx> take(std::size_t max);
   void release(const std::vector<ledger::DecodedTx>& txs);
+  // Consensus form (several validators): the proposer copies candidates without removing them,
+  // and every node removes what a committed block carried (or what execution dropped).
+  std::vector<ledger::DecodedTx> peek(std::size_t max) const;
+  void remove(const std::vector<Bytes>& tx_ids);
   bool contains(const Bytes& tx_id) const;
 
   // Blocks until at least `min_txs` are queued or `timeout` passes; returns the queue size.

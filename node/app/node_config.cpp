@@ -26,8 +26,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
   static const std::set<std::string> known = {
-      "name", "validator_index", "genesis", "data_dir", "cert",    "key",
-      "ca",   "tls_cert",        "tls_key", "api",      "mempool", "log_level"};
+      "name",     "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
+      "tls_cert", "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
+      "consensus"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -54,12 +55,32 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.mempool_max_txs = m.value("max_txs", c.mempool_max_txs);
       c.mempool_max_bytes = m.value("max_bytes", c.mempool_max_bytes);
     }
+    c.observer = j.value("observer", c.observer);
+    if (j.contains("p2p")) {
+      const auto& p = j["p2p"];
+      c.p2p_listen_host = p.value("host", c.p2p_listen_host);
+      c.p2p_port = p.value("port", c.p2p_port);
+      c.p2p_max_frame_bytes = p.value("max_frame_bytes", c.p2p_max_frame_bytes);
+    }
+    if (j.contains("consensus")) {
+      const auto& t = j["consensus"];
+      c.timeout_propose_ms = t.value("timeout_propose_ms", c.timeout_propose_ms);
+      c.timeout_vote_ms = t.value("timeout_vote_ms", c.timeout_vote_ms);
+      c.timeout_delta_ms = t.value("timeout_delta_ms", c.timeout_delta_ms);
+    }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
   }
   if (c.api_threads < 1 || c.api_threads > 64) return bad("api.threads must be 1-64");
   if (c.api_max_body_bytes < 1024 || c.api_max_body_bytes > 64 * 1024 * 1024) {
     return bad("api.max_body_bytes must be 1 KiB - 64 MiB");
+  }
+  if (c.p2p_max_frame_bytes < 1024 * 1024 || c.p2p_max_frame_bytes > 256 * 1024 * 1024) {
+    return bad("p2p.max_frame_bytes must be 1 MiB - 256 MiB");
+  }
+  if (c.timeout_propose_ms < 100 || c.timeout_vote_ms < 50 || c.timeout_propose_ms > 600000 ||
+      c.timeout_vote_ms > 600000 || c.timeout_delta_ms > 600000) {
+    return bad("consensus timeouts out of range (propose >= 100 ms, votes >= 50 ms, <= 10 min)");
   }
   return c;
 }
@@ -80,7 +101,16 @@ std::string node_config_to_json(const NodeConfig& c) {
               {"port", c.api_port},
               {"max_body_bytes", c.api_max_body_bytes},
               {"threads", c.api_threads}}},
-            {"mempool", {{"max_txs", c.mempool_max_txs}, {"max_bytes", c.mempool_max_bytes}}}};
+            {"mempool", {{"max_txs", c.mempool_max_txs}, {"max_bytes", c.mempool_max_bytes}}},
+            {"observer", c.observer},
+            {"p2p",
+             {{"host", c.p2p_listen_host},
+              {"port", c.p2p_port},
+              {"max_frame_bytes", c.p2p_max_frame_bytes}}},
+            {"consensus",
+             {{"timeout_propose_ms", c.timeout_propose_ms},
+              {"timeout_vote_ms", c.timeout_vote_ms},
+              {"timeout_delta_ms", c.timeout_delta_ms}}}};
   return j.dump(2) + "\n";
 }
 

@@ -31,6 +31,17 @@ struct NodeConfig {
   std::size_t mempool_max_txs = 100000;
   std::size_t mempool_max_bytes = 256 * 1024 * 1024;
   std::string log_level = "info";
+  // A non-voting node (listed under genesis "observers"): follows the chain, serves queries.
+  bool observer = false;
+  // Validator network (multi-validator genesis or observers). The peers dialled are the other
+  // nodes' p2p addresses in genesis.
+  std::string p2p_listen_host = "127.0.0.1";
+  std::uint16_t p2p_port = 26656;
+  std::size_t p2p_max_frame_bytes = std::size_t{24} << 20;
+  // Consensus timeouts: timeout(step, round) = base + round * delta (docs/consensus.md).
+  std::uint64_t timeout_propose_ms = 2000;
+  std::uint64_t timeout_vote_ms = 1000;
+  std::uint64_t timeout_delta_ms = 500;
 
   std::string path(const std::string& rel) const;
 };

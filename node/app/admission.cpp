@@ -1,0 +1,17 @@
+#include "node/app/admission.hpp"
+
+namespace rl::node {
+
+Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, std::int64_t now_ms) {
+  if (mempool.contains(tx.id)) {
+    return make_error("duplicate_tx", "transaction is already pending");
+  }
+  auto committed = chain.tx_location(tx.id);
+  if (committed.ok() && *committed) {
+    return make_error("duplicate_tx", "transaction is already committed");
+  }
+  RL_TRY(chain.admit(tx, now_ms));
+  return mempool.add(std::move(tx));
+}
+
+}  // namespace rl::node

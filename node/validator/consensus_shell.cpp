@@ -1,0 +1,585 @@
+#include "node/validator/consensus_shell.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "consensus/codec.hpp"
+#include "crypto/hash.hpp"
+#include "node/app/admission.hpp"
+#include "node/validator/sync_protocol.hpp"
+
+namespace rl::node {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kMaxPrepared = 32;
+constexpr std::size_t kMaxSeen = 16384;
+constexpr auto kBuildPoll = std::chrono::milliseconds(5);
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+pb::CommitCertificate to_pb(const consensus::CommitCertificate& c) {
+  pb::CommitCertificate out;
+  out.set_height(c.height);
+  out.set_round(static_cast<std::uint32_t>(c.round));
+  out.set_block_hash(to_string(c.block_hash));
+  for (const auto& s : c.signatures) {
+    auto* sig = out.add_signatures();
+    sig->set_validator_index(s.validator);
+    sig->set_signature(to_string(s.signature));
+  }
+  return out;
+}
+
+consensus::CommitCertificate from_pb(const pb::CommitCertificate& c) {
+  consensus::CommitCertificate out;
+  out.height = c.height();
+  out.round = c.round();
+  out.block_hash = to_bytes(c.block_hash());
+  for (const auto& s : c.signatures()) {
+    out.signatures.push_back({s.validator_index(), to_bytes(s.signature())});
+  }
+  return out;
+}
+
+Bytes serialize(const google::protobuf::MessageLite& m) {
+  std::string s = m.SerializeAsString();
+  return Bytes(s.begin(), s.end());
+}
+
+}  // namespace
+
+ConsensusShell::ConsensusShell(PrivateTag, ledger::Chain& chain, Mempool& mempool,
+                               std::optional<crypto::PrivateKey> key, ShellConfig config,
+                               consensus::ValidatorSchedule schedule)
+    : chain_(chain),
+      mempool_(mempool),
+      hasher_(chain.anchor().suite),
+      config_(std::move(config)),
+      schedule_(std::move(schedule)),
+      io_(std::make_unique<asio::io_context>(1)) {
+  if (key) signer_.emplace(std::move(*key));
+}
+
+ConsensusShell::~ConsensusShell() {
+  stop();
+}
+
+Result<std::unique_ptr<ConsensusShell>> ConsensusShell::create(
+    ledger::Chain& chain, Mempool& mempool, std::optional<crypto::PrivateKey> validator_key,
+    ShellConfig config) {
+  const auto& anchor = chain.anchor();
+  std::vector<consensus::Validator> members;
+  for (std::size_t i = 0; i < anchor.validator_keys.size(); ++i) {
+    members.push_back({anchor.validator_keys[i].to_der(), anchor.validator_powers[i]});
+  }
+  RL_ASSIGN_OR_RETURN(auto set, consensus::ValidatorSet::create(members));
+  Bytes self_id;
+  if (validator_key) self_id = validator_key->public_key().to_der();
+  auto shell = std::make_unique<ConsensusShell>(PrivateTag{}, chain, mempool,
+                                                std::move(validator_key), std::move(config),
+                                                consensus::ValidatorSchedule(1, std::move(set)));
+  if (!self_id.empty()) {
+    shell->self_index_ = shell->schedule_.at(1).index_of(self_id);
+    if (!shell->self_index_) {
+      return make_error("key_mismatch", "the node key is not a validator key in genesis");
+    }
+  }
+  RL_TRY(shell->init_core());
+  return shell;
+}
+
+Status ConsensusShell::init_core() {
+  auto head = chain_.head();
+  consensus::Config cc;
+  cc.chain_id = chain_.anchor().chain_id;
+  if (signer_) cc.self_id = signer_->public_key_der();
+  cc.timeouts = config_.timeouts;
+  std::optional<consensus::SafetyState> restored;
+  RL_ASSIGN_OR_RETURN(auto raw, chain_.consensus_state());
+  if (raw) {
+    auto decoded = consensus::decode_safety_state(*raw);
+    if (!decoded.ok()) {
+      return make_error("storage_corrupt",
+                        "consensus safety state does not decode: " + decoded.error().message);
+    }
+    restored = std::move(decoded).value();
+    // Never sign below what we may already have signed: a safety state ahead of the store means
+    // the store lost blocks this validator voted on (restored from an old backup).
+    if (restored->height > head.height + 1) {
+      return make_error("safety_state_ahead",
+                        "consensus state is at height " + std::to_string(restored->height) +
+                            " but the store ends at " + std::to_string(head.height));
+    }
+  }
+  consensus::CryptoHooks hooks{signer_ ? &*signer_ : nullptr, &verifier_, &hasher_};
+  RL_ASSIGN_OR_RETURN(auto core, consensus::Consensus::create(cc, schedule_, head.height + 1,
+                                                              std::move(restored), hooks));
+  core_.emplace(std::move(core));
+  return {};
+}
+
+void ConsensusShell::start() {
+  asio::post(*io_, [this] {
+    spdlog::info("consensus started height={} validator={} index={}", core_->height(),
+                 signer_.has_value(), self_index_ ? static_cast<std::int64_t>(*self_index_) : -1);
+    feed(consensus::Start{});
+    tick();
+  });
+  thread_ = std::thread([this] {
+    auto guard = asio::make_work_guard(*io_);
+    io_->run();
+  });
+}
+
+void ConsensusShell::stop() {
+  if (!thread_.joinable()) return;
+  io_->stop();
+  thread_.join();
+}
+
+ShellStatus ConsensusShell::status() const {
+  std::lock_guard lock(status_mu_);
+  return status_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points (any thread)
+
+void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
+                              p2p::SharedBytes payload) {
+  if (channel == p2p::Channel::kTx) {
+    // Admission verifies the signature; doing it on the caller's thread keeps that cost off the
+    // consensus thread. Gossip is one hop: every validator is connected to every other.
+    auto tx = ledger::decode_tx(chain_.anchor().suite, *payload);
+    if (!tx.ok()) {
+      spdlog::debug("p2p tx refused peer={} code={}", peer, tx.error().code);
+      return;
+    }
+    auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms());
+    if (!st.ok() && st.error().code != "duplicate_tx") {
+      spdlog::debug("p2p tx not admitted peer={} code={}", peer, st.error().code);
+    }
+    return;
+  }
+  asio::post(*io_, [this, peer, channel, payload = std::move(payload)] {
+    if (halted_) return;
+    switch (channel) {
+      case p2p::Channel::kConsensus:
+        return on_consensus_frame(peer, *payload);
+      case p2p::Channel::kStatus:
+        return on_status_frame(peer, *payload);
+      case p2p::Channel::kSyncRequest:
+        return on_sync_request(peer, *payload);
+      case p2p::Channel::kSyncResponse:
+        return on_sync_response(peer, *payload);
+      default:
+        return;
+    }
+  });
+}
+
+void ConsensusShell::on_peer(const std::string& peer, bool connected) {
+  asio::post(*io_, [this, peer, connected] {
+    peers_[peer].connected = connected;
+    if (connected) {
+      auto head = chain_.head();
+      pb::PeerStatus s;
+      s.set_height(head.height);
+      s.set_block_hash(to_string(head.block_hash));
+      s.set_app_hash(to_string(head.app_hash));
+      send(peer, p2p::Channel::kStatus, serialize(s));
+    } else if (sync_ && sync_->peer == peer) {
+      sync_.reset();
+      maybe_request_sync();
+    }
+  });
+}
+
+void ConsensusShell::gossip_tx(const Bytes& raw) {
+  if (network_) network_->broadcast(p2p::Channel::kTx, std::make_shared<const Bytes>(raw));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The core's inputs and outputs (shell thread)
+
+void ConsensusShell::feed(const consensus::Event& event) {
+  if (halted_) return;
+  handle(core_->step(event));
+  std::lock_guard lock(status_mu_);
+  status_.consensus_height = core_->height();
+  status_.round = core_->round();
+  status_.step = consensus::step_name(core_->current_step());
+  status_.validator = self_index_.has_value();
+  status_.catching_up = catching_up();
+  status_.best_peer_height = best_peer_height();
+}
+
+void ConsensusShell::handle(consensus::Ready ready) {
+  // 1. The decided block, durably, before anything of the next height happens.
+  if (ready.decided && !commit_decision(*ready.decided)) return;
+  // 2. Persist before send: a vote that left the process must survive a crash.
+  if (ready.persist) {
+    auto st = chain_.save_consensus_state(consensus::encode_safety_state(*ready.persist));
+    if (!st.ok()) return fail(st.error());
+  }
+  // 3. Everything that leaves the process or waits for time.
+  if (network_) {
+    for (const auto& m : ready.broadcast) {
+      network_->broadcast(p2p::Channel::kConsensus,
+                          std::make_shared<const Bytes>(consensus::encode_message(m)));
+    }
+  }
+  for (const auto& t : ready.timers) arm_timer(t, std::chrono::milliseconds(t.delay_ms));
+  for (const auto& e : ready.evidence) {
+    spdlog::warn("equivocation detected validator={} height={} round={} type={}", e.first.validator,
+                 e.first.height, e.first.round, static_cast<int>(e.first.type));
+  }
+  for (const auto& r : ready.rejected) {
+    spdlog::debug("consensus input ignored code={} message={}", r.code, r.message);
+  }
+  if (ready.build_proposal) {
+    pending_build_ =
+        PendingBuild{ready.build_proposal->height, ready.build_proposal->round, Clock::now()};
+    try_build();
+  }
+  for (const auto& c : ready.check_proposals) check_proposal(c);
+  if (ready.decided) {
+    broadcast_status();
+    maybe_request_sync();
+  }
+}
+
+bool ConsensusShell::commit_decision(const consensus::Decision& d) {
+  auto head = chain_.head();
+  if (d.height != head.height + 1) {
+    fail(make_error("decision_out_of_order", "decided height " + std::to_string(d.height) +
+                                                 " does not follow the store at " +
+                                                 std::to_string(head.height)));
+    return false;
+  }
+  auto it = prepared_.find(d.value_hash);
+  std::optional<ledger::PreparedBlock> checked;
+  if (it == prepared_.end()) {
+    auto c = chain_.check_block(d.value);
+    if (!c.ok()) {
+      // More than 2/3 of the power certified a block that does not execute here: our state has
+      // diverged (or the validators are faulty beyond f). Stop rather than guess.
+      fail(make_error("certified_block_invalid", c.error().message));
+      return false;
+    }
+    checked = std::move(c).value();
+  }
+  const ledger::PreparedBlock& block = it != prepared_.end() ? it->second : *checked;
+  auto st = chain_.commit_block(block, to_pb(d.certificate));
+  if (!st.ok()) {
+    fail(st.error());
+    return false;
+  }
+  std::vector<Bytes> ids;
+  ids.reserve(block.txs.size());
+  for (const auto& tx : block.txs) ids.push_back(tx.id);
+  mempool_.remove(ids);
+  spdlog::debug("block committed height={} round={} txs={} hash={}", d.height, d.round,
+                block.txs.size(), to_hex(d.value_hash));
+  prepared_.clear();
+  prepared_order_.clear();
+  seen_.clear();
+  seen_order_.clear();
+  pending_build_.reset();
+  std::lock_guard lock(status_mu_);
+  status_.blocks_decided++;
+  return true;
+}
+
+void ConsensusShell::arm_timer(const consensus::TimerRequest& t, std::chrono::milliseconds delay) {
+  auto timer = std::make_shared<asio::steady_timer>(*io_, delay);
+  timer->async_wait([this, timer, t](const boost::system::error_code& ec) {
+    if (!ec) on_timer(t);
+  });
+}
+
+void ConsensusShell::on_timer(const consensus::TimerRequest& t) {
+  if (t.height < core_->height()) return;
+  if (catching_up()) {
+    // Never act on a timeout while behind; keep it armed so the core is not left without one
+    // once it has caught up.
+    return arm_timer(t, std::chrono::milliseconds(200));
+  }
+  feed(consensus::TimeoutFired{t.kind, t.height, t.round});
+}
+
+void ConsensusShell::try_build() {
+  if (!pending_build_ || halted_) return;
+  const auto& pb_ = *pending_build_;
+  if (pb_.height != core_->height() || pb_.round != core_->round()) {
+    pending_build_.reset();
+    return;
+  }
+  auto waited = Clock::now() - pb_.requested;
+  std::size_t pending = mempool_.size();
+  bool full = pending >= config_.max_block_txs;
+  bool batch_ready = pending > 0 && waited >= config_.block_interval;
+  bool empty_due = waited >= config_.empty_block_interval;
+  if (catching_up() || !(full || batch_ready || empty_due)) {
+    auto timer = std::make_shared<asio::steady_timer>(*io_, kBuildPoll);
+    timer->async_wait([this, timer](const boost::system::error_code& ec) {
+      if (!ec) try_build();
+    });
+    return;
+  }
+  auto request = *pending_build_;
+  pending_build_.reset();
+  auto head = chain_.head();
+  if (head.height + 1 != request.height) return;
+  auto candidates = mempool_.peek(config_.max_block_txs);
+  std::vector<ledger::DroppedTx> dropped;
+  std::int64_t time_ms = std::max(wall_ms(), head.time_ms + 1);
+  auto block = chain_.build_block(candidates, time_ms, *self_index_, &dropped);
+  if (!block.ok()) {
+    spdlog::error("block build failed height={} code={} message={}", request.height,
+                  block.error().code, block.error().message);
+    return;
+  }
+  if (!dropped.empty()) {
+    std::vector<Bytes> ids;
+    for (const auto& d : dropped) {
+      spdlog::info("tx dropped at execution tx_id={} code={}", to_hex(d.tx_id), d.error.code);
+      ids.push_back(d.tx_id);
+    }
+    mempool_.remove(ids);
+  }
+  Bytes hash = block->block_hash;
+  Bytes value = block->block_bytes;
+  if (prepared_.emplace(hash, std::move(block).value()).second) prepared_order_.push_back(hash);
+  feed(consensus::ProposalReady{request.height, request.round, std::move(value), hash});
+}
+
+void ConsensusShell::check_proposal(const consensus::CheckProposal& c) {
+  bool valid = prepared_.count(c.value_hash) != 0;
+  if (!valid && c.height == chain_.head().height + 1) {
+    auto checked = chain_.check_block(c.value);
+    if (checked.ok() && checked->header.time_ms() > wall_ms() + config_.max_clock_drift_ms) {
+      spdlog::warn("proposal refused height={} round={} reason=block time too far ahead", c.height,
+                   c.round);
+    } else if (checked.ok()) {
+      valid = true;
+      while (prepared_order_.size() >= kMaxPrepared) {
+        prepared_.erase(prepared_order_.front());
+        prepared_order_.pop_front();
+      }
+      if (prepared_.emplace(c.value_hash, std::move(checked).value()).second)
+        prepared_order_.push_back(c.value_hash);
+    } else {
+      spdlog::warn("proposal refused height={} round={} code={} message={}", c.height, c.round,
+                   checked.error().code, checked.error().message);
+    }
+  }
+  feed(consensus::ProposalChecked{c.height, c.round, c.value_hash, valid});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frames from peers (shell thread)
+
+void ConsensusShell::on_consensus_frame(const std::string& peer, const Bytes& payload) {
+  if (catching_up()) return;  // never sign while behind: the core sees nothing to react to
+  Bytes digest = crypto::hash(chain_.anchor().suite, payload);
+  if (!seen_.insert(digest).second) return;
+  seen_order_.push_back(digest);
+  if (seen_order_.size() > kMaxSeen) {
+    seen_.erase(seen_order_.front());
+    seen_order_.pop_front();
+  }
+  auto m = consensus::decode_message(payload);
+  if (!m.ok()) {
+    spdlog::debug("consensus frame refused peer={} code={}", peer, m.error().code);
+    return;
+  }
+  feed(consensus::Received{std::move(m).value()});
+}
+
+void ConsensusShell::on_status_frame(const std::string& peer, const Bytes& payload) {
+  auto s = decode_peer_status(payload);
+  if (!s.ok()) return;
+  peers_[peer].height = s->height();
+  maybe_request_sync();
+}
+
+void ConsensusShell::on_sync_request(const std::string& peer, const Bytes& payload) {
+  auto req = decode_sync_request(payload);
+  if (!req.ok()) {
+    spdlog::debug("sync request refused peer={} code={}", peer, req.error().code);
+    return;
+  }
+  auto head = chain_.head();
+  pb::SyncResponse resp;
+  resp.set_from_height(req->from_height());
+  resp.set_head_height(head.height);
+  std::size_t bytes = 0;
+  for (std::uint64_t h = req->from_height();
+       h <= head.height && h < req->from_height() + req->max_blocks(); ++h) {
+    auto block = chain_.block_bytes(h);
+    auto cert = chain_.commit(h);
+    if (!block.ok() || !*block || !cert.ok() || !*cert) break;
+    std::string cert_bytes = (*cert)->SerializeAsString();
+    if (resp.blocks_size() > 0 &&
+        bytes + (*block)->size() + cert_bytes.size() > config_.sync_batch_bytes) {
+      break;
+    }
+    bytes += (*block)->size() + cert_bytes.size();
+    auto* e = resp.add_blocks();
+    e->set_block(to_string(**block));
+    e->set_certificate(std::move(cert_bytes));
+  }
+  send(peer, p2p::Channel::kSyncResponse, serialize(resp));
+}
+
+void ConsensusShell::on_sync_response(const std::string& peer, const Bytes& payload) {
+  if (!sync_ || sync_->peer != peer) return;  // unsolicited
+  sync_.reset();
+  auto resp = decode_sync_response(
+      payload, config_.sync_batch_bytes + (1u << 20) + consensus::kMaxValueBytes);
+  if (!resp.ok()) {
+    spdlog::warn("sync response refused peer={} code={} message={}", peer, resp.error().code,
+                 resp.error().message);
+    return maybe_request_sync();
+  }
+  peers_[peer].height = std::max(peers_[peer].height, resp->head_height());
+  std::size_t applied = 0;
+  for (const auto& entry : resp->blocks()) {
+    if (halted_) return;
+    auto head = chain_.head();
+    pb::CommitCertificate pcert;
+    if (!pcert.ParseFromString(entry.certificate())) {
+      spdlog::warn("sync: peer sent an undecodable certificate peer={}", peer);
+      break;
+    }
+    if (pcert.height() <= head.height) continue;  // decided meanwhile
+    if (pcert.height() != head.height + 1) break;
+    // Certificate first (cheap), then re-execution (checks app_hash), then the core decides.
+    auto cert_ok =
+        ledger::verify_commit(chain_.anchor(), pcert.height(), as_bytes(pcert.block_hash()), pcert);
+    if (!cert_ok.ok()) {
+      spdlog::warn("sync: peer sent an invalid certificate peer={} height={} message={}", peer,
+                   pcert.height(), cert_ok.error().message);
+      break;
+    }
+    Bytes value = to_bytes(entry.block());
+    if (hasher_.hash(value) != to_bytes(pcert.block_hash())) {
+      spdlog::warn("sync: block does not match its certificate peer={} height={}", peer,
+                   pcert.height());
+      break;
+    }
+    auto checked = chain_.check_block(value);
+    if (!checked.ok()) {
+      fail(make_error("certified_block_invalid",
+                      "height " + std::to_string(pcert.height()) + ": " + checked.error().message));
+      return;
+    }
+    Bytes hash = checked->block_hash;
+    prepared_[hash] = std::move(checked).value();
+    feed(consensus::SyncedBlock{std::move(value), from_pb(pcert)});
+    if (chain_.head().height != pcert.height()) break;  // the core refused it
+    ++applied;
+    std::lock_guard lock(status_mu_);
+    status_.blocks_synced++;
+  }
+  if (applied > 0) {
+    auto head = chain_.head();
+    double secs = std::chrono::duration<double>(Clock::now() - sync_started_at_).count();
+    double rate = secs > 0 ? static_cast<double>(head.height - sync_started_height_) / secs : 0;
+    spdlog::info("sync progress height={} target={} blocks_per_s={:.1f} peer={}", head.height,
+                 best_peer_height(), rate, peer);
+  }
+  maybe_request_sync();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync, status, ticks
+
+std::uint64_t ConsensusShell::best_peer_height() const {
+  std::uint64_t best = 0;
+  for (const auto& [name, p] : peers_) {
+    if (p.connected) best = std::max(best, p.height);
+  }
+  return best;
+}
+
+bool ConsensusShell::catching_up() const {
+  // One height behind is the normal race at the tip (a peer committed a moment before us):
+  // the core still takes part. Two or more means we missed blocks and must sync first.
+  return best_peer_height() >= chain_.head().height + 2;
+}
+
+void ConsensusShell::maybe_request_sync() {
+  auto head = chain_.head();
+  if (sync_ && Clock::now() < sync_->deadline) return;
+  if (sync_) {
+    spdlog::warn("sync request timed out peer={} from={}", sync_->peer, sync_->from);
+    sync_.reset();
+  }
+  // The connected peer furthest ahead; ties go to the first name (deterministic, and any peer
+  // serves since every block is checked against its certificate).
+  const std::string* target = nullptr;
+  std::uint64_t best = head.height;
+  for (const auto& [name, p] : peers_) {
+    if (p.connected && p.height > best) {
+      best = p.height;
+      target = &name;
+    }
+  }
+  if (!target) return;
+  if (sync_started_height_ == 0 || !catching_up()) {
+    sync_started_height_ = head.height;
+    sync_started_at_ = Clock::now();
+  }
+  pb::SyncRequest req;
+  req.set_from_height(head.height + 1);
+  req.set_max_blocks(config_.sync_batch_blocks);
+  sync_ = SyncInFlight{*target, head.height + 1, Clock::now() + config_.sync_request_timeout};
+  send(*target, p2p::Channel::kSyncRequest, serialize(req));
+}
+
+void ConsensusShell::broadcast_status() {
+  if (!network_) return;
+  auto head = chain_.head();
+  pb::PeerStatus s;
+  s.set_height(head.height);
+  s.set_block_hash(to_string(head.block_hash));
+  s.set_app_hash(to_string(head.app_hash));
+  network_->broadcast(p2p::Channel::kStatus, std::make_shared<const Bytes>(serialize(s)));
+}
+
+void ConsensusShell::tick() {
+  if (halted_) return;
+  broadcast_status();
+  maybe_request_sync();
+  if (!catching_up()) feed(consensus::Tick{});
+  auto timer = std::make_shared<asio::steady_timer>(*io_, config_.tick);
+  timer->async_wait([this, timer](const boost::system::error_code& ec) {
+    if (!ec) tick();
+  });
+}
+
+void ConsensusShell::send(const std::string& peer, p2p::Channel ch, Bytes payload) {
+  if (network_) network_->send(peer, ch, std::make_shared<const Bytes>(std::move(payload)));
+}
+
+void ConsensusShell::fail(const Error& e) {
+  if (halted_) return;
+  halted_ = true;
+  spdlog::critical("consensus halted code={} message={}", e.code, e.message);
+  if (config_.on_fatal) config_.on_fatal(e);
+}
+
+}  // namespace rl::node

@@ -1,0 +1,169 @@
+#pragma once
+// The consensus shell: drives the pure Tendermint core (consensus/core.hpp) with real timers,
+// the P2P network and the ledger, on one thread of its own.
+//
+//   P2P frames ──► post ──► [shell thread] ── step(event) ──► Ready ──► act, in this order:
+//     1. decided   → Chain::commit_block (one synced RocksDB batch), mempool cleanup, status
+//     2. persist   → Chain::save_consensus_state (fsync) — BEFORE anything leaves the process
+//     3. broadcast → P2P; timers → asio; build/check → Chain::build_block / check_block
+//
+// Block sync uses the same path as a one-height lag: a node behind asks a peer that is ahead for
+// blocks with their certificates, re-executes each (check_block: app_hash must match) and feeds
+// it to the core as SyncedBlock, which verifies the certificate against the validator set of
+// that height and decides it. While more than one height behind, the shell feeds the core no
+// votes, proposals or timeouts, so a catching-up validator never signs.
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "consensus/core.hpp"
+#include "crypto/keys.hpp"
+#include "ledger/chain.hpp"
+#include "node/app/mempool.hpp"
+#include "node/p2p/p2p_network.hpp"
+#include "node/validator/consensus_crypto.hpp"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace rl::node {
+
+struct ShellConfig {
+  consensus::TimeoutConfig timeouts;
+  // Re-gossip own messages and the status this often (the core's Tick).
+  std::chrono::milliseconds tick{1000};
+  // A proposer with pending transactions waits this long to fill the block (or until it is full).
+  std::chrono::milliseconds block_interval{100};
+  // With nothing pending, the proposer proposes an empty block after this long. Must stay below
+  // the propose timeout, or the others prevote nil on an idle proposer.
+  std::chrono::milliseconds empty_block_interval{1000};
+  std::size_t max_block_txs = 5000;
+  std::uint32_t sync_batch_blocks = 64;
+  std::size_t sync_batch_bytes = std::size_t{8} << 20;
+  std::chrono::milliseconds sync_request_timeout{5000};
+  // A proposed block whose time is further ahead of our clock than this is invalid.
+  std::int64_t max_clock_drift_ms = 10000;
+  // Called on the shell thread when the node must stop (a failed synced write, a certified block
+  // that does not re-execute): serving a ledger that can no longer move safely is worse.
+  std::function<void(const Error&)> on_fatal;
+};
+
+struct ShellStatus {
+  std::uint64_t consensus_height = 0;
+  std::int64_t round = 0;
+  std::string step;
+  bool validator = false;
+  bool catching_up = false;
+  std::uint64_t best_peer_height = 0;
+  std::uint64_t blocks_synced = 0;
+  std::uint64_t blocks_decided = 0;
+};
+
+class ConsensusShell {
+ public:
+  // `validator_key` is empty for an observer (follows and serves, never signs).
+  static Result<std::unique_ptr<ConsensusShell>> create(
+      ledger::Chain& chain, Mempool& mempool, std::optional<crypto::PrivateKey> validator_key,
+      ShellConfig config);
+  ~ConsensusShell();
+  ConsensusShell(const ConsensusShell&) = delete;
+  ConsensusShell& operator=(const ConsensusShell&) = delete;
+
+  // Wiring: the network is created after the shell (its handlers call into the shell).
+  void set_network(p2p::P2pNetwork* network) { network_ = network; }
+  void start();
+  // Stops the thread; pending work is dropped (everything durable was written before sending).
+  void stop();
+
+  // Thread-safe entry points (called from the P2P thread and the API threads).
+  void on_frame(const std::string& peer, p2p::Channel channel, p2p::SharedBytes payload);
+  void on_peer(const std::string& peer, bool connected);
+  // Sends a transaction the API admitted to every peer.
+  void gossip_tx(const Bytes& raw);
+
+  ShellStatus status() const;
+
+  struct PrivateTag {};
+  ConsensusShell(PrivateTag, ledger::Chain& chain, Mempool& mempool,
+                 std::optional<crypto::PrivateKey> key, ShellConfig config,
+                 consensus::ValidatorSchedule schedule);
+
+ private:
+  struct PeerView {
+    std::uint64_t height = 0;
+    bool connected = false;
+  };
+  struct SyncInFlight {
+    std::string peer;
+    std::uint64_t from = 0;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  struct PendingBuild {
+    consensus::Height height = 0;
+    consensus::Round round = 0;
+    std::chrono::steady_clock::time_point requested;
+  };
+
+  Status init_core();
+
+  // Everything below runs on the shell thread.
+  void feed(const consensus::Event& event);
+  void handle(consensus::Ready ready);
+  bool commit_decision(const consensus::Decision& d);
+  void arm_timer(const consensus::TimerRequest& t, std::chrono::milliseconds delay);
+  void on_timer(const consensus::TimerRequest& t);
+  void try_build();
+  void check_proposal(const consensus::CheckProposal& c);
+  void on_consensus_frame(const std::string& peer, const Bytes& payload);
+  void on_status_frame(const std::string& peer, const Bytes& payload);
+  void on_sync_request(const std::string& peer, const Bytes& payload);
+  void on_sync_response(const std::string& peer, const Bytes& payload);
+  void maybe_request_sync();
+  void broadcast_status();
+  void tick();
+  void fail(const Error& e);
+  bool catching_up() const;
+  std::uint64_t best_peer_height() const;
+  void send(const std::string& peer, p2p::Channel ch, Bytes payload);
+
+  ledger::Chain& chain_;
+  Mempool& mempool_;
+  std::optional<KeySigner> signer_;
+  KeyVerifier verifier_;
+  BlockHasher hasher_;
+  ShellConfig config_;
+  consensus::ValidatorSchedule schedule_;
+  std::optional<std::uint32_t> self_index_;
+  std::optional<consensus::Consensus> core_;
+  p2p::P2pNetwork* network_ = nullptr;
+
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::thread thread_;
+  bool halted_ = false;
+
+  // Blocks this node built or checked for the next height, by block hash.
+  std::map<Bytes, ledger::PreparedBlock> prepared_;
+  std::deque<Bytes> prepared_order_;
+  std::optional<PendingBuild> pending_build_;
+  std::map<std::string, PeerView> peers_;
+  std::optional<SyncInFlight> sync_;
+  std::uint64_t sync_started_height_ = 0;
+  std::chrono::steady_clock::time_point sync_started_at_;
+  // Recently seen consensus frames (suite hash), so re-gossiped copies cost no verification.
+  std::set<Bytes> seen_;
+  std::deque<Bytes> seen_order_;
+
+  mutable std::mutex status_mu_;
+  ShellStatus status_;
+};
+
+}  // namespace rl::node

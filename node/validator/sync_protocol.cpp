@@ -1,0 +1,40 @@
+#include "node/validator/sync_protocol.hpp"
+
+namespace rl::node {
+namespace {
+template <typename M>
+bool parse(M& m, ByteView bytes) {
+  return m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+}  // namespace
+
+Result<pb::PeerStatus> decode_peer_status(ByteView bytes) {
+  pb::PeerStatus s;
+  if (bytes.size() > kMaxStatusBytes) return make_error("bad_status", "status frame too large");
+  if (!parse(s, bytes)) return make_error("bad_status", "status does not decode");
+  if (s.block_hash().size() > 64 || s.app_hash().size() > 64)
+    return make_error("bad_status", "hash too long");
+  return s;
+}
+
+Result<pb::SyncRequest> decode_sync_request(ByteView bytes) {
+  pb::SyncRequest r;
+  if (bytes.size() > kMaxSyncRequestBytes)
+    return make_error("bad_sync_request", "sync request too large");
+  if (!parse(r, bytes)) return make_error("bad_sync_request", "sync request does not decode");
+  if (r.from_height() == 0) return make_error("bad_sync_request", "from_height must be >= 1");
+  if (r.max_blocks() == 0 || r.max_blocks() > kMaxSyncBlocksPerRequest)
+    return make_error("bad_sync_request", "max_blocks out of range");
+  return r;
+}
+
+Result<pb::SyncResponse> decode_sync_response(ByteView bytes, std::size_t max_bytes) {
+  pb::SyncResponse r;
+  if (bytes.size() > max_bytes) return make_error("bad_sync_response", "sync response too large");
+  if (!parse(r, bytes)) return make_error("bad_sync_response", "sync response does not decode");
+  if (r.blocks_size() > static_cast<int>(kMaxSyncBlocksPerRequest))
+    return make_error("bad_sync_response", "more blocks than a request can ask for");
+  return r;
+}
+
+}  // namespace rl::node

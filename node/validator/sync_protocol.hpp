@@ -1,0 +1,28 @@
+#pragma once
+// Block sync and status payloads (proto PeerStatus / SyncRequest / SyncResponse) with the limits
+// a node applies to what peers send: a decoder refuses oversized or malformed input with a
+// specific code and never trusts a count it has not bounded.
+
+#include <cstdint>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/result.hpp"
+#include "regledger.pb.h"
+
+namespace rl::node {
+
+namespace pb = ::regledger::v1;
+
+inline constexpr std::uint32_t kMaxSyncBlocksPerRequest = 256;
+inline constexpr std::size_t kMaxStatusBytes = 1024;
+inline constexpr std::size_t kMaxSyncRequestBytes = 64;
+
+// Codes: bad_status.
+Result<pb::PeerStatus> decode_peer_status(ByteView bytes);
+// Codes: bad_sync_request (including max_blocks of 0 or above kMaxSyncBlocksPerRequest).
+Result<pb::SyncRequest> decode_sync_request(ByteView bytes);
+// Codes: bad_sync_response (oversized, undecodable, more blocks than could be requested).
+Result<pb::SyncResponse> decode_sync_response(ByteView bytes, std::size_t max_bytes);
+
+}  // namespace rl::node
