@@ -1,0 +1,126 @@
+// Four real regledgerd validators on loopback, running Tendermint consensus over mutual-TLS P2P:
+// one down and commits continue; two down and nothing commits (and nothing forks) until one is
+// back; a restarted or wiped node catches up to the same blocks; an observer follows.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "client/lib/tx_builder.hpp"
+#include "tests/cluster/cluster_checks.hpp"
+#include "tests/support/cluster.hpp"
+
+namespace rl::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+std::uint64_t max_height(const Cluster& c, const std::vector<std::size_t>& nodes) {
+  std::uint64_t h = 0;
+  for (auto i : nodes) h = std::max(h, c.height(i));
+  return h;
+}
+
+TEST(ValidatorNetworkTest, OneDownCommitsContinueAndRestartedNodeCatchesUp) {
+  Cluster c({});
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, 2, seconds(30))) << c.all_logs_tail();
+  auto reporter = enroll_reporter(c, 0);
+  // Submitted to one validator, committed by all (gossip + consensus).
+  auto first = submit_report(c, 1, reporter, "2026-Q1");
+  ASSERT_TRUE(first.ok()) << first.error().to_string() << c.all_logs_tail();
+
+  c.kill9(3);
+  std::uint64_t h = max_height(c, {0, 1, 2});
+  ASSERT_TRUE(c.wait_height({0, 1, 2}, h + 3, seconds(30)))
+      << "commits stopped with one validator down\n"
+      << c.all_logs_tail();
+  auto during = submit_report(c, 2, reporter, "2026-Q2");
+  ASSERT_TRUE(during.ok()) << during.error().to_string();
+
+  c.start(3);
+  ASSERT_TRUE(c.wait_healthy(3, seconds(20))) << c.log_tail(3);
+  std::uint64_t target = max_height(c, {0, 1, 2});
+  ASSERT_TRUE(c.wait_height({3}, target, seconds(30))) << c.log_tail(3);
+  expect_same_chain(c, {0, 1, 2, 3}, target);
+  EXPECT_EQ(c.app_hash(3, target), c.app_hash(0, target));
+  std::printf("one validator down: committed %llu -> %llu; restarted node caught up to %llu\n",
+              static_cast<unsigned long long>(h), static_cast<unsigned long long>(h + 3),
+              static_cast<unsigned long long>(target));
+}
+
+TEST(ValidatorNetworkTest, TwoDownNothingCommitsNoForkThenOneBackResumes) {
+  Cluster c({});
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, 3, seconds(30))) << c.all_logs_tail();
+  c.kill9(2);
+  c.kill9(3);
+  // A height whose precommits were already in flight may still complete; after that, two of
+  // four (no quorum of 3) must not commit anything.
+  std::this_thread::sleep_for(milliseconds(1500));
+  std::uint64_t stalled = max_height(c, {0, 1});
+  std::this_thread::sleep_for(seconds(5));
+  EXPECT_EQ(max_height(c, {0, 1}), stalled) << "committed without a quorum";
+  EXPECT_EQ(c.block_hash(0, stalled), c.block_hash(1, stalled));
+
+  c.start(2);
+  ASSERT_TRUE(c.wait_height({0, 1, 2}, stalled + 2, seconds(40)))
+      << "commits did not resume with 3 of 4\n"
+      << c.all_logs_tail();
+  expect_same_chain(c, {0, 1, 2}, stalled + 2);
+  std::printf("two of four down: stalled at height %llu for 5 s; resumed with three\n",
+              static_cast<unsigned long long>(stalled));
+}
+
+TEST(ValidatorNetworkTest, WipedNodeResyncsFromPeers) {
+  Cluster c({});
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, 3, seconds(30))) << c.all_logs_tail();
+  auto reporter = enroll_reporter(c, 0);
+  ASSERT_TRUE(submit_report(c, 0, reporter, "2026-Q1").ok());
+  EXPECT_EQ(c.stop(1), 0) << c.log_tail(1);
+  c.wipe_data(1);
+  std::uint64_t h = max_height(c, {0, 2, 3});
+  ASSERT_TRUE(c.wait_height({0, 2, 3}, h + 5, seconds(30))) << c.all_logs_tail();
+
+  c.start(1);
+  ASSERT_TRUE(c.wait_healthy(1, seconds(20))) << c.log_tail(1);
+  std::uint64_t target = max_height(c, {0, 2, 3});
+  ASSERT_TRUE(c.wait_height({1}, target, seconds(40))) << c.log_tail(1);
+  expect_same_chain(c, {0, 1, 2, 3}, target);
+  EXPECT_NE(c.log_tail(1, 100000).find("sync progress"), std::string::npos)
+      << "the wiped node did not report sync progress";
+  // And it takes part again: the network keeps committing with it.
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, target + 2, seconds(30))) << c.all_logs_tail();
+}
+
+TEST(ValidatorNetworkTest, ObserverFollowsAndServesQueriesWithoutVoting) {
+  ClusterOptions o;
+  o.validators = 4;
+  o.observers = 1;
+  Cluster c(o);
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3, 4}, 2, seconds(30))) << c.all_logs_tail();
+  auto reporter = enroll_reporter(c, 0);
+  auto id = submit_report(c, 0, reporter, "2026-Q3");
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
+  // The observer serves the committed transaction too.
+  auto client = c.target(4).client();
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    auto r = client.get("/v1/txs/" + *id);
+    seen = r.ok() && r->status == 200 && nlohmann::json::parse(r->body)["status"] == "committed";
+    if (!seen) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(seen) << c.log_tail(4);
+  // The observer going down costs nothing: 4 of 4 validators still run.
+  c.kill9(4);
+  std::uint64_t h = max_height(c, {0, 1, 2, 3});
+  EXPECT_TRUE(c.wait_height({0, 1, 2, 3}, h + 2, seconds(20)));
+  expect_same_chain(c, {0, 1, 2, 3}, h);
+}
+
+}  // namespace
+}  // namespace rl::testing
