@@ -67,6 +67,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.timeout_propose_ms = t.value("timeout_propose_ms", c.timeout_propose_ms);
       c.timeout_vote_ms = t.value("timeout_vote_ms", c.timeout_vote_ms);
       c.timeout_delta_ms = t.value("timeout_delta_ms", c.timeout_delta_ms);
+      c.sign_from_height = t.value("sign_from_height", c.sign_from_height);
     }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
@@ -110,7 +111,8 @@ std::string node_config_to_json(const NodeConfig& c) {
             {"consensus",
              {{"timeout_propose_ms", c.timeout_propose_ms},
               {"timeout_vote_ms", c.timeout_vote_ms},
-              {"timeout_delta_ms", c.timeout_delta_ms}}}};
+              {"timeout_delta_ms", c.timeout_delta_ms},
+              {"sign_from_height", c.sign_from_height}}}};
   return j.dump(2) + "\n";
 }
 

@@ -42,6 +42,10 @@ struct NodeConfig {
   std::uint64_t timeout_propose_ms = 2000;
   std::uint64_t timeout_vote_ms = 1000;
   std::uint64_t timeout_delta_ms = 500;
+  // Never sign a vote or proposal below this height (decision 0006). After wiping a validator's
+  // data directory, set it above the network's current height: the node no longer knows what it
+  // signed before, and this is what keeps it from signing twice.
+  std::uint64_t sign_from_height = 1;
 
   std::string path(const std::string& rel) const;
 };

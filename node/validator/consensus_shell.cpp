@@ -105,6 +105,7 @@ Status ConsensusShell::init_core() {
   cc.chain_id = chain_.anchor().chain_id;
   if (signer_) cc.self_id = signer_->public_key_der();
   cc.timeouts = config_.timeouts;
+  cc.sign_from_height = config_.sign_from_height;
   std::optional<consensus::SafetyState> restored;
   RL_ASSIGN_OR_RETURN(auto raw, chain_.consensus_state());
   if (raw) {

@@ -39,6 +39,8 @@ namespace rl::node {
 
 struct ShellConfig {
   consensus::TimeoutConfig timeouts;
+  // The operator's double-sign guard for a validator whose disk was wiped (decision 0006).
+  std::uint64_t sign_from_height = 1;
   // Re-gossip own messages and the status this often (the core's Tick).
   std::chrono::milliseconds tick{1000};
   // A proposer with pending transactions waits this long to fill the block (or until it is full).

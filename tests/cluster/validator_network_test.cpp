@@ -85,6 +85,10 @@ TEST(ValidatorNetworkTest, WipedNodeResyncsFromPeers) {
   std::uint64_t h = max_height(c, {0, 2, 3});
   ASSERT_TRUE(c.wait_height({0, 2, 3}, h + 5, seconds(30))) << c.all_logs_tail();
 
+  // The operator's procedure after a wipe (docs/operations.md): the node no longer knows what
+  // it signed, so it may only sign above the network's current height.
+  std::uint64_t guard = max_height(c, {0, 2, 3}) + 2;
+  c.update_config(1, [&](node::NodeConfig& cfg) { cfg.sign_from_height = guard; });
   c.start(1);
   ASSERT_TRUE(c.wait_healthy(1, seconds(20))) << c.log_tail(1);
   std::uint64_t target = max_height(c, {0, 2, 3});

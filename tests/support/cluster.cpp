@@ -117,6 +117,13 @@ void Cluster::wipe_data(std::size_t i) {
   fs::remove_all(fs::path(homes_[i]) / "data");
 }
 
+void Cluster::update_config(std::size_t i, const std::function<void(node::NodeConfig&)>& edit) {
+  auto cfg = must(node::load_node_config(homes_[i]), "load config");
+  edit(cfg);
+  auto written = write_file(homes_[i] + "/config.json", node::node_config_to_json(cfg));
+  if (!written.ok()) throw std::runtime_error("write config: " + written.error().to_string());
+}
+
 std::uint64_t Cluster::height(std::size_t i) const {
   if (!nodes_[i]->running()) return 0;
   return api_height(target(i));

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "client/lib/identity.hpp"
 #include "crypto/suite.hpp"
 #include "ledger/genesis.hpp"
+#include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/node_process.hpp"
 
@@ -45,8 +47,12 @@ class Cluster {
   void kill9(std::size_t i);
   int stop(std::size_t i);
   bool running(std::size_t i) const { return nodes_[i]->running(); }
+  // Process id of node i (-1 when it is down), for /proc readings in benchmarks.
+  pid_t pid(std::size_t i) const { return nodes_[i]->pid(); }
   // Deletes node i's data directory (the node must be down).
   void wipe_data(std::size_t i);
+  // Rewrites node i's config.json (takes effect at its next start).
+  void update_config(std::size_t i, const std::function<void(node::NodeConfig&)>& edit);
 
   ApiTarget target(std::size_t i) const { return ApiTarget{api_ports_[i], ca_pem_}; }
   int p2p_port(std::size_t i) const { return p2p_base_ + static_cast<int>(i); }
