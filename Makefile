@@ -52,6 +52,7 @@ demo: build
 	@bash scripts/demo.sh $(RELEASE_DIR)
 
 bench: build
+	@bash scripts/install-deps.sh --bench
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target benches
 	@bash scripts/bench.sh $(RELEASE_DIR)
 

@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages RegLedger needs to build, test and run.
 # Idempotent: when every package is already installed it only runs dpkg-query and exits.
+#   --bench  also the packages only the benchmarks use (etcd for bench/cluster's comparison)
 set -euo pipefail
+
+BENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) BENCH=1 ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang clang-format libclang-rt-14-dev
@@ -12,6 +21,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates python3 procps
 )
+if [[ $BENCH -eq 1 ]]; then
+  PACKAGES+=(etcd-server etcd-client)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
