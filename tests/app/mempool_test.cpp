@@ -48,5 +48,29 @@ TEST(Mempool, TakenTxsStayReservedUntilReleased) {
   EXPECT_TRUE(m.add(fake_tx("a", 1)).ok());
 }
 
+TEST(Mempool, PeekCopiesInOrderAndRemoveFreesIdsNoncesAndBytes) {
+  Mempool m(10, 350);
+  ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(m.add(fake_tx("b", 1)).ok());
+  ASSERT_TRUE(m.add(fake_tx("c", 1)).ok());
+  auto first_two = m.peek(2);
+  ASSERT_EQ(first_two.size(), 2u);
+  EXPECT_EQ(first_two[0].body.signer(), "a");
+  EXPECT_EQ(first_two[1].body.signer(), "b");
+  EXPECT_EQ(m.size(), 3u);  // peek leaves everything queued
+  EXPECT_EQ(m.add(fake_tx("d", 1)).error().code, "mempool_full");
+
+  // A committed block carried b; removing it frees its id, its nonce and its bytes.
+  m.remove({fake_tx("b", 1).id, to_bytes("not-pending")});
+  EXPECT_EQ(m.size(), 2u);
+  EXPECT_FALSE(m.contains(fake_tx("b", 1).id));
+  EXPECT_TRUE(m.add(fake_tx("d", 1)).ok());
+  auto all = m.peek(10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].body.signer(), "a");
+  EXPECT_EQ(all[1].body.signer(), "c");
+  EXPECT_EQ(all[2].body.signer(), "d");
+}
+
 }  // namespace
 }  // namespace rl::node

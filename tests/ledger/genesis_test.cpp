@@ -22,7 +22,10 @@ Genesis rich_genesis() {
   v2.power = 3;
   v2.p2p_address = "10.0.0.2:26656";
   v2.api_url = "https://10.0.0.2:8443";
+  v2.tls_certificate_pem = pki.root.to_pem();  // any certificate: only its key matters
   g.validators.push_back(v2);
+  g.observers.push_back(
+      {"observer-0", pki.root.to_pem(), "10.0.0.9:26656", "https://10.0.0.9:8443"});
   g.organizations.push_back({"bank-a", "Bank A", "institution"});
   g.organizations.push_back({"audit-1", "Auditor One", "auditor"});
   GenesisAccount reporter;
@@ -53,6 +56,14 @@ void expect_same_genesis(const Genesis& a, const Genesis& b) {
     EXPECT_EQ(a.validators[i].power, b.validators[i].power);
     EXPECT_EQ(a.validators[i].p2p_address, b.validators[i].p2p_address);
     EXPECT_EQ(a.validators[i].api_url, b.validators[i].api_url);
+    EXPECT_EQ(a.validators[i].tls_certificate_pem, b.validators[i].tls_certificate_pem);
+  }
+  ASSERT_EQ(a.observers.size(), b.observers.size());
+  for (std::size_t i = 0; i < a.observers.size(); ++i) {
+    EXPECT_EQ(a.observers[i].name, b.observers[i].name);
+    EXPECT_EQ(a.observers[i].certificate_pem, b.observers[i].certificate_pem);
+    EXPECT_EQ(a.observers[i].p2p_address, b.observers[i].p2p_address);
+    EXPECT_EQ(a.observers[i].api_url, b.observers[i].api_url);
   }
   ASSERT_EQ(a.organizations.size(), b.organizations.size());
   for (std::size_t i = 0; i < a.organizations.size(); ++i) {
@@ -125,6 +136,8 @@ TEST(Genesis, HashCoversEveryPart) {
       {"time", [](Genesis& g) { g.genesis_time_ms += 1; }},
       {"validator power", [](Genesis& g) { g.validators[1].power += 1; }},
       {"validator address", [](Genesis& g) { g.validators[1].p2p_address = "x:1"; }},
+      {"validator tls cert", [](Genesis& g) { g.validators[1].tls_certificate_pem = ""; }},
+      {"observer", [](Genesis& g) { g.observers[0].name = "observer-x"; }},
       {"org name", [](Genesis& g) { g.organizations[1].name += "!"; }},
       {"account code", [](Genesis& g) { g.accounts[1].permission_code = "0043"; }},
       {"credential", [](Genesis& g) { g.accounts[1].credential.r = 5; }},
@@ -208,6 +221,27 @@ TEST_F(GenesisParse, Validators) {
   j = base_;
   j["validators"][0].erase("certificate");
   expect_bad(j, "no certificate");
+}
+
+TEST_F(GenesisParse, ObserversAndNodeNames) {
+  json j = base_;
+  j["observers"] = json::object();
+  expect_bad(j, "observers object");
+  j["observers"] = json::array({"o"});
+  expect_bad(j, "observer string");
+  j["observers"] = json::array({{{"name", "o1"}}});
+  expect_bad(j, "observer without certificate");
+  // Node names are identities on the P2P layer: a validator and an observer cannot share one.
+  j["observers"] = json::array(
+      {{{"name", j["validators"][0]["name"]}, {"certificate", j["validators"][0]["certificate"]}}});
+  expect_bad(j, "observer named like a validator");
+  j = base_;
+  j["validators"].push_back(j["validators"][0]);
+  expect_bad(j, "two validators with one name");
+  j = base_;
+  j["observers"] =
+      json::array({{{"name", "o1"}, {"certificate", j["validators"][0]["certificate"]}}});
+  EXPECT_TRUE(parse_genesis(j.dump()).ok());
 }
 
 TEST_F(GenesisParse, PermissionMappingKeysAndValues) {

@@ -1,0 +1,113 @@
+// Who may connect and whom a node dials, derived from genesis: validators and observers by the
+// key of their transport certificate; a node not in genesis under its name and role refuses to
+// start.
+#include "node/validator/network_setup.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/ledger/ledger_fixture.hpp"
+
+namespace rl::node {
+namespace {
+
+using ledger::testing::shared_pki;
+
+struct Net {
+  ledger::Genesis g;
+  std::vector<crypto::Certificate> certs;  // validators then observer
+};
+
+Net three_validators_and_an_observer() {
+  const auto& pki = shared_pki();
+  Net n{ledger::testing::make_genesis(pki), {}};
+  n.g.validators.clear();
+  for (int i = 0; i < 4; ++i) {
+    auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
+    std::string index = std::to_string(i);
+    auto cert = ledger::testing::issue_cert(
+        pki.root, pki.root_key, key, "cn" + index, ledger::testing::now_s() - 60,
+        ledger::testing::now_s() + 86400, crypto::CertProfile::kTlsServerClient);
+    n.certs.push_back(cert);
+    if (i < 3) {
+      ledger::GenesisValidator v;
+      v.name = "node" + index;
+      v.certificate_pem = cert.to_pem();
+      v.p2p_address = "127.0.0.1:2600" + index;
+      n.g.validators.push_back(v);
+    } else {
+      n.g.observers.push_back({"observer0", cert.to_pem(), "127.0.0.1:26003", ""});
+    }
+  }
+  return n;
+}
+
+TEST(NetworkSetup, ValidatorDialsOtherValidatorsAndAdmitsEveryMemberByKey) {
+  auto n = three_validators_and_an_observer();
+  NodeConfig c;
+  c.name = "node1";
+  c.validator_index = 1;
+  auto pc = make_p2p_config(n.g, c, {}, "ca");
+  ASSERT_TRUE(pc.ok()) << pc.error().to_string();
+  ASSERT_EQ(pc->members.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(pc->members[i].tls_spki_der, n.certs[i].public_key().to_der());
+  }
+  ASSERT_EQ(pc->dial.size(), 2u);  // the other validators, not itself, not the observer
+  EXPECT_EQ(pc->dial[0].name, "node0");
+  EXPECT_EQ(pc->dial[0].port, 26000);
+  EXPECT_EQ(pc->dial[1].name, "node2");
+  EXPECT_EQ(pc->chain_id, n.g.chain_id);
+  EXPECT_TRUE(uses_validator_network(n.g, c));
+}
+
+TEST(NetworkSetup, ObserverAndMisconfiguredNodes) {
+  auto n = three_validators_and_an_observer();
+  NodeConfig obs;
+  obs.name = "observer0";
+  obs.observer = true;
+  auto pc = make_p2p_config(n.g, obs, {}, "ca");
+  ASSERT_TRUE(pc.ok()) << pc.error().to_string();
+  EXPECT_EQ(pc->dial.size(), 3u);
+
+  NodeConfig stranger;
+  stranger.name = "node9";
+  EXPECT_EQ(make_p2p_config(n.g, stranger, {}, "ca").error().code, "bad_config");
+  NodeConfig wrong_index;
+  wrong_index.name = "node2";
+  wrong_index.validator_index = 0;
+  EXPECT_EQ(make_p2p_config(n.g, wrong_index, {}, "ca").error().code, "bad_config");
+  NodeConfig observer_claiming_vote = obs;
+  observer_claiming_vote.observer = false;
+  EXPECT_EQ(make_p2p_config(n.g, observer_claiming_vote, {}, "ca").error().code, "bad_config");
+  NodeConfig validator_as_observer;
+  validator_as_observer.name = "node0";
+  validator_as_observer.observer = true;
+  EXPECT_EQ(make_p2p_config(n.g, validator_as_observer, {}, "ca").error().code, "bad_config");
+  n.g.validators[2].p2p_address = "no-port";
+  NodeConfig c;
+  c.name = "node0";
+  EXPECT_EQ(make_p2p_config(n.g, c, {}, "ca").error().code, "bad_config");
+}
+
+TEST(NetworkSetup, TransportCertificateTakesPrecedenceOnSm2Networks) {
+  auto n = three_validators_and_an_observer();
+  n.g.validators[0].tls_certificate_pem = n.certs[3].to_pem();
+  NodeConfig c;
+  c.name = "node1";
+  c.validator_index = 1;
+  auto pc = make_p2p_config(n.g, c, {}, "ca");
+  ASSERT_TRUE(pc.ok());
+  EXPECT_EQ(pc->members[0].tls_spki_der, n.certs[3].public_key().to_der());
+}
+
+TEST(NetworkSetup, LoneValidatorUsesTheSealer) {
+  const auto& pki = shared_pki();
+  auto g = ledger::testing::make_genesis(pki);
+  NodeConfig c;
+  EXPECT_FALSE(uses_validator_network(g, c));
+  c.observer = true;
+  EXPECT_TRUE(uses_validator_network(g, c));
+}
+
+}  // namespace
+}  // namespace rl::node

@@ -1,0 +1,61 @@
+// Block sync and status payloads from peers: every malformed or oversized input is refused
+// with its code before anything acts on it.
+#include "node/validator/sync_protocol.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rl::node {
+namespace {
+
+Bytes ser(const google::protobuf::MessageLite& m) {
+  return to_bytes(m.SerializeAsString());
+}
+
+TEST(SyncProtocol, StatusDecodesAndRefusesGarbageAndOversize) {
+  pb::PeerStatus s;
+  s.set_height(42);
+  s.set_block_hash(std::string(32, 'h'));
+  auto ok = decode_peer_status(ser(s));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->height(), 42u);
+  EXPECT_EQ(decode_peer_status(Bytes{0xff, 0xff, 0xff}).error().code, "bad_status");
+  EXPECT_EQ(decode_peer_status(Bytes(kMaxStatusBytes + 1, 0)).error().code, "bad_status");
+  s.set_app_hash(std::string(65, 'a'));
+  EXPECT_EQ(decode_peer_status(ser(s)).error().code, "bad_status");
+}
+
+TEST(SyncProtocol, RequestBoundsAreEnforced) {
+  pb::SyncRequest r;
+  r.set_from_height(10);
+  r.set_max_blocks(64);
+  ASSERT_TRUE(decode_sync_request(ser(r)).ok());
+  r.set_max_blocks(0);
+  EXPECT_EQ(decode_sync_request(ser(r)).error().code, "bad_sync_request");
+  r.set_max_blocks(kMaxSyncBlocksPerRequest + 1);
+  EXPECT_EQ(decode_sync_request(ser(r)).error().code, "bad_sync_request");
+  r.set_max_blocks(1);
+  r.set_from_height(0);
+  EXPECT_EQ(decode_sync_request(ser(r)).error().code, "bad_sync_request");
+  EXPECT_EQ(decode_sync_request(Bytes(kMaxSyncRequestBytes + 1, 0x08)).error().code,
+            "bad_sync_request");
+  EXPECT_EQ(decode_sync_request(Bytes{0x0a, 0xff}).error().code, "bad_sync_request");
+}
+
+TEST(SyncProtocol, ResponseSizeAndCountAreBounded) {
+  pb::SyncResponse r;
+  r.set_from_height(1);
+  auto* e = r.add_blocks();
+  e->set_block(std::string(1000, 'b'));
+  e->set_certificate("c");
+  Bytes bytes = ser(r);
+  ASSERT_TRUE(decode_sync_response(bytes, bytes.size()).ok());
+  EXPECT_EQ(decode_sync_response(bytes, bytes.size() - 1).error().code, "bad_sync_response");
+  pb::SyncResponse many;
+  for (std::uint32_t i = 0; i <= kMaxSyncBlocksPerRequest; ++i) many.add_blocks();
+  Bytes many_bytes = ser(many);
+  EXPECT_EQ(decode_sync_response(many_bytes, 1 << 20).error().code, "bad_sync_response");
+  EXPECT_EQ(decode_sync_response(Bytes{0x12, 0x80}, 1 << 20).error().code, "bad_sync_response");
+}
+
+}  // namespace
+}  // namespace rl::node
