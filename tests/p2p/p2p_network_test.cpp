@@ -12,8 +12,8 @@
 namespace rl::p2p {
 namespace {
 
-using test::kWait;
 using test::Delivered;
+using test::kWait;
 using test::RunningNode;
 
 constexpr Channel kDataChannels[] = {Channel::kConsensus, Channel::kTx, Channel::kSyncRequest,
@@ -130,9 +130,11 @@ TEST(P2pNetwork, RestartedPeerIsRedialedAndFramesFlowAgain) {
   EXPECT_TRUE(nodes[1].recorder->wait_peer_event("node2", false));
   EXPECT_FALSE(nodes[0].network->send("node2", Channel::kTx, test::shared("nobody home")));
 
-  // Same name, key and port: node0 and node1 find it on their own (their dial loops back off
-  // and retry), and the new instance dials them too.
-  nodes[2] = test::start_node(configs[2]);
+  // Same name, key and port, but dialing nobody: only the survivors' redial loops (backing off
+  // while the port is closed) can bring the mesh back.
+  P2pConfig restarted = configs[2];
+  restarted.dial.clear();
+  nodes[2] = test::start_node(restarted);
   ASSERT_TRUE(test::wait_until([&] { return test::mesh_stable(refs(nodes)); }));
   EXPECT_EQ(nodes[0].recorder->count_peer_events("node2", true), 2u);
 
@@ -155,6 +157,7 @@ TEST(P2pNetwork, SimultaneousDialKeepsOneConnectionAndNeverDuplicates) {
   constexpr std::uint32_t kFrames = 300;
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
+    const std::size_t mark = test::log_mark();
     auto configs = mesh_configs({test::free_port(), test::free_port()});
     std::vector<RunningNode> nodes(2);
     {
@@ -200,6 +203,12 @@ TEST(P2pNetwork, SimultaneousDialKeepsOneConnectionAndNeverDuplicates) {
       const std::string other = n.name == "node0" ? "node1" : "node0";
       EXPECT_EQ(n.recorder->count_peer_events(other, true), 1u) << n.name;
       EXPECT_EQ(n.recorder->count_peer_events(other, false), 0u) << n.name;
+    }
+    // When both connections got established, the one node0 (the smaller name) dialed is kept.
+    if (test::wait_log_containing_since(mark, {"p2p duplicate connection retired"},
+                                        std::chrono::milliseconds(0))) {
+      EXPECT_TRUE(test::peer_info(*nodes[0].network, "node1")->outbound);
+      EXPECT_FALSE(test::peer_info(*nodes[1].network, "node0")->outbound);
     }
   }
 }
@@ -282,6 +291,43 @@ TEST(P2pNetwork, SilentPeerIsClosedAfterIdleTimeoutWhileKeepalivesHoldOthersOpen
   EXPECT_TRUE(n1.recorder->wait_frame("node0", Channel::kStatus, to_bytes("alive")));
   EXPECT_TRUE(
       test::wait_log_containing({"p2p connection closed", "peer=probe", "reason=idle timeout"}));
+}
+
+TEST(P2pNetwork, StopIsPromptAndNoHandlerRunsAfterItReturns) {
+  P2pConfig c0 = test::make_config(test::node(0));
+  std::atomic<bool> stop_returned{false};
+  std::atomic<int> late_calls{0};
+  std::atomic<int> frames{0};
+  auto n0 = P2pNetwork::start(
+      c0,
+      [&](const std::string&, Channel, SharedBytes) {
+        if (stop_returned.load()) ++late_calls;
+        ++frames;
+      },
+      [&](const std::string&, bool) {
+        if (stop_returned.load()) ++late_calls;
+      });
+  ASSERT_TRUE(n0.ok()) << n0.error().to_string();
+  P2pConfig c1 = test::make_config(test::node(1));
+  c1.dial.push_back(DialTarget{"node0", "127.0.0.1", (*n0)->port()});
+  RunningNode n1 = test::start_node(c1);
+  ASSERT_TRUE(n1.recorder->wait_peer_event("node0", true));
+
+  // node1 floods node0 from another thread while node0 stops.
+  std::atomic<bool> done{false};
+  std::thread flood([&] {
+    const auto payload = test::shared(Bytes(1024, 1));
+    while (!done.load()) n1.network->send("node0", Channel::kTx, payload);
+  });
+  ASSERT_TRUE(test::wait_until([&] { return frames.load() > 100; }));
+  (*n0)->stop();
+  stop_returned = true;
+  EXPECT_TRUE(n1.recorder->wait_peer_event("node0", false));
+  done = true;
+  flood.join();
+  (*n0)->stop();
+  n0->reset();  // destruction after stop() must not run handlers either
+  EXPECT_EQ(late_calls.load(), 0);
 }
 
 }  // namespace

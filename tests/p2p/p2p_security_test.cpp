@@ -9,8 +9,8 @@
 namespace rl::p2p {
 namespace {
 
-using test::RawPeer;
 using test::Delivered;
+using test::RawPeer;
 using test::RunningNode;
 
 // node0 listening, node1 dialing it; both connected.
