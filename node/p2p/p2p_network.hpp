@@ -65,8 +65,10 @@ struct P2pConfig {
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds backoff_min{100};
   std::chrono::milliseconds backoff_max{5000};
-  // A connection with no frame received for this long is closed (peers send Status at least
-  // every second, so silence means a dead or stuck peer).
+  // A connection with no frame received for this long is closed, and so is one whose current
+  // write has not completed for this long (a peer that stopped reading). This layer sends its
+  // own keepalive (a Ping on channel 0) every idle_timeout / 3, so silence means a dead or stuck
+  // peer even when the caller has nothing to send.
   std::chrono::milliseconds idle_timeout{15000};
 };
 
