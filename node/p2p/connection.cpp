@@ -26,6 +26,10 @@ namespace {
 // Before Hello nobody has said who they are at the application level: the only acceptable frame
 // is a Hello, so nothing bigger than the largest possible Hello is read.
 constexpr std::size_t kMaxHelloPayload = 1 + 2 + 1 + kMaxHelloString + 1 + kMaxHelloString;
+// Large frames are read and written in pieces of this size, so that the idle and write-stall
+// checks measure progress (bytes moving) rather than whole frames: a 24 MiB frame on a slow link
+// may take longer than idle_timeout and is still healthy.
+constexpr std::size_t kIoChunk = 64 * 1024;
 
 std::string endpoint_string(const tcp::socket& socket) {
   error_code ec;
@@ -139,18 +143,25 @@ void Connection::on_header(const error_code& ec) {
                  header.error().to_string());
     return close("protocol error");
   }
-  auto payload = std::make_shared<Bytes>(header->payload_bytes);
-  net::async_read(
-      stream_, net::buffer(*payload),
-      [self = shared_from_this(), channel = header->channel, payload](
-          const error_code& rec, std::size_t) { self->on_payload(rec, channel, payload); });
+  last_received_ = Clock::now();
+  read_payload(header->channel, std::make_shared<Bytes>(header->payload_bytes), 0);
 }
 
-void Connection::on_payload(const error_code& ec, Channel channel,
-                            const std::shared_ptr<Bytes>& payload) {
-  if (closed_) return;
-  if (ec) return on_read_error(ec);
-  last_received_ = Clock::now();
+void Connection::read_payload(Channel channel, std::shared_ptr<Bytes> payload, std::size_t offset) {
+  if (offset == payload->size()) return on_payload(channel, payload);
+  const std::size_t n = std::min(kIoChunk, payload->size() - offset);
+  auto target = net::buffer(payload->data() + offset, n);
+  net::async_read(stream_, target,
+                  [self = shared_from_this(), channel, payload = std::move(payload), offset](
+                      const error_code& ec, std::size_t got) mutable {
+                    if (self->closed_) return;
+                    if (ec) return self->on_read_error(ec);
+                    self->last_received_ = Clock::now();
+                    self->read_payload(channel, std::move(payload), offset + got);
+                  });
+}
+
+void Connection::on_payload(Channel channel, const std::shared_ptr<Bytes>& payload) {
   if (!established_) {
     if (channel != Channel::kHello) {
       spdlog::warn("p2p protocol error remote={} peer={} reason=data frame before hello", remote_,
@@ -275,28 +286,45 @@ void Connection::write_next() {
     // threads append.
     front = &queue_.front();
   }
+  // The next piece of the front frame: the rest of the header (if any) and up to kIoChunk
+  // payload bytes.
+  std::array<net::const_buffer, 2> buffers;
+  std::size_t payload_offset = 0;
+  if (write_offset_ < kFrameHeaderBytes) {
+    buffers[0] =
+        net::buffer(front->header.data() + write_offset_, kFrameHeaderBytes - write_offset_);
+  } else {
+    payload_offset = write_offset_ - kFrameHeaderBytes;
+  }
+  const std::size_t payload_bytes = std::min(kIoChunk, front->payload->size() - payload_offset);
+  buffers[1] = net::buffer(front->payload->data() + payload_offset, payload_bytes);
   write_in_flight_ = true;
   write_started_ = Clock::now();
-  std::array<net::const_buffer, 2> buffers{net::buffer(front->header),
-                                           net::buffer(*front->payload)};
-  net::async_write(
-      stream_, buffers,
-      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_write(ec); });
+  net::async_write(stream_, buffers,
+                   [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
+                     self->on_write(ec, bytes);
+                   });
 }
 
-void Connection::on_write(const error_code& ec) {
+void Connection::on_write(const error_code& ec, std::size_t bytes) {
   write_in_flight_ = false;
   if (closed_) return;
   if (ec) return close("write failed: " + ec.message());
+  write_offset_ += bytes;
   bool data = false;
   bool bye = false;
   {
     std::lock_guard lock(queue_mu_);
-    const OutFrame& done = queue_.front();
-    queued_bytes_ -= kFrameHeaderBytes + done.payload->size();
-    data = done.data;
-    bye = done.bye;
-    queue_.pop_front();
+    const OutFrame& front = queue_.front();
+    const std::size_t total = kFrameHeaderBytes + front.payload->size();
+    // Otherwise more of this frame is to go; write_next continues where this write stopped.
+    if (write_offset_ >= total) {
+      queued_bytes_ -= total;
+      data = front.data;
+      bye = front.bye;
+      queue_.pop_front();
+      write_offset_ = 0;
+    }
   }
   if (data && stats_) stats_->frames_out.fetch_add(1, std::memory_order_relaxed);
   if (bye) {

@@ -113,14 +113,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void refuse(std::string_view reason);
   void read_frame();
   void on_header(const boost::system::error_code& ec);
-  void on_payload(const boost::system::error_code& ec, Channel channel,
-                  const std::shared_ptr<Bytes>& payload);
+  void read_payload(Channel channel, std::shared_ptr<Bytes> payload, std::size_t offset);
+  void on_payload(Channel channel, const std::shared_ptr<Bytes>& payload);
   void on_hello(ByteView payload);
   void on_control(ByteView payload);
   void enqueue_control(Bytes payload, bool bye = false);
   void push_locked(OutFrame frame);
   void write_next();
-  void on_write(const boost::system::error_code& ec);
+  void on_write(const boost::system::error_code& ec, std::size_t bytes);
   void arm_deadline(std::chrono::milliseconds after, std::string reason);
   void tick();
   void on_read_error(const boost::system::error_code& ec);
@@ -147,8 +147,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint64_t deadline_generation_ = 0;
   FrameHeaderBytes header_{};
   Clock::time_point last_received_{};
-  Clock::time_point write_started_{};
+  Clock::time_point write_started_{};  // of the chunk in flight
   bool write_in_flight_ = false;
+  std::size_t write_offset_ = 0;  // bytes of the front frame (header included) already written
 
   // Shared with enqueue() callers.
   mutable std::mutex queue_mu_;
