@@ -1,8 +1,9 @@
-// Block-sync and status payloads as a peer sends them: the decoders must refuse or accept
+// Block-sync, status and consensus-part payloads as a peer sends them: the decoders must refuse or accept
 // without crashing, hanging, or allocating without bound.
 #include <cstddef>
 #include <cstdint>
 
+#include "node/validator/message_parts.hpp"
 #include "node/validator/sync_protocol.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -13,5 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (r.ok()) {
     for (const auto& e : r->blocks()) (void)e.block().size();
   }
+  // Consensus message parts: a fresh assembler per input, plus the input split and fed back.
+  rl::node::PartAssembler assembler(rl::crypto::Suite::kP256Sha256, 1 << 20);
+  (void)assembler.add(bytes);
   return 0;
 }

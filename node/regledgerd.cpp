@@ -93,6 +93,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
         std::chrono::milliseconds(std::min<std::uint64_t>(1000, cfg->timeout_propose_ms / 2));
     sc.max_block_txs = genesis->block.max_block_txs;
     sc.sign_from_height = cfg->sign_from_height;
+    sc.part_bytes = cfg->p2p_part_bytes;
     sc.on_fatal = on_fatal;
     std::optional<rl::crypto::PrivateKey> validator_key;
     if (!cfg->observer) validator_key = *key;

@@ -61,6 +61,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.p2p_listen_host = p.value("host", c.p2p_listen_host);
       c.p2p_port = p.value("port", c.p2p_port);
       c.p2p_max_frame_bytes = p.value("max_frame_bytes", c.p2p_max_frame_bytes);
+      c.p2p_part_bytes = p.value("part_bytes", c.p2p_part_bytes);
     }
     if (j.contains("consensus")) {
       const auto& t = j["consensus"];
@@ -78,6 +79,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   }
   if (c.p2p_max_frame_bytes < 1024 * 1024 || c.p2p_max_frame_bytes > 256 * 1024 * 1024) {
     return bad("p2p.max_frame_bytes must be 1 MiB - 256 MiB");
+  }
+  if (c.p2p_part_bytes < 1024 || c.p2p_part_bytes + 4096 > c.p2p_max_frame_bytes) {
+    return bad("p2p.part_bytes must be at least 1 KiB and fit in a frame");
   }
   if (c.timeout_propose_ms < 100 || c.timeout_vote_ms < 50 || c.timeout_propose_ms > 600000 ||
       c.timeout_vote_ms > 600000 || c.timeout_delta_ms > 600000) {
@@ -107,7 +111,8 @@ std::string node_config_to_json(const NodeConfig& c) {
             {"p2p",
              {{"host", c.p2p_listen_host},
               {"port", c.p2p_port},
-              {"max_frame_bytes", c.p2p_max_frame_bytes}}},
+              {"max_frame_bytes", c.p2p_max_frame_bytes},
+              {"part_bytes", c.p2p_part_bytes}}},
             {"consensus",
              {{"timeout_propose_ms", c.timeout_propose_ms},
               {"timeout_vote_ms", c.timeout_vote_ms},

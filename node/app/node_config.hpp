@@ -38,6 +38,8 @@ struct NodeConfig {
   std::string p2p_listen_host = "127.0.0.1";
   std::uint16_t p2p_port = 26656;
   std::size_t p2p_max_frame_bytes = std::size_t{24} << 20;
+  // Consensus messages above this size (proposals with big blocks) are sent in parts.
+  std::size_t p2p_part_bytes = std::size_t{1} << 20;
   // Consensus timeouts: timeout(step, round) = base + round * delta (docs/consensus.md).
   std::uint64_t timeout_propose_ms = 2000;
   std::uint64_t timeout_vote_ms = 1000;

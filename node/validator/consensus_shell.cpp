@@ -237,8 +237,11 @@ void ConsensusShell::handle(consensus::Ready ready) {
   // 3. Everything that leaves the process or waits for time.
   if (network_) {
     for (const auto& m : ready.broadcast) {
-      network_->broadcast(p2p::Channel::kConsensus,
-                          std::make_shared<const Bytes>(consensus::encode_message(m)));
+      for (auto& part :
+           split_message(chain_.anchor().suite, consensus::encode_message(m), config_.part_bytes)) {
+        network_->broadcast(p2p::Channel::kConsensus,
+                            std::make_shared<const Bytes>(std::move(part)));
+      }
     }
   }
   for (const auto& t : ready.timers) arm_timer(t, std::chrono::milliseconds(t.delay_ms));
@@ -394,6 +397,23 @@ void ConsensusShell::check_proposal(const consensus::CheckProposal& c) {
 
 void ConsensusShell::on_consensus_frame(const std::string& peer, const Bytes& payload) {
   if (catching_up()) return;  // never sign while behind: the core sees nothing to react to
+  if (!is_part(payload)) return on_consensus_message(peer, payload);
+  auto it = assemblers_.find(peer);
+  if (it == assemblers_.end()) {
+    it = assemblers_
+             .emplace(peer, PartAssembler(chain_.anchor().suite,
+                                          consensus::kMaxValueBytes + (std::size_t{64} << 10)))
+             .first;
+  }
+  auto whole = it->second.add(payload);
+  if (!whole.ok()) {
+    spdlog::debug("consensus part refused peer={} message={}", peer, whole.error().message);
+    return;
+  }
+  if (*whole) on_consensus_message(peer, **whole);
+}
+
+void ConsensusShell::on_consensus_message(const std::string& peer, const Bytes& payload) {
   Bytes digest = crypto::hash(chain_.anchor().suite, payload);
   if (!seen_.insert(digest).second) return;
   seen_order_.push_back(digest);

@@ -30,6 +30,7 @@
 #include "node/app/mempool.hpp"
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/consensus_crypto.hpp"
+#include "node/validator/message_parts.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -54,6 +55,8 @@ struct ShellConfig {
   std::chrono::milliseconds sync_request_timeout{5000};
   // A proposed block whose time is further ahead of our clock than this is invalid.
   std::int64_t max_clock_drift_ms = 10000;
+  // Consensus messages larger than this (proposals with big blocks) go out in parts.
+  std::size_t part_bytes = std::size_t{1} << 20;
   // Called on the shell thread when the node must stop (a failed synced write, a certified block
   // that does not re-execute): serving a ledger that can no longer move safely is worse.
   std::function<void(const Error&)> on_fatal;
@@ -126,6 +129,7 @@ class ConsensusShell {
   void try_build();
   void check_proposal(const consensus::CheckProposal& c);
   void on_consensus_frame(const std::string& peer, const Bytes& payload);
+  void on_consensus_message(const std::string& peer, const Bytes& encoded);
   void on_status_frame(const std::string& peer, const Bytes& payload);
   void on_sync_request(const std::string& peer, const Bytes& payload);
   void on_sync_response(const std::string& peer, const Bytes& payload);
@@ -157,6 +161,7 @@ class ConsensusShell {
   std::deque<Bytes> prepared_order_;
   std::optional<PendingBuild> pending_build_;
   std::map<std::string, PeerView> peers_;
+  std::map<std::string, PartAssembler> assemblers_;  // per peer
   std::optional<SyncInFlight> sync_;
   std::uint64_t sync_started_height_ = 0;
   std::chrono::steady_clock::time_point sync_started_at_;

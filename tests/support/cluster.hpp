@@ -31,7 +31,8 @@ struct ClusterOptions {
   std::uint64_t timeout_vote_ms = 500;
   std::uint64_t timeout_delta_ms = 250;
   std::string log_level = "info";
-  std::string name = "cluster";  // temp directory prefix
+  std::size_t part_bytes = std::size_t{1} << 20;  // consensus messages above it go in parts
+  std::string name = "cluster";                   // temp directory prefix
 };
 
 class Cluster {
