@@ -1,13 +1,27 @@
 #include "client/lib/node_client.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "client/http/https_url.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/merkle.hpp"
+#include "ledger/commit.hpp"
+#include "ledger/tx.hpp"
 
 namespace rl::client {
 namespace {
 
 using nlohmann::json;
+
+// Typed field reads: nlohmann's value() throws on a type mismatch, and an answer is
+// whatever a (possibly hostile) node chose to send.
+std::string str_field(const json& j, const char* key, std::string fallback = {}) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
 
 bool is_transport_error(const Error& e) {
   return e.code == "connect_failed" || e.code == "tls_handshake_failed" || e.code == "timeout" ||
@@ -17,9 +31,9 @@ bool is_transport_error(const Error& e) {
 Result<json> to_json(const http::HttpResponse& r) {
   json j = json::parse(r.body, nullptr, false);
   if (r.status < 200 || r.status >= 300) {
-    if (!j.is_discarded() && j.contains("error") && j["error"].is_object()) {
-      return make_error(j["error"].value("code", "http_" + std::to_string(r.status)),
-                        j["error"].value("message", std::string()));
+    if (!j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_object()) {
+      return make_error(str_field(j["error"], "code", "http_" + std::to_string(r.status)),
+                        str_field(j["error"], "message"));
     }
     return make_error("http_" + std::to_string(r.status), r.body.substr(0, 200));
   }
@@ -27,7 +41,59 @@ Result<json> to_json(const http::HttpResponse& r) {
   return j;
 }
 
+NodeFault fault_from(const Error& e) {
+  return NodeFault{{},
+                   is_transport_error(e) ? NodeFault::Kind::kUnreachable : NodeFault::Kind::kError,
+                   e.code,
+                   e.message};
+}
+
+NodeFault invalid(std::string code, std::string reason) {
+  return NodeFault{{}, NodeFault::Kind::kInvalid, std::move(code), std::move(reason)};
+}
+
+// Tx ids are 64 hex characters; the node answers lower case, so compare in lower case.
+Result<std::string> normalize_tx_id(const std::string& tx_id) {
+  std::string out = tx_id;
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (out.size() != 64 || !from_hex(out).ok()) {
+    return make_error("bad_id", "tx ids are 64 hex characters");
+  }
+  return out;
+}
+
+// The raw Block bytes of a /v1/blocks/{h} answer ("block", base64). Decoding failures mean
+// the node served something that is not a block: an invalid answer, not an API error.
+Result<ledger::pb::Block> block_of(const json& j) {
+  if (!j.is_object() || !j.contains("block") || !j["block"].is_string()) {
+    return make_error("bad_block", "block answer carries no 'block' bytes");
+  }
+  auto raw = from_base64(j["block"].get<std::string>());
+  if (!raw.ok()) return make_error("bad_block", "'block' is not base64");
+  ledger::pb::Block b;
+  if (!b.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("bad_block", "'block' does not decode");
+  }
+  return b;
+}
+
 }  // namespace
+
+std::string_view fault_kind_name(NodeFault::Kind kind) {
+  switch (kind) {
+    case NodeFault::Kind::kUnreachable:
+      return "unreachable";
+    case NodeFault::Kind::kError:
+      return "error";
+    case NodeFault::Kind::kInvalid:
+      return "invalid answer";
+  }
+  return "?";
+}
+
+std::string NodeFault::to_string() const {
+  return url + ": " + std::string(fault_kind_name(kind)) + " (" + code + ": " + reason + ")";
+}
 
 Result<NodeClient> NodeClient::create(NodeClientConfig config) {
   if (config.urls.empty()) return make_error("no_nodes", "give at least one node URL (--node)");
@@ -42,15 +108,44 @@ Result<NodeClient> NodeClient::create(NodeClientConfig config) {
     c.urls_.push_back(u);
     c.clients_.push_back(std::make_unique<http::HttpsClient>(hc));
   }
+  c.lying_.assign(c.urls_.size(), false);
+  c.on_fault_ = std::move(config.on_fault);
+  if (!config.genesis_json.empty()) {
+    auto g = ledger::parse_genesis(config.genesis_json);
+    if (!g.ok()) return make_error("bad_genesis", g.error().message);
+    auto anchor = ledger::make_trust_anchor(*g);
+    if (!anchor.ok()) return make_error("bad_genesis", anchor.error().message);
+    c.set_trust_anchor(std::move(anchor).value());
+  }
   return c;
+}
+
+void NodeClient::set_trust_anchor(ledger::TrustAnchor anchor) {
+  anchor_ = std::make_shared<const ledger::TrustAnchor>(std::move(anchor));
+}
+
+bool NodeClient::caught_lying(const std::string& url) const {
+  for (std::size_t i = 0; i < urls_.size(); ++i) {
+    if (urls_[i] == url && lying_[i]) return true;
+  }
+  return false;
+}
+
+std::vector<std::size_t> NodeClient::order() const {
+  std::vector<std::size_t> honest, liars;
+  for (std::size_t attempt = 0; attempt < clients_.size(); ++attempt) {
+    std::size_t i = (current_ + attempt) % clients_.size();
+    (lying_[i] ? liars : honest).push_back(i);
+  }
+  honest.insert(honest.end(), liars.begin(), liars.end());
+  return honest;
 }
 
 Result<http::HttpResponse> NodeClient::request(const std::string& method, const std::string& target,
                                                const std::string& body,
                                                const std::string& content_type) {
   Error last = make_error("no_nodes", "no node answered");
-  for (std::size_t attempt = 0; attempt < clients_.size(); ++attempt) {
-    std::size_t i = (current_ + attempt) % clients_.size();
+  for (std::size_t i : order()) {
     auto r = clients_[i]->request(method, target, body, {{"content-type", content_type}});
     if (r.ok()) {
       current_ = i;
@@ -88,7 +183,7 @@ Result<json> NodeClient::wait_committed(const std::string& tx_id,
   auto delay = std::chrono::milliseconds(20);
   while (true) {
     auto r = get_json("/v1/txs/" + tx_id);
-    if (r.ok() && r->value("status", "") == "committed") return r;
+    if (r.ok() && str_field(*r, "status") == "committed") return r;
     if (!r.ok() && r.error().code != "tx_not_found" && !is_transport_error(r.error())) {
       return r.error();
     }
@@ -113,6 +208,199 @@ Result<std::string> NodeClient::receipt_text(const std::string& tx_id) {
 Result<ledger::Receipt> NodeClient::receipt(const std::string& tx_id) {
   RL_ASSIGN_OR_RETURN(auto text, receipt_text(tx_id));
   return ledger::receipt_from_json(text);
+}
+
+// ------------------------------------------------------------------------- verified reads
+
+void NodeClient::record(std::vector<NodeFault>& faults, std::size_t i, NodeFault fault) {
+  fault.url = urls_[i];
+  if (fault.lying()) lying_[i] = true;
+  if (on_fault_) on_fault_(fault);
+  faults.push_back(std::move(fault));
+}
+
+Error NodeClient::no_valid_answer(const std::string& what) const {
+  std::string msg = "no node gave " + what + " that verifies against genesis";
+  for (const auto& f : last_faults_) msg += "; " + f.to_string();
+  return make_error("no_valid_answer", msg);
+}
+
+Result<json> NodeClient::node_get_json(std::size_t i, const std::string& target, NodeFault* fault) {
+  auto r = clients_[i]->request("GET", target, "", {});
+  if (!r.ok()) {
+    *fault = fault_from(r.error());
+    return r.error();
+  }
+  auto j = to_json(*r);
+  if (!j.ok()) {
+    // A 2xx answer that is not JSON is malformed rather than a refusal.
+    *fault = j.error().code == "bad_response" ? invalid(j.error().code, j.error().message)
+                                              : fault_from(j.error());
+  }
+  return j;
+}
+
+Result<VerifiedRead> NodeClient::verified_receipt(const std::string& tx_id) {
+  if (!anchor_) {
+    return make_error("no_trust_anchor", "verified reads need the network's genesis");
+  }
+  RL_ASSIGN_OR_RETURN(auto want, normalize_tx_id(tx_id));
+  last_faults_.clear();
+  for (std::size_t i : order()) {
+    auto r = clients_[i]->request("GET", "/v1/receipts/" + want, "", {});
+    if (!r.ok()) {
+      record(last_faults_, i, fault_from(r.error()));
+      continue;
+    }
+    if (r->status != 200) {
+      auto j = to_json(*r);
+      record(last_faults_, i,
+             j.ok() ? fault_from(make_error("http_" + std::to_string(r->status), "unexpected"))
+                    : fault_from(j.error()));
+      continue;
+    }
+    auto receipt = ledger::receipt_from_json(r->body);
+    if (!receipt.ok()) {
+      record(last_faults_, i, invalid(receipt.error().code, receipt.error().message));
+      continue;
+    }
+    auto v = ledger::verify_receipt(*anchor_, *receipt);
+    if (!v.ok()) {
+      record(last_faults_, i, invalid(v.error().code, v.error().message));
+      continue;
+    }
+    // A genuine receipt for some other transaction proves nothing about this one.
+    if (v->tx_id_hex != want) {
+      record(last_faults_, i,
+             invalid("wrong_tx", "served a receipt for tx " + v->tx_id_hex + ", not " + want));
+      continue;
+    }
+    current_ = i;
+    VerifiedRead out;
+    out.url = urls_[i];
+    out.receipt_json = ledger::receipt_to_json(*receipt);
+    out.receipt = std::move(receipt).value();
+    out.verified = std::move(v).value();
+    out.faults = last_faults_;
+    return out;
+  }
+  return no_valid_answer("a receipt for tx " + want);
+}
+
+Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t height,
+                                                  NodeFault* fault) {
+  const auto& anchor = *anchor_;
+  auto bad = [&](const std::string& why) -> Error {
+    *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
+    return make_error(fault->code, fault->reason);
+  };
+  RL_ASSIGN_OR_RETURN(auto j, node_get_json(i, "/v1/blocks/" + std::to_string(height), fault));
+  auto block = block_of(j);
+  if (!block.ok()) return bad(block.error().message);
+  // The certificate for `height` is only served as the last_commit of the next block.
+  auto jn = node_get_json(i, "/v1/blocks/" + std::to_string(height + 1), fault);
+  if (!jn.ok()) {
+    fault->reason = "block " + std::to_string(height + 1) + " (it carries block " +
+                    std::to_string(height) + "'s commit certificate): " + fault->reason;
+    return jn.error();
+  }
+  auto next = block_of(*jn);
+  if (!next.ok()) return bad("next block: " + next.error().message);
+
+  ledger::pb::BlockHeader hdr;
+  if (!hdr.ParseFromString(block->header())) return bad("header does not decode");
+  if (hdr.chain_id() != anchor.chain_id) return bad("header names another chain");
+  if (hdr.height() != height) return bad("header is for height " + std::to_string(hdr.height()));
+  if (!bytes_equal(hdr.validators_hash(), anchor.validators_hash)) {
+    return bad("made by a validator set this genesis does not know");
+  }
+  Bytes block_hash = crypto::hash(anchor.suite, as_bytes(block->header()));
+  ledger::pb::CommitCertificate cert;
+  if (!cert.ParseFromString(next->last_commit())) return bad("certificate does not decode");
+  auto committed = ledger::verify_commit(anchor, height, block_hash, cert);
+  if (!committed.ok()) return bad("commit certificate: " + committed.error().message);
+
+  // The header is now proven; the transaction list is checked against its tx_root.
+  std::vector<Bytes> leaves;
+  VerifiedBlock out;
+  for (const auto& t : block->txs()) {
+    leaves.push_back(crypto::merkle_leaf_hash(anchor.suite, as_bytes(t)));
+    auto d = ledger::decode_tx(anchor.suite, as_bytes(t));
+    if (!d.ok()) return bad("a transaction does not decode");
+    out.tx_ids.push_back(to_hex(d->id));
+  }
+  if (leaves.size() != hdr.tx_count() ||
+      !bytes_equal(hdr.tx_root(), crypto::merkle_root(anchor.suite, leaves))) {
+    return bad("transactions do not match the header's tx_root");
+  }
+  out.url = urls_[i];
+  out.height = height;
+  out.block_hash_hex = to_hex(block_hash);
+  out.prev_block_hash_hex = to_hex(as_bytes(hdr.prev_block_hash()));
+  out.app_hash_hex = to_hex(as_bytes(hdr.app_hash()));
+  out.tx_root_hex = to_hex(as_bytes(hdr.tx_root()));
+  out.time_ms = hdr.time_ms();
+  out.proposer = hdr.proposer();
+  out.commit_signatures = static_cast<std::size_t>(cert.signatures_size());
+  return out;
+}
+
+Result<VerifiedBlock> NodeClient::verified_block(std::uint64_t height) {
+  if (!anchor_) {
+    return make_error("no_trust_anchor", "verified reads need the network's genesis");
+  }
+  last_faults_.clear();
+  for (std::size_t i : order()) {
+    NodeFault fault;
+    auto b = verify_block_on(i, height, &fault);
+    if (!b.ok()) {
+      record(last_faults_, i, std::move(fault));
+      continue;
+    }
+    current_ = i;
+    b->faults = last_faults_;
+    return b;
+  }
+  return no_valid_answer("block " + std::to_string(height));
+}
+
+Result<VerifiedBlock> NodeClient::verified_head() {
+  if (!anchor_) {
+    return make_error("no_trust_anchor", "verified reads need the network's genesis");
+  }
+  last_faults_.clear();
+  for (std::size_t i : order()) {
+    NodeFault fault;
+    auto st = node_get_json(i, "/v1/status", &fault);
+    if (!st.ok()) {
+      record(last_faults_, i, std::move(fault));
+      continue;
+    }
+    if (!st->is_object() || !st->contains("height") || !(*st)["height"].is_number_unsigned()) {
+      record(last_faults_, i, invalid("bad_response", "status carries no height"));
+      continue;
+    }
+    auto head = (*st)["height"].get<std::uint64_t>();
+    if (head < 2) {
+      // Block 1's certificate arrives with block 2: nothing is provable yet.
+      record(last_faults_, i,
+             NodeFault{{},
+                       NodeFault::Kind::kError,
+                       "nothing_verifiable",
+                       "head is " + std::to_string(head) + "; no block has a served certificate"});
+      continue;
+    }
+    auto b = verify_block_on(i, head - 1, &fault);
+    if (!b.ok()) {
+      record(last_faults_, i, std::move(fault));
+      continue;
+    }
+    current_ = i;
+    b->reported_head = head;
+    b->faults = last_faults_;
+    return b;
+  }
+  return no_valid_answer("a head block");
 }
 
 }  // namespace rl::client
