@@ -1,4 +1,5 @@
 // regledger status | tx get | block get | receipt get | verify
+#include <algorithm>
 #include <iostream>
 
 #include "client/cli/context.hpp"
@@ -6,6 +7,7 @@
 #include "ledger/genesis.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/receipt.hpp"
+#include "ledger/tx.hpp"
 
 namespace rl::cli {
 namespace {
@@ -25,17 +27,130 @@ void show(Globals& g, const std::string& path) {
   std::cout << r->dump(2) << "\n";
 }
 
+// tx get: with genesis, a committed transaction is shown from a receipt that verifies (the
+// exact tx bytes, proven in a committed block), not from the node's /v1/txs answer.
+int tx_get(Globals& g, const std::string& id) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  if (!c->has_trust_anchor()) {
+    auto r = c->get_json("/v1/txs/" + id);
+    if (!r.ok()) return report_error(r.error());
+    std::cout << r->dump(2) << "\n";
+    return 0;
+  }
+  auto v = c->verified_receipt(id);
+  if (v.ok()) {
+    nlohmann::json j{
+        {"tx_id", v->verified.tx_id_hex},
+        {"status", "committed"},
+        {"height", v->verified.height},
+        {"index", v->receipt.index},
+        {"tx", to_base64(v->receipt.tx)},
+        {"signer", v->verified.signer},
+        {"payload", v->verified.payload_kind},
+        {"block_hash", v->verified.block_hash_hex},
+        {"block_time_ms", v->verified.block_time_ms},
+        {"verified", {{"node", v->url}, {"commit_signatures", v->verified.commit_signatures}}}};
+    auto d = ledger::decode_tx(c->trust_anchor()->suite, v->receipt.tx);
+    if (d.ok()) j["nonce"] = d->body.nonce();
+    std::cout << j.dump(2) << "\n";
+    note_verified("tx " + v->verified.tx_id_hex + " committed at height " +
+                      std::to_string(v->verified.height),
+                  v->url);
+    return 0;
+  }
+  if (v.error().code != "no_valid_answer") return report_error(v.error());
+  // No node proved a commit. When nobody lied and some node simply does not have it, the
+  // transaction may be pending, which no proof can show: say so, and show the node's word.
+  const auto& faults = c->last_faults();
+  bool lied = std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.lying(); });
+  bool not_found =
+      std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.code == "tx_not_found"; });
+  if (lied || !not_found) return report_error(v.error());
+  auto r = c->get_json("/v1/txs/" + id);
+  if (!r.ok()) return report_error(r.error());
+  std::string status = r->is_object() && r->contains("status") && (*r)["status"].is_string()
+                           ? (*r)["status"].get<std::string>()
+                           : "?";
+  if (status == "pending") {
+    std::cout << r->dump(2) << "\n";
+    std::cerr << "note: tx is not committed on any node asked; its pending status (from "
+              << c->current_url() << ") cannot be verified\n";
+    return 0;
+  }
+  return report_error(make_error(
+      "no_valid_answer", c->current_url() + " says the tx is " + status +
+                             " but no node served a receipt that verifies; " + v.error().message));
+}
+
+// block get: with genesis, the header is verified with the commit certificate carried by the
+// next block, and the transaction list against the header's tx_root.
+int block_get(Globals& g, std::uint64_t height) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  if (!c->has_trust_anchor()) {
+    auto r = c->get_json("/v1/blocks/" + std::to_string(height));
+    if (!r.ok()) return report_error(r.error());
+    std::cout << r->dump(2) << "\n";
+    return 0;
+  }
+  auto b = c->verified_block(height);
+  if (!b.ok()) return report_error(b.error());
+  nlohmann::json j{{"height", b->height},
+                   {"block_hash", b->block_hash_hex},
+                   {"time_ms", b->time_ms},
+                   {"prev_block_hash", b->prev_block_hash_hex},
+                   {"tx_root", b->tx_root_hex},
+                   {"app_hash", b->app_hash_hex},
+                   {"proposer", b->proposer},
+                   {"tx_count", b->tx_ids.size()},
+                   {"txs", b->tx_ids},
+                   {"verified", {{"node", b->url}, {"commit_signatures", b->commit_signatures}}}};
+  std::cout << j.dump(2) << "\n";
+  note_verified("block " + std::to_string(b->height) + " " + b->block_hash_hex, b->url);
+  return 0;
+}
+
+// receipt get: with genesis, only a receipt that verifies (and is for this tx) is printed or
+// saved, in canonical form.
+int receipt_get(Globals& g, const std::string& id, const std::string& out) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  std::string text;
+  if (c->has_trust_anchor()) {
+    auto v = c->verified_receipt(id);
+    if (!v.ok()) return report_error(v.error());
+    note_verified("receipt for tx " + v->verified.tx_id_hex + " (block " +
+                      std::to_string(v->verified.height) + ", " +
+                      std::to_string(v->verified.commit_signatures) + " commit signature(s))",
+                  v->url);
+    text = v->receipt_json;
+  } else {
+    auto t = c->receipt_text(id);
+    if (!t.ok()) return report_error(t.error());
+    text = std::move(t).value();
+  }
+  if (out.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  auto w = write_file(out, text);
+  if (!w.ok()) return report_error(w.error());
+  return 0;
+}
+
 struct VerifyOpts {
   std::string receipt, genesis;
 };
 
 // Offline: no node is contacted. Everything is checked against the genesis file.
 int verify(Globals& g, const VerifyOpts& o) {
-  auto gtext = read_file(o.genesis, ledger::limits::kMaxGenesisBytes);
-  if (!gtext.ok()) return report_error(gtext.error());
-  auto genesis = ledger::parse_genesis(*gtext);
-  if (!genesis.ok()) return report_error(genesis.error());
-  auto anchor = ledger::make_trust_anchor(*genesis);
+  const std::string& path = o.genesis.empty() ? g.genesis_file : o.genesis;
+  if (path.empty()) {
+    return report_error(
+        make_error("bad_genesis", "give the network's genesis with --genesis FILE"));
+  }
+  auto anchor = load_trust_anchor(path);
   if (!anchor.ok()) return report_error(anchor.error());
   auto rtext = read_file(o.receipt, ledger::limits::kMaxReceiptBytes);
   if (!rtext.ok()) return report_error(rtext.error());
@@ -79,16 +194,20 @@ void add_query_commands(CLI::App& app, Globals& g) {
   auto txid = std::make_shared<std::string>();
   auto* tx = app.add_subcommand("tx", "Transactions");
   tx->require_subcommand(1);
-  tx->add_subcommand("get", "Show a transaction by id")
-      ->callback([txid, &g] { show(g, "/v1/txs/" + *txid); })
+  tx->add_subcommand("get",
+                     "Show a transaction by id (with --genesis: from a receipt that verifies)")
+      ->callback([txid, &g] { g.exit_code = tx_get(g, *txid); })
       ->add_option("tx_id", *txid, "Transaction id (hex)")
       ->required();
 
   auto height = std::make_shared<std::uint64_t>(0);
   auto* block = app.add_subcommand("block", "Blocks");
   block->require_subcommand(1);
-  block->add_subcommand("get", "Show a block by height")
-      ->callback([height, &g] { show(g, "/v1/blocks/" + std::to_string(*height)); })
+  block
+      ->add_subcommand("get",
+                       "Show a block by height (with --genesis: verified with the commit "
+                       "certificate that the next block carries, so not the newest block)")
+      ->callback([height, &g] { g.exit_code = block_get(g, *height); })
       ->add_option("height", *height, "Block height")
       ->required();
 
@@ -96,27 +215,13 @@ void add_query_commands(CLI::App& app, Globals& g) {
   auto rout = std::make_shared<std::string>();
   auto* rc = app.add_subcommand("receipt", "Receipts");
   rc->require_subcommand(1);
-  auto* rget = rc->add_subcommand("get", "Fetch the receipt of a committed transaction");
+  auto* rget = rc->add_subcommand(
+      "get",
+      "Fetch the receipt of a committed transaction (with --genesis: only a receipt that "
+      "verifies; nodes serving anything else are reported and skipped)");
   rget->add_option("tx_id", *rid, "Transaction id (hex)")->required();
   rget->add_option("--out", *rout, "Write the receipt to this file instead of stdout");
-  rget->callback([rid, rout, &g] {
-    auto c = make_client(g);
-    if (!c.ok()) {
-      g.exit_code = report_error(c.error());
-      return;
-    }
-    auto text = c->receipt_text(*rid);
-    if (!text.ok()) {
-      g.exit_code = report_error(text.error());
-      return;
-    }
-    if (rout->empty()) {
-      std::cout << *text;
-      return;
-    }
-    auto w = write_file(*rout, *text);
-    if (!w.ok()) g.exit_code = report_error(w.error());
-  });
+  rget->callback([rid, rout, &g] { g.exit_code = receipt_get(g, *rid, *rout); });
 
   auto vo = std::make_shared<VerifyOpts>();
   auto* ver = app.add_subcommand(
@@ -124,8 +229,9 @@ void add_query_commands(CLI::App& app, Globals& g) {
   ver->add_option("receipt", vo->receipt, "Receipt JSON file")
       ->required()
       ->check(CLI::ExistingFile);
-  ver->add_option("--genesis", vo->genesis, "genesis.json of the network")
-      ->required()
+  ver->add_option("--genesis", vo->genesis,
+                  "genesis.json of the network (default: the global --genesis / "
+                  "$REGLEDGER_GENESIS)")
       ->check(CLI::ExistingFile);
   ver->callback([vo, &g] { g.exit_code = verify(g, *vo); });
 }

@@ -54,8 +54,12 @@ void add_report_commands(CLI::App& app, Globals& g) {
   submit->add_option("--file", so->file, "Report payload (JSON)")
       ->required()
       ->check(CLI::ExistingFile);
-  submit->add_flag("--wait", so->wait, "Wait until the report is committed");
-  submit->add_option("--receipt", so->receipt, "Save the receipt here (implies --wait)");
+  submit->add_flag("--wait", so->wait,
+                   "Wait until the report is committed (with --genesis: until a receipt that "
+                   "verifies proves it)");
+  submit->add_option("--receipt", so->receipt,
+                     "Save the receipt here (implies --wait; with --genesis only a receipt that "
+                     "verifies is saved, and the node that served it is named)");
   submit->callback([so, &g] { g.exit_code = report_submit(g, *so); });
 
   auto lo = std::make_shared<ListOpts>();

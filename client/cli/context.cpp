@@ -4,12 +4,44 @@
 #include <iostream>
 
 #include "common/file_io.hpp"
+#include "ledger/limits.hpp"
 
 namespace rl::cli {
+namespace {
+
+// Printed as it happens, so that a slow failover (timeouts) shows progress, and a lying node
+// is named even when a later node answers correctly.
+void warn_fault(const client::NodeFault& f) {
+  if (f.lying()) {
+    std::cerr << "warning: node " << f.url << " served an answer that does not verify against "
+              << "genesis (caught lying): " << f.code << ": " << f.reason << "\n";
+  } else {
+    std::cerr << "note: node " << f.url << " skipped: " << client::fault_kind_name(f.kind) << ": "
+              << f.code << ": " << f.reason << "\n";
+  }
+}
+
+// A number field of a node's answer, 0 when absent or mistyped (value() would throw).
+std::uint64_t uint_or_zero(const nlohmann::json& j, const char* key) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
+}  // namespace
 
 int report_error(const Error& e) {
   std::cerr << "error: " << e.code << ": " << e.message << "\n";
   return 1;
+}
+
+Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path) {
+  auto text = read_file(path, ledger::limits::kMaxGenesisBytes);
+  if (!text.ok()) return make_error("bad_genesis", text.error().message);
+  auto genesis = ledger::parse_genesis(*text);
+  if (!genesis.ok()) return make_error("bad_genesis", path + ": " + genesis.error().message);
+  auto anchor = ledger::make_trust_anchor(*genesis);
+  if (!anchor.ok()) return make_error("bad_genesis", path + ": " + anchor.error().message);
+  return anchor;
 }
 
 Result<client::NodeClient> make_client(const Globals& g) {
@@ -18,8 +50,21 @@ Result<client::NodeClient> make_client(const Globals& g) {
   }
   auto ca = read_file(g.ca_file, 1024 * 1024);
   if (!ca.ok()) return make_error("bad_ca", ca.error().message);
-  client::NodeClientConfig cfg{g.nodes, *ca, g.timeout_ms};
-  return client::NodeClient::create(cfg);
+  client::NodeClientConfig cfg;
+  cfg.urls = g.nodes;
+  cfg.ca_pem = *ca;
+  cfg.timeout_ms = g.timeout_ms;
+  cfg.on_fault = warn_fault;
+  RL_ASSIGN_OR_RETURN(auto c, client::NodeClient::create(cfg));
+  if (!g.genesis_file.empty()) {
+    RL_ASSIGN_OR_RETURN(auto anchor, load_trust_anchor(g.genesis_file));
+    c.set_trust_anchor(std::move(anchor));
+  }
+  return c;
+}
+
+void note_verified(const std::string& what, const std::string& url) {
+  std::cerr << "verified against genesis: " << what << ", served by " << url << "\n";
 }
 
 Result<client::Identity> load_signer(const std::string& dir) {
@@ -28,7 +73,12 @@ Result<client::Identity> load_signer(const std::string& dir) {
 
 Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient& c) {
   RL_ASSIGN_OR_RETURN(auto st, c.status());
-  return std::make_pair(st.value("chain_id", std::string()), st.value("height", std::uint64_t{0}));
+  // Typed reads: a mistyped field from a node must be an error, not an exception.
+  if (!st.is_object() || !st.contains("chain_id") || !st["chain_id"].is_string() ||
+      !st.contains("height") || !st["height"].is_number_unsigned()) {
+    return make_error("bad_response", c.current_url() + ": status lacks chain_id/height");
+  }
+  return std::make_pair(st["chain_id"].get<std::string>(), st["height"].get<std::uint64_t>());
 }
 
 int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
@@ -42,18 +92,46 @@ int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool w
   }
   auto committed = c.wait_committed(*id, std::chrono::milliseconds(g.timeout_ms * 3));
   if (!committed.ok()) return report_error(committed.error());
-  if (g.json_output) {
-    std::cout << committed->dump() << "\n";
-  } else {
-    std::cout << what << " committed height=" << committed->value("height", 0)
-              << " index=" << committed->value("index", 0) << "\n";
+  if (!c.has_trust_anchor()) {
+    // Without genesis the node's word is all there is: print and save what it says.
+    if (g.json_output) {
+      std::cout << committed->dump() << "\n";
+    } else {
+      std::cout << what << " committed height=" << uint_or_zero(*committed, "height")
+                << " index=" << uint_or_zero(*committed, "index") << "\n";
+    }
+    if (!receipt_out.empty()) {
+      auto text = c.receipt_text(*id);
+      if (!text.ok()) return report_error(text.error());
+      auto w = write_file(receipt_out, *text);
+      if (!w.ok()) return report_error(w.error());
+      if (!g.json_output) std::cout << "receipt saved to " << receipt_out << "\n";
+    }
+    return 0;
   }
+  // With genesis, "committed" is only reported once a receipt proves it; what is printed and
+  // saved is the verified receipt, not the node's status answer.
+  auto v = c.verified_receipt(*id);
+  if (!v.ok()) return report_error(v.error());
   if (!receipt_out.empty()) {
-    auto text = c.receipt_text(*id);
-    if (!text.ok()) return report_error(text.error());
-    auto w = write_file(receipt_out, *text);
+    auto w = write_file(receipt_out, v->receipt_json);
     if (!w.ok()) return report_error(w.error());
-    if (!g.json_output) std::cout << "receipt saved to " << receipt_out << "\n";
+  }
+  if (g.json_output) {
+    nlohmann::json out{{"tx_id", *id},
+                       {"status", "committed"},
+                       {"height", v->verified.height},
+                       {"index", v->receipt.index},
+                       {"block_hash", v->verified.block_hash_hex},
+                       {"commit_signatures", v->verified.commit_signatures},
+                       {"verified_by", v->url}};
+    if (!receipt_out.empty()) out["receipt"] = receipt_out;
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << what << " committed height=" << v->verified.height << " index=" << v->receipt.index
+              << " (verified against genesis: " << v->verified.commit_signatures
+              << " commit signature(s); receipt served by " << v->url << ")\n";
+    if (!receipt_out.empty()) std::cout << "verified receipt saved to " << receipt_out << "\n";
   }
   return 0;
 }

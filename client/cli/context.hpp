@@ -15,6 +15,9 @@ namespace rl::cli {
 struct Globals {
   std::vector<std::string> nodes;  // --node, repeatable; default $REGLEDGER_NODE
   std::string ca_file;             // --ca; default $REGLEDGER_CA
+  // --genesis; default $REGLEDGER_GENESIS. When set, reads that can be proven (receipts, tx
+  // and block lookups) are verified against it and a node serving anything else is reported.
+  std::string genesis_file;
   int timeout_ms = 10000;
   bool json_output = false;
   int exit_code = 0;
@@ -22,13 +25,19 @@ struct Globals {
 
 // Prints "error: <code>: <message>" to stderr and returns exit status 1.
 int report_error(const Error& e);
-// A client for the configured nodes (code no_nodes / bad_ca when misconfigured).
+// A client for the configured nodes (code no_nodes / bad_ca / bad_genesis when misconfigured).
+// With --genesis it verifies reads and warns on stderr about every node it had to skip.
 Result<client::NodeClient> make_client(const Globals& g);
+// Reads and parses the genesis file (code bad_genesis).
+Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path);
+// "verified against genesis: <what>, served by <url>" on stderr, so that stdout stays the data.
+void note_verified(const std::string& what, const std::string& url);
 // Loads the identity in `dir` and checks it is for the chain the node serves.
 Result<client::Identity> load_signer(const std::string& dir);
 // Current (chain_id, height) from the node.
 Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient& c);
-// Submits a signed tx, optionally waits for the commit and saves the receipt.
+// Submits a signed tx, optionally waits for the commit and saves the receipt (verified
+// against genesis when the client has it).
 int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
                       const std::string& receipt_out, const std::string& what);
 

@@ -23,13 +23,24 @@ int main(int argc, char** argv) {
       "Network bootstrap, certificate authority, enrollment, report submission, queries,\n"
       "and offline verification of receipts against the genesis file.\n\n"
       "Node commands need --node URL (repeatable, tried in order) and --ca FILE (the network\n"
-      "root CA); both default to $REGLEDGER_NODE (comma-separated) and $REGLEDGER_CA."};
+      "root CA); both default to $REGLEDGER_NODE (comma-separated) and $REGLEDGER_CA.\n"
+      "A node that cannot be reached or times out is skipped for the next one.\n\n"
+      "With --genesis FILE (default $REGLEDGER_GENESIS), what nodes serve is checked against\n"
+      "the genesis file instead of believed: `receipt get`, `tx get`, `block get` and\n"
+      "`report submit --wait/--receipt` verify the proofs (Merkle path, commit certificate of\n"
+      "the genesis validators, signer chain), name the node whose answer verified, warn about\n"
+      "any node that served something that does not verify, and move on to the next node.\n"
+      "If no node gives a valid answer the command fails (error: no_valid_answer)."};
   app.require_subcommand(1);
   rl::cli::Globals g;
   g.nodes = split_commas(std::getenv("REGLEDGER_NODE"));
   if (const char* ca = std::getenv("REGLEDGER_CA")) g.ca_file = ca;
+  if (const char* gen = std::getenv("REGLEDGER_GENESIS")) g.genesis_file = gen;
   app.add_option("--node", g.nodes, "Node API URL, e.g. https://127.0.0.1:8443 (repeatable)");
   app.add_option("--ca", g.ca_file, "Root CA certificate (PEM) the nodes' TLS chains to");
+  app.add_option("--genesis", g.genesis_file,
+                 "Network genesis.json: verify what nodes serve, skip nodes whose answers "
+                 "do not verify ($REGLEDGER_GENESIS)");
   app.add_option("--timeout-ms", g.timeout_ms, "Per-request timeout in milliseconds")
       ->check(CLI::Range(100, 600000));
   app.add_flag("--json", g.json_output, "Machine-readable JSON output");
