@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "common/thread_priority.hpp"
 #include "crypto/hash.hpp"
 #include "node/app/admission.hpp"
 #include "node/http/json_error.hpp"
@@ -77,6 +78,9 @@ int http_status_for(const std::string& code) {
 }
 
 void Api::handle(http::HttpRequest&& req, http::Responder respond) {
+  // Client demand is unbounded; block production is not. Under saturation the kernel serves the
+  // consensus / sealer thread first (common/thread_priority.hpp).
+  lower_this_thread_priority();
   respond(route(req));
 }
 
@@ -128,6 +132,10 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
     auto decoded = from_base64(j["tx"].get_ref<const std::string&>());
     if (!decoded.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
     raw = std::move(decoded).value();
+  }
+  // A full mempool refuses before any signature is checked: back-pressure must be cheap.
+  if (mempool_.full()) {
+    return reject(make_error("mempool_full", "the node's mempool is full; retry later"));
   }
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
   if (!tx.ok()) return reject(tx.error());

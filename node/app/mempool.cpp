@@ -99,6 +99,11 @@ void Mempool::wake_all() {
   cv_.notify_all();
 }
 
+bool Mempool::full() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() >= max_txs_ || queued_bytes_ >= max_bytes_;
+}
+
 std::size_t Mempool::size() const {
   std::lock_guard lock(mu_);
   return queue_.size();

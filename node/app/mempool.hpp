@@ -36,6 +36,8 @@ class Mempool {
   void wake_all();
 
   std::size_t size() const;
+  // At its count or byte bound: add() would refuse anything.
+  bool full() const;
 
  private:
   static std::string nonce_key(const ledger::DecodedTx& tx);

@@ -240,7 +240,12 @@ EnqueueResult Connection::enqueue(Channel channel, SharedBytes payload) {
   std::lock_guard lock(queue_mu_);
   if (!accepting_) return EnqueueResult::kNotAccepting;
   const std::size_t cost = kFrameHeaderBytes + payload->size();
-  if (queued_bytes_ + cost > settings_.max_queue_bytes) return EnqueueResult::kQueueFull;
+  // Gossiped transactions are best effort (the node that admitted one proposes it anyway), so
+  // they may fill only a sixteenth of the queue: under a flood of submissions, votes and
+  // proposals never wait behind megabytes of transactions.
+  const std::size_t limit =
+      channel == Channel::kTx ? settings_.max_queue_bytes / 16 : settings_.max_queue_bytes;
+  if (queued_bytes_ + cost > limit) return EnqueueResult::kQueueFull;
   push_locked(OutFrame{encode_frame_header(channel, payload->size()), std::move(payload),
                        /*data=*/true, /*bye=*/false});
   return EnqueueResult::kQueued;

@@ -131,6 +131,18 @@ Status ConsensusShell::init_core() {
 }
 
 void ConsensusShell::start() {
+  // Admission verifies the signature; a worker of its own keeps that cost off the P2P reader
+  // and the consensus thread. Gossip is one hop: every validator is connected to every other.
+  tx_queue_ = std::make_unique<TxAdmissionQueue>(
+      config_.tx_queue_max, config_.tx_queue_max * 2048, [this](const Bytes& raw) {
+        if (mempool_.full()) return;  // cheap refusal before the signature check
+        auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
+        if (!tx.ok()) return;
+        auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms());
+        if (!st.ok() && st.error().code != "duplicate_tx") {
+          spdlog::debug("p2p tx not admitted code={}", st.error().code);
+        }
+      });
   asio::post(*io_, [this] {
     spdlog::info("consensus started height={} validator={} index={}", core_->height(),
                  signer_.has_value(), self_index_ ? static_cast<std::int64_t>(*self_index_) : -1);
@@ -144,6 +156,7 @@ void ConsensusShell::start() {
 }
 
 void ConsensusShell::stop() {
+  if (tx_queue_) tx_queue_->stop();
   if (!thread_.joinable()) return;
   io_->stop();
   thread_.join();
@@ -160,17 +173,7 @@ ShellStatus ConsensusShell::status() const {
 void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
                               p2p::SharedBytes payload) {
   if (channel == p2p::Channel::kTx) {
-    // Admission verifies the signature; doing it on the caller's thread keeps that cost off the
-    // consensus thread. Gossip is one hop: every validator is connected to every other.
-    auto tx = ledger::decode_tx(chain_.anchor().suite, *payload);
-    if (!tx.ok()) {
-      spdlog::debug("p2p tx refused peer={} code={}", peer, tx.error().code);
-      return;
-    }
-    auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms());
-    if (!st.ok() && st.error().code != "duplicate_tx") {
-      spdlog::debug("p2p tx not admitted peer={} code={}", peer, st.error().code);
-    }
+    if (tx_queue_) tx_queue_->push(std::move(payload));
     return;
   }
   asio::post(*io_, [this, peer, channel, payload = std::move(payload)] {

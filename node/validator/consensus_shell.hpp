@@ -31,6 +31,7 @@
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/consensus_crypto.hpp"
 #include "node/validator/message_parts.hpp"
+#include "node/validator/tx_admission_queue.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -55,6 +56,8 @@ struct ShellConfig {
   std::chrono::milliseconds sync_request_timeout{5000};
   // A proposed block whose time is further ahead of our clock than this is invalid.
   std::int64_t max_clock_drift_ms = 10000;
+  // Gossiped transactions waiting for admission; beyond this they are dropped.
+  std::size_t tx_queue_max = 20000;
   // Consensus messages larger than this (proposals with big blocks) go out in parts.
   std::size_t part_bytes = std::size_t{1} << 20;
   // Called on the shell thread when the node must stop (a failed synced write, a certified block
@@ -155,6 +158,7 @@ class ConsensusShell {
   std::unique_ptr<boost::asio::io_context> io_;
   std::thread thread_;
   bool halted_ = false;
+  std::unique_ptr<TxAdmissionQueue> tx_queue_;  // gossiped txs, admitted off the P2P thread
 
   // Blocks this node built or checked for the next height, by block hash.
   std::map<Bytes, ledger::PreparedBlock> prepared_;

@@ -28,8 +28,10 @@ TEST(Mempool, BoundedByCountAndBytes) {
   ASSERT_TRUE(by_count.add(fake_tx("a", 1)).ok());
   ASSERT_TRUE(by_count.add(fake_tx("a", 2)).ok());
   EXPECT_EQ(by_count.add(fake_tx("a", 3)).error().code, "mempool_full");
+  EXPECT_TRUE(by_count.full());
 
   Mempool by_bytes(100, 250);
+  EXPECT_FALSE(by_bytes.full());
   ASSERT_TRUE(by_bytes.add(fake_tx("a", 1)).ok());
   ASSERT_TRUE(by_bytes.add(fake_tx("a", 2)).ok());
   EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");
