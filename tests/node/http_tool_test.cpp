@@ -45,8 +45,10 @@ TEST(HttpTool, OpensslSClientWithTls12IsRefused) {
   out = run_command("echo | timeout 10 openssl s_client -tls1_3 -CAfile " + pki().dir +
                         "/ca.pem -verify_return_error -connect " + addr,
                     &rc);
-  EXPECT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find("TLSv1.3"), std::string::npos) << out;
+  // s_client's exit status also reflects how the server ended the connection after our stray
+  // newline (close_notify or a reset, a race), so judge the handshake by what it printed.
+  EXPECT_NE(out.find("New, TLSv1.3"), std::string::npos) << out;
+  EXPECT_NE(out.find("Verify return code: 0 (ok)"), std::string::npos) << out;
 }
 
 }  // namespace
