@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "client/lib/tx_builder.hpp"
+#include "ledger/receipt.hpp"
 #include "tests/cluster/cluster_checks.hpp"
 #include "tests/support/cluster.hpp"
 
@@ -124,6 +125,34 @@ TEST(ValidatorNetworkTest, ObserverFollowsAndServesQueriesWithoutVoting) {
   std::uint64_t h = max_height(c, {0, 1, 2, 3});
   EXPECT_TRUE(c.wait_height({0, 1, 2, 3}, h + 2, seconds(20)));
   expect_same_chain(c, {0, 1, 2, 3}, h);
+}
+
+// sm2-sm3: SM2 votes and commit certificates, SM3 block hashes, P-256 transport certificates
+// (listed in genesis as each validator's tls_certificate, decision 0033).
+TEST(ValidatorNetworkTest, Sm2NetworkReachesConsensusAndReceiptsVerify) {
+  ClusterOptions o;
+  o.suite = crypto::Suite::kSm2Sm3;
+  Cluster c(o);
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, 2, seconds(30))) << c.all_logs_tail();
+  auto reporter = enroll_reporter(c, 1);
+  auto id = submit_report(c, 2, reporter, "2026-Q3");
+  ASSERT_TRUE(id.ok()) << id.error().to_string();
+  auto r = c.target(3).client().get("/v1/receipts/" + *id);
+  for (int i = 0; i < 50 && (!r.ok() || r->status != 200); ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    r = c.target(3).client().get("/v1/receipts/" + *id);
+  }
+  ASSERT_TRUE(r.ok() && r->status == 200);
+  auto receipt = ledger::receipt_from_json(r->body);
+  ASSERT_TRUE(receipt.ok());
+  auto anchor = ledger::make_trust_anchor(c.genesis());
+  ASSERT_TRUE(anchor.ok());
+  EXPECT_EQ(anchor->suite, crypto::Suite::kSm2Sm3);
+  auto v = ledger::verify_receipt(*anchor, *receipt);
+  ASSERT_TRUE(v.ok()) << v.error().to_string();
+  std::uint64_t h = max_height(c, {0, 1, 2, 3});
+  expect_same_chain(c, {0, 1, 2, 3}, h > 0 ? h - 1 : 0);
 }
 
 }  // namespace
