@@ -1,5 +1,5 @@
-// Block-sync, status and consensus-part payloads as a peer sends them: the decoders must refuse or accept
-// without crashing, hanging, or allocating without bound.
+// Block-sync, status and consensus-part payloads as a peer sends them: the decoders must refuse or
+// accept without crashing, hanging, or allocating without bound.
 #include <cstddef>
 #include <cstdint>
 
