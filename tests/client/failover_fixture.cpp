@@ -20,22 +20,13 @@
 #include "node/http/json_error.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/cluster.hpp"
+#include "tests/support/must.hpp"
 
 namespace rl::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-template <typename T>
-T must(Result<T> r, const char* what) {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.error().to_string());
-  return std::move(r).value();
-}
-
-void must(const Status& s, const char* what) {
-  if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.error().to_string());
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

@@ -13,18 +13,13 @@
 #include "common/file_io.hpp"
 #include "genesis/network_init.hpp"
 #include "node/app/node_config.hpp"
+#include "tests/support/must.hpp"
 
 namespace rl::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-template <typename T>
-T must(Result<T> r, const char* what) {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.error().to_string());
-  return std::move(r).value();
-}
 
 bool port_free(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
