@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <functional>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -539,10 +542,25 @@ std::uint64_t ConsensusShell::best_peer_height() const {
   return best;
 }
 
+std::uint64_t ConsensusShell::vouched_peer_height() const {
+  // A height claimed by f + 1 connected peers is claimed by at least one honest one. Using it
+  // (not the maximum) to decide that we are behind keeps a single lying peer from silencing
+  // this validator by announcing a huge height; syncing still asks the highest peer, since
+  // every synced block is checked against its certificate anyway.
+  std::vector<std::uint64_t> heights;
+  for (const auto& [name, p] : peers_) {
+    if (p.connected) heights.push_back(p.height);
+  }
+  if (heights.empty()) return 0;
+  std::sort(heights.begin(), heights.end(), std::greater<>());
+  std::size_t f = (schedule_.at(core_->height()).size() - 1) / 3;
+  return heights[std::min(f, heights.size() - 1)];
+}
+
 bool ConsensusShell::catching_up() const {
   // One height behind is the normal race at the tip (a peer committed a moment before us):
   // the core still takes part. Two or more means we missed blocks and must sync first.
-  return best_peer_height() >= chain_.head().height + 2;
+  return vouched_peer_height() >= chain_.head().height + 2;
 }
 
 void ConsensusShell::maybe_request_sync() {

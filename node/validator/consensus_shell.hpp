@@ -142,6 +142,7 @@ class ConsensusShell {
   void fail(const Error& e);
   bool catching_up() const;
   std::uint64_t best_peer_height() const;
+  std::uint64_t vouched_peer_height() const;
   void send(const std::string& peer, p2p::Channel ch, Bytes payload);
 
   ledger::Chain& chain_;
