@@ -311,10 +311,28 @@ Result<std::optional<Bytes>> Chain::consensus_state() const {
   return store_->get(Cf::kConsensus, to_bytes("consensus"));
 }
 
-Status Chain::save_consensus_state(ByteView encoded) {
+namespace {
+Bytes consensus_value_key(ByteView hash) {
+  Bytes key = to_bytes("value/");
+  key.insert(key.end(), hash.begin(), hash.end());
+  return key;
+}
+}  // namespace
+
+Status Chain::save_consensus_state(ByteView encoded,
+                                   const std::vector<std::pair<ByteView, ByteView>>& put_values,
+                                   const std::vector<Bytes>& drop_values) {
   WriteBatch batch;
+  for (const auto& hash : drop_values) batch.del(Cf::kConsensus, consensus_value_key(hash));
+  for (const auto& [hash, value] : put_values) {
+    batch.put(Cf::kConsensus, consensus_value_key(hash), value);
+  }
   batch.put(Cf::kConsensus, to_bytes("consensus"), encoded);
   return store_->write(batch, /*sync=*/true);
+}
+
+Result<std::optional<Bytes>> Chain::consensus_value(ByteView hash) const {
+  return store_->get(Cf::kConsensus, consensus_value_key(hash));
 }
 
 Result<std::optional<Bytes>> Chain::block_bytes(std::uint64_t height) const {

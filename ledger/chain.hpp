@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/commit.hpp"
@@ -83,9 +84,14 @@ class Chain {
   Result<std::optional<pb::SignerState>> signer_state() const;
   Status save_signer_state(const pb::SignerState& state);
   // The consensus core's SafetyState (consensus/codec.hpp bytes) for multi-validator networks;
-  // written with fsync. Opaque to the ledger.
+  // written with fsync. Opaque to the ledger. Block values the state refers to are stored once
+  // each, by hash, beside it: `put_values` (hash, value) and `drop_values` (hashes) are applied in
+  // the same synced batch, so the state never names a value that is not on disk.
   Result<std::optional<Bytes>> consensus_state() const;
-  Status save_consensus_state(ByteView encoded);
+  Status save_consensus_state(ByteView encoded,
+                              const std::vector<std::pair<ByteView, ByteView>>& put_values = {},
+                              const std::vector<Bytes>& drop_values = {});
+  Result<std::optional<Bytes>> consensus_value(ByteView hash) const;
 
   // Read side.
   Result<std::optional<Bytes>> block_bytes(std::uint64_t height) const;

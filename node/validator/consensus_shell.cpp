@@ -109,15 +109,8 @@ Status ConsensusShell::init_core() {
   if (signer_) cc.self_id = signer_->public_key_der();
   cc.timeouts = config_.timeouts;
   cc.sign_from_height = config_.sign_from_height;
-  std::optional<consensus::SafetyState> restored;
-  RL_ASSIGN_OR_RETURN(auto raw, chain_.consensus_state());
-  if (raw) {
-    auto decoded = consensus::decode_safety_state(*raw);
-    if (!decoded.ok()) {
-      return make_error("storage_corrupt",
-                        "consensus safety state does not decode: " + decoded.error().message);
-    }
-    restored = std::move(decoded).value();
+  RL_ASSIGN_OR_RETURN(auto restored, safety_store_.load());
+  if (restored) {
     // Never sign below what we may already have signed: a safety state ahead of the store means
     // the store lost blocks this validator voted on (restored from an old backup).
     if (restored->height > head.height + 1) {
@@ -237,7 +230,7 @@ void ConsensusShell::handle(consensus::Ready ready) {
   if (ready.decided && !commit_decision(*ready.decided)) return;
   // 2. Persist before send: a vote that left the process must survive a crash.
   if (ready.persist) {
-    auto st = chain_.save_consensus_state(consensus::encode_safety_state(*ready.persist));
+    auto st = safety_store_.save(*ready.persist);
     if (!st.ok()) return fail(st.error());
   }
   // 3. Everything that leaves the process or waits for time.

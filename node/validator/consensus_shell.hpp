@@ -31,6 +31,7 @@
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/consensus_crypto.hpp"
 #include "node/validator/message_parts.hpp"
+#include "node/validator/safety_state_store.hpp"
 #include "node/validator/tx_admission_queue.hpp"
 
 namespace boost::asio {
@@ -150,6 +151,7 @@ class ConsensusShell {
   std::optional<KeySigner> signer_;
   KeyVerifier verifier_;
   BlockHasher hasher_;
+  SafetyStateStore safety_store_{chain_, hasher_};
   ShellConfig config_;
   consensus::ValidatorSchedule schedule_;
   std::optional<std::uint32_t> self_index_;

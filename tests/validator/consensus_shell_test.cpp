@@ -59,6 +59,11 @@ class RecordingNetwork final : public p2p::P2pNetwork {
                      std::make_pair(st->last_proposal->height, st->last_proposal->round) >=
                          std::make_pair(p.height, p.round);
       if (!covered) problems_.push_back("proposal sent before it was persisted");
+      // The block value travels only once it is on disk too: a restarted proposer re-sends it.
+      auto value = chain_.consensus_value(p.value_hash);
+      if (!value.ok() || !*value || **value != p.value) {
+        problems_.push_back("proposal value sent before it was persisted");
+      }
     }
     return 1;
   }
