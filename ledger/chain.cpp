@@ -105,6 +105,14 @@ Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
 Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidates,
                                          std::int64_t time_ms, std::uint32_t proposer,
                                          std::vector<DroppedTx>* dropped) {
+  std::vector<TxRef> refs;
+  refs.reserve(candidates.size());
+  for (const auto& tx : candidates) refs.push_back(std::make_shared<const DecodedTx>(tx));
+  return build_block(refs, time_ms, proposer, dropped);
+}
+
+Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, std::int64_t time_ms,
+                                         std::uint32_t proposer, std::vector<DroppedTx>* dropped) {
   std::lock_guard lock(exec_mu_);
   ChainHead h = head();
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
@@ -113,7 +121,8 @@ Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidate
   std::vector<DecodedTx> included;
   std::vector<IndexWrite> indexes;
   std::size_t bytes = 0;
-  for (const auto& tx : candidates) {
+  for (const auto& ref : candidates) {
+    const DecodedTx& tx = *ref;
     if (included.size() >= genesis_.block.max_block_txs ||
         bytes + tx.raw.size() > limits::kMaxBlockBytes) {
       break;

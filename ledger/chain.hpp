@@ -70,6 +70,8 @@ class Chain {
 
   // Proposer: executes `candidates` in order on top of the head, leaving out the ones that fail
   // (reported in `dropped`).
+  Result<PreparedBlock> build_block(const std::vector<TxRef>& candidates, std::int64_t time_ms,
+                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped);
   Result<PreparedBlock> build_block(const std::vector<DecodedTx>& candidates, std::int64_t time_ms,
                                     std::uint32_t proposer, std::vector<DroppedTx>* dropped);
   // Validator / block sync: decodes and re-executes a block; every transaction must succeed

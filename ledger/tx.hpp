@@ -1,6 +1,7 @@
 #pragma once
 // Transactions on the wire: decoding with limits, ids, and the bytes a signer signs.
 
+#include <memory>
 #include <string_view>
 
 #include "common/bytes.hpp"
@@ -21,6 +22,10 @@ struct DecodedTx {
   pb::TxBody body;
   Bytes id;  // suite_hash(body bytes): never covers the signature
 };
+
+// Transactions are shared, immutable, between the mempool and the proposer's block building, so
+// that peeking at thousands of candidates copies pointers rather than protobuf messages.
+using TxRef = std::shared_ptr<const DecodedTx>;
 
 // Strict decoding: size limit, well-formed protobuf, known payload, required fields present.
 // Codes: tx_too_large, bad_tx_encoding, unknown_payload, missing_field.

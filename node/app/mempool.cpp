@@ -20,61 +20,64 @@ Status Mempool::add(ledger::DecodedTx tx) {
     if (queue_.size() >= max_txs_ || queued_bytes_ + tx.raw.size() > max_bytes_) {
       return make_error("mempool_full", "the node's mempool is full; retry later");
     }
-    ids_.insert(std::move(id));
+    std::uint64_t seq = next_seq_++;
+    ids_.emplace(std::move(id), seq);
     nonces_.insert(std::move(nk));
     queued_bytes_ += tx.raw.size();
-    queue_.push_back(std::move(tx));
+    queue_.emplace_hint(queue_.end(), seq,
+                        std::make_shared<const ledger::DecodedTx>(std::move(tx)));
     if (queue_.size() < wake_at_) return {};
   }
   cv_.notify_one();
   return {};
 }
 
-std::vector<ledger::DecodedTx> Mempool::take(std::size_t max) {
+std::vector<ledger::TxRef> Mempool::take(std::size_t max) {
   std::lock_guard lock(mu_);
-  std::vector<ledger::DecodedTx> out;
+  std::vector<ledger::TxRef> out;
   out.reserve(std::min(max, queue_.size()));
   while (!queue_.empty() && out.size() < max) {
-    queued_bytes_ -= queue_.front().raw.size();
-    out.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+    auto first = queue_.begin();
+    const auto& tx = *first->second;
+    queued_bytes_ -= tx.raw.size();
+    ids_[std::string(tx.id.begin(), tx.id.end())] = kTaken;
+    out.push_back(std::move(first->second));
+    queue_.erase(first);
   }
   return out;
 }
 
-void Mempool::release(const std::vector<ledger::DecodedTx>& txs) {
+void Mempool::release(const std::vector<ledger::TxRef>& txs) {
   std::lock_guard lock(mu_);
   for (const auto& tx : txs) {
-    ids_.erase(std::string(tx.id.begin(), tx.id.end()));
-    nonces_.erase(nonce_key(tx));
+    ids_.erase(std::string(tx->id.begin(), tx->id.end()));
+    nonces_.erase(nonce_key(*tx));
   }
 }
 
-std::vector<ledger::DecodedTx> Mempool::peek(std::size_t max) const {
+std::vector<ledger::TxRef> Mempool::peek(std::size_t max) const {
   std::lock_guard lock(mu_);
-  std::vector<ledger::DecodedTx> out;
+  std::vector<ledger::TxRef> out;
   out.reserve(std::min(max, queue_.size()));
-  for (auto it = queue_.begin(); it != queue_.end() && out.size() < max; ++it) out.push_back(*it);
+  for (auto it = queue_.begin(); it != queue_.end() && out.size() < max; ++it) {
+    out.push_back(it->second);
+  }
   return out;
 }
 
 void Mempool::remove(const std::vector<Bytes>& tx_ids) {
-  if (tx_ids.empty()) return;
-  std::unordered_set<std::string> gone;
-  for (const auto& id : tx_ids) gone.insert(std::string(id.begin(), id.end()));
   std::lock_guard lock(mu_);
-  std::deque<ledger::DecodedTx> kept;
-  for (auto& tx : queue_) {
-    std::string id(tx.id.begin(), tx.id.end());
-    if (gone.count(id) == 0) {
-      kept.push_back(std::move(tx));
-      continue;
+  for (const auto& raw_id : tx_ids) {
+    auto id = ids_.find(std::string(raw_id.begin(), raw_id.end()));
+    if (id == ids_.end() || id->second == kTaken) continue;
+    auto entry = queue_.find(id->second);
+    if (entry != queue_.end()) {
+      queued_bytes_ -= entry->second->raw.size();
+      nonces_.erase(nonce_key(*entry->second));
+      queue_.erase(entry);
     }
-    queued_bytes_ -= tx.raw.size();
     ids_.erase(id);
-    nonces_.erase(nonce_key(tx));
   }
-  queue_ = std::move(kept);
 }
 
 bool Mempool::contains(const Bytes& tx_id) const {

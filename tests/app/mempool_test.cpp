@@ -43,7 +43,7 @@ TEST(Mempool, TakenTxsStayReservedUntilReleased) {
   ASSERT_TRUE(m.add(fake_tx("a", 2)).ok());
   auto taken = m.take(1);
   ASSERT_EQ(taken.size(), 1u);
-  EXPECT_EQ(taken[0].body.nonce(), 1u);  // FIFO
+  EXPECT_EQ(taken[0]->body.nonce(), 1u);  // FIFO
   EXPECT_EQ(m.size(), 1u);
   EXPECT_EQ(m.add(fake_tx("a", 1)).error().code, "duplicate_tx");
   m.release(taken);
@@ -57,8 +57,8 @@ TEST(Mempool, PeekCopiesInOrderAndRemoveFreesIdsNoncesAndBytes) {
   ASSERT_TRUE(m.add(fake_tx("c", 1)).ok());
   auto first_two = m.peek(2);
   ASSERT_EQ(first_two.size(), 2u);
-  EXPECT_EQ(first_two[0].body.signer(), "a");
-  EXPECT_EQ(first_two[1].body.signer(), "b");
+  EXPECT_EQ(first_two[0]->body.signer(), "a");
+  EXPECT_EQ(first_two[1]->body.signer(), "b");
   EXPECT_EQ(m.size(), 3u);  // peek leaves everything queued
   EXPECT_EQ(m.add(fake_tx("d", 1)).error().code, "mempool_full");
 
@@ -69,9 +69,22 @@ TEST(Mempool, PeekCopiesInOrderAndRemoveFreesIdsNoncesAndBytes) {
   EXPECT_TRUE(m.add(fake_tx("d", 1)).ok());
   auto all = m.peek(10);
   ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[0].body.signer(), "a");
-  EXPECT_EQ(all[1].body.signer(), "c");
-  EXPECT_EQ(all[2].body.signer(), "d");
+  EXPECT_EQ(all[0]->body.signer(), "a");
+  EXPECT_EQ(all[1]->body.signer(), "c");
+  EXPECT_EQ(all[2]->body.signer(), "d");
+}
+
+TEST(Mempool, RemovingATakenTxKeepsItReservedUntilReleased) {
+  Mempool m(10, 1 << 20);
+  ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(m.add(fake_tx("b", 1)).ok());
+  auto taken = m.take(1);
+  m.remove({fake_tx("a", 1).id, fake_tx("b", 1).id});
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(m.add(fake_tx("a", 1)).error().code, "duplicate_tx");  // still reserved by take()
+  EXPECT_TRUE(m.add(fake_tx("b", 1)).ok());                        // removed: free again
+  m.release(taken);
+  EXPECT_TRUE(m.add(fake_tx("a", 1)).ok());
 }
 
 }  // namespace

@@ -362,7 +362,7 @@ TEST_F(ExecutionRules, SignerCertificateExpiredAtBlockTime) {
   auto early_block = commit_txs({early});
   // Consensus time jumps past the certificates' validity (30 days from now).
   const std::int64_t later_ms = (now_s() + 31 * kDay) * 1000;
-  auto empty = chain_->build_block({}, later_ms, 0, nullptr).value();
+  auto empty = chain_->build_block(std::vector<TxRef>{}, later_ms, 0, nullptr).value();
   seal(*chain_, empty);
   ASSERT_EQ(chain_->head().time_ms, later_ms);
   expect_rejected(sign_as(admin_, register_org("bank-late")), "certificate_expired");

@@ -372,7 +372,7 @@ void LedgerFixture::expect_rejected(Chain& chain, const Bytes& tx, const std::st
   ASSERT_EQ(dropped.size(), 1u);
   EXPECT_EQ(dropped[0].tx_id, d.id);
   EXPECT_EQ(dropped[0].error.code, code) << dropped[0].error.to_string();
-  auto empty = chain.build_block({}, before.time_ms + 1000, 0, nullptr);
+  auto empty = chain.build_block(std::vector<TxRef>{}, before.time_ms + 1000, 0, nullptr);
   ASSERT_TRUE(empty.ok()) << empty.error().to_string();
   EXPECT_TRUE(with_tx->writes.empty()) << "a dropped tx left writes behind";
   EXPECT_EQ(with_tx->header.app_hash(), empty->header.app_hash());
