@@ -12,7 +12,10 @@ void append_u32_be(Bytes& out, std::uint32_t v) {
 Result<std::optional<Bytes>> StateOverlay::get(const Bytes& key) const {
   if (auto it = staged_.find(key); it != staged_.end()) return std::optional<Bytes>(it->second);
   if (auto it = writes_.find(key); it != writes_.end()) return std::optional<Bytes>(it->second);
-  return store_.get(Cf::kState, key);
+  if (auto it = committed_reads_.find(key); it != committed_reads_.end()) return it->second;
+  RL_ASSIGN_OR_RETURN(auto value, store_.get(Cf::kState, key));
+  committed_reads_.emplace(key, value);
+  return value;
 }
 
 void StateOverlay::put(Bytes key, Bytes value) {

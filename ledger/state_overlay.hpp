@@ -30,6 +30,10 @@ class StateOverlay {
 
  private:
   const Store& store_;
+  // Committed state does not change while an overlay lives (one block or one admission check),
+  // so reads of it are remembered: the accounts, certificates, templates and mapping that
+  // thousands of a block's txs share are then read from RocksDB once per block.
+  mutable std::map<Bytes, std::optional<Bytes>> committed_reads_;
   std::map<Bytes, Bytes> writes_;
   std::map<Bytes, Bytes> staged_;
 };

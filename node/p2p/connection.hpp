@@ -150,6 +150,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point write_started_{};  // of the chunk in flight
   bool write_in_flight_ = false;
   std::size_t write_offset_ = 0;  // bytes of the front frame (header included) already written
+  // Several small frames written together: how many of the queue's front frames batch_ holds
+  // (0 while a single frame is written piecewise from its own buffers).
+  std::size_t batch_frames_ = 0;
+  Bytes batch_;
 
   // Shared with enqueue() callers.
   mutable std::mutex queue_mu_;

@@ -121,6 +121,41 @@ TEST(P2pNetwork, FullMeshDeliversEveryChannelBroadcastAndLargeFrames) {
   EXPECT_FALSE(nodes[0].network->send("node1", Channel::kTx, test::shared("after stop")));
 }
 
+// A burst of small frames is written in batches (several frames per write); a large frame in
+// the middle is written piecewise. Every frame arrives once, whole, in order, and counts once.
+TEST(P2pNetwork, BurstsOfSmallFramesArriveWholeAndInOrderAroundALargeOne) {
+  const std::vector<std::uint16_t> ports{test::free_port(), test::free_port()};
+  std::vector<RunningNode> nodes;
+  for (P2pConfig& c : mesh_configs(ports)) nodes.push_back(test::start_node(std::move(c)));
+  ASSERT_TRUE(test::wait_until([&] { return test::mesh_stable(refs(nodes)); }));
+
+  constexpr int kSmall = 3000;
+  const Bytes big = test::random_bytes(std::size_t{300} << 10, 7);
+  std::vector<Bytes> sent;
+  for (int i = 0; i < kSmall; ++i) {
+    // 1-2000 bytes, so batches end at varied offsets of the 64 KiB write buffer.
+    Bytes p = test::random_bytes(1 + static_cast<std::size_t>(i * 7919) % 2000,
+                                 static_cast<std::uint64_t>(i));
+    if (i == kSmall / 2) {
+      sent.push_back(big);
+      ASSERT_TRUE(nodes[0].network->send("node1", Channel::kConsensus, test::shared(big)));
+    }
+    sent.push_back(p);
+    ASSERT_TRUE(nodes[0].network->send("node1", Channel::kConsensus, test::shared(p)));
+  }
+  ASSERT_TRUE(test::wait_until([&] { return nodes[1].recorder->frame_count() >= sent.size(); }));
+  auto got = nodes[1].recorder->frames();
+  ASSERT_EQ(got.size(), sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    ASSERT_EQ(*got[i].payload, sent[i]) << "frame " << i;
+  }
+  EXPECT_TRUE(test::wait_until([&] {
+    auto info = test::peer_info(*nodes[0].network, "node1");
+    return info && info->frames_out == sent.size() && info->queued_bytes == 0;
+  }));
+  for (RunningNode& n : nodes) n.network->stop();
+}
+
 TEST(P2pNetwork, RestartedPeerIsRedialedAndFramesFlowAgain) {
   const std::vector<std::uint16_t> ports{test::free_port(), test::free_port(), test::free_port()};
   auto configs = mesh_configs(ports);
