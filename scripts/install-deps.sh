@@ -18,7 +18,7 @@ PACKAGES=(
   librocksdb-dev libssl-dev openssl
   libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   curl ca-certificates python3 procps
 )
 if [[ $BENCH -eq 1 ]]; then
