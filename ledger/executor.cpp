@@ -1,11 +1,10 @@
 #include "ledger/executor.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "crypto/hash.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/permission.hpp"
+#include "ledger/report_payload.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
@@ -196,16 +195,8 @@ Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord&
                                               " bytes; template allows " +
                                               std::to_string(t.max_payload_bytes()));
   }
-  auto doc = nlohmann::json::parse(p.payload(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return make_error("bad_report", "payload is not a JSON object");
-  }
-  for (const auto& field : t.required_fields()) {
-    if (!doc.contains(field)) {
-      return make_error("bad_report", "payload lacks required field '" + field + "'");
-    }
-  }
-  return {};
+  std::vector<std::string_view> required(t.required_fields().begin(), t.required_fields().end());
+  return check_json_object_fields(p.payload(), required);
 }
 
 Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
