@@ -6,6 +6,7 @@
 
 #include "common/thread_priority.hpp"
 #include "crypto/hash.hpp"
+#include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
 #include "node/http/json_error.hpp"
 
@@ -98,6 +99,10 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
     return post_tx(req);
   }
+  if (path == "/v1/txs/batch") {
+    if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
+    return post_tx_batch(req);
+  }
   if (!get) return error_response(make_error("method_not_allowed", "use GET"));
   if (path == "/healthz") {
     return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
@@ -133,18 +138,47 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
     if (!decoded.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
     raw = std::move(decoded).value();
   }
+  auto id = accept_tx(raw);
+  if (!id.ok()) return reject(id.error());
+  return ok_json({{"tx_id", *id}, {"status", "pending"}}, 202);
+}
+
+Result<std::string> Api::accept_tx(ByteView raw) {
   // A full mempool refuses before any signature is checked: back-pressure must be cheap.
-  if (mempool_.full()) {
-    return reject(make_error("mempool_full", "the node's mempool is full; retry later"));
-  }
+  if (mempool_.full()) return make_error("mempool_full", "the node's mempool is full; retry later");
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
-  if (!tx.ok()) return reject(tx.error());
+  if (!tx.ok()) return tx.error();
   std::string id = to_hex(tx->id);
-  auto added = admit_tx(chain_, mempool_, std::move(tx).value(), now_ms());
-  if (!added.ok()) return reject(added.error());
-  if (on_accepted_) on_accepted_(raw);
+  RL_TRY(admit_tx(chain_, mempool_, std::move(tx).value(), now_ms()));
+  if (on_accepted_) on_accepted_(Bytes(raw.begin(), raw.end()));
   stats_.txs_accepted++;
-  return ok_json({{"tx_id", id}, {"status", "pending"}}, 202);
+  return id;
+}
+
+http::HttpResponse Api::post_tx_batch(const http::HttpRequest& req) {
+  auto ct = req.headers.find("content-type");
+  if (ct == req.headers.end() || ct->second.rfind("application/octet-stream", 0) != 0) {
+    return error_response(make_error(
+        "bad_request", "a batch is application/octet-stream: (u32 big-endian length, Tx bytes)*"));
+  }
+  // The whole framing is checked before anything is admitted: a malformed batch admits nothing.
+  auto frames = ledger::split_tx_batch(as_bytes(req.body));
+  if (!frames.ok()) return error_response(frames.error());
+  json results = json::array();
+  std::size_t accepted = 0;
+  for (ByteView raw : *frames) {
+    auto id = accept_tx(raw);
+    if (id.ok()) {
+      ++accepted;
+      results.push_back({{"tx_id", *id}, {"status", "pending"}});
+    } else {
+      stats_.txs_rejected++;
+      results.push_back({{"error", {{"code", id.error().code}, {"message", id.error().message}}}});
+    }
+  }
+  return ok_json({{"accepted", accepted},
+                  {"rejected", frames->size() - accepted},
+                  {"results", std::move(results)}});
 }
 
 http::HttpResponse Api::get_status() {

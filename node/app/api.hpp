@@ -33,6 +33,10 @@ class Api {
 
  private:
   http::HttpResponse post_tx(const http::HttpRequest& req);
+  // POST /v1/txs/batch: each transaction admitted on its own, as by POST /v1/txs.
+  http::HttpResponse post_tx_batch(const http::HttpRequest& req);
+  // Admission of one transaction's exact bytes; its hex id on success.
+  Result<std::string> accept_tx(ByteView raw);
   http::HttpResponse get_status();
   http::HttpResponse get_block(std::string_view height);
   http::HttpResponse get_tx(std::string_view id);
