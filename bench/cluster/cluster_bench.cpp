@@ -50,6 +50,7 @@
 
 #include "client/lib/tx_builder.hpp"
 #include "ledger/tx.hpp"
+#include "ledger/tx_batch.hpp"
 #include "tests/support/cluster.hpp"
 
 extern char** environ;
@@ -210,6 +211,7 @@ struct Settings {
   int reporters = 4;
   int presign_rate = 5000;
   double offered_rate = 0;  // peak phase: 0 = as fast as the APIs accept
+  int batch = 1;            // peak phase: txs per request (>1 uses POST /v1/txs/batch)
   int drain_seconds = 0;    // after each peak run: wait for the mempools to empty
   int poll_ms = 10;
   int block_interval_ms = 100;  // genesis default
@@ -398,6 +400,49 @@ PeakRun peak_run(int run, const Settings& s, std::size_t presign_count, Signed* 
   for (int k = 0; k < s.clients; ++k) {
     ts.emplace_back([&, k] {
       auto client = c.target(static_cast<std::size_t>(k) % c.size()).client(30000);
+      auto note_error = [&](const std::string& e) {
+        std::lock_guard lock(err_mu);
+        if (first_error.empty()) first_error = e;
+      };
+      // Batched submissions: `batch` signed txs per POST /v1/txs/batch; entries refused with
+      // mempool_full are sent again (alone with the next batch) after a short back-off.
+      std::vector<std::size_t> pending;
+      while (s.batch > 1 && !stop) {
+        while (pending.size() < static_cast<std::size_t>(s.batch)) {
+          std::size_t i = next++;
+          if (i >= txs.size()) break;
+          pending.push_back(i);
+        }
+        if (pending.empty()) return;
+        std::vector<rl::Bytes> bodies;
+        for (std::size_t i : pending) bodies.push_back(rl::to_bytes(txs[i].body));
+        auto r = client.request("POST", "/v1/txs/batch",
+                                rl::to_string(rl::ledger::join_tx_batch(bodies)),
+                                {{"content-type", "application/octet-stream"}});
+        if (!r.ok() || r->status != 200) {
+          (r.ok() ? rejected : errors) += pending.size();
+          note_error(r.ok() ? std::to_string(r->status) + " " + r->body.substr(0, 200)
+                            : r.error().to_string());
+          pending.clear();
+          continue;
+        }
+        auto j = nlohmann::json::parse(r->body, nullptr, false);
+        std::vector<std::size_t> again;
+        for (std::size_t e = 0; e < pending.size(); ++e) {
+          const auto& res = j["results"][e];
+          if (res.contains("tx_id")) {
+            accepted++;
+          } else if (res["error"]["code"] == "mempool_full") {
+            full_retries++;
+            again.push_back(pending[e]);
+          } else {
+            rejected++;
+            note_error(res.dump());
+          }
+        }
+        pending = std::move(again);
+        if (!pending.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       while (!stop) {
         std::size_t i = next++;
         if (i >= txs.size()) return;
@@ -922,6 +967,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000));
   app.add_option("--max-block-txs", s.max_block_txs, "Genesis max txs per block")
       ->check(CLI::Range(1, 100000));
+  app.add_option("--batch", s.batch,
+                 "Peak phase: signed txs per request; above 1 the clients use POST /v1/txs/batch "
+                 "(each tx is still signed and admitted on its own)")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--offered-rate", s.offered_rate,
                  "Peak phase: pace the clients at this many tx/s in all (0 = as fast as the APIs "
                  "accept)")
@@ -946,6 +995,13 @@ int main(int argc, char** argv) {
       s.validators, s.clients, s.runs, s.warmup, s.seconds, s.latency_seconds, s.payload,
       std::thread::hardware_concurrency());
   if (s.offered_rate > 0) std::printf("  peak phase paced at %.0f tx/s in all\n", s.offered_rate);
+  if (s.batch > 1 && s.offered_rate > 0) {
+    std::fprintf(stderr, "--batch and --offered-rate cannot be combined\n");
+    return 2;
+  }
+  std::printf("  peak phase submissions: %s\n",
+              s.batch > 1 ? (std::to_string(s.batch) + " signed txs per POST /v1/txs/batch").c_str()
+                          : "one signed tx per POST /v1/txs");
   std::printf(
       "  genesis block_interval %d ms, max_block_txs %d; node default consensus "
       "timeouts; validators' config.json log_level %s (NodeProcess passes --log-level info, "
@@ -1001,6 +1057,7 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < rates.size(); ++i) list += (i ? ", " : "") + grouped(rates[i]);
   std::string offered = s.offered_rate > 0 ? "offered " + grouped(s.offered_rate) + " tx/s"
                                            : "offered as fast as the APIs accept";
+  if (s.batch > 1) offered += ", " + std::to_string(s.batch) + " txs per request";
   std::printf("committed tx/s (median of %d, %d s windows, %s): %s  runs: [%s]\n", s.runs,
               s.seconds, offered.c_str(), grouped(med).c_str(), list.c_str());
   print_nodes("peak, median run (cpu over the window; 100% = one core):", med_run->nodes,
