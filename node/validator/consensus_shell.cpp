@@ -13,6 +13,7 @@
 #include "consensus/codec.hpp"
 #include "crypto/hash.hpp"
 #include "node/app/admission.hpp"
+#include "node/validator/peer_heights.hpp"
 #include "node/validator/sync_protocol.hpp"
 
 namespace rl::node {
@@ -536,18 +537,13 @@ std::uint64_t ConsensusShell::best_peer_height() const {
 }
 
 std::uint64_t ConsensusShell::vouched_peer_height() const {
-  // A height claimed by f + 1 connected peers is claimed by at least one honest one. Using it
-  // (not the maximum) to decide that we are behind keeps a single lying peer from silencing
-  // this validator by announcing a huge height; syncing still asks the highest peer, since
-  // every synced block is checked against its certificate anyway.
+  // Syncing still asks the highest peer, since every synced block is checked against its
+  // certificate anyway; only the decision to stop voting needs a vouched height.
   std::vector<std::uint64_t> heights;
   for (const auto& [name, p] : peers_) {
     if (p.connected) heights.push_back(p.height);
   }
-  if (heights.empty()) return 0;
-  std::sort(heights.begin(), heights.end(), std::greater<>());
-  std::size_t f = (schedule_.at(core_->height()).size() - 1) / 3;
-  return heights[std::min(f, heights.size() - 1)];
+  return vouched_height(std::move(heights), (schedule_.at(core_->height()).size() - 1) / 3);
 }
 
 bool ConsensusShell::catching_up() const {
