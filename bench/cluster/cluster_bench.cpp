@@ -212,6 +212,7 @@ struct Settings {
   int presign_rate = 5000;
   double offered_rate = 0;  // peak phase: 0 = as fast as the APIs accept
   int batch = 1;            // peak phase: txs per request (>1 uses POST /v1/txs/batch)
+  int mempool_max_txs = 0;  // 0 = the node default
   int drain_seconds = 0;    // after each peak run: wait for the mempools to empty
   int poll_ms = 10;
   int block_interval_ms = 100;  // genesis default
@@ -253,6 +254,13 @@ Network start_network(const Settings& s) {
   Network n;
   n.cluster = std::make_unique<Cluster>(o);
   auto& c = *n.cluster;
+  if (s.mempool_max_txs > 0) {
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      c.update_config(i, [&](rl::node::NodeConfig& nc) {
+        nc.mempool_max_txs = static_cast<std::size_t>(s.mempool_max_txs);
+      });
+    }
+  }
   c.start_all();
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (!c.wait_healthy(i, std::chrono::seconds(30))) {
@@ -971,6 +979,10 @@ int main(int argc, char** argv) {
                  "Peak phase: signed txs per request; above 1 the clients use POST /v1/txs/batch "
                  "(each tx is still signed and admitted on its own)")
       ->check(CLI::Range(1, 1000));
+  app.add_option("--mempool-max-txs", s.mempool_max_txs,
+                 "Validators' mempool bound (0 = node default); a smaller one makes batched "
+                 "clients feel back-pressure sooner")
+      ->check(CLI::Range(0, 1'000'000));
   app.add_option("--offered-rate", s.offered_rate,
                  "Peak phase: pace the clients at this many tx/s in all (0 = as fast as the APIs "
                  "accept)")
