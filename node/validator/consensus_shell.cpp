@@ -18,6 +18,13 @@
 
 namespace rl::node {
 namespace asio = boost::asio;
+
+namespace {
+double ms_between(std::chrono::steady_clock::time_point a,
+                  std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+}  // namespace
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -285,6 +292,7 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
     checked = std::move(c).value();
   }
   const ledger::PreparedBlock& block = it != prepared_.end() ? it->second : *checked;
+  const auto commit_started = Clock::now();
   auto st = chain_.commit_block(block, to_pb(d.certificate));
   if (!st.ok()) {
     fail(st.error());
@@ -294,8 +302,13 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
   ids.reserve(block.txs.size());
   for (const auto& tx : block.txs) ids.push_back(tx.id);
   mempool_.remove(ids);
-  spdlog::debug("block committed height={} round={} txs={} hash={}", d.height, d.round,
-                block.txs.size(), to_hex(d.value_hash));
+  const auto now = Clock::now();
+  spdlog::info(
+      "block committed height={} round={} txs={} height_ms={:.0f} build_ms={:.0f} check_ms={:.0f} "
+      "commit_ms={:.0f} hash={}",
+      d.height, d.round, block.txs.size(), ms_between(timings_.started, now), timings_.build_ms,
+      timings_.check_ms, ms_between(commit_started, now), to_hex(d.value_hash).substr(0, 16));
+  timings_ = HeightTimings{};
   prepared_.clear();
   prepared_order_.clear();
   seen_.clear();
@@ -349,7 +362,9 @@ void ConsensusShell::try_build() {
   auto candidates = mempool_.peek(config_.max_block_txs);
   std::vector<ledger::DroppedTx> dropped;
   std::int64_t time_ms = std::max(wall_ms(), head.time_ms + 1);
+  const auto build_started = Clock::now();
   auto block = chain_.build_block(candidates, time_ms, *self_index_, &dropped);
+  timings_.build_ms += ms_between(build_started, Clock::now());
   if (!block.ok()) {
     spdlog::error("block build failed height={} code={} message={}", request.height,
                   block.error().code, block.error().message);
@@ -372,7 +387,9 @@ void ConsensusShell::try_build() {
 void ConsensusShell::check_proposal(const consensus::CheckProposal& c) {
   bool valid = prepared_.count(c.value_hash) != 0;
   if (!valid && c.height == chain_.head().height + 1) {
+    const auto check_started = Clock::now();
     auto checked = chain_.check_block(c.value);
+    timings_.check_ms += ms_between(check_started, Clock::now());
     if (checked.ok() && checked->header.time_ms() > wall_ms() + config_.max_clock_drift_ms) {
       spdlog::warn("proposal refused height={} round={} reason=block time too far ahead", c.height,
                    c.round);

@@ -116,6 +116,14 @@ class ConsensusShell {
     std::uint64_t from = 0;
     std::chrono::steady_clock::time_point deadline;
   };
+  // Where the time of the height in progress went, logged when it commits: operators (and the
+  // benchmark) see whether a slow height was spent executing, waiting for votes or on disk.
+  struct HeightTimings {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    double build_ms = 0;  // this node proposed: executing the candidates
+    double check_ms = 0;  // re-executing proposals from others
+  };
+
   struct PendingBuild {
     consensus::Height height = 0;
     consensus::Round round = 0;
@@ -166,6 +174,7 @@ class ConsensusShell {
   // Blocks this node built or checked for the next height, by block hash.
   std::map<Bytes, ledger::PreparedBlock> prepared_;
   std::deque<Bytes> prepared_order_;
+  HeightTimings timings_;
   std::optional<PendingBuild> pending_build_;
   std::map<std::string, PeerView> peers_;
   std::map<std::string, PartAssembler> assemblers_;  // per peer
