@@ -112,7 +112,7 @@ Result<ledger::pb::SetPermissionMapping> parse_mapping_spec(std::string_view spe
     out.add_max_data_level(table[l].value_or(0));
   }
   if (!missing.empty()) {
-    return bad_argument("the mapping replaces the whole table; levels " + missing +
+    return bad_argument("the mapping replaces the whole table; level(s) " + missing +
                         " are not set (start with 00-99=N for a default)");
   }
   return out;
