@@ -19,6 +19,7 @@ Result<std::vector<pb::CertificateRecord>> account_certificates(const Store& sto
 // Every revoked certificate, ordered by cert id (the issuer's CRL filters by issuer).
 Result<std::vector<pb::CertificateRecord>> revoked_certificates(const Store& store,
                                                                 std::size_t limit);
+Result<std::optional<pb::AccountRecord>> find_account(const Store& store, std::string_view id);
 Result<std::optional<pb::ProposalRecord>> find_proposal(const Store& store, std::string_view id);
 Result<std::optional<pb::GovernanceRecord>> governance_params(const Store& store);
 

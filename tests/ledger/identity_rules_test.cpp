@@ -136,12 +136,27 @@ TEST_F(IdentityRules, ReplicasAgreeOnIdentityAndGovernanceBlocks) {
 TEST_F(IdentityRules, SuspendedAccountIsRefusedUntilReinstated) {
   auto bank_admin = enroll("bank-a-admin", "bank-a", "admin", "0110");
   auto alice = enroll("alice", "bank-a", "reporter", "0010");
-  commit_txs({sign_as(bank_admin, suspend("alice"))});
+  auto s = commit_txs({sign_as(bank_admin, suspend("alice", "audit finding 7"))});
   expect_rejected(sign_as(alice, liquidity_report()), "account_suspended");
   expect_rejected(sign_as(bank_admin, suspend("alice")), "already_suspended");
-  commit_txs({sign_as(bank_admin, reinstate("alice"))});
+  auto account = [&] {
+    std::optional<pb::AccountRecord> rec;
+    with_store([&](const Store& st) { rec = find_account(st, "alice").value(); });
+    return rec.value();
+  };
+  auto suspended = account();
+  EXPECT_FALSE(suspended.active());
+  EXPECT_EQ(suspended.status_reason(), "audit finding 7");
+  EXPECT_EQ(suspended.status_by(), "bank-a-admin");
+  EXPECT_EQ(suspended.status_height(), s.height);
+
+  auto r = commit_txs({sign_as(bank_admin, reinstate("alice", "finding closed"))});
   commit_txs({sign_as(alice, liquidity_report())});
   expect_rejected(sign_as(bank_admin, reinstate("alice")), "not_suspended");
+  auto reinstated = account();
+  EXPECT_TRUE(reinstated.active());
+  EXPECT_EQ(reinstated.status_reason(), "finding closed");
+  EXPECT_EQ(reinstated.status_height(), r.height);
 }
 
 TEST_F(IdentityRules, RegulatorSuspendsAndReinstates) {
@@ -168,8 +183,8 @@ TEST_F(IdentityRules, SuspensionPermissionsAndFields) {
   // A suspended admin cannot act either.
   commit_txs({sign_as(admin_, suspend("bank-a-admin"))});
   expect_rejected(sign_as(bank_admin, suspend("alice")), "account_suspended");
-  // The reason and who decided are kept with the account... and the account's certificate
-  // stays bound (suspension is about the account, revocation about a key).
+  // The account's certificate stays bound and unrevoked: suspension is about the account,
+  // revocation about a key.
   EXPECT_FALSE(certificates_of("bank-a-admin").at(0).revoked());
 }
 
