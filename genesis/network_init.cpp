@@ -65,6 +65,27 @@ Result<crypto::Certificate> issue(const Ca& ca, const crypto::PrivateKey& key,
   return crypto::issue_certificate(ca.cert, ca.key, csr, o);
 }
 
+// Ids the ledger accepts, no organization or admin account twice.
+Status check_regulators(const NetworkDefinition& d) {
+  if (d.regulators.empty() || d.regulators.size() > 16) return bad("regulators: 1-16 entries");
+  std::set<std::string> orgs, admins;
+  auto valid = [](const std::string& id) {
+    return !id.empty() && id.size() <= 64 &&
+           id.find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+               std::string::npos;
+  };
+  for (const auto& r : d.regulators) {
+    if (!valid(r.org) || !valid(r.admin)) {
+      return bad("regulator org and admin ids are 1-64 of [A-Za-z0-9._-]");
+    }
+    if (r.name.empty()) return bad("regulator " + r.org + " needs a name");
+    if (!orgs.insert(r.org).second) return bad("regulator organization " + r.org + " twice");
+    if (!admins.insert(r.admin).second) return bad("admin account " + r.admin + " twice");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<ledger::GenesisCredential> make_credential(const std::string& password, std::uint64_t n) {
@@ -92,8 +113,9 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad(path + " is not a JSON object");
   static const std::set<std::string> known = {
-      "_comment",      "chain_id",  "suite", "validators",         "host",      "api_port_base",
-      "p2p_port_base", "regulator", "block", "permission_mapping", "templates", "observers"};
+      "_comment",      "chain_id",      "suite",      "validators", "host",
+      "api_port_base", "p2p_port_base", "regulator",  "block",      "permission_mapping",
+      "templates",     "observers",     "regulators", "governance"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
   }
@@ -108,10 +130,23 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     d.host = j.value("host", d.host);
     d.api_port_base = j.value("api_port_base", d.api_port_base);
     d.p2p_port_base = j.value("p2p_port_base", d.p2p_port_base);
-    if (j.contains("regulator")) {
-      d.regulator_org = j["regulator"].value("org", d.regulator_org);
-      d.regulator_name = j["regulator"].value("name", d.regulator_name);
-      d.admin_account = j["regulator"].value("admin", d.admin_account);
+    if (j.contains("regulator") && j.contains("regulators")) {
+      return bad("use either \"regulator\" (one) or \"regulators\" (a list), not both");
+    }
+    auto regulator = [](const json& r) {
+      RegulatorDefinition def;
+      def.org = r.value("org", def.org);
+      def.name = r.value("name", def.name);
+      def.admin = r.value("admin", def.admin);
+      return def;
+    };
+    if (j.contains("regulator")) d.regulators = {regulator(j["regulator"])};
+    if (j.contains("regulators")) {
+      if (!j["regulators"].is_array() || j["regulators"].empty()) {
+        return bad("regulators must be a non-empty array of {org, name, admin}");
+      }
+      d.regulators.clear();
+      for (const auto& r : j["regulators"]) d.regulators.push_back(regulator(r));
     }
     // Reuse the genesis parser for the parts that have the same shape, so that the two
     // formats cannot drift apart.
@@ -123,19 +158,29 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     if (j.contains("block")) probe["block"] = j["block"];
     if (j.contains("permission_mapping")) probe["permission_mapping"] = j["permission_mapping"];
     if (j.contains("templates")) probe["templates"] = j["templates"];
+    if (j.contains("governance")) probe["governance"] = j["governance"];
+    json orgs = json::array();
+    for (const auto& r : d.regulators) {
+      orgs.push_back({{"id", r.org}, {"name", r.name}, {"kind", "regulator"}});
+    }
+    probe["organizations"] = orgs;
     RL_ASSIGN_OR_RETURN(auto parsed, ledger::parse_genesis(probe.dump()));
     d.block = parsed.block;
     d.permission_mapping = parsed.permission_mapping;
     d.templates = parsed.templates;
+    d.governance_threshold = parsed.governance_threshold;
   } catch (const json::exception& e) {
     return bad(path + ": " + e.what());
   }
   if (d.validators < 1 || d.validators > 64) return bad("validators must be 1-64");
   if (d.observers > 16) return bad("observers must be 0-16");
+  RL_TRY(check_regulators(d));
   return d;
 }
 
 Result<InitResult> init_network(const NetworkDefinition& def, const std::string& out_dir) {
+  RL_TRY(check_regulators(def));
+  const std::string& ca_org = def.regulators.front().name;
   std::error_code ec;
   if (fs::exists(fs::path(out_dir) / "genesis.json", ec)) {
     return make_error("already_exists",
@@ -145,12 +190,11 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   if (ec) return make_error("write_failed", "cannot create " + out_dir + ": " + ec.message());
   const fs::path out(out_dir);
 
-  RL_ASSIGN_OR_RETURN(auto root, make_root(def.suite, def.regulator_name));
+  RL_ASSIGN_OR_RETURN(auto root, make_root(def.suite, ca_org));
   RL_ASSIGN_OR_RETURN(auto issuing_key, crypto::PrivateKey::generate(def.suite));
-  RL_ASSIGN_OR_RETURN(
-      auto issuing_cert,
-      issue(root, issuing_key, {"RegLedger Issuing CA", def.regulator_name, "CA", ""},
-            crypto::CertProfile::kIntermediateCa, 5 * 365));
+  RL_ASSIGN_OR_RETURN(auto issuing_cert,
+                      issue(root, issuing_key, {"RegLedger Issuing CA", ca_org, "CA", ""},
+                            crypto::CertProfile::kIntermediateCa, 5 * 365));
   Ca issuing{issuing_key, issuing_cert};
   RL_TRY(write_file((out / "ca/root.pem").string(), root.cert.to_pem()));
   RL_TRY(write_file((out / "ca/root.key").string(), root.key.to_pem(), true));
@@ -166,12 +210,13 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   g.permission_mapping = def.permission_mapping;
   g.templates = def.templates;
   g.block = def.block;
-  g.organizations.push_back({def.regulator_org, def.regulator_name, "regulator"});
+  for (const auto& r : def.regulators) g.organizations.push_back({r.org, r.name, "regulator"});
+  g.governance_threshold = def.governance_threshold;
 
   // sm2-sm3: a separate P-256 transport CA for TLS only (decision 0033).
   std::optional<Ca> tls_root;
   if (def.suite != crypto::Suite::kP256Sha256) {
-    RL_ASSIGN_OR_RETURN(auto r, make_root(crypto::Suite::kP256Sha256, def.regulator_name + " TLS"));
+    RL_ASSIGN_OR_RETURN(auto r, make_root(crypto::Suite::kP256Sha256, ca_org + " TLS"));
     RL_TRY(write_file((out / "ca/tls-root.pem").string(), r.cert.to_pem()));
     RL_TRY(write_file((out / "ca/tls-root.key").string(), r.key.to_pem(), true));
     tls_root = std::move(r);
@@ -197,15 +242,14 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(def.suite));
     RL_ASSIGN_OR_RETURN(
         auto cert,
-        issue(root, key, {name, def.regulator_name, observer ? "Observers" : "Validators", ""},
+        issue(root, key, {name, ca_org, observer ? "Observers" : "Validators", ""},
               crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", name}));
     NodeIdentity n{name, observer, i, key, cert, std::nullopt};
     if (tls_root) {
       RL_ASSIGN_OR_RETURN(auto tls_key, crypto::PrivateKey::generate(crypto::Suite::kP256Sha256));
-      RL_ASSIGN_OR_RETURN(
-          auto tls_cert,
-          issue(*tls_root, tls_key, {name, def.regulator_name, "Transport", ""},
-                crypto::CertProfile::kTlsServerClient, 2 * 365, {def.host}, {"localhost", name}));
+      RL_ASSIGN_OR_RETURN(auto tls_cert, issue(*tls_root, tls_key, {name, ca_org, "Transport", ""},
+                                               crypto::CertProfile::kTlsServerClient, 2 * 365,
+                                               {def.host}, {"localhost", name}));
       n.tls.emplace(tls_key, tls_cert);
     }
     std::string p2p = def.host + ":" + std::to_string(def.p2p_port_base + i);
@@ -225,21 +269,30 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     nodes.push_back(std::move(n));
   }
 
-  // The regulator admin: bound certificate at genesis, password stored for the operator.
-  std::string password = random_password();
-  RL_ASSIGN_OR_RETURN(auto admin_key, crypto::PrivateKey::generate(def.suite));
-  RL_ASSIGN_OR_RETURN(auto admin_cert, issue(issuing, admin_key,
-                                             {def.admin_account, def.regulator_name, "Admins", ""},
-                                             crypto::CertProfile::kEndEntity, 365));
-  RL_ASSIGN_OR_RETURN(auto cred, make_credential(password, def.scrypt_n));
-  ledger::GenesisAccount admin;
-  admin.id = def.admin_account;
-  admin.org = def.regulator_org;
-  admin.role = "admin";
-  admin.permission_code = "0199";
-  admin.credential = cred;
-  admin.certificate_pems = {admin_cert.to_pem()};
-  g.accounts.push_back(admin);
+  // One admin per regulator: bound certificate at genesis, password stored for the operator.
+  struct AdminIdentity {
+    const RegulatorDefinition& reg;
+    crypto::PrivateKey key;
+    crypto::Certificate cert;
+    std::string password;
+  };
+  std::vector<AdminIdentity> admins;
+  for (const auto& r : def.regulators) {
+    std::string password = random_password();
+    RL_ASSIGN_OR_RETURN(auto admin_key, crypto::PrivateKey::generate(def.suite));
+    RL_ASSIGN_OR_RETURN(auto admin_cert, issue(issuing, admin_key, {r.admin, r.name, "Admins", ""},
+                                               crypto::CertProfile::kEndEntity, 365));
+    RL_ASSIGN_OR_RETURN(auto cred, make_credential(password, def.scrypt_n));
+    ledger::GenesisAccount admin;
+    admin.id = r.admin;
+    admin.org = r.org;
+    admin.role = "admin";
+    admin.permission_code = "0199";
+    admin.credential = cred;
+    admin.certificate_pems = {admin_cert.to_pem()};
+    g.accounts.push_back(admin);
+    admins.push_back({r, admin_key, admin_cert, password});
+  }
 
   // Round-trip through the parser: what we write is what a node will accept.
   std::string genesis_json = ledger::genesis_to_json(g);
@@ -273,16 +326,19 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     result.node_homes.push_back(home.string());
   }
 
-  fs::path adir = out / "accounts" / def.admin_account;
-  json ident = {{"account", def.admin_account},
-                {"org", def.regulator_org},
-                {"chain_id", def.chain_id},
-                {"suite", std::string(crypto::suite_name(def.suite))}};
-  RL_TRY(write_file((adir / "identity.json").string(), ident.dump(2) + "\n"));
-  RL_TRY(write_file((adir / "key.pem").string(), admin_key.to_pem(), true));
-  RL_TRY(write_file((adir / "cert.pem").string(), admin_cert.to_pem()));
-  RL_TRY(write_file((adir / "password").string(), password + "\n", true));
-  result.admin_dir = adir.string();
+  for (const auto& a : admins) {
+    fs::path adir = out / "accounts" / a.reg.admin;
+    json ident = {{"account", a.reg.admin},
+                  {"org", a.reg.org},
+                  {"chain_id", def.chain_id},
+                  {"suite", std::string(crypto::suite_name(def.suite))}};
+    RL_TRY(write_file((adir / "identity.json").string(), ident.dump(2) + "\n"));
+    RL_TRY(write_file((adir / "key.pem").string(), a.key.to_pem(), true));
+    RL_TRY(write_file((adir / "cert.pem").string(), a.cert.to_pem()));
+    RL_TRY(write_file((adir / "password").string(), a.password + "\n", true));
+    result.admin_dirs.push_back(adir.string());
+  }
+  result.admin_dir = result.admin_dirs.front();
   return result;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // `regledger genesis init`: creates a network from a definition — a root CA and an issuing
-// CA, one key and TLS certificate per validator, a regulator admin account with its
-// certificate and password, genesis.json, and one home directory per node.
+// CA, one key and TLS certificate per validator, one admin account with its certificate and
+// password per regulator organization, genesis.json, and one home directory per node.
 //
 // Layout of OUT:
 //   genesis.json
@@ -10,9 +10,10 @@
 //   ca/tls-root.{pem,key}     sm2-sm3 only: P-256 CA for node TLS certificates
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
 //   nodes/observerK/          the same for observer K (not a validator; "observer": true)
-//   accounts/ADMIN/           identity.json key.pem cert.pem password
+//   accounts/ADMIN/           identity.json key.pem cert.pem password (one per regulator)
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@
 #include "ledger/genesis.hpp"
 
 namespace rl::genesis {
+
+// A regulator organization of the new network and its admin account.
+struct RegulatorDefinition {
+  std::string org = "regulator";
+  std::string name = "Financial Regulator";
+  std::string admin = "regulator-admin";
+};
 
 struct NetworkDefinition {
   std::string chain_id = "regledger-local";
@@ -29,9 +37,11 @@ struct NetworkDefinition {
   std::string host = "127.0.0.1";
   std::uint16_t api_port_base = 8443;
   std::uint16_t p2p_port_base = 26656;
-  std::string regulator_org = "regulator";
-  std::string regulator_name = "Financial Regulator";
-  std::string admin_account = "regulator-admin";
+  // The definition file's "regulator" (one) or "regulators" (a list). The first one's name is
+  // on the CA certificates.
+  std::vector<RegulatorDefinition> regulators{RegulatorDefinition{}};
+  // "governance": {"threshold": M}; unset = the genesis default (1 with one regulator).
+  std::optional<std::uint32_t> governance_threshold;
   std::vector<ledger::GenesisTemplate> templates;
   std::array<std::uint32_t, 100> permission_mapping{};
   ledger::BlockParams block;
@@ -47,7 +57,8 @@ NetworkDefinition default_definition();
 struct InitResult {
   std::string genesis_path;
   std::vector<std::string> node_homes;  // validators first, then observers
-  std::string admin_dir;
+  std::string admin_dir;                // the first regulator's admin
+  std::vector<std::string> admin_dirs;  // every regulator's admin, in definition order
   std::string tls_ca_path;  // what clients pass as --ca (ca/root.pem, or ca/tls-root.pem)
 };
 

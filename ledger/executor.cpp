@@ -1,59 +1,12 @@
 #include "ledger/executor.hpp"
 
 #include "crypto/hash.hpp"
-#include "crypto/x509.hpp"
-#include "ledger/limits.hpp"
-#include "ledger/permission.hpp"
+#include "ledger/exec_internal.hpp"
 #include "ledger/report_payload.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
-namespace {
-
-template <typename Msg>
-Bytes encode(const Msg& m) {
-  std::string s;
-  m.SerializeToString(&s);
-  return to_bytes(s);
-}
-
-template <typename Msg>
-Result<std::optional<Msg>> load(const StateOverlay& state, const Bytes& key) {
-  RL_ASSIGN_OR_RETURN(auto raw, state.get(key));
-  if (!raw) return std::optional<Msg>();
-  Msg m;
-  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
-    return make_error("state_corrupt", "cannot decode state record");
-  }
-  return std::optional<Msg>(std::move(m));
-}
-
-bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes) {
-  if (id.empty() || id.size() > max) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-Status denied(const std::string& why) {
-  return make_error("permission_denied", why);
-}
-
-// The signer's account and organization, loaded once per transaction.
-struct Signer {
-  pb::AccountRecord account;
-  pb::OrganizationRecord org;
-};
-
-bool is_regulator_admin(const Signer& s) {
-  return s.account.role() == "admin" && s.org.kind() == "regulator";
-}
-bool is_org_admin(const Signer& s, std::string_view org_id) {
-  return s.account.role() == "admin" && s.account.org_id() == org_id;
-}
+namespace exec {
 
 Result<PermissionMapping> load_mapping(const StateOverlay& state) {
   RL_ASSIGN_OR_RETURN(auto raw, state.get(keys::permission_mapping()));
@@ -64,127 +17,11 @@ Result<PermissionMapping> load_mapping(const StateOverlay& state) {
   return m;
 }
 
-Status exec_register_org(const Signer& s, StateOverlay& state, const pb::RegisterOrganization& p,
-                         const BlockContext& ctx) {
-  if (!is_regulator_admin(s)) return denied("only a regulator admin registers organizations");
-  if (!valid_id(p.org_id()))
-    return make_error("bad_field", "org_id must be 1-64 of [A-Za-z0-9._-]");
-  if (p.name().empty() || p.name().size() > limits::kMaxNameBytes) {
-    return make_error("bad_field", "name must be 1-256 bytes");
-  }
-  if (p.kind() != "institution" && p.kind() != "regulator" && p.kind() != "auditor") {
-    return make_error("bad_field", "kind must be institution, regulator or auditor");
-  }
-  RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::org(p.org_id())));
-  if (existing) return make_error("already_exists", "organization " + p.org_id() + " exists");
-  pb::OrganizationRecord rec;
-  rec.set_org_id(p.org_id());
-  rec.set_name(p.name());
-  rec.set_kind(p.kind());
-  rec.set_registered_height(ctx.height);
-  state.put(keys::org(p.org_id()), encode(rec));
-  return {};
-}
+}  // namespace exec
 
-Status check_credential(const pb::ScryptCredential& c) {
-  if (c.salt().size() < 16 || c.salt().size() > 64) {
-    return make_error("bad_field", "credential salt must be 16-64 bytes");
-  }
-  if (c.hash().size() != 32) return make_error("bad_field", "credential hash must be 32 bytes");
-  bool pow2 = c.n() >= 1024 && c.n() <= (1u << 20) && (c.n() & (c.n() - 1)) == 0;
-  if (!pow2 || c.r() < 1 || c.r() > 16 || c.p() < 1 || c.p() > 4) {
-    return make_error("bad_field", "scrypt parameters out of range");
-  }
-  return {};
-}
+using namespace exec;  // NOLINT(google-build-using-namespace): the executor's own internals
 
-Status exec_register_account(const Signer& s, StateOverlay& state, const pb::RegisterAccount& p,
-                             const BlockContext& ctx) {
-  if (!valid_id(p.account_id()))
-    return make_error("bad_field", "account_id must be 1-64 of [A-Za-z0-9._-]");
-  if (!is_regulator_admin(s) && !is_org_admin(s, p.org_id())) {
-    return denied("only a regulator admin or the organization's admin registers accounts");
-  }
-  if (p.role() != "admin" && p.role() != "reporter" && p.role() != "auditor") {
-    return make_error("bad_field", "role must be admin, reporter or auditor");
-  }
-  auto perm = parse_permission_code(p.permission_code());
-  if (!perm.ok()) return make_error("bad_field", perm.error().message);
-  RL_TRY(check_credential(p.credential()));
-  RL_ASSIGN_OR_RETURN(auto org, state.get(keys::org(p.org_id())));
-  if (!org) return make_error("not_found", "organization " + p.org_id() + " is not registered");
-  RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::account(p.account_id())));
-  if (existing) return make_error("already_exists", "account " + p.account_id() + " exists");
-  pb::AccountRecord rec;
-  rec.set_account_id(p.account_id());
-  rec.set_org_id(p.org_id());
-  rec.set_role(p.role());
-  rec.set_permission_code(p.permission_code());
-  *rec.mutable_credential() = p.credential();
-  rec.set_active(true);
-  rec.set_registered_height(ctx.height);
-  state.put(keys::account(p.account_id()), encode(rec));
-  return {};
-}
-
-// Validates a certificate for binding to `account_id` at `time_ms`: parses, chains to a
-// genesis root at that time, the key matches the suite, and the subject CN names the account.
-Result<pb::CertificateRecord> certificate_record(
-    const TrustAnchor& anchor, const std::string& account_id, const std::string& der,
-    const google::protobuf::RepeatedPtrField<std::string>& chain, std::int64_t time_ms) {
-  if (der.size() > limits::kMaxCertificateBytes) {
-    return make_error("bad_certificate", "certificate over 8 KiB");
-  }
-  if (chain.size() > static_cast<int>(limits::kMaxChainCertificates)) {
-    return make_error("bad_certificate", "too many chain certificates");
-  }
-  auto cert = crypto::Certificate::from_der(as_bytes(der));
-  if (!cert.ok()) return make_error("bad_certificate", cert.error().message);
-  std::vector<crypto::Certificate> intermediates = anchor.intermediates;
-  for (const auto& c : chain) {
-    if (c.size() > limits::kMaxCertificateBytes) {
-      return make_error("bad_certificate", "chain certificate over 8 KiB");
-    }
-    auto ic = crypto::Certificate::from_der(as_bytes(c));
-    if (!ic.ok()) return make_error("bad_certificate", "chain: " + ic.error().message);
-    intermediates.push_back(std::move(ic).value());
-  }
-  auto verdict = crypto::verify_chain(*cert, intermediates, anchor.roots, {}, time_ms / 1000);
-  if (!verdict.ok()) return make_error(verdict.error().code, verdict.error().message);
-  if (cert->public_key().suite() != anchor.suite) {
-    return make_error("bad_certificate", "certificate key does not match the network suite");
-  }
-  if (cert->subject().common_name != account_id) {
-    return make_error("bad_certificate", "certificate subject CN '" + cert->subject().common_name +
-                                             "' does not name account " + account_id);
-  }
-  pb::CertificateRecord rec;
-  Bytes id = cert->id(anchor.suite);
-  rec.set_cert_id(to_string(id));
-  rec.set_account_id(account_id);
-  rec.set_certificate_der(der);
-  for (const auto& c : chain) rec.add_chain_der(c);
-  rec.set_not_before(cert->not_before());
-  rec.set_not_after(cert->not_after());
-  return rec;
-}
-
-Status exec_bind_certificate(const ExecEnv& env, const Signer& s, StateOverlay& state,
-                             const pb::BindCertificate& p, const BlockContext& ctx) {
-  RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(p.account_id())));
-  if (!acct) return make_error("not_found", "account " + p.account_id() + " is not registered");
-  if (!is_regulator_admin(s) && !is_org_admin(s, acct->org_id())) {
-    return denied("only a regulator admin or the account's organization admin binds certificates");
-  }
-  RL_ASSIGN_OR_RETURN(auto rec, certificate_record(env.anchor, p.account_id(), p.certificate_der(),
-                                                   p.chain_der(), ctx.time_ms));
-  Bytes key = keys::certificate(as_bytes(rec.cert_id()));
-  RL_ASSIGN_OR_RETURN(auto existing, state.get(key));
-  if (existing) return make_error("already_exists", "certificate is already bound");
-  rec.set_bound_height(ctx.height);
-  state.put(std::move(key), encode(rec));
-  return {};
-}
+namespace {
 
 Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord& t) {
   if (p.content_type() != "application/json") {
@@ -314,6 +151,14 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
         return exec_bind_certificate(env, signer, state, body.bind_certificate(), ctx);
       case pb::TxBody::kSubmitReport:
         return exec_submit_report(env, signer, state, tx, ctx, index, indexes);
+      case pb::TxBody::kRevokeCertificate:
+        return exec_revoke_certificate(env, signer, state, body.revoke_certificate(), ctx);
+      case pb::TxBody::kSuspendAccount:
+        return exec_suspend_account(signer, state, body.suspend_account(), ctx);
+      case pb::TxBody::kPropose:
+        return exec_propose(env, signer, state, body.propose(), ctx);
+      case pb::TxBody::kApprove:
+        return exec_approve(env, signer, state, body.approve(), ctx);
       case pb::TxBody::PAYLOAD_NOT_SET:
         break;
     }
@@ -357,11 +202,11 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
       auto cert = crypto::Certificate::from_pem(pem);
       if (!cert.ok()) return make_error("bad_genesis", "account " + a.id + " certificate");
       google::protobuf::RepeatedPtrField<std::string> no_chain;
-      auto crec =
-          certificate_record(anchor, a.id, to_string(cert->to_der()), no_chain, g.genesis_time_ms);
+      auto crec = certificate_record(anchor, anchor.roots, a.id, to_string(cert->to_der()),
+                                     no_chain, g.genesis_time_ms);
       if (!crec.ok())
         return make_error("bad_genesis", "account " + a.id + ": " + crec.error().message);
-      state.put(keys::certificate(as_bytes(crec->cert_id())), encode(*crec));
+      put_certificate(state, *crec);
     }
   }
   for (const auto& t : g.templates) {
@@ -377,6 +222,14 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
   for (std::size_t i = 0; i < 100; ++i)
     mapping[i] = static_cast<std::uint8_t>(g.permission_mapping[i]);
   state.put(keys::permission_mapping(), mapping);
+
+  RL_ASSIGN_OR_RETURN(auto threshold, effective_governance_threshold(g));
+  pb::GovernanceRecord gov;
+  gov.set_threshold(threshold);
+  for (const auto& o : g.organizations) {
+    if (o.kind == "regulator") gov.add_regulator_orgs(o.id);
+  }
+  state.put(keys::governance(), encode(gov));
   state.commit_tx();
   return {};
 }

@@ -30,6 +30,8 @@ struct IndexWrite {
 
 // Executes `tx` as transaction number `index` of a block at `ctx`. On success its writes are
 // merged into `state` and its index writes appended; on failure `state` is unchanged.
+// Payload rules live in exec_identity.cpp and exec_governance.cpp (identity, governance) and
+// executor.cpp (reports).
 Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                   const BlockContext& ctx, std::uint32_t index, std::vector<IndexWrite>* indexes);
 
@@ -37,8 +39,8 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
 Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                           const BlockContext& ctx);
 
-// Writes the genesis world state into `state` (organizations, accounts, certificates,
-// templates, permission mapping).
+// Writes the genesis world state into `state` (organizations, accounts, certificates and their
+// per-account index, templates, permission mapping, the governing regulators and threshold).
 Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& state);
 
 }  // namespace rl::ledger

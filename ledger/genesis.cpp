@@ -85,7 +85,8 @@ Result<Genesis> parse_genesis(std::string_view text) {
                                                "accounts",
                                                "permission_mapping",
                                                "templates",
-                                               "block"};
+                                               "block",
+                                               "governance"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad("unknown top-level field '" + k + "'");
   }
@@ -217,7 +218,36 @@ Result<Genesis> parse_genesis(std::string_view text) {
     g.block.block_interval_ms = static_cast<std::uint32_t>(interval);
     g.block.max_block_txs = static_cast<std::uint32_t>(max_txs);
   }
+  if (j.contains("governance")) {
+    const auto& gov = j["governance"];
+    if (!gov.is_object()) return bad("governance must be an object");
+    for (const auto& [k, v] : gov.items()) {
+      if (k != "threshold") return bad("unknown field 'governance." + k + "'");
+    }
+    RL_ASSIGN_OR_RETURN(auto m, get_uint(gov, "threshold", 0, true));
+    if (m > 1000) return bad("governance.threshold out of range");
+    g.governance_threshold = static_cast<std::uint32_t>(m);
+  }
+  RL_TRY(effective_governance_threshold(g));
   return g;
+}
+
+Result<std::uint32_t> effective_governance_threshold(const Genesis& g) {
+  std::uint32_t n = 0;
+  for (const auto& o : g.organizations) {
+    if (o.kind == "regulator") ++n;
+  }
+  if (g.governance_threshold) {
+    const std::uint32_t m = *g.governance_threshold;
+    if (m < 1 || m > n) {
+      return bad("governance.threshold must be 1-" + std::to_string(n) + " (" + std::to_string(n) +
+                 " regulator organizations); it is " + std::to_string(m));
+    }
+    return m;
+  }
+  if (n <= 1) return n;
+  return bad("governance.threshold is required with " + std::to_string(n) +
+             " regulator organizations");
 }
 
 std::string genesis_to_json(const Genesis& g) {
@@ -281,6 +311,8 @@ std::string genesis_to_json(const Genesis& g) {
                               {"max_payload_bytes", t.max_payload_bytes}});
   }
   j["block"] = {{"interval_ms", g.block.block_interval_ms}, {"max_txs", g.block.max_block_txs}};
+  // Only when declared: genesis files written before governance existed keep their hash.
+  if (g.governance_threshold) j["governance"] = {{"threshold", *g.governance_threshold}};
   return j.dump(2) + "\n";
 }
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +86,15 @@ struct Genesis {
   std::array<std::uint32_t, 100> permission_mapping{};  // reader/submitter level -> data level
   std::vector<GenesisTemplate> templates;
   BlockParams block;
+  // "governance": {"threshold": M}: how many of the N regulator organizations (kind
+  // "regulator" in `organizations`) must approve a governance proposal. Absent = 1 when N is 1.
+  std::optional<std::uint32_t> governance_threshold;
 };
+
+// M for this genesis: the declared threshold (1 <= M <= N), else 1 when N == 1, else 0 when
+// N == 0 (no governance possible). Code bad_genesis when declared out of range, or absent while
+// N > 1 (which of the regulators must agree is a decision the file has to state).
+Result<std::uint32_t> effective_governance_threshold(const Genesis& g);
 
 // Parses and validates a genesis JSON document (size-limited, strict: unknown keys at the top
 // level are an error so that a typo cannot silently change a network's rules).

@@ -18,5 +18,8 @@ inline constexpr std::size_t kMaxBlockBytes = 64 * 1024 * 1024;
 inline constexpr std::size_t kMaxGenesisBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxReceiptBytes = 2 * 1024 * 1024;
 inline constexpr std::size_t kMaxQueryLimit = 1000;
+inline constexpr std::size_t kMaxReasonBytes = 256;    // revocation / suspension reasons
+inline constexpr std::size_t kMaxTrustedRoots = 32;    // genesis + governance-added roots
+inline constexpr std::size_t kMaxTemplateFields = 64;  // required fields of one template
 
 }  // namespace rl::ledger::limits

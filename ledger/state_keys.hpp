@@ -33,6 +33,32 @@ inline Bytes nonce(std::string_view account, std::uint64_t n) {
 inline Bytes permission_mapping() {
   return to_bytes("param/permission_mapping");
 }
+// Every certificate ever bound to an account, revoked or not: the account's certificate list
+// (renewal binds a new one before the old is revoked). Value: u64be bound height.
+inline Bytes account_certificates_prefix(std::string_view account) {
+  return to_bytes("acct_cert/" + std::string(account) + "/");
+}
+inline Bytes account_certificate(std::string_view account, ByteView cert_id) {
+  return to_bytes("acct_cert/" + std::string(account) + "/" + to_hex(cert_id));
+}
+// Revoked certificates, the CRL's source. Value: u64be revocation height.
+inline Bytes revoked_certificates_prefix() {
+  return to_bytes("cert_revoked/");
+}
+inline Bytes revoked_certificate(ByteView cert_id) {
+  return to_bytes("cert_revoked/" + to_hex(cert_id));
+}
+// Governance: who governs (GovernanceRecord), the trusted-root changes (TrustedRootsRecord),
+// and proposals (ProposalRecord).
+inline Bytes governance() {
+  return to_bytes("param/governance");
+}
+inline Bytes trusted_roots() {
+  return to_bytes("param/trusted_roots");
+}
+inline Bytes proposal(std::string_view id) {
+  return to_bytes("proposal/" + std::string(id));
+}
 
 // Index keys (not part of app_hash: they are derived from state and blocks).
 inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {

@@ -76,6 +76,14 @@ std::string_view payload_name(const pb::TxBody& body) {
       return "bind_certificate";
     case pb::TxBody::kSubmitReport:
       return "submit_report";
+    case pb::TxBody::kRevokeCertificate:
+      return "revoke_certificate";
+    case pb::TxBody::kSuspendAccount:
+      return "suspend_account";
+    case pb::TxBody::kPropose:
+      return "propose";
+    case pb::TxBody::kApprove:
+      return "approve";
     case pb::TxBody::PAYLOAD_NOT_SET:
       break;
   }

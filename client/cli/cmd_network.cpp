@@ -52,7 +52,9 @@ int genesis_init(const GenesisInitOpts& o) {
             << "  root CA:  " << o.out << "/ca/root.pem\n"
             << "  TLS CA:   " << r->tls_ca_path << " (use as --ca / $REGLEDGER_CA)\n";
   for (const auto& h : r->node_homes) std::cout << "  node:     regledgerd --home " << h << "\n";
-  std::cout << "  admin:    " << r->admin_dir << " (password in " << r->admin_dir << "/password)\n";
+  for (const auto& a : r->admin_dirs) {
+    std::cout << "  admin:    " << a << " (password in " << a << "/password)\n";
+  }
   return 0;
 }
 

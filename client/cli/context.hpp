@@ -45,5 +45,7 @@ void add_network_commands(CLI::App& app, Globals& g);
 void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);
 void add_query_commands(CLI::App& app, Globals& g);
+// After add_identity_commands (adds `account suspend|reinstate` to its `account`).
+void add_governance_commands(CLI::App& app, Globals& g);
 
 }  // namespace rl::cli

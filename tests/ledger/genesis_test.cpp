@@ -40,6 +40,7 @@ Genesis rich_genesis() {
   g.templates[1].max_payload_bytes = 12345;
   g.block.block_interval_ms = 250;
   g.block.max_block_txs = 777;
+  g.governance_threshold = 1;
   return g;
 }
 
@@ -97,6 +98,7 @@ void expect_same_genesis(const Genesis& a, const Genesis& b) {
   }
   EXPECT_EQ(a.block.block_interval_ms, b.block.block_interval_ms);
   EXPECT_EQ(a.block.max_block_txs, b.block.max_block_txs);
+  EXPECT_EQ(a.governance_threshold, b.governance_threshold);
 }
 
 TEST(Genesis, RoundTripKeepsEverything) {
@@ -145,6 +147,7 @@ TEST(Genesis, HashCoversEveryPart) {
       {"template floor", [](Genesis& g) { g.templates[0].data_level_floor += 1; }},
       {"template field", [](Genesis& g) { g.templates[0].required_fields.push_back("x"); }},
       {"block", [](Genesis& g) { g.block.max_block_txs += 1; }},
+      {"governance", [](Genesis& g) { g.governance_threshold.reset(); }},
   };
   for (const auto& [what, edit] : edits) {
     Genesis g = base;

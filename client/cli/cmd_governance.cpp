@@ -1,0 +1,228 @@
+// regledger governance propose | governance approve | cert revoke | account suspend |
+// account reinstate
+#include <iostream>
+
+#include "client/cli/context.hpp"
+#include "client/lib/tx_builder.hpp"
+#include "common/file_io.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/x509.hpp"
+#include "ledger/limits.hpp"
+
+namespace rl::cli {
+namespace {
+
+// Signs the payload `fill_at(current height)` as the identity in `as_dir`, submits it, waits
+// for the commit and prints it.
+int submit_signed(Globals& g, const std::string& as_dir,
+                  const std::function<client::Fill(std::uint64_t)>& fill_at,
+                  const std::string& what) {
+  auto signer = load_signer(as_dir);
+  if (!signer.ok()) return report_error(signer.error());
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  auto pos = chain_position(*c);
+  if (!pos.ok()) return report_error(pos.error());
+  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, fill_at(pos->second));
+  if (!tx.ok()) return report_error(tx.error());
+  return submit_and_report(g, *c, *tx, /*wait=*/true, "", what);
+}
+
+int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
+                  const std::string& what) {
+  return submit_signed(
+      g, as_dir, [&](std::uint64_t) { return fill; }, what);
+}
+
+Result<std::string> read_small(const std::string& path) {
+  return read_file(path, 256 * 1024);
+}
+
+struct ProposeOpts {
+  std::string as, id, set_mapping, add_template, update_template, add_root, remove_root;
+  std::uint64_t expires_in = 1000;
+};
+
+// The one action the options name, as a Propose without id and expiry.
+Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite suite) {
+  ledger::pb::Propose p;
+  int actions = !o.set_mapping.empty() + !o.add_template.empty() + !o.update_template.empty() +
+                !o.add_root.empty() + !o.remove_root.empty();
+  if (actions != 1) {
+    return make_error("bad_argument",
+                      "give exactly one of --set-mapping, --add-template, --update-template, "
+                      "--add-root, --remove-root");
+  }
+  if (!o.set_mapping.empty()) {
+    RL_ASSIGN_OR_RETURN(*p.mutable_set_permission_mapping(),
+                        client::parse_mapping_spec(o.set_mapping));
+  } else if (!o.add_template.empty() || !o.update_template.empty()) {
+    const bool add = !o.add_template.empty();
+    RL_ASSIGN_OR_RETURN(auto text, read_small(add ? o.add_template : o.update_template));
+    RL_ASSIGN_OR_RETURN(auto def, client::parse_template_json(text));
+    if (add) {
+      *p.mutable_register_report_template()->mutable_definition() = std::move(def);
+    } else {
+      *p.mutable_update_report_template()->mutable_definition() = std::move(def);
+    }
+  } else if (!o.add_root.empty()) {
+    RL_ASSIGN_OR_RETURN(auto pem, read_small(o.add_root));
+    RL_ASSIGN_OR_RETURN(auto cert, crypto::Certificate::from_pem(pem));
+    if (!cert.is_ca()) return make_error("bad_argument", o.add_root + " is not a CA certificate");
+    p.mutable_add_trusted_root()->set_certificate_der(to_string(cert.to_der()));
+  } else {
+    auto id = from_hex(o.remove_root);
+    if (!id.ok() || id->size() != crypto::hash_size(suite)) {
+      return make_error("bad_argument", "--remove-root takes the root's certificate id (hex)");
+    }
+    p.mutable_remove_trusted_root()->set_cert_id(to_string(*id));
+  }
+  return p;
+}
+
+int governance_propose(Globals& g, const ProposeOpts& o) {
+  auto signer = load_signer(o.as);
+  if (!signer.ok()) return report_error(signer.error());
+  auto action = proposal_action(o, signer->suite);
+  if (!action.ok()) return report_error(action.error());
+  // The expiry counts from the height the node reports when the tx is built.
+  return submit_signed(
+      g, o.as,
+      [&](std::uint64_t height) { return client::propose(o.id, height + o.expires_in, *action); },
+      "proposal " + o.id);
+}
+
+struct RevokeOpts {
+  std::string as, cert_id, cert_file, reason;
+};
+
+int cert_revoke(Globals& g, const RevokeOpts& o) {
+  auto signer = load_signer(o.as);
+  if (!signer.ok()) return report_error(signer.error());
+  Bytes id;
+  if (!o.cert_file.empty()) {
+    auto pem = read_small(o.cert_file);
+    if (!pem.ok()) return report_error(pem.error());
+    auto cert = crypto::Certificate::from_pem(*pem);
+    if (!cert.ok()) return report_error(cert.error());
+    id = cert->id(signer->suite);
+  } else {
+    auto parsed = from_hex(o.cert_id);
+    if (!parsed.ok() || parsed->size() != crypto::hash_size(signer->suite)) {
+      return report_error(make_error(
+          "bad_argument", "--cert-id is the certificate id: the suite hash of its DER, in hex"));
+    }
+    id = std::move(parsed).value();
+  }
+  if (!g.json_output) std::cout << "revoking certificate " << to_hex(id) << "\n";
+  return submit_signed(g, o.as, client::revoke_certificate(id, o.reason), "revocation");
+}
+
+struct SuspendOpts {
+  std::string as, account, reason;
+};
+
+void add_suspend_command(CLI::App* acct, Globals& g, bool suspend) {
+  auto o = std::make_shared<SuspendOpts>();
+  auto* cmd = acct->add_subcommand(
+      suspend ? "suspend" : "reinstate",
+      suspend ? "Suspend an account: its transactions are refused (account_suspended) until it "
+                "is reinstated. By the account's organization admin or a regulator admin."
+              : "Reinstate a suspended account. By the account's organization admin or a "
+                "regulator admin.");
+  cmd->add_option("--as", o->as, "Identity directory of the signing admin")->required();
+  cmd->add_option("--account", o->account, "Account id")->required();
+  cmd->add_option("--reason", o->reason, "Why (1-256 bytes, kept on the ledger)")->required();
+  cmd->callback([o, &g, suspend] {
+    g.exit_code = submit_signed(g, o->as, client::suspend_account(o->account, suspend, o->reason),
+                                (suspend ? "suspension of " : "reinstatement of ") + o->account);
+  });
+}
+
+}  // namespace
+
+void add_governance_commands(CLI::App& app, Globals& g) {
+  auto* gov = app.add_subcommand(
+      "governance",
+      "Changes that need M of the N genesis regulators: the permission mapping, report "
+      "templates, trusted root CAs. The proposer's organization is the first approval; the "
+      "approval that reaches M executes the change in the same transaction.");
+  gov->require_subcommand(1);
+  auto po = std::make_shared<ProposeOpts>();
+  auto* propose = gov->add_subcommand(
+      "propose", "Propose one change (regulator admin of a governing organization)");
+  propose->add_option("--as", po->as, "Identity directory of the proposing regulator admin")
+      ->required();
+  propose->add_option("--id", po->id, "Proposal id, [A-Za-z0-9._-]{1,64}, unique")->required();
+  propose
+      ->add_option("--expires-in", po->expires_in,
+                   "Blocks from now after which approvals fail (proposal_expired)")
+      ->check(CLI::Range(1, 10'000'000));
+  propose->add_option("--set-mapping", po->set_mapping,
+                      "Replace the permission mapping: LEVEL=MAX or LO-HI=MAX items, comma-"
+                      "separated, later items win, every level 00-99 covered; e.g. "
+                      "00-99=0,10-19=12,99=99");
+  propose
+      ->add_option("--add-template", po->add_template,
+                   "Register a report template from a JSON file: {\"id\", \"name\", "
+                   "\"data_level_floor\", \"required_fields\", \"max_payload_bytes\"}")
+      ->check(CLI::ExistingFile);
+  propose
+      ->add_option("--update-template", po->update_template,
+                   "Replace a registered template (same JSON); reports already on the ledger "
+                   "keep their labels")
+      ->check(CLI::ExistingFile);
+  propose
+      ->add_option("--add-root", po->add_root,
+                   "Trust a self-signed root CA (PEM file) for new certificate bindings")
+      ->check(CLI::ExistingFile);
+  propose->add_option("--remove-root", po->remove_root,
+                      "Stop new bindings under a root, by certificate id (hex); bound "
+                      "certificates stay bound");
+  propose->callback([po, &g] { g.exit_code = governance_propose(g, *po); });
+
+  auto approve_id = std::make_shared<std::string>();
+  auto approve_as = std::make_shared<std::string>();
+  auto* approve = gov->add_subcommand(
+      "approve",
+      "Approve a proposal for your organization (once per organization; fails with "
+      "proposal_expired past its expiry, already_approved, proposal_executed, not_found)");
+  approve->add_option("--as", *approve_as, "Identity directory of the approving regulator admin")
+      ->required();
+  approve->add_option("--id", *approve_id, "Proposal id")->required();
+  approve->callback([approve_id, approve_as, &g] {
+    g.exit_code =
+        submit_signed(g, *approve_as, client::approve(*approve_id), "approval of " + *approve_id);
+  });
+
+  auto* cert = app.add_subcommand("cert", "Certificates bound on the ledger");
+  cert->require_subcommand(1);
+  auto ro = std::make_shared<RevokeOpts>();
+  auto* revoke = cert->add_subcommand(
+      "revoke",
+      "Revoke a bound certificate: transactions it signs are refused (certificate_revoked). By "
+      "the admin of the certificate account's organization or a regulator admin. For renewal, "
+      "enroll the new certificate first, then revoke the old one.");
+  revoke->add_option("--as", ro->as, "Identity directory of the signing admin")->required();
+  auto* by_id = revoke->add_option("--cert-id", ro->cert_id,
+                                   "Certificate id: hex suite hash of its DER (as in tx "
+                                   "signer_cert_id)");
+  auto* by_file = revoke->add_option("--cert", ro->cert_file, "Or: the certificate (PEM file)")
+                      ->check(CLI::ExistingFile);
+  by_id->excludes(by_file);
+  revoke->add_option("--reason", ro->reason, "Why (1-256 bytes, kept on the ledger)")->required();
+  revoke->callback([ro, &g] {
+    if (ro->cert_id.empty() == ro->cert_file.empty()) {
+      g.exit_code = report_error(make_error("bad_argument", "give --cert-id or --cert"));
+      return;
+    }
+    g.exit_code = cert_revoke(g, *ro);
+  });
+
+  // `account` is created by add_identity_commands; suspension lives next to registration.
+  CLI::App* acct = app.get_subcommand("account");
+  add_suspend_command(acct, g, true);
+  add_suspend_command(acct, g, false);
+}
+
+}  // namespace rl::cli

@@ -1,0 +1,96 @@
+#pragma once
+// Internals shared by the executor's translation units (executor.cpp, exec_identity.cpp,
+// exec_governance.cpp). Not part of the ledger's interface.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/x509.hpp"
+#include "ledger/executor.hpp"
+#include "ledger/limits.hpp"
+#include "ledger/permission.hpp"
+
+namespace rl::ledger::exec {
+
+template <typename Msg>
+Bytes encode(const Msg& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return to_bytes(s);
+}
+
+template <typename Msg>
+Result<std::optional<Msg>> load(const StateOverlay& state, const Bytes& key) {
+  RL_ASSIGN_OR_RETURN(auto raw, state.get(key));
+  if (!raw) return std::optional<Msg>();
+  Msg m;
+  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("state_corrupt", "cannot decode state record");
+  }
+  return std::optional<Msg>(std::move(m));
+}
+
+inline bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes) {
+  if (id.empty() || id.size() > max) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+inline Error denied(const std::string& why) {
+  return make_error("permission_denied", why);
+}
+
+// The signer's account and organization, loaded once per transaction.
+struct Signer {
+  pb::AccountRecord account;
+  pb::OrganizationRecord org;
+};
+
+inline bool is_regulator_admin(const Signer& s) {
+  return s.account.role() == "admin" && s.org.kind() == "regulator";
+}
+inline bool is_org_admin(const Signer& s, std::string_view org_id) {
+  return s.account.role() == "admin" && s.account.org_id() == org_id;
+}
+
+Result<PermissionMapping> load_mapping(const StateOverlay& state);
+
+// The roots a BindCertificate chain may end in at this point of the chain: the genesis roots
+// plus the roots governance added, minus the ones governance removed.
+Result<std::vector<crypto::Certificate>> effective_roots(const TrustAnchor& anchor,
+                                                         const StateOverlay& state);
+
+// Validates a certificate for binding to `account_id` at `time_ms` against `roots`.
+Result<pb::CertificateRecord> certificate_record(
+    const TrustAnchor& anchor, const std::vector<crypto::Certificate>& roots,
+    const std::string& account_id, const std::string& der,
+    const google::protobuf::RepeatedPtrField<std::string>& chain, std::int64_t time_ms);
+
+// Stores a bound certificate and its per-account index entry.
+void put_certificate(StateOverlay& state, const pb::CertificateRecord& rec);
+
+// Identity payloads (exec_identity.cpp).
+Status exec_register_org(const Signer& s, StateOverlay& state, const pb::RegisterOrganization& p,
+                         const BlockContext& ctx);
+Status exec_register_account(const Signer& s, StateOverlay& state, const pb::RegisterAccount& p,
+                             const BlockContext& ctx);
+Status exec_bind_certificate(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                             const pb::BindCertificate& p, const BlockContext& ctx);
+Status exec_revoke_certificate(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                               const pb::RevokeCertificate& p, const BlockContext& ctx);
+Status exec_suspend_account(const Signer& s, StateOverlay& state, const pb::SuspendAccount& p,
+                            const BlockContext& ctx);
+
+// Governance payloads (exec_governance.cpp).
+Status exec_propose(const ExecEnv& env, const Signer& s, StateOverlay& state, const pb::Propose& p,
+                    const BlockContext& ctx);
+Status exec_approve(const ExecEnv& env, const Signer& s, StateOverlay& state, const pb::Approve& p,
+                    const BlockContext& ctx);
+
+}  // namespace rl::ledger::exec
