@@ -7,6 +7,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
@@ -220,13 +221,17 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
   ExecEnv env{anchor_, cache_};
   BlockContext ctx{hdr.height(), hdr.time_ms()};
   std::vector<DecodedTx> txs;
-  std::vector<IndexWrite> indexes;
+  txs.reserve(static_cast<std::size_t>(block.txs_size()));
   for (int i = 0; i < block.txs_size(); ++i) {
     auto tx = decode_tx(anchor_.suite, as_bytes(block.txs(i)));
     if (!tx.ok()) return bad_block("tx " + std::to_string(i) + ": " + tx.error().to_string());
-    auto st = execute_tx(env, overlay, *tx, ctx, static_cast<std::uint32_t>(i), &indexes);
-    if (!st.ok()) return bad_block("tx " + std::to_string(i) + ": " + st.error().to_string());
     txs.push_back(std::move(tx).value());
+  }
+  prefetch_signatures(anchor_.suite, *store_, cache_, txs);
+  std::vector<IndexWrite> indexes;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    auto st = execute_tx(env, overlay, txs[i], ctx, static_cast<std::uint32_t>(i), &indexes);
+    if (!st.ok()) return bad_block("tx " + std::to_string(i) + ": " + st.error().to_string());
   }
   RL_ASSIGN_OR_RETURN(auto rebuilt, assemble(std::move(txs), overlay, std::move(indexes),
                                              hdr.time_ms(), hdr.proposer(), h));

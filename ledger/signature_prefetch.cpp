@@ -1,0 +1,69 @@
+#include "ledger/signature_prefetch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "crypto/hash.hpp"
+#include "crypto/x509.hpp"
+#include "ledger/state_keys.hpp"
+
+namespace rl::ledger {
+namespace {
+
+// Below this many misses the threads cost more than they save.
+constexpr std::size_t kMinParallel = 32;
+
+std::optional<crypto::PublicKey> signer_key(const Store& store, VerifyCache& cache,
+                                            const Bytes& cert_id) {
+  if (auto key = cache.public_key(cert_id)) return key;
+  auto raw = store.get(Cf::kState, keys::certificate(cert_id));
+  if (!raw.ok() || !*raw) return std::nullopt;  // bound later in this block, or never
+  pb::CertificateRecord rec;
+  if (!rec.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size()))) return std::nullopt;
+  auto cert = crypto::Certificate::from_der(as_bytes(rec.certificate_der()));
+  if (!cert.ok()) return std::nullopt;
+  auto key = cert->public_key();
+  cache.put_public_key(cert_id, key);
+  return key;
+}
+
+}  // namespace
+
+std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyCache& cache,
+                                const std::vector<DecodedTx>& txs) {
+  struct Miss {
+    const DecodedTx* tx;
+    Bytes tx_hash;
+  };
+  std::vector<Miss> misses;
+  for (const auto& tx : txs) {
+    Bytes h = crypto::hash(suite, tx.raw);
+    if (!cache.is_verified(h)) misses.push_back({&tx, std::move(h)});
+  }
+  if (misses.size() < kMinParallel) return 0;
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> verified{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < misses.size(); i = next++) {
+      const DecodedTx& tx = *misses[i].tx;
+      Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
+      auto key = signer_key(store, cache, cert_id);
+      if (!key) continue;
+      if (crypto::verify(*key, tx_sign_bytes(as_bytes(tx.tx.body())),
+                         as_bytes(tx.tx.signature()))) {
+        cache.mark_verified(misses[i].tx_hash);
+        verified++;
+      }
+    }
+  };
+  const unsigned helpers = std::max(1u, std::thread::hardware_concurrency()) - 1;
+  std::vector<std::jthread> pool;
+  for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work);
+  work();
+  pool.clear();  // joins
+  return verified.load();
+}
+
+}  // namespace rl::ledger
