@@ -103,6 +103,14 @@ Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
 }
 
+Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {
+  ChainHead h = head();
+  StateOverlay overlay(*store_);
+  ExecEnv env{anchor_, cache_};
+  BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
+  return check_tx_envelope(env, overlay, tx, ctx);
+}
+
 Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidates,
                                          std::int64_t time_ms, std::uint32_t proposer,
                                          std::vector<DroppedTx>* dropped) {

@@ -67,6 +67,10 @@ class Chain {
   // Validates a transaction against committed state as if it were in the next block at
   // `now_ms`. Changes nothing.
   Status admit(const DecodedTx& tx, std::int64_t now_ms);
+  // The lighter check for a transaction relayed by a peer validator: every rule but the payload's
+  // (check_tx_envelope). The node it was submitted to ran admit() on it; a payload that still
+  // fails is dropped when a block is built and refused in any block that carries it.
+  Status admit_relayed(const DecodedTx& tx, std::int64_t now_ms);
 
   // Proposer: executes `candidates` in order on top of the head, leaving out the ones that fail
   // (reported in `dropped`).

@@ -112,36 +112,53 @@ Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const Decoded
   return {};
 }
 
+namespace {
+
+// The envelope rules, shared by execute_tx and check_tx_envelope; the signer's records on success.
+Result<Signer> check_envelope(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                              const BlockContext& ctx) {
+  const auto& body = tx.body;
+  if (body.chain_id() != env.anchor.chain_id) {
+    return make_error("wrong_chain_id", "tx is for chain '" + body.chain_id() + "', this is '" +
+                                            env.anchor.chain_id + "'");
+  }
+  if (body.expires_at_height() < ctx.height) {
+    return make_error("tx_expired", "tx expired at height " +
+                                        std::to_string(body.expires_at_height()) +
+                                        "; block height is " + std::to_string(ctx.height));
+  }
+  RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(body.signer())));
+  if (!acct) return make_error("unknown_signer", "account " + body.signer() + " does not exist");
+  if (!acct->active()) return make_error("account_suspended", "account is not active");
+  RL_ASSIGN_OR_RETURN(auto org, load<pb::OrganizationRecord>(state, keys::org(acct->org_id())));
+  if (!org) return make_error("state_corrupt", "account's organization is missing");
+  RL_TRY(check_tx_signature(env, state, tx, ctx));
+
+  Bytes nonce_key = keys::nonce(body.signer(), body.nonce());
+  RL_ASSIGN_OR_RETURN(auto used, state.get(nonce_key));
+  if (used) {
+    return make_error("nonce_replayed", "nonce " + std::to_string(body.nonce()) +
+                                            " was already used by " + body.signer());
+  }
+  return Signer{std::move(*acct), std::move(*org)};
+}
+
+}  // namespace
+
+Status check_tx_envelope(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                         const BlockContext& ctx) {
+  auto signer = check_envelope(env, state, tx, ctx);
+  if (!signer.ok()) return signer.error();
+  return {};
+}
+
 Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                   const BlockContext& ctx, std::uint32_t index, std::vector<IndexWrite>* indexes) {
   state.begin_tx();
   auto result = [&]() -> Status {
     const auto& body = tx.body;
-    if (body.chain_id() != env.anchor.chain_id) {
-      return make_error("wrong_chain_id", "tx is for chain '" + body.chain_id() + "', this is '" +
-                                              env.anchor.chain_id + "'");
-    }
-    if (body.expires_at_height() < ctx.height) {
-      return make_error("tx_expired", "tx expired at height " +
-                                          std::to_string(body.expires_at_height()) +
-                                          "; block height is " + std::to_string(ctx.height));
-    }
-    RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(body.signer())));
-    if (!acct) return make_error("unknown_signer", "account " + body.signer() + " does not exist");
-    if (!acct->active()) return make_error("account_suspended", "account is not active");
-    RL_ASSIGN_OR_RETURN(auto org, load<pb::OrganizationRecord>(state, keys::org(acct->org_id())));
-    if (!org) return make_error("state_corrupt", "account's organization is missing");
-    RL_TRY(check_tx_signature(env, state, tx, ctx));
-
-    Bytes nonce_key = keys::nonce(body.signer(), body.nonce());
-    RL_ASSIGN_OR_RETURN(auto used, state.get(nonce_key));
-    if (used) {
-      return make_error("nonce_replayed", "nonce " + std::to_string(body.nonce()) +
-                                              " was already used by " + body.signer());
-    }
-    state.put(std::move(nonce_key), Bytes{1});
-
-    Signer signer{std::move(*acct), std::move(*org)};
+    RL_ASSIGN_OR_RETURN(Signer signer, check_envelope(env, state, tx, ctx));
+    state.put(keys::nonce(body.signer(), body.nonce()), Bytes{1});
     switch (body.payload_case()) {
       case pb::TxBody::kRegisterOrganization:
         return exec_register_org(signer, state, body.register_organization(), ctx);

@@ -35,6 +35,12 @@ struct IndexWrite {
 Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                   const BlockContext& ctx, std::uint32_t index, std::vector<IndexWrite>* indexes);
 
+// Every rule except the payload's: chain id, expiry, the signer account exists and is active,
+// its certificate is bound, valid and not revoked, the signature verifies (through the cache),
+// the nonce is unused. Writes nothing to `state`. Same codes as execute_tx for these rules.
+Status check_tx_envelope(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
+                         const BlockContext& ctx);
+
 // Checks the signature (through the cache) and the signer's certificate binding only.
 Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                           const BlockContext& ctx);

@@ -2,7 +2,8 @@
 
 namespace rl::node {
 
-Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, std::int64_t now_ms) {
+Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, std::int64_t now_ms,
+                bool relayed) {
   if (mempool.contains(tx.id)) {
     return make_error("duplicate_tx", "transaction is already pending");
   }
@@ -10,7 +11,7 @@ Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, st
   if (committed.ok() && *committed) {
     return make_error("duplicate_tx", "transaction is already committed");
   }
-  RL_TRY(chain.admit(tx, now_ms));
+  RL_TRY(relayed ? chain.admit_relayed(tx, now_ms) : chain.admit(tx, now_ms));
   return mempool.add(std::move(tx));
 }
 

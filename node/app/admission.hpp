@@ -12,6 +12,9 @@ namespace rl::node {
 // Not already pending, not already committed, valid against the committed state as the next
 // block at `now_ms` (signature, signer, nonce, expiry, payload rules), and room in the mempool.
 // Codes: duplicate_tx, nonce_pending, mempool_full, and those of Chain::admit.
-Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, std::int64_t now_ms);
+// `relayed`: the transaction came from a peer validator, which admitted it fully; only the
+// envelope is checked here (Chain::admit_relayed), the payload rules run when it is executed.
+Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, std::int64_t now_ms,
+                bool relayed = false);
 
 }  // namespace rl::node

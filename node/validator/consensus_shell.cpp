@@ -142,7 +142,7 @@ void ConsensusShell::start() {
         if (mempool_.full()) return;  // cheap refusal before the signature check
         auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
         if (!tx.ok()) return;
-        auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms());
+        auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms(), /*relayed=*/true);
         if (!st.ok() && st.error().code != "duplicate_tx") {
           spdlog::debug("p2p tx not admitted code={}", st.error().code);
         }
