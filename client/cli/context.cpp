@@ -60,6 +60,7 @@ Result<client::NodeClient> make_client(const Globals& g) {
     RL_ASSIGN_OR_RETURN(auto anchor, load_trust_anchor(g.genesis_file));
     c.set_trust_anchor(std::move(anchor));
   }
+  RL_TRY(attach_session(g, c));
   return c;
 }
 

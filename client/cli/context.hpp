@@ -19,6 +19,10 @@ struct Globals {
   // and block lookups) are verified against it and a node serving anything else is reported.
   std::string genesis_file;
   int timeout_ms = 10000;
+  // --identity DIR ($REGLEDGER_IDENTITY) and --password-file ($REGLEDGER_PASSWORD_FILE): the
+  // account whose session query commands use (cmd_auth.cpp).
+  std::string identity_dir;
+  std::string password_file;
   bool json_output = false;
   int exit_code = 0;
 };
@@ -41,6 +45,12 @@ Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient&
 int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
                       const std::string& receipt_out, const std::string& what);
 
+// Loads the saved sessions and the login of --identity into `c` (cmd_auth.cpp).
+Status attach_session(const Globals& g, client::NodeClient& c);
+// The password of --identity: --password-file, else DIR/password. Code: no_password.
+Result<std::string> read_password(const Globals& g);
+
+void add_auth_commands(CLI::App& app, Globals& g);
 void add_network_commands(CLI::App& app, Globals& g);
 void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);
