@@ -31,7 +31,9 @@ struct Globals {
 int report_error(const Error& e);
 // A client for the configured nodes (code no_nodes / bad_ca / bad_genesis when misconfigured).
 // With --genesis it verifies reads and warns on stderr about every node it had to skip.
-Result<client::NodeClient> make_client(const Globals& g);
+// Queries that need a session log in as --identity, or else as `signer_dir` (the --as identity
+// of a submission, which follows its own transaction) when it holds a password.
+Result<client::NodeClient> make_client(const Globals& g, const std::string& signer_dir = "");
 // Reads and parses the genesis file (code bad_genesis).
 Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path);
 // "verified against genesis: <what>, served by <url>" on stderr, so that stdout stays the data.
