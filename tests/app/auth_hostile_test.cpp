@@ -340,6 +340,58 @@ TEST_F(AuthHostileTest, SessionsEndOnExpiryAndLogout) {
   EXPECT_EQ(code_of(*node_.get(t2, "/v1/reports?org=bank-a")), "session_invalid");
 }
 
+TEST_F(AuthHostileTest, EveryUseOfASessionRechecksTheCertificate) {
+  // A certificate that expires two minutes from now, bound to its own account.
+  node_.register_account("bank-a", "bank-a-shortlived", "0105");
+  auto key = *crypto::PrivateKey::generate(node_.genesis.suite);
+  auto cert = issue(*node_.issuing_cert, *node_.issuing_key, key, "bank-a-shortlived", now_s() - 60,
+                    now_s() + 120);
+  auto bind = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_bind_certificate();
+    p->set_account_id("bank-a-shortlived");
+    p->set_certificate_der(to_string(cert.to_der()));
+  });
+  auto c = node_.client();
+  ASSERT_EQ(node_.post_tx_bytes(c, bind)->status, 202);
+  node_.seal();
+  client::Identity id{
+      "",   "bank-a-shortlived",         "bank-a", node_.genesis.chain_id, node_.genesis.suite, key,
+      cert, cert.id(node_.genesis.suite)};
+  auto token = node_.login(id);
+  EXPECT_EQ(node_.get(token, "/v1/reports?org=bank-a")->status, 200);
+
+  node_.clock_offset_ms += 180'000;  // the session (15 min) is still young; the certificate is not
+  auto r = node_.get(token, "/v1/reports?org=bank-a");
+  EXPECT_EQ(r->status, 403) << r->body;
+  EXPECT_EQ(code_of(*r), "certificate_expired");
+  EXPECT_EQ(node_.auth->session_count(), 0u) << "the refused session is ended";
+  EXPECT_EQ(code_of(*node_.get(token, "/v1/reports?org=bank-a")), "session_invalid");
+}
+
+TEST(AuthLimitsTest, ChallengeAndSessionTablesAreBounded) {
+  node::identity::AuthConfig cfg;
+  cfg.max_challenges = 2;
+  cfg.max_sessions = 1;
+  NodeFixture node(cfg);
+  auto a = node.enroll_reporter("bank-a", "bank-a-reporting", "0105");
+  auto c = node.client();
+  auto ask = [&] {
+    return *c.post("/v1/auth/challenge", json{{"account", "bank-a-reporting"}}.dump());
+  };
+  EXPECT_EQ(ask().status, 200);
+  EXPECT_EQ(ask().status, 200);
+  auto third = ask();
+  EXPECT_EQ(third.status, 503) << third.body;
+  EXPECT_EQ(json::parse(third.body)["error"]["code"], "too_many_challenges");
+
+  node.clock_offset_ms += node::identity::AuthConfig{}.challenge_ttl_ms + 1;  // they expire
+  node.login(a);
+  auto second = client::login_over(c, a, NodeFixture::kPassword);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, "too_many_sessions");
+  EXPECT_EQ(node.auth->session_count(), 1u);
+}
+
 // Reads: output permission and report.data_level <= mapping[reader level], on the direct get
 // and in list results alike.
 class ReadPermissionTest : public AuthHostileTest {
