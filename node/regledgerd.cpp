@@ -80,9 +80,12 @@ int run(const std::string& home, const std::string& log_level_override, int port
     auto op =
         rl::node::identity::load_operator_identity(cfg->path(cfg->operator_dir), anchor.suite);
     if (!op.ok()) return fail(op.error());
-    rl::node::identity::EnrollConfig ec{*issuing_ca, std::move(op).value()};
+    rl::node::identity::EnrollConfig ec{.ca = *issuing_ca, .op = std::move(op).value()};
     ec.cert_validity_s = std::int64_t{cfg->cert_validity_days} * 86'400;
     ec.wait = std::chrono::milliseconds(cfg->enroll_wait_ms);
+    for (const auto& [org, mode] : cfg->enroll_approval) {
+      if (mode == "admin") ec.admin_approval_orgs.insert(org);
+    }
     enroll = std::make_unique<rl::node::identity::EnrollService>(auth, std::move(ec));
   }
   rl::node::identity::IdentityApi identity(auth,

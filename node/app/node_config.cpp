@@ -93,6 +93,8 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.operator_dir = i.value("operator", c.operator_dir);
       c.enroll_wait_ms = i.value("enroll_wait_ms", c.enroll_wait_ms);
       c.cert_validity_days = i.value("cert_validity_days", c.cert_validity_days);
+      c.enroll_approval =
+          i.value("enroll_approval", std::map<std::string, std::string>(c.enroll_approval));
     }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
@@ -123,6 +125,11 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   }
   if (!c.operator_dir.empty() && c.ca_cert_file.empty()) {
     return bad("identity.operator needs identity.ca_cert and identity.ca_key");
+  }
+  for (const auto& [org, mode] : c.enroll_approval) {
+    if (mode != "auto" && mode != "admin") {
+      return bad("identity.enroll_approval." + org + " must be auto or admin");
+    }
   }
   if (c.enroll_wait_ms < 0 || c.enroll_wait_ms > 60'000 || c.cert_validity_days < 1 ||
       c.cert_validity_days > 3650) {
@@ -186,7 +193,8 @@ std::string node_config_to_json(const NodeConfig& c) {
               {"ca_key", c.ca_key_file},
               {"operator", c.operator_dir},
               {"enroll_wait_ms", c.enroll_wait_ms},
-              {"cert_validity_days", c.cert_validity_days}}}};
+              {"cert_validity_days", c.cert_validity_days},
+              {"enroll_approval", c.enroll_approval}}}};
   return j.dump(2) + "\n";
 }
 

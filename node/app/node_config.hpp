@@ -3,6 +3,7 @@
 // and the data directory. Paths in config.json are relative to the home directory.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "common/file_io.hpp"
@@ -71,6 +72,8 @@ struct NodeConfig {
   std::string operator_dir;
   std::int64_t enroll_wait_ms = 5000;
   std::uint32_t cert_validity_days = 365;
+  // Per organization: "auto" (default) or "admin" (an admin of the organization approves).
+  std::map<std::string, std::string> enroll_approval;
 
   std::string path(const std::string& rel) const;
 };

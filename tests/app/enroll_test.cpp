@@ -115,5 +115,51 @@ TEST_F(EnrollTest, HostileEnrollmentsHaveTheirOwnCodesAndChangeNothing) {
   }
 }
 
+TEST_F(EnrollTest, AdminApprovalOrganizationWaitsForItsAdmin) {
+  const std::string org = NodeFixture::kAdminApprovedOrg;
+  node_.register_account(org, "bank-d-reporting", "0105");
+  auto key = *crypto::PrivateKey::generate(node_.genesis.suite);
+  auto before = snapshot();
+  auto r = post("bank-d-reporting", NodeFixture::kPassword, csr_for(key, "bank-d-reporting"));
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["status"], "awaiting_approval");
+  EXPECT_FALSE(j.contains("certificate_pem"));
+  const auto id = j["request_id"].get<std::string>();
+  EXPECT_EQ(snapshot(), before) << "nothing is submitted before the approval";
+  auto c = node_.client();
+  EXPECT_EQ(json::parse(c.get("/v1/enroll/" + id)->body)["status"], "awaiting_approval");
+
+  // Someone else's admin (or a non-admin) cannot approve.
+  auto outsider = node_.enroll_reporter("bank-e", "bank-e-admin", "0105", "institution", "admin");
+  auto refused = c.request("POST", "/v1/enroll/" + id + "/approve", "",
+                           client::bearer_headers(node_.login(outsider)));
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  EXPECT_EQ(json::parse(refused->body)["error"]["code"], "permission_denied");
+  auto unknown = c.request("POST", "/v1/enroll/" + std::string(32, '0') + "/approve", "",
+                           client::bearer_headers(node_.login(outsider)));
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
+
+  auto admin = node_.enroll_reporter(org, "bank-d-admin", "0105", "institution", "admin");
+  auto ok = c.request("POST", "/v1/enroll/" + id + "/approve", "",
+                      client::bearer_headers(node_.login(admin)));
+  ASSERT_EQ(ok->status, 202) << ok->body;
+  EXPECT_EQ(json::parse(ok->body)["status"], "pending");
+  node_.seal();
+  auto done = c.get("/v1/enroll/" + id);
+  ASSERT_EQ(done->status, 200) << done->body;
+  auto dj = json::parse(done->body);
+  EXPECT_EQ(dj["status"], "committed");
+  auto cert = *crypto::Certificate::from_pem(dj["certificate_pem"].get<std::string>());
+  client::Identity holder{
+      "",   "bank-d-reporting",          org, node_.genesis.chain_id, node_.genesis.suite, key,
+      cert, cert.id(node_.genesis.suite)};
+  EXPECT_TRUE(client::login_over(c, holder, NodeFixture::kPassword).ok());
+  // Approved once: the request no longer awaits.
+  auto again = c.request("POST", "/v1/enroll/" + id + "/approve", "",
+                         client::bearer_headers(node_.login(admin)));
+  EXPECT_EQ(again->status, 404) << again->body;
+}
+
 }  // namespace
 }  // namespace rl::testing

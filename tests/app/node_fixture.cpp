@@ -92,8 +92,9 @@ void NodeFixture::make_identity() {
   });
   node::identity::IssuingCa ca{*issuing_cert, *issuing_key};
   // The test drives block production, so enrollment answers "pending" at once.
-  node::identity::EnrollConfig ec{ca, {admin->account, admin->key, admin->cert_id}};
+  node::identity::EnrollConfig ec{.ca = ca, .op = {admin->account, admin->key, admin->cert_id}};
   ec.wait = std::chrono::milliseconds(0);
+  ec.admin_approval_orgs = {kAdminApprovedOrg};
   enroll = std::make_unique<node::identity::EnrollService>(*auth, ec);
   identity = std::make_unique<node::identity::IdentityApi>(
       *auth, node::identity::ReadAccess::kSession, ca);
@@ -164,7 +165,8 @@ void submit_to(ledger::Chain& chain, node::Mempool& mempool, crypto::Suite suite
 }  // namespace
 
 void NodeFixture::register_account(const std::string& org, const std::string& account,
-                                   const std::string& permission, const std::string& kind) {
+                                   const std::string& permission, const std::string& kind,
+                                   const std::string& role) {
   auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
   if (!must(chain->state_value(ledger::keys::org(org)))) {
     submit(sign(*admin, [&](ledger::pb::TxBody& b) {
@@ -180,7 +182,7 @@ void NodeFixture::register_account(const std::string& org, const std::string& ac
     auto* p = b.mutable_register_account();
     p->set_account_id(account);
     p->set_org_id(org);
-    p->set_role("reporter");
+    p->set_role(role);
     p->set_permission_code(permission);
     auto* c = p->mutable_credential();
     c->set_salt(to_string(cred.salt));
@@ -194,9 +196,9 @@ void NodeFixture::register_account(const std::string& org, const std::string& ac
 
 client::Identity NodeFixture::enroll_reporter(const std::string& org, const std::string& account,
                                               const std::string& permission,
-                                              const std::string& kind) {
+                                              const std::string& kind, const std::string& role) {
   auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
-  register_account(org, account, permission, kind);
+  register_account(org, account, permission, kind, role);
   auto key = must(crypto::PrivateKey::generate(genesis.suite));
   auto csr = must(crypto::CertificateRequest::create(key, {account, org, "", ""}));
   crypto::IssueOptions io;

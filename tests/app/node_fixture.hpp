@@ -38,11 +38,15 @@ class NodeFixture {
   // organization is reused.
   client::Identity enroll_reporter(const std::string& org, const std::string& account,
                                    const std::string& permission,
-                                   const std::string& kind = "institution");
+                                   const std::string& kind = "institution",
+                                   const std::string& role = "reporter");
   static constexpr const char* kPassword = "a long test password";
+  // Enrollments of this organization wait for its admin's approval; all others are automatic.
+  static constexpr const char* kAdminApprovedOrg = "bank-d";
   // Registers the organization (if new) and the account, with no certificate.
   void register_account(const std::string& org, const std::string& account,
-                        const std::string& permission, const std::string& kind = "institution");
+                        const std::string& permission, const std::string& kind = "institution",
+                        const std::string& role = "reporter");
 
   // Logs `id` in over the API (password kPassword unless given); returns the bearer token.
   std::string login(const client::Identity& id, const std::string& password = kPassword);

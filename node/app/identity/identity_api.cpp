@@ -50,6 +50,25 @@ Result<std::uint64_t> number_param(const http::HttpRequest& req, const char* key
 
 }  // namespace
 
+// 200 committed, 202 pending or awaiting approval.
+http::HttpResponse enroll_answer(const EnrollResult& r) {
+  json j = {{"account", r.account}, {"org", r.org}};
+  if (r.awaiting_approval) {
+    j["status"] = "awaiting_approval";
+    j["request_id"] = r.request_id;
+  } else {
+    j["certificate_pem"] = r.certificate_pem;
+    j["chain"] = r.chain_pem;
+    j["tx_id"] = r.tx_id;
+    j["status"] = r.committed ? "committed" : "pending";
+    if (!r.request_id.empty()) j["request_id"] = r.request_id;
+  }
+  http::HttpResponse resp;
+  resp.status = r.committed ? 200 : 202;
+  resp.body = j.dump();
+  return resp;
+}
+
 std::string bearer_token(const http::HttpRequest& req) {
   auto it = req.headers.find("authorization");
   if (it == req.headers.end()) return {};
@@ -79,8 +98,10 @@ int identity_http_status(const std::string& code) {
       code == "certificate_not_bound" || code == "certificate_revoked") {
     return 403;
   }
-  if (code == "too_many_challenges" || code == "too_many_sessions" || code == "audit_unavailable" ||
-      code == "crl_unavailable" || code == "enroll_unavailable") {
+  if (code == "enroll_request_unknown") return 404;
+  if (code == "too_many_challenges" || code == "too_many_sessions" ||
+      code == "too_many_enrollments" || code == "audit_unavailable" || code == "crl_unavailable" ||
+      code == "enroll_unavailable") {
     return 503;
   }
   if (code == "bad_request" || code == "bad_json" || code == "bad_query" || code == "bad_csr" ||
@@ -104,6 +125,19 @@ std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& re
   if (path == "/v1/audit") return req.method == "GET" ? audit(req) : wrong_method("GET");
   if (path == "/v1/crl") return req.method == "GET" ? crl() : wrong_method("GET");
   if (path == "/v1/enroll") return post ? enroll(req) : wrong_method("POST");
+  constexpr std::string_view kEnroll = "/v1/enroll/";
+  if (path.size() > kEnroll.size() && path.compare(0, kEnroll.size(), kEnroll) == 0) {
+    std::string_view rest(path);
+    rest.remove_prefix(kEnroll.size());
+    constexpr std::string_view kApprove = "/approve";
+    if (rest.size() > kApprove.size() && rest.ends_with(kApprove)) {
+      rest.remove_suffix(kApprove.size());
+      if (!post) return wrong_method("POST");
+      return approve_enrollment(req, std::string(rest));
+    }
+    if (req.method != "GET") return wrong_method("GET");
+    return enrollment_status(std::string(rest));
+  }
   return std::nullopt;
 }
 
@@ -210,16 +244,33 @@ http::HttpResponse IdentityApi::enroll(const http::HttpRequest& req) {
     int status = identity_http_status(r.error().code);
     return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
   }
-  http::HttpResponse resp;
-  resp.status = r->committed ? 200 : 202;
-  resp.body = json{{"account", r->account},
-                   {"org", r->org},
-                   {"certificate_pem", r->certificate_pem},
-                   {"chain", r->chain_pem},
-                   {"tx_id", r->tx_id},
-                   {"status", r->committed ? "committed" : "pending"}}
-                  .dump();
-  return resp;
+  return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::approve_enrollment(const http::HttpRequest& req,
+                                                   const std::string& id) {
+  if (enroll_ == nullptr || !submit_) {
+    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+  }
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto p = auth_.authenticate(token, req.remote);
+  if (!p.ok()) return error_response(p.error());
+  auto r = enroll_->approve(id, *p, req.remote, submit_);
+  if (!r.ok()) {
+    int status = identity_http_status(r.error().code);
+    return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
+  }
+  return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::enrollment_status(const std::string& id) {
+  if (enroll_ == nullptr) {
+    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+  }
+  auto r = enroll_->status(id);
+  if (!r.ok()) return error_response(r.error());
+  return enroll_answer(*r);
 }
 
 http::HttpResponse IdentityApi::crl() {

@@ -8,6 +8,9 @@
 //   GET  /v1/audit?from=SEQ&limit=N              auditor / regulator sessions only
 //   GET  /v1/crl                                 public; PEM CRL signed by the issuing CA
 //   POST /v1/enroll {account, password, csr_pem} -> {certificate_pem, chain, tx_id, status}
+//                                                  or {request_id, status: awaiting_approval}
+//   POST /v1/enroll/<id>/approve                 an admin of the organization (session)
+//   GET  /v1/enroll/<id>                         what became of a request
 // Logic lives in AuthService and read_policy; this file only speaks HTTP.
 
 #include <optional>
@@ -51,6 +54,8 @@ class IdentityApi {
   http::HttpResponse audit(const http::HttpRequest& req);
   http::HttpResponse crl();
   http::HttpResponse enroll(const http::HttpRequest& req);
+  http::HttpResponse approve_enrollment(const http::HttpRequest& req, const std::string& id);
+  http::HttpResponse enrollment_status(const std::string& id);
 
   AuthService& auth_;
   ReadAccess access_;
@@ -59,6 +64,8 @@ class IdentityApi {
   TxSubmitter submit_;
 };
 
+// The answer to an enrollment request, approval or status query.
+http::HttpResponse enroll_answer(const EnrollResult& r);
 // The bearer token of a request ("" when absent).
 std::string bearer_token(const http::HttpRequest& req);
 // {"code":"0105","input":true,"output":true,"level":5}
