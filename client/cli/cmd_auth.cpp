@@ -1,5 +1,5 @@
-// regledger login | logout | whoami | enroll | audit verify: sessions with a node and
-// enrollment through it (docs/identity.md).
+// regledger login | logout | whoami | enroll | enroll-approve | audit verify: sessions with a
+// node and enrollment through it (docs/identity.md).
 //
 // The identity directory (--identity DIR, $REGLEDGER_IDENTITY) holds the account's key and
 // certificate; the password comes from --password-file, $REGLEDGER_PASSWORD_FILE or
@@ -116,11 +116,62 @@ struct EnrollOptions {
   std::string account;
   std::string password_file;
   std::string out;
+  bool resume = false;
 };
+
+std::string request_path(const std::string& out) {
+  return (std::filesystem::path(out) / "enroll-request.json").string();
+}
+
+// Saves the identity once the node's answer carries the certificate for `key`.
+int finish_enroll(const std::string& out, const crypto::PrivateKey& key, const json& answer,
+                  const std::string& chain_id) {
+  auto cert = crypto::Certificate::from_pem(answer.value("certificate_pem", ""));
+  if (!cert.ok()) return report_error(make_error("bad_response", "no certificate in the answer"));
+  if (cert->public_key().to_der() != key.public_key().to_der()) {
+    return report_error(make_error("bad_response", "the certificate is not for our key"));
+  }
+  auto saved = client::save_identity(out, answer.value("account", ""), answer.value("org", ""),
+                                     chain_id, key.suite(), key, *cert);
+  if (!saved.ok()) return report_error(saved.error());
+  std::error_code ec;
+  std::filesystem::remove(request_path(out), ec);
+  std::cout << "enrolled " << answer.value("account", "") << ": certificate saved to " << out
+            << "/cert.pem, key in " << out << "/key.pem (never sent); BindCertificate tx "
+            << answer.value("tx_id", "") << " " << answer.value("status", "") << "\n";
+  return 0;
+}
+
+// `enroll --resume`: the request waited for an admin's approval; ask what became of it.
+int resume_enroll(Globals& g, const EnrollOptions& o) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  auto text = read_file(request_path(o.out), 64 * 1024);
+  if (!text.ok()) return report_error(make_error("no_request", "no pending request in " + o.out));
+  auto req = json::parse(*text, nullptr, false);
+  auto key_pem = read_file((std::filesystem::path(o.out) / "key.pem").string(), 64 * 1024);
+  if (!req.is_object() || !key_pem.ok()) {
+    return report_error(
+        make_error("no_request", "the pending request in " + o.out + " is damaged"));
+  }
+  auto key = crypto::PrivateKey::from_pem(*key_pem);
+  if (!key.ok()) return report_error(key.error());
+  auto r = c->get_json("/v1/enroll/" + req.value("request_id", ""));
+  if (!r.ok()) return report_error(r.error());
+  if (r->value("status", "") == "awaiting_approval") {
+    std::cout << "request " << req.value("request_id", "") << " still awaits approval\n";
+    return 3;
+  }
+  return finish_enroll(o.out, *key, *r, req.value("chain_id", ""));
+}
 
 // The holder's side of enrollment through a node: the key pair and CSR are made here and only
 // the CSR is sent; the node's issuing CA signs and binds it.
 int run_enroll(Globals& g, const EnrollOptions& o) {
+  if (o.resume) return resume_enroll(g, o);
+  if (o.account.empty() || o.password_file.empty()) {
+    return report_error(make_error("bad_usage", "enroll needs --account and --password-file"));
+  }
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
   Globals pw_source = g;
@@ -139,17 +190,43 @@ int run_enroll(Globals& g, const EnrollOptions& o) {
       "/v1/enroll",
       json{{"account", o.account}, {"password", *password}, {"csr_pem", csr->to_pem()}});
   if (!r.ok()) return report_error(r.error());
-  auto cert = crypto::Certificate::from_pem(r->value("certificate_pem", ""));
-  if (!cert.ok()) return report_error(make_error("bad_response", "no certificate in the answer"));
-  if (cert->public_key().to_der() != key->public_key().to_der()) {
-    return report_error(make_error("bad_response", "the certificate is not for our key"));
+  const std::string chain_id = st->value("chain_id", "");
+  if (r->value("status", "") == "awaiting_approval") {
+    // Keep the key (0600) and the request; `enroll --resume` collects the certificate.
+    std::error_code ec;
+    std::filesystem::create_directories(o.out, ec);
+    auto w = write_file((std::filesystem::path(o.out) / "key.pem").string(), key->to_pem(), true);
+    if (w.ok()) {
+      w = write_file(request_path(o.out), json{{"request_id", r->value("request_id", "")},
+                                               {"account", o.account},
+                                               {"chain_id", chain_id}}
+                                              .dump(2));
+    }
+    if (!w.ok()) return report_error(w.error());
+    std::cout << "request " << r->value("request_id", "") << " awaits the approval of an admin of "
+              << r->value("org", "") << "; then run: regledger enroll --resume --out " << o.out
+              << "\n";
+    return 0;
   }
-  auto saved = client::save_identity(o.out, o.account, r->value("org", ""),
-                                     st->value("chain_id", ""), *suite, *key, *cert);
-  if (!saved.ok()) return report_error(saved.error());
-  std::cout << "enrolled " << o.account << ": certificate saved to " << o.out
-            << "/cert.pem, key to " << o.out << "/key.pem (never sent); BindCertificate tx "
-            << r->value("tx_id", "") << " " << r->value("status", "") << "\n";
+  return finish_enroll(o.out, *key, *r, chain_id);
+}
+
+// An organization admin (--identity) approves a waiting enrollment request.
+int run_enroll_approve(Globals& g, const std::string& request_id) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  if (g.identity_dir.empty()) {
+    return report_error(make_error("no_identity", "approve as --identity ADMIN_DIR"));
+  }
+  // The approval needs a session: log in first (the endpoint is a POST, which the client does
+  // not log in for by itself).
+  auto t = c->login();
+  if (!t.ok()) return report_error(t.error());
+  auto r = c->post_json("/v1/enroll/" + request_id + "/approve", json::object());
+  if (!r.ok()) return report_error(r.error());
+  std::cout << "approved " << request_id << " for " << r->value("account", "")
+            << ": BindCertificate tx " << r->value("tx_id", "") << " " << r->value("status", "")
+            << "\n";
   return 0;
 }
 
@@ -196,12 +273,18 @@ void add_auth_commands(CLI::App& app, Globals& g) {
       "enroll",
       "Enroll through a node: make a key pair and CSR here, send the CSR with account and "
       "password; the node's issuing CA signs it and binds it on the ledger");
-  enroll->add_option("--account", eo->account, "Account id (registered by an admin)")->required();
-  enroll->add_option("--password-file", eo->password_file, "File holding the account password")
-      ->required();
+  enroll->add_option("--account", eo->account, "Account id (registered by an admin)");
+  enroll->add_option("--password-file", eo->password_file, "File holding the account password");
+  enroll->add_flag("--resume", eo->resume,
+                   "Collect the certificate of a request that awaited an admin's approval");
   enroll->add_option("--out", eo->out, "Identity directory to write (key.pem, cert.pem)")
       ->required();
   enroll->callback([&g, eo] { g.exit_code = run_enroll(g, *eo); });
+  auto approve_id = std::make_shared<std::string>();
+  auto* approve = app.add_subcommand(
+      "enroll-approve", "As an organization admin (--identity), approve a waiting enrollment");
+  approve->add_option("request_id", *approve_id, "The request id the holder was given")->required();
+  approve->callback([&g, approve_id] { g.exit_code = run_enroll_approve(g, *approve_id); });
 
   auto* audit = app.add_subcommand("audit", "The node's authentication audit log");
   audit->require_subcommand(1);

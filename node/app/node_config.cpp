@@ -73,9 +73,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     if (j.contains("identity")) {
       const auto& i = j["identity"];
       static const std::set<std::string> known_identity = {
-          "read_access", "audit_dir",      "challenge_ttl_ms",  "session_ttl_ms", "max_failures",
-          "lockout_ms",  "max_challenges", "max_sessions",      "ca_cert",        "ca_key",
-          "operator",    "enroll_wait_ms", "cert_validity_days"};
+          "read_access", "audit_dir",      "challenge_ttl_ms",   "session_ttl_ms", "max_failures",
+          "lockout_ms",  "max_challenges", "max_sessions",       "ca_cert",        "ca_key",
+          "operator",    "enroll_wait_ms", "cert_validity_days", "enroll_approval"};
       if (!i.is_object()) return bad("identity must be an object");
       for (const auto& [k, v] : i.items()) {
         if (!known_identity.count(k)) return bad("unknown key 'identity." + k + "' in config.json");
