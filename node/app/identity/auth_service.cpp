@@ -46,8 +46,8 @@ std::size_t AuthService::session_count() const {
   return sessions_.size();
 }
 
-void AuthService::audit(const std::string& account, const char* event, const std::string& code,
-                        const std::string& remote) {
+void AuthService::record(const std::string& account, const char* event, const std::string& code,
+                         const std::string& remote) {
   // A failed append is logged by the caller's response (audit_unavailable) only where the
   // decision grants something; a refusal stands whether or not it could be recorded.
   auto r = audit_.append(clock_(), account, event, code.empty() ? "ok" : "refused", code, remote);
@@ -70,7 +70,7 @@ Result<IssuedChallenge> AuthService::issue_challenge(const std::string& account,
   }
   RL_ASSIGN_OR_RETURN(auto acct, view_.account(account));
   if (!acct) {
-    audit(account, "challenge", "account_unknown", remote);
+    record(account, "challenge", "account_unknown", remote);
     return make_error("account_unknown", "no such account");
   }
   const auto now = clock_();
@@ -87,7 +87,7 @@ Result<IssuedChallenge> AuthService::issue_challenge(const std::string& account,
     out.expires_at_ms = now + config_.challenge_ttl_ms;
     challenges_[out.challenge_id] = {account, out.challenge, out.expires_at_ms, false};
   }
-  audit(account, "challenge", "", remote);
+  record(account, "challenge", "", remote);
   return out;
 }
 
@@ -102,7 +102,7 @@ void AuthService::record_failure(const std::string& account, const std::string& 
       locked = true;
     }
   }
-  if (locked) audit(account, "lockout", "account_locked", remote);
+  if (locked) record(account, "lockout", "account_locked", remote);
 }
 
 Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
@@ -148,7 +148,7 @@ Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
 
 Result<Session> AuthService::login(const LoginRequest& req, const std::string& remote) {
   auto refuse = [&](const Error& e, bool counts) -> Error {
-    audit(req.account, "login", e.code, remote);
+    record(req.account, "login", e.code, remote);
     if (counts) record_failure(req.account, remote);
     return e;
   };
@@ -243,7 +243,7 @@ Result<ledger::pb::AccountRecord> AuthService::check_password(const std::string&
                                                               const char* event,
                                                               const std::string& remote) {
   auto refuse = [&](const Error& e, bool counts) -> Error {
-    audit(account, event, e.code, remote);
+    record(account, event, e.code, remote);
     if (counts) record_failure(account, remote);
     return e;
   };
@@ -277,7 +277,7 @@ Status AuthService::logout(const std::string& token, const std::string& remote) 
     account = it->second.account;
     sessions_.erase(it);
   }
-  audit(account, "logout", "", remote);
+  record(account, "logout", "", remote);
   return {};
 }
 
@@ -321,7 +321,7 @@ Result<Principal> AuthService::authenticate(const std::string& token, const std:
     if (expired) sessions_.erase(it);
   }
   if (expired) {
-    audit(st.account, "session", "session_expired", remote);
+    record(st.account, "session", "session_expired", remote);
     return make_error("session_expired", "the session has expired; log in again");
   }
   auto p = principal_for(st.account, st.cert_id);
@@ -331,7 +331,7 @@ Result<Principal> AuthService::authenticate(const std::string& token, const std:
       std::lock_guard lock(mu_);
       sessions_.erase(token_key(token));
     }
-    audit(st.account, "session", p.error().code, remote);
+    record(st.account, "session", p.error().code, remote);
     return p.error();
   }
   return p;

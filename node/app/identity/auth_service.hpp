@@ -105,8 +105,9 @@ class AuthService {
   Result<Bytes> check_credentials(const LoginRequest& req, const ledger::pb::AccountRecord& acct,
                                   const Bytes& challenge) const;
   void record_failure(const std::string& account, const std::string& remote);
-  void audit(const std::string& account, const char* event, const std::string& code,
-             const std::string& remote);
+  // Appends a decision to the audit log (outcome "ok" when `code` is empty).
+  void record(const std::string& account, const char* event, const std::string& code,
+              const std::string& remote);
   void purge_expired_locked(std::int64_t now);
   bool locked(const std::string& account, std::int64_t now) const;
 
