@@ -145,6 +145,11 @@ HonestNetwork::HonestNetwork(const std::string& name) {
   cfg.timeout_propose_ms = 1000;
   cfg.timeout_vote_ms = 500;
   cfg.timeout_delta_ms = 250;
+  // The node enrolls through its API too: the issuing CA signs, the regulator admin binds.
+  cfg.ca_cert_file = (dir / "ca/issuing.pem").string();
+  cfg.ca_key_file = (dir / "ca/issuing.key").string();
+  cfg.operator_dir = init.admin_dir;
+  admin_dir = init.admin_dir;
   must(write_file(init.node_homes[0] + "/config.json", node::node_config_to_json(cfg)),
        "write config");
   node = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd",

@@ -46,6 +46,7 @@ class HonestNetwork {
   std::optional<client::Identity> reporter;
   std::string reporter_dir;  // saved identity (+ password), for --as and --identity
   std::string token;         // the reporter's session on the honest node
+  std::string admin_dir;     // the regulator admin's identity (with its password)
   std::string tx_a, tx_b;    // two committed report transactions
 };
 
