@@ -437,6 +437,15 @@ Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
   return std::optional<Receipt>(std::move(r));
 }
 
+Result<std::optional<Bytes>> Chain::state_value(ByteView key) const {
+  return store_->get(Cf::kState, key);
+}
+
+Result<std::vector<std::pair<Bytes, Bytes>>> Chain::state_scan(ByteView prefix,
+                                                               std::size_t limit) const {
+  return store_->scan_prefix(Cf::kState, prefix, limit);
+}
+
 Result<std::optional<pb::ReportRecord>> Chain::report(const std::string& report_id) const {
   if (report_id.size() > 2 * 64) return std::optional<pb::ReportRecord>();
   RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kState, keys::report(report_id)));

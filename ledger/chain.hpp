@@ -106,6 +106,12 @@ class Chain {
   Result<std::optional<Bytes>> tx_bytes(ByteView tx_id) const;
   Result<std::optional<Receipt>> receipt(ByteView tx_id) const;
   Result<std::optional<pb::ReportRecord>> report(const std::string& report_id) const;
+  // One committed world-state value (keys in state_keys.hpp), for the node's identity layer:
+  // login and read checks consult accounts, certificates and the mapping as committed.
+  Result<std::optional<Bytes>> state_value(ByteView key) const;
+  // Committed world-state entries under `prefix`, in key order, at most `limit` (the node's
+  // CRL lists the revoked certificates among cert/...).
+  Result<std::vector<std::pair<Bytes, Bytes>>> state_scan(ByteView prefix, std::size_t limit) const;
   Result<std::vector<pb::ReportRecord>> list_reports(const ReportFilter& filter) const;
 
   struct PrivateTag {};

@@ -60,8 +60,43 @@ int run(const std::string& home, const std::string& log_level_override, int port
                                                    " in genesis"));
   }
 
+  auto audit = rl::node::identity::AuditLog::open(cfg->path(cfg->audit_dir));
+  if (!audit.ok()) return fail(audit.error());
+  rl::node::identity::AuthService auth(**chain, **audit, rl::node::identity_auth_config(*cfg));
+  std::optional<rl::node::identity::IssuingCa> issuing_ca;
+  if (!cfg->ca_cert_file.empty()) {
+    auto ca_pem = rl::read_file(cfg->path(cfg->ca_cert_file), 64 * 1024);
+    if (!ca_pem.ok()) return fail(ca_pem.error());
+    auto ca_key_pem = rl::read_file(cfg->path(cfg->ca_key_file), 64 * 1024);
+    if (!ca_key_pem.ok()) return fail(ca_key_pem.error());
+    auto ca_cert = rl::crypto::Certificate::from_pem(*ca_pem);
+    if (!ca_cert.ok()) return fail(ca_cert.error());
+    auto ca_key = rl::crypto::PrivateKey::from_pem(*ca_key_pem);
+    if (!ca_key.ok()) return fail(ca_key.error());
+    issuing_ca = rl::node::identity::IssuingCa{*ca_cert, *ca_key};
+  }
+  std::unique_ptr<rl::node::identity::EnrollService> enroll;
+  if (issuing_ca && !cfg->operator_dir.empty()) {
+    auto op =
+        rl::node::identity::load_operator_identity(cfg->path(cfg->operator_dir), anchor.suite);
+    if (!op.ok()) return fail(op.error());
+    rl::node::identity::EnrollConfig ec{.ca = *issuing_ca, .op = std::move(op).value()};
+    ec.cert_validity_s = std::int64_t{cfg->cert_validity_days} * 86'400;
+    ec.wait = std::chrono::milliseconds(cfg->enroll_wait_ms);
+    for (const auto& [org, mode] : cfg->enroll_approval) {
+      if (mode == "admin") ec.admin_approval_orgs.insert(org);
+    }
+    enroll = std::make_unique<rl::node::identity::EnrollService>(auth, std::move(ec));
+  }
+  rl::node::identity::IdentityApi identity(auth,
+                                           cfg->read_access == "open"
+                                               ? rl::node::identity::ReadAccess::kOpen
+                                               : rl::node::identity::ReadAccess::kSession,
+                                           std::move(issuing_ca));
+  identity.set_enroll_service(enroll.get());
+
   rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes);
-  rl::node::Api api(**chain, mempool, cfg->name);
+  rl::node::Api api(**chain, mempool, identity, cfg->name);
   std::atomic<bool> fatal{false};
   auto on_fatal = [&fatal, &shutdown](const rl::Error&) {
     fatal = true;

@@ -24,7 +24,7 @@ int submit_as(Globals& g, const std::string& as_dir,
               bool wait = true) {
   auto signer = load_signer(as_dir);
   if (!signer.ok()) return report_error(signer.error());
-  auto c = make_client(g);
+  auto c = make_client(g, as_dir);
   if (!c.ok()) return report_error(c.error());
   auto pos = chain_position(*c);
   if (!pos.ok()) return report_error(pos.error());

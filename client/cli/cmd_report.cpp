@@ -19,7 +19,7 @@ int report_submit(Globals& g, const SubmitOpts& o) {
   if (!signer.ok()) return report_error(signer.error());
   auto payload = read_file(o.file, ledger::limits::kMaxReportPayloadBytes);
   if (!payload.ok()) return report_error(payload.error());
-  auto c = make_client(g);
+  auto c = make_client(g, o.as);
   if (!c.ok()) return report_error(c.error());
   auto pos = chain_position(*c);
   if (!pos.ok()) return report_error(pos.error());

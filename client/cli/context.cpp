@@ -44,7 +44,7 @@ Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path) {
   return anchor;
 }
 
-Result<client::NodeClient> make_client(const Globals& g) {
+Result<client::NodeClient> make_client(const Globals& g, const std::string& signer_dir) {
   if (g.ca_file.empty()) {
     return make_error("bad_ca", "give the network root CA with --ca FILE or $REGLEDGER_CA");
   }
@@ -59,6 +59,13 @@ Result<client::NodeClient> make_client(const Globals& g) {
   if (!g.genesis_file.empty()) {
     RL_ASSIGN_OR_RETURN(auto anchor, load_trust_anchor(g.genesis_file));
     c.set_trust_anchor(std::move(anchor));
+  }
+  if (g.identity_dir.empty() && !signer_dir.empty()) {
+    Globals as_signer = g;
+    as_signer.identity_dir = signer_dir;
+    RL_TRY(attach_session(as_signer, c));
+  } else {
+    RL_TRY(attach_session(g, c));
   }
   return c;
 }

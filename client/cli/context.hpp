@@ -19,6 +19,10 @@ struct Globals {
   // and block lookups) are verified against it and a node serving anything else is reported.
   std::string genesis_file;
   int timeout_ms = 10000;
+  // --identity DIR ($REGLEDGER_IDENTITY) and --password-file ($REGLEDGER_PASSWORD_FILE): the
+  // account whose session query commands use (cmd_auth.cpp).
+  std::string identity_dir;
+  std::string password_file;
   bool json_output = false;
   int exit_code = 0;
 };
@@ -27,7 +31,9 @@ struct Globals {
 int report_error(const Error& e);
 // A client for the configured nodes (code no_nodes / bad_ca / bad_genesis when misconfigured).
 // With --genesis it verifies reads and warns on stderr about every node it had to skip.
-Result<client::NodeClient> make_client(const Globals& g);
+// Queries that need a session log in as --identity, or else as `signer_dir` (the --as identity
+// of a submission, which follows its own transaction) when it holds a password.
+Result<client::NodeClient> make_client(const Globals& g, const std::string& signer_dir = "");
 // Reads and parses the genesis file (code bad_genesis).
 Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path);
 // "verified against genesis: <what>, served by <url>" on stderr, so that stdout stays the data.
@@ -41,6 +47,12 @@ Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient&
 int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
                       const std::string& receipt_out, const std::string& what);
 
+// Loads the saved sessions and the login of --identity into `c` (cmd_auth.cpp).
+Status attach_session(const Globals& g, client::NodeClient& c);
+// The password of --identity: --password-file, else DIR/password. Code: no_password.
+Result<std::string> read_password(const Globals& g);
+
+void add_auth_commands(CLI::App& app, Globals& g);
 void add_network_commands(CLI::App& app, Globals& g);
 void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);

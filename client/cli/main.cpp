@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   g.nodes = split_commas(std::getenv("REGLEDGER_NODE"));
   if (const char* ca = std::getenv("REGLEDGER_CA")) g.ca_file = ca;
   if (const char* gen = std::getenv("REGLEDGER_GENESIS")) g.genesis_file = gen;
+  if (const char* id = std::getenv("REGLEDGER_IDENTITY")) g.identity_dir = id;
+  if (const char* pw = std::getenv("REGLEDGER_PASSWORD_FILE")) g.password_file = pw;
   app.add_option("--node", g.nodes, "Node API URL, e.g. https://127.0.0.1:8443 (repeatable)");
   app.add_option("--ca", g.ca_file, "Root CA certificate (PEM) the nodes' TLS chains to");
   app.add_option("--genesis", g.genesis_file,
@@ -44,7 +46,13 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", g.timeout_ms, "Per-request timeout in milliseconds")
       ->check(CLI::Range(100, 600000));
   app.add_flag("--json", g.json_output, "Machine-readable JSON output");
+  app.add_option("--identity", g.identity_dir,
+                 "Identity directory whose session queries use ($REGLEDGER_IDENTITY); see "
+                 "`regledger login`");
+  app.add_option("--password-file", g.password_file,
+                 "Password of --identity (default DIR/password; $REGLEDGER_PASSWORD_FILE)");
 
+  rl::cli::add_auth_commands(app, g);
   rl::cli::add_network_commands(app, g);
   rl::cli::add_identity_commands(app, g);
   rl::cli::add_report_commands(app, g);

@@ -41,6 +41,17 @@ Result<json> to_json(const http::HttpResponse& r) {
   return j;
 }
 
+// Queries that carry report data (docs/identity.md "Read permissions"); status, headers, the
+// CRL, submissions and the auth endpoints themselves are served without a session.
+bool needs_session(const std::string& method, const std::string& target) {
+  if (method != "GET") return false;
+  for (const char* p : {"/v1/reports", "/v1/txs/", "/v1/receipts/", "/v1/blocks/", "/v1/audit",
+                        "/v1/auth/session"}) {
+    if (target.rfind(p, 0) == 0) return true;
+  }
+  return false;
+}
+
 NodeFault fault_from(const Error& e) {
   return NodeFault{{},
                    is_transport_error(e) ? NodeFault::Kind::kUnreachable : NodeFault::Kind::kError,
@@ -109,6 +120,7 @@ Result<NodeClient> NodeClient::create(NodeClientConfig config) {
     c.clients_.push_back(std::make_unique<http::HttpsClient>(hc));
   }
   c.lying_.assign(c.urls_.size(), false);
+  c.tokens_.assign(c.urls_.size(), std::string());
   c.on_fault_ = std::move(config.on_fault);
   if (!config.genesis_json.empty()) {
     auto g = ledger::parse_genesis(config.genesis_json);
@@ -141,12 +153,74 @@ std::vector<std::size_t> NodeClient::order() const {
   return honest;
 }
 
+void NodeClient::set_login(Identity id, std::string password) {
+  login_identity_ = std::move(id);
+  login_password_ = std::move(password);
+}
+
+void NodeClient::set_session(const std::string& url, std::string token) {
+  for (std::size_t i = 0; i < urls_.size(); ++i) {
+    if (urls_[i] == url) tokens_[i] = token;
+  }
+}
+
+std::string NodeClient::current_token() const {
+  return tokens_[current_];
+}
+
+Result<SessionToken> NodeClient::login() {
+  if (!login_identity_) return make_error("no_login", "no identity and password to log in with");
+  Error last = make_error("no_nodes", "no node answered");
+  for (std::size_t i : order()) {
+    auto t = login_over(*clients_[i], *login_identity_, login_password_);
+    if (t.ok()) {
+      current_ = i;
+      tokens_[i] = t->token;
+      return t;
+    }
+    last = make_error(t.error().code, urls_[i] + ": " + t.error().message);
+    if (!is_transport_error(t.error())) return last;
+  }
+  return last;
+}
+
+Result<http::HttpResponse> NodeClient::send(std::size_t i, const std::string& method,
+                                            const std::string& target, const std::string& body,
+                                            const std::string& content_type) {
+  // Log in before the first data query on a node rather than after its refusal: one round
+  // trip less, and a node is asked each question once.
+  if (tokens_[i].empty() && login_identity_ && needs_session(method, target)) {
+    auto t = login_over(*clients_[i], *login_identity_, login_password_);
+    if (!t.ok()) {
+      if (is_transport_error(t.error())) return t.error();
+      return make_error(t.error().code, "login: " + t.error().message);
+    }
+    tokens_[i] = t->token;
+  }
+  auto headers = [&] {
+    http::HeaderList h = {{"content-type", content_type}};
+    if (!tokens_[i].empty()) h.emplace_back("authorization", "Bearer " + tokens_[i]);
+    return h;
+  };
+  auto r = clients_[i]->request(method, target, body, headers());
+  if (!r.ok() || r->status != 401 || !login_identity_) return r;
+  auto j = json::parse(r->body, nullptr, false);
+  auto code = j.is_object() && j.contains("error") ? str_field(j["error"], "code") : "";
+  if (code != "session_required" && code != "session_expired" && code != "session_invalid") {
+    return r;
+  }
+  auto t = login_over(*clients_[i], *login_identity_, login_password_);
+  if (!t.ok()) return make_error(t.error().code, "login: " + t.error().message);
+  tokens_[i] = t->token;
+  return clients_[i]->request(method, target, body, headers());
+}
+
 Result<http::HttpResponse> NodeClient::request(const std::string& method, const std::string& target,
                                                const std::string& body,
                                                const std::string& content_type) {
   Error last = make_error("no_nodes", "no node answered");
   for (std::size_t i : order()) {
-    auto r = clients_[i]->request(method, target, body, {{"content-type", content_type}});
+    auto r = send(i, method, target, body, content_type);
     if (r.ok()) {
       current_ = i;
       return r;
@@ -226,7 +300,7 @@ Error NodeClient::no_valid_answer(const std::string& what) const {
 }
 
 Result<json> NodeClient::node_get_json(std::size_t i, const std::string& target, NodeFault* fault) {
-  auto r = clients_[i]->request("GET", target, "", {});
+  auto r = send(i, "GET", target, "", "application/json");
   if (!r.ok()) {
     *fault = fault_from(r.error());
     return r.error();
@@ -247,7 +321,7 @@ Result<VerifiedRead> NodeClient::verified_receipt(const std::string& tx_id) {
   RL_ASSIGN_OR_RETURN(auto want, normalize_tx_id(tx_id));
   last_faults_.clear();
   for (std::size_t i : order()) {
-    auto r = clients_[i]->request("GET", "/v1/receipts/" + want, "", {});
+    auto r = send(i, "GET", "/v1/receipts/" + want, "", "application/json");
     if (!r.ok()) {
       record(last_faults_, i, fault_from(r.error()));
       continue;

@@ -13,11 +13,14 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "client/http/https_client.hpp"
+#include "client/lib/identity.hpp"
+#include "client/lib/session.hpp"
 #include "common/bytes.hpp"
 #include "ledger/genesis.hpp"
 #include "ledger/receipt.hpp"
@@ -95,6 +98,18 @@ class NodeClient {
   Result<nlohmann::json> post_json(const std::string& target, const nlohmann::json& body);
 
   Result<nlohmann::json> status() { return get_json("/v1/status"); }
+
+  // --- Sessions (queries that carry report data need one; docs/identity.md) ---------------
+  // Logs in with `id` + `password` on whichever node is asked, the first time a query there
+  // needs a session and again whenever that node says the session has ended (expiry,
+  // restart). Each node has its own session: sessions live in a node's memory.
+  void set_login(Identity id, std::string password);
+  // Uses `token` on the node at `url` (e.g. a session saved by `regledger login`).
+  void set_session(const std::string& url, std::string token);
+  // Logs in on the current node now. Codes: the node's login codes, no_login.
+  Result<SessionToken> login();
+  // The token in use on the current node ("" when none).
+  std::string current_token() const;
   // Submits exact Tx bytes; returns the tx id (hex).
   Result<std::string> submit(ByteView tx);
   // Polls until the tx is committed or `timeout` passes (code: wait_timeout).
@@ -141,6 +156,11 @@ class NodeClient {
                                      const std::string& content_type = "application/json");
   // One GET to node i; its failure already classified as a fault.
   Result<nlohmann::json> node_get_json(std::size_t i, const std::string& target, NodeFault* fault);
+  // One request to node i with its session token; when the node refuses the session and a
+  // login is configured, logs in there and sends the request once more.
+  Result<http::HttpResponse> send(std::size_t i, const std::string& method,
+                                  const std::string& target, const std::string& body,
+                                  const std::string& content_type);
   Result<VerifiedBlock> verify_block_on(std::size_t i, std::uint64_t height, NodeFault* fault);
   void record(std::vector<NodeFault>& faults, std::size_t i, NodeFault fault);
   Error no_valid_answer(const std::string& what) const;
@@ -153,6 +173,9 @@ class NodeClient {
   std::shared_ptr<const ledger::TrustAnchor> anchor_;
   std::function<void(const NodeFault&)> on_fault_;
   std::vector<NodeFault> last_faults_;
+  std::vector<std::string> tokens_;  // per node
+  std::optional<Identity> login_identity_;
+  std::string login_password_;
 };
 
 }  // namespace rl::client

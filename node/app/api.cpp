@@ -8,6 +8,7 @@
 #include "crypto/hash.hpp"
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
+#include "node/app/identity/read_policy.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node {
@@ -57,6 +58,7 @@ json report_json(const ledger::pb::ReportRecord& r) {
 }  // namespace
 
 int http_status_for(const std::string& code) {
+  if (int s = identity::identity_http_status(code); s != 0) return s;
   if (code == "permission_denied" || code == "unknown_signer" || code == "account_suspended" ||
       code == "unknown_certificate" || code == "certificate_not_bound" ||
       code == "certificate_revoked" || code == "certificate_expired" ||
@@ -94,6 +96,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     }
     return std::nullopt;
   };
+  if (auto r = identity_.route(req)) return std::move(*r);
   const bool get = req.method == "GET";
   if (path == "/v1/txs") {
     if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
@@ -108,12 +111,19 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
   }
   if (path == "/v1/status") return get_status();
-  if (path == "/v1/reports") return list_reports(req);
-  if (auto h = tail("/v1/blocks/")) return get_block(*h);
-  if (auto id = tail("/v1/txs/")) return get_tx(*id);
-  if (auto id = tail("/v1/receipts/")) return get_receipt(*id);
-  if (auto id = tail("/v1/reports/")) return get_report(*id);
-  return error_response(make_error("route_not_found", "no route for " + req.path));
+  if (auto h = tail("/v1/headers/")) return get_header(*h);
+  // Everything below carries report data: the reader is authenticated first.
+  const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
+                          tail("/v1/receipts/") || tail("/v1/reports/");
+  if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
+  auto reader = identity_.reader(req);
+  if (!reader.ok()) return error_response(reader.error());
+  if (path == "/v1/reports") return list_reports(req, *reader);
+  if (auto h = tail("/v1/blocks/")) return get_block(*h, *reader);
+  if (auto id = tail("/v1/txs/")) return get_tx(*id, *reader);
+  if (auto id = tail("/v1/receipts/")) return get_receipt(*id, *reader);
+  auto id = tail("/v1/reports/");
+  return get_report(*id, *reader);
 }
 
 http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
@@ -138,12 +148,13 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
     if (!decoded.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
     raw = std::move(decoded).value();
   }
-  auto id = accept_tx(raw);
+  auto id = submit_raw(raw);
   if (!id.ok()) return reject(id.error());
+  stats_.txs_accepted++;
   return ok_json({{"tx_id", *id}, {"status", "pending"}}, 202);
 }
 
-Result<std::string> Api::accept_tx(ByteView raw) {
+Result<std::string> Api::submit_raw(ByteView raw) {
   // A full mempool refuses before any signature is checked: back-pressure must be cheap.
   if (mempool_.full()) return make_error("mempool_full", "the node's mempool is full; retry later");
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
@@ -151,7 +162,6 @@ Result<std::string> Api::accept_tx(ByteView raw) {
   std::string id = to_hex(tx->id);
   RL_TRY(admit_tx(chain_, mempool_, std::move(tx).value(), now_ms()));
   if (on_accepted_) on_accepted_(Bytes(raw.begin(), raw.end()));
-  stats_.txs_accepted++;
   return id;
 }
 
@@ -167,9 +177,10 @@ http::HttpResponse Api::post_tx_batch(const http::HttpRequest& req) {
   json results = json::array();
   std::size_t accepted = 0;
   for (ByteView raw : *frames) {
-    auto id = accept_tx(raw);
+    auto id = submit_raw(raw);
     if (id.ok()) {
       ++accepted;
+      stats_.txs_accepted++;
       results.push_back({{"tx_id", *id}, {"status", "pending"}});
     } else {
       stats_.txs_rejected++;
@@ -195,7 +206,7 @@ http::HttpResponse Api::get_status() {
                   {"genesis_hash", to_hex(chain_.anchor().genesis_hash)}});
 }
 
-http::HttpResponse Api::get_block(std::string_view text) {
+http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
   std::uint64_t height = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
   if (ec != std::errc() || p != text.data() + text.size()) {
@@ -209,6 +220,9 @@ http::HttpResponse Api::get_block(std::string_view text) {
   if (!block.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size())) ||
       !hdr.ParseFromString(block.header())) {
     return error_response(make_error("storage_corrupt", "stored block does not decode"));
+  }
+  if (auto st = identity::authorize_block(reader, identity_.auth().ledger(), block); !st.ok()) {
+    return error_response(st.error());
   }
   json txs = json::array();
   for (const auto& t : block.txs()) {
@@ -229,7 +243,35 @@ http::HttpResponse Api::get_block(std::string_view text) {
        {"block", to_base64(**raw)}});
 }
 
-http::HttpResponse Api::get_tx(std::string_view hex) {
+http::HttpResponse Api::get_header(std::string_view text) {
+  std::uint64_t height = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
+  if (ec != std::errc() || p != text.data() + text.size()) {
+    return error_response(make_error("bad_height", "height must be a decimal number"));
+  }
+  auto raw = chain_.block_bytes(height);
+  if (!raw.ok()) return error_response(raw.error());
+  if (!*raw) return error_response(make_error("block_not_found", "no block at that height"));
+  ledger::pb::Block block;
+  ledger::pb::BlockHeader hdr;
+  if (!block.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size())) ||
+      !hdr.ParseFromString(block.header())) {
+    return error_response(make_error("storage_corrupt", "stored block does not decode"));
+  }
+  auto cert = chain_.commit(height);
+  if (!cert.ok()) return error_response(cert.error());
+  json j = {{"height", hdr.height()},
+            {"block_hash", to_hex(crypto::hash(chain_.anchor().suite, as_bytes(block.header())))},
+            {"time_ms", hdr.time_ms()},
+            {"app_hash", to_hex(as_bytes(hdr.app_hash()))},
+            {"tx_root", to_hex(as_bytes(hdr.tx_root()))},
+            {"tx_count", hdr.tx_count()},
+            {"header", to_base64(as_bytes(block.header()))}};
+  if (*cert) j["commit"] = to_base64(to_bytes((*cert)->SerializeAsString()));
+  return ok_json(j);
+}
+
+http::HttpResponse Api::get_tx(std::string_view hex, const Reader& reader) {
   auto id = parse_id(hex);
   if (!id.ok()) return error_response(id.error());
   auto loc = chain_.tx_location(*id);
@@ -240,6 +282,9 @@ http::HttpResponse Api::get_tx(std::string_view hex) {
   }
   auto raw = chain_.tx_bytes(*id);
   if (!raw.ok() || !*raw) return error_response(make_error("storage_corrupt", "tx bytes missing"));
+  if (auto st = identity::authorize_tx(reader, identity_.auth().ledger(), **raw); !st.ok()) {
+    return error_response(st.error());
+  }
   auto d = ledger::decode_tx(chain_.anchor().suite, **raw);
   json j = {{"tx_id", hex},
             {"status", "committed"},
@@ -254,26 +299,32 @@ http::HttpResponse Api::get_tx(std::string_view hex) {
   return ok_json(j);
 }
 
-http::HttpResponse Api::get_receipt(std::string_view hex) {
+http::HttpResponse Api::get_receipt(std::string_view hex, const Reader& reader) {
   auto id = parse_id(hex);
   if (!id.ok()) return error_response(id.error());
   auto r = chain_.receipt(*id);
   if (!r.ok()) return error_response(r.error());
   if (!*r)
     return error_response(make_error("tx_not_found", "no committed transaction with that id"));
+  if (auto st = identity::authorize_tx(reader, identity_.auth().ledger(), (*r)->tx); !st.ok()) {
+    return error_response(st.error());
+  }
   http::HttpResponse resp;
   resp.body = ledger::receipt_to_json(**r);
   return resp;
 }
 
-http::HttpResponse Api::get_report(std::string_view id) {
+http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
   auto r = chain_.report(std::string(id));
   if (!r.ok()) return error_response(r.error());
   if (!*r) return error_response(make_error("report_not_found", "no such report"));
+  if (auto st = identity::authorize_report(reader, identity_.auth().ledger(), **r); !st.ok()) {
+    return error_response(st.error());
+  }
   return ok_json(report_json(**r));
 }
 
-http::HttpResponse Api::list_reports(const http::HttpRequest& req) {
+http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader& reader) {
   ledger::ReportFilter f;
   auto get = [&](const char* k) {
     auto it = req.query.find(k);
@@ -295,7 +346,11 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req) {
     }
     f.limit = n;
   }
-  auto rows = chain_.list_reports(f);
+  auto listed = chain_.list_reports(f);
+  if (!listed.ok()) return error_response(listed.error());
+  // Reports above the reader's clearance are left out, not only refused one by one.
+  auto rows =
+      identity::filter_reports(reader, identity_.auth().ledger(), std::move(listed).value());
   if (!rows.ok()) return error_response(rows.error());
   json out = json::array();
   for (const auto& r : *rows) out.push_back(report_json(r));

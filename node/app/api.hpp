@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "ledger/chain.hpp"
+#include "node/app/identity/identity_api.hpp"
 #include "node/app/mempool.hpp"
 #include "node/http/http_types.hpp"
 #include "node/http/https_server.hpp"
@@ -20,8 +21,13 @@ struct ApiStats {
 
 class Api {
  public:
-  Api(ledger::Chain& chain, Mempool& mempool, std::string node_name)
-      : chain_(chain), mempool_(mempool), node_name_(std::move(node_name)) {}
+  // `identity` answers /v1/auth/*, /v1/audit and authenticates the readers of every query
+  // endpoint (node/app/identity/read_policy.hpp says who may read what).
+  Api(ledger::Chain& chain, Mempool& mempool, identity::IdentityApi& identity,
+      std::string node_name)
+      : chain_(chain), mempool_(mempool), identity_(identity), node_name_(std::move(node_name)) {
+    identity_.set_submitter([this](const Bytes& raw) { return submit_raw(raw); });
+  }
 
   void handle(http::HttpRequest&& req, http::Responder respond);
   // Synchronous form, for tests and for handle().
@@ -35,17 +41,20 @@ class Api {
   http::HttpResponse post_tx(const http::HttpRequest& req);
   // POST /v1/txs/batch: each transaction admitted on its own, as by POST /v1/txs.
   http::HttpResponse post_tx_batch(const http::HttpRequest& req);
-  // Admission of one transaction's exact bytes; its hex id on success.
-  Result<std::string> accept_tx(ByteView raw);
+  // Admission of exact Tx bytes (decode, mempool, gossip); returns the tx id (hex).
+  Result<std::string> submit_raw(ByteView raw);
   http::HttpResponse get_status();
-  http::HttpResponse get_block(std::string_view height);
-  http::HttpResponse get_tx(std::string_view id);
-  http::HttpResponse get_receipt(std::string_view id);
-  http::HttpResponse get_report(std::string_view id);
-  http::HttpResponse list_reports(const http::HttpRequest& req);
+  using Reader = std::optional<identity::Principal>;  // nullopt: reads are open (config)
+  http::HttpResponse get_block(std::string_view height, const Reader& reader);
+  http::HttpResponse get_header(std::string_view height);
+  http::HttpResponse get_tx(std::string_view id, const Reader& reader);
+  http::HttpResponse get_receipt(std::string_view id, const Reader& reader);
+  http::HttpResponse get_report(std::string_view id, const Reader& reader);
+  http::HttpResponse list_reports(const http::HttpRequest& req, const Reader& reader);
 
   ledger::Chain& chain_;
   Mempool& mempool_;
+  identity::IdentityApi& identity_;
   std::string node_name_;
   ApiStats stats_;
   std::function<void(const Bytes&)> on_accepted_;

@@ -26,9 +26,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
   static const std::set<std::string> known = {
-      "name",     "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
-      "tls_cert", "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
-      "consensus"};
+      "name",      "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
+      "tls_cert",  "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
+      "consensus", "identity"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -70,6 +70,32 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.timeout_delta_ms = t.value("timeout_delta_ms", c.timeout_delta_ms);
       c.sign_from_height = t.value("sign_from_height", c.sign_from_height);
     }
+    if (j.contains("identity")) {
+      const auto& i = j["identity"];
+      static const std::set<std::string> known_identity = {
+          "read_access", "audit_dir",      "challenge_ttl_ms",   "session_ttl_ms", "max_failures",
+          "lockout_ms",  "max_challenges", "max_sessions",       "ca_cert",        "ca_key",
+          "operator",    "enroll_wait_ms", "cert_validity_days", "enroll_approval"};
+      if (!i.is_object()) return bad("identity must be an object");
+      for (const auto& [k, v] : i.items()) {
+        if (!known_identity.count(k)) return bad("unknown key 'identity." + k + "' in config.json");
+      }
+      c.read_access = i.value("read_access", c.read_access);
+      c.audit_dir = i.value("audit_dir", c.audit_dir);
+      c.challenge_ttl_ms = i.value("challenge_ttl_ms", c.challenge_ttl_ms);
+      c.session_ttl_ms = i.value("session_ttl_ms", c.session_ttl_ms);
+      c.login_max_failures = i.value("max_failures", c.login_max_failures);
+      c.lockout_ms = i.value("lockout_ms", c.lockout_ms);
+      c.max_challenges = i.value("max_challenges", c.max_challenges);
+      c.max_sessions = i.value("max_sessions", c.max_sessions);
+      c.ca_cert_file = i.value("ca_cert", c.ca_cert_file);
+      c.ca_key_file = i.value("ca_key", c.ca_key_file);
+      c.operator_dir = i.value("operator", c.operator_dir);
+      c.enroll_wait_ms = i.value("enroll_wait_ms", c.enroll_wait_ms);
+      c.cert_validity_days = i.value("cert_validity_days", c.cert_validity_days);
+      c.enroll_approval =
+          i.value("enroll_approval", std::map<std::string, std::string>(c.enroll_approval));
+    }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
   }
@@ -87,7 +113,43 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.timeout_vote_ms > 600000 || c.timeout_delta_ms > 600000) {
     return bad("consensus timeouts out of range (propose >= 100 ms, votes >= 50 ms, <= 10 min)");
   }
+  if (c.read_access != "session" && c.read_access != "open") {
+    return bad("identity.read_access must be session or open");
+  }
+  if (c.challenge_ttl_ms < 1 || c.challenge_ttl_ms > 3'600'000 || c.session_ttl_ms < 1 ||
+      c.session_ttl_ms > 86'400'000 || c.lockout_ms < 0 || c.lockout_ms > 86'400'000) {
+    return bad("identity ttls out of range (challenge <= 1 h, session <= 24 h, lockout <= 24 h)");
+  }
+  if (c.ca_cert_file.empty() != c.ca_key_file.empty()) {
+    return bad("identity.ca_cert and identity.ca_key go together");
+  }
+  if (!c.operator_dir.empty() && c.ca_cert_file.empty()) {
+    return bad("identity.operator needs identity.ca_cert and identity.ca_key");
+  }
+  for (const auto& [org, mode] : c.enroll_approval) {
+    if (mode != "auto" && mode != "admin") {
+      return bad("identity.enroll_approval." + org + " must be auto or admin");
+    }
+  }
+  if (c.enroll_wait_ms < 0 || c.enroll_wait_ms > 60'000 || c.cert_validity_days < 1 ||
+      c.cert_validity_days > 3650) {
+    return bad("identity.enroll_wait_ms must be 0-60000, cert_validity_days 1-3650");
+  }
+  if (c.login_max_failures < 1 || c.max_challenges < 1 || c.max_sessions < 1) {
+    return bad("identity.max_failures, max_challenges and max_sessions must be at least 1");
+  }
   return c;
+}
+
+identity::AuthConfig identity_auth_config(const NodeConfig& c) {
+  identity::AuthConfig a;
+  a.challenge_ttl_ms = c.challenge_ttl_ms;
+  a.session_ttl_ms = c.session_ttl_ms;
+  a.max_failures = c.login_max_failures;
+  a.lockout_ms = c.lockout_ms;
+  a.max_challenges = c.max_challenges;
+  a.max_sessions = c.max_sessions;
+  return a;
 }
 
 std::string node_config_to_json(const NodeConfig& c) {
@@ -117,7 +179,22 @@ std::string node_config_to_json(const NodeConfig& c) {
              {{"timeout_propose_ms", c.timeout_propose_ms},
               {"timeout_vote_ms", c.timeout_vote_ms},
               {"timeout_delta_ms", c.timeout_delta_ms},
-              {"sign_from_height", c.sign_from_height}}}};
+              {"sign_from_height", c.sign_from_height}}},
+            {"identity",
+             {{"read_access", c.read_access},
+              {"audit_dir", c.audit_dir},
+              {"challenge_ttl_ms", c.challenge_ttl_ms},
+              {"session_ttl_ms", c.session_ttl_ms},
+              {"max_failures", c.login_max_failures},
+              {"lockout_ms", c.lockout_ms},
+              {"max_challenges", c.max_challenges},
+              {"max_sessions", c.max_sessions},
+              {"ca_cert", c.ca_cert_file},
+              {"ca_key", c.ca_key_file},
+              {"operator", c.operator_dir},
+              {"enroll_wait_ms", c.enroll_wait_ms},
+              {"cert_validity_days", c.cert_validity_days},
+              {"enroll_approval", c.enroll_approval}}}};
   return j.dump(2) + "\n";
 }
 

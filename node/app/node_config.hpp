@@ -3,10 +3,12 @@
 // and the data directory. Paths in config.json are relative to the home directory.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "common/file_io.hpp"
 #include "common/result.hpp"
+#include "node/app/identity/auth_config.hpp"
 
 namespace rl::node {
 
@@ -49,11 +51,38 @@ struct NodeConfig {
   // signed before, and this is what keeps it from signing twice.
   std::uint64_t sign_from_height = 1;
 
+  // Identity and access (config.json "identity", docs/identity.md).
+  // "session": data-bearing queries need a login session; "open": they do not (consensus load
+  // tests on networks without confidential data only).
+  std::string read_access = "session";
+  // The authentication audit log's own RocksDB directory (not inside data_dir, which is the
+  // chain's database itself).
+  std::string audit_dir = "audit";
+  std::int64_t challenge_ttl_ms = 60'000;
+  std::int64_t session_ttl_ms = 900'000;
+  std::uint32_t login_max_failures = 5;
+  std::int64_t lockout_ms = 300'000;
+  std::size_t max_challenges = 10'000;
+  std::size_t max_sessions = 10'000;
+  // The issuing CA this node signs its CRL with (GET /v1/crl). Empty: no CRL served.
+  std::string ca_cert_file;
+  std::string ca_key_file;
+  // Enrollment (POST /v1/enroll) needs the issuing CA above and an operator: the identity
+  // directory of a regulator admin whose key signs the BindCertificate transactions.
+  std::string operator_dir;
+  std::int64_t enroll_wait_ms = 5000;
+  std::uint32_t cert_validity_days = 365;
+  // Per organization: "auto" (default) or "admin" (an admin of the organization approves).
+  std::map<std::string, std::string> enroll_approval;
+
   std::string path(const std::string& rel) const;
 };
 
 // Reads HOME/config.json (strict: unknown keys are errors). Code: bad_config.
 Result<NodeConfig> load_node_config(const std::string& home);
 std::string node_config_to_json(const NodeConfig& c);
+
+// The login limits of a node's config.
+identity::AuthConfig identity_auth_config(const NodeConfig& c);
 
 }  // namespace rl::node

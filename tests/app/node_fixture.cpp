@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "client/lib/session.hpp"
 #include "common/file_io.hpp"
+#include "ledger/state_keys.hpp"
 
 namespace rl::testing {
 namespace {
@@ -25,7 +27,7 @@ std::filesystem::path unique_dir() {
 
 }  // namespace
 
-NodeFixture::NodeFixture() : dir(unique_dir()) {
+NodeFixture::NodeFixture(node::identity::AuthConfig auth_config) : dir(unique_dir()) {
   auto def = genesis::default_definition();
   def.scrypt_n = 1024;
   def.block.max_block_txs = 5000;
@@ -38,26 +40,88 @@ NodeFixture::NodeFixture() : dir(unique_dir()) {
       must(crypto::PrivateKey::from_pem(must(read_file((dir / "ca/issuing.key").string()))));
   admin = must(client::load_identity(init.admin_dir));
 
-  auto home = std::filesystem::path(init.node_homes[0]);
-  chain = must(ledger::Chain::open((home / "data").string(), genesis));
+  home_ = std::filesystem::path(init.node_homes[0]);
+  chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
+  audit = must(node::identity::AuditLog::open((home_ / "audit").string()));
+  auth_config_ = auth_config;
+  make_identity();
   mempool = std::make_unique<node::Mempool>(10000, 64 * 1024 * 1024);
-  auto key = must(crypto::PrivateKey::from_pem(must(read_file((home / "node.key").string()))));
+  start_node();
+}
+
+void NodeFixture::start_node() {
+  auto key = must(crypto::PrivateKey::from_pem(must(read_file((home_ / "node.key").string()))));
   sealer = std::make_unique<node::Sealer>(*chain, *mempool, key, 0, node::SealerConfig{});
-  api = std::make_unique<node::Api>(*chain, *mempool, "node0");
+  api = std::make_unique<node::Api>(*chain, *mempool, *identity, "node0");
 
   http::HttpsServerConfig hc;
   hc.port = 0;
-  hc.identity = {must(read_file((home / "node.pem").string())),
-                 must(read_file((home / "node.key").string()))};
+  hc.identity = {must(read_file((home_ / "node.pem").string())),
+                 must(read_file((home_ / "node.key").string()))};
   hc.max_body_bytes = 64 * 1024;
   server = must(http::HttpsServer::start(hc, [this](http::HttpRequest&& req, http::Responder r) {
     api->handle(std::move(req), std::move(r));
   }));
 }
 
+void NodeFixture::rewrite_state(const Bytes& key, const Bytes& value) {
+  server.reset();
+  api.reset();
+  sealer.reset();
+  identity.reset();
+  enroll.reset();
+  auth.reset();  // it reads through the chain being closed
+  chain.reset();
+  {
+    auto store = must(ledger::Store::open((home_ / "data").string()));
+    ledger::WriteBatch b;
+    b.put(ledger::Cf::kState, key, value);
+    auto st = store->write(b);
+    if (!st.ok()) throw std::runtime_error("rewrite_state: " + st.error().to_string());
+  }
+  chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
+  make_identity();
+  start_node();
+}
+
+void NodeFixture::make_identity() {
+  identity.reset();
+  enroll.reset();
+  auth = std::make_unique<node::identity::AuthService>(*chain, *audit, auth_config_, [this] {
+    return node::identity::AuthService::system_now_ms() + clock_offset_ms.load();
+  });
+  node::identity::IssuingCa ca{*issuing_cert, *issuing_key};
+  // The test drives block production, so enrollment answers "pending" at once.
+  node::identity::EnrollConfig ec{.ca = ca, .op = {admin->account, admin->key, admin->cert_id}};
+  ec.wait = std::chrono::milliseconds(0);
+  ec.admin_approval_orgs = {kAdminApprovedOrg};
+  enroll = std::make_unique<node::identity::EnrollService>(*auth, ec);
+  identity = std::make_unique<node::identity::IdentityApi>(
+      *auth, node::identity::ReadAccess::kSession, ca);
+  identity->set_enroll_service(enroll.get());
+}
+
+std::string NodeFixture::login(const client::Identity& id, const std::string& password) {
+  auto c = client();
+  auto t = client::login_over(c, id, password);
+  if (!t.ok()) throw std::runtime_error("login: " + t.error().to_string());
+  return t->token;
+}
+
+Result<http::HttpResponse> NodeFixture::get(const std::string& token,
+                                            const std::string& target) const {
+  auto c = client();
+  return c.request("GET", target, {}, client::bearer_headers(token));
+}
+
 NodeFixture::~NodeFixture() {
   server.reset();
+  api.reset();
   sealer.reset();
+  identity.reset();
+  enroll.reset();
+  auth.reset();
+  audit.reset();
   chain.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
@@ -88,28 +152,37 @@ Bytes NodeFixture::sign(const client::Identity& id,
       client::build_signed_tx(id, genesis.chain_id, chain->head().height, fill, expiry_blocks));
 }
 
-client::Identity NodeFixture::enroll_reporter(const std::string& org, const std::string& account,
-                                              const std::string& permission) {
-  auto submit = [&](const Bytes& tx) {
-    auto d = must(ledger::decode_tx(genesis.suite, tx));
-    auto st = chain->admit(d, 0);
-    if (!st.ok()) throw std::runtime_error("admit: " + st.error().to_string());
-    auto added = mempool->add(std::move(d));
-    if (!added.ok()) throw std::runtime_error("mempool: " + added.error().to_string());
-  };
-  submit(sign(*admin, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_register_organization();
-    p->set_org_id(org);
-    p->set_name(org);
-    p->set_kind("institution");
-  }));
-  seal();
-  auto cred = must(genesis::make_credential("a long test password", 1024));
+namespace {
+
+void submit_to(ledger::Chain& chain, node::Mempool& mempool, crypto::Suite suite, const Bytes& tx) {
+  auto d = must(ledger::decode_tx(suite, tx));
+  auto st = chain.admit(d, 0);
+  if (!st.ok()) throw std::runtime_error("admit: " + st.error().to_string());
+  auto added = mempool.add(std::move(d));
+  if (!added.ok()) throw std::runtime_error("mempool: " + added.error().to_string());
+}
+
+}  // namespace
+
+void NodeFixture::register_account(const std::string& org, const std::string& account,
+                                   const std::string& permission, const std::string& kind,
+                                   const std::string& role) {
+  auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
+  if (!must(chain->state_value(ledger::keys::org(org)))) {
+    submit(sign(*admin, [&](ledger::pb::TxBody& b) {
+      auto* p = b.mutable_register_organization();
+      p->set_org_id(org);
+      p->set_name(org);
+      p->set_kind(kind);
+    }));
+    seal();
+  }
+  auto cred = must(genesis::make_credential(kPassword, 1024));
   submit(sign(*admin, [&](ledger::pb::TxBody& b) {
     auto* p = b.mutable_register_account();
     p->set_account_id(account);
     p->set_org_id(org);
-    p->set_role("reporter");
+    p->set_role(role);
     p->set_permission_code(permission);
     auto* c = p->mutable_credential();
     c->set_salt(to_string(cred.salt));
@@ -119,6 +192,13 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
     c->set_p(cred.p);
   }));
   seal();
+}
+
+client::Identity NodeFixture::enroll_reporter(const std::string& org, const std::string& account,
+                                              const std::string& permission,
+                                              const std::string& kind, const std::string& role) {
+  auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
+  register_account(org, account, permission, kind, role);
   auto key = must(crypto::PrivateKey::generate(genesis.suite));
   auto csr = must(crypto::CertificateRequest::create(key, {account, org, "", ""}));
   crypto::IssueOptions io;

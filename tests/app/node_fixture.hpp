@@ -3,6 +3,7 @@
 // temp directory, a real RocksDB chain, the real HTTPS server on an ephemeral loopback port, and
 // a sealer driven by the test (seal_once) so that every block is deterministic in time.
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,7 +23,7 @@ namespace rl::testing {
 
 class NodeFixture {
  public:
-  NodeFixture();
+  explicit NodeFixture(node::identity::AuthConfig auth_config = {});
   ~NodeFixture();
 
   http::HttpsClient client() const;
@@ -33,8 +34,31 @@ class NodeFixture {
   Bytes sign(const client::Identity& id, const std::function<void(ledger::pb::TxBody&)>& fill,
              std::uint64_t expiry_blocks = 100) const;
   // Registers bank org + reporter account + certificate through the ledger itself.
+  // `kind` is the organization's kind (institution | regulator | auditor); an existing
+  // organization is reused.
   client::Identity enroll_reporter(const std::string& org, const std::string& account,
-                                   const std::string& permission);
+                                   const std::string& permission,
+                                   const std::string& kind = "institution",
+                                   const std::string& role = "reporter");
+  static constexpr const char* kPassword = "a long test password";
+  // Enrollments of this organization wait for its admin's approval; all others are automatic.
+  static constexpr const char* kAdminApprovedOrg = "bank-d";
+  // Registers the organization (if new) and the account, with no certificate.
+  void register_account(const std::string& org, const std::string& account,
+                        const std::string& permission, const std::string& kind = "institution",
+                        const std::string& role = "reporter");
+
+  // Logs `id` in over the API (password kPassword unless given); returns the bearer token.
+  std::string login(const client::Identity& id, const std::string& password = kPassword);
+  // GET with a bearer token.
+  Result<http::HttpResponse> get(const std::string& token, const std::string& target) const;
+
+  // Rewrites one committed world-state value directly in the store (the node is stopped and
+  // restarted around it: sessions and challenges are gone, the audit log stays). For states no
+  // transaction can produce yet, e.g. a revoked certificate.
+  void rewrite_state(const Bytes& key, const Bytes& value);
+  // The node's clock as the identity layer sees it: real time plus this offset.
+  std::atomic<std::int64_t> clock_offset_ms{0};
 
   std::filesystem::path dir;
   std::string ca_pem;
@@ -42,11 +66,21 @@ class NodeFixture {
   std::unique_ptr<ledger::Chain> chain;
   std::unique_ptr<node::Mempool> mempool;
   std::unique_ptr<node::Sealer> sealer;
+  std::unique_ptr<node::identity::AuditLog> audit;
+  std::unique_ptr<node::identity::AuthService> auth;
+  std::unique_ptr<node::identity::EnrollService> enroll;  // operator: the regulator admin
+  std::unique_ptr<node::identity::IdentityApi> identity;
   std::unique_ptr<node::Api> api;
   std::unique_ptr<http::HttpsServer> server;
   std::optional<client::Identity> admin;
   std::optional<crypto::Certificate> issuing_cert;
   std::optional<crypto::PrivateKey> issuing_key;
+
+ private:
+  void start_node();
+  void make_identity();
+  std::filesystem::path home_;
+  node::identity::AuthConfig auth_config_;
 };
 
 }  // namespace rl::testing

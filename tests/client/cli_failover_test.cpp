@@ -63,7 +63,10 @@ class CliFailoverTest : public ::testing::Test {
     auto out = net_->dir / "cli.out";
     auto err = net_->dir / "cli.err";
     // The caller's own REGLEDGER_* settings must not leak into the test.
-    std::string cmd = "env -u REGLEDGER_NODE -u REGLEDGER_CA -u REGLEDGER_GENESIS ";
+    std::string cmd =
+        "env -u REGLEDGER_NODE -u REGLEDGER_CA -u REGLEDGER_GENESIS -u REGLEDGER_PASSWORD_FILE ";
+    // Reads carry report data: the CLI logs in as the reporter (identity dir + its password).
+    cmd.append("REGLEDGER_IDENTITY=").append(quote(net_->reporter_dir)).append(" ");
     cmd.append(env).append(" ").append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
     for (const auto& a : args) cmd.append(" ").append(quote(a));
     cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));

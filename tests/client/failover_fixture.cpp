@@ -145,6 +145,11 @@ HonestNetwork::HonestNetwork(const std::string& name) {
   cfg.timeout_propose_ms = 1000;
   cfg.timeout_vote_ms = 500;
   cfg.timeout_delta_ms = 250;
+  // The node enrolls through its API too: the issuing CA signs, the regulator admin binds.
+  cfg.ca_cert_file = (dir / "ca/issuing.pem").string();
+  cfg.ca_key_file = (dir / "ca/issuing.key").string();
+  cfg.operator_dir = init.admin_dir;
+  admin_dir = init.admin_dir;
   must(write_file(init.node_homes[0] + "/config.json", node::node_config_to_json(cfg)),
        "write config");
   node = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd",
@@ -169,6 +174,9 @@ HonestNetwork::HonestNetwork(const std::string& name) {
   must(client::save_identity(reporter_dir, reporter->account, reporter->org, reporter->chain_id,
                              reporter->suite, reporter->key, reporter->cert),
        "save reporter");
+  must(write_file(reporter_dir + "/password", "a long test password\n", true), "save password");
+  reporter->dir = reporter_dir;
+  token = must(login_over_api(target, *reporter), "reporter login");
   tx_a = submit_report("2026-Q1");
   tx_b = submit_report("2026-Q2");
 }
@@ -192,7 +200,7 @@ std::string HonestNetwork::submit_report(const std::string& period) {
                                            p->set_payload(payload);
                                          }),
                  "build report tx");
-  return must(submit_and_wait(target, tx), "submit report");
+  return must(submit_and_wait(target, tx, std::chrono::seconds(20), token), "submit report");
 }
 
 // ----------------------------------------------------------------------------- LyingNode
@@ -238,10 +246,12 @@ void LyingNode::set_decoy(std::string tx_id) {
 // Relaying blocks an io thread for one loopback round trip; acceptable for a test double that
 // serves one client at a time, and it keeps the liar's honest answers byte-identical.
 http::HttpResponse LyingNode::forward(const std::string& method, const std::string& target,
-                                      const std::string& body, const std::string& content_type) {
+                                      const std::string& body, const std::string& content_type,
+                                      const std::string& authorization) {
   std::lock_guard lock(mu_);
   http::HeaderList headers;
   if (!content_type.empty()) headers.emplace_back("content-type", content_type);
+  if (!authorization.empty()) headers.emplace_back("authorization", authorization);
   auto r = upstream_->request(method, target, body, headers);
   if (!r.ok()) return http::json_error(502, "upstream", r.error().to_string());
   http::HttpResponse out;
@@ -265,15 +275,18 @@ http::HttpResponse LyingNode::handle(const http::HttpRequest& req) {
       std::lock_guard lock(mu_);
       target = "/v1/receipts/" + decoy_;
     }
-    auto r = forward("GET", target, "", "");
+    auto auth = req.headers.find("authorization");
+    auto r = forward("GET", target, "", "", auth == req.headers.end() ? "" : auth->second);
     if (r.status == 200) r.body = tamper_receipt(r.body, lie);
     return r;
   }
   if (req.method == "GET" && starts_with(req.path, "/v1/blocks/")) block_requests_++;
   // Everything else is relayed: status, submissions, tx lookups look perfectly normal.
   auto ct = req.headers.find("content-type");
+  auto auth = req.headers.find("authorization");
   return forward(req.method, req.target, req.body,
-                 ct == req.headers.end() ? std::string() : ct->second);
+                 ct == req.headers.end() ? std::string() : ct->second,
+                 auth == req.headers.end() ? std::string() : auth->second);
 }
 
 // ----------------------------------------------------------------------------- BlackHole

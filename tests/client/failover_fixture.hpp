@@ -44,7 +44,9 @@ class HonestNetwork {
   std::string url;  // https://127.0.0.1:PORT of the honest node
   std::optional<client::Identity> admin;
   std::optional<client::Identity> reporter;
-  std::string reporter_dir;  // saved identity, for `regledger report submit --as`
+  std::string reporter_dir;  // saved identity (+ password), for --as and --identity
+  std::string token;         // the reporter's session on the honest node
+  std::string admin_dir;     // the regulator admin's identity (with its password)
   std::string tx_a, tx_b;    // two committed report transactions
 };
 
@@ -75,8 +77,10 @@ class LyingNode {
 
  private:
   http::HttpResponse handle(const http::HttpRequest& req);
+  // Relays a request upstream with its content type and bearer token.
   http::HttpResponse forward(const std::string& method, const std::string& target,
-                             const std::string& body, const std::string& content_type);
+                             const std::string& body, const std::string& content_type,
+                             const std::string& authorization);
 
   std::atomic<Lie> lie_;
   std::atomic<int> receipt_requests_{0};

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/lib/node_client.hpp"
+#include "client/lib/session.hpp"
 #include "common/file_io.hpp"
 #include "tests/client/failover_fixture.hpp"
 
@@ -40,6 +41,8 @@ class FailoverTest : public ::testing::Test {
     cfg.on_fault = [this](const client::NodeFault& f) { callback_faults_.push_back(f); };
     auto c = client::NodeClient::create(std::move(cfg));
     EXPECT_TRUE(c.ok()) << c.error().to_string();
+    // Reads carry report data: the client logs in as the reporter on each node it asks.
+    c->set_login(*net_->reporter, "a long test password");
     return std::move(c).value();
   }
 
@@ -50,7 +53,8 @@ class FailoverTest : public ::testing::Test {
     hc.port = static_cast<std::uint16_t>(net_->node->api_port());
     hc.ca_pem = net_->ca_pem;
     http::HttpsClient c(hc);
-    auto r = c.get("/v1/blocks/" + std::to_string(h));
+    auto r = c.request("GET", "/v1/blocks/" + std::to_string(h), {},
+                       client::bearer_headers(net_->token));
     EXPECT_TRUE(r.ok() && r->status == 200);
     return r.ok() ? json::parse(r->body, nullptr, false) : json();
   }

@@ -18,6 +18,7 @@
 #include "crypto/hash.hpp"
 #include "genesis/network_init.hpp"
 #include "ledger/receipt.hpp"
+#include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/node_process.hpp"
 
@@ -51,6 +52,12 @@ class CrashRecoveryTest : public ::testing::Test {
     anchor_ = must(ledger::make_trust_anchor(genesis_));
     ca_pem_ = must(read_file(init.tls_ca_path));
     admin_.emplace(must(client::load_identity(init.admin_dir)));
+    // Crash recovery is checked with plain readers, as in the cluster harness; read access
+    // rules are tested in tests/app.
+    auto cfg = must(node::load_node_config(init.node_homes[0]));
+    cfg.read_access = "open";
+    ASSERT_TRUE(
+        write_file(init.node_homes[0] + "/config.json", node::node_config_to_json(cfg)).ok());
     node_ = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd",
                                           init.node_homes[0], (dir_ / "node.log").string(),
                                           free_loopback_port());

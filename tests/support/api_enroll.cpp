@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "client/lib/session.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "genesis/network_init.hpp"
@@ -28,15 +29,24 @@ std::uint64_t api_height(const ApiTarget& t) {
   return j.is_object() ? j.value("height", std::uint64_t{0}) : 0;
 }
 
+Result<std::string> login_over_api(const ApiTarget& t, const client::Identity& id) {
+  RL_ASSIGN_OR_RETURN(auto pw, read_file(id.dir + "/password", 4096));
+  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+  auto c = t.client();
+  RL_ASSIGN_OR_RETURN(auto s, client::login_over(c, id, pw));
+  return s.token;
+}
+
 Result<std::string> submit_and_wait(const ApiTarget& t, const Bytes& tx,
-                                    std::chrono::milliseconds timeout) {
+                                    std::chrono::milliseconds timeout, const std::string& token) {
   auto c = t.client();
   RL_ASSIGN_OR_RETURN(auto r, c.post("/v1/txs", json{{"tx", to_base64(tx)}}.dump()));
   if (r.status != 202) return make_error("rejected", r.body);
   auto id = json::parse(r.body)["tx_id"].get<std::string>();
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto g = c.get("/v1/txs/" + id);
+    auto g = c.request("GET", "/v1/txs/" + id, {},
+                       token.empty() ? http::HeaderList{} : client::bearer_headers(token));
     if (g.ok() && g->status == 200 && json::parse(g->body)["status"] == "committed") return id;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -47,10 +57,11 @@ Result<client::Identity> enroll_over_api(const ApiTarget& t, const ledger::Genes
                                          const client::Identity& admin, const std::string& net_dir,
                                          const std::string& org, const std::string& account,
                                          const std::string& permission) {
+  RL_ASSIGN_OR_RETURN(auto token, login_over_api(t, admin));
   auto as_admin = [&](const std::function<void(ledger::pb::TxBody&)>& fill) -> Status {
     RL_ASSIGN_OR_RETURN(auto tx,
                         client::build_signed_tx(admin, genesis.chain_id, api_height(t), fill));
-    RL_ASSIGN_OR_RETURN(auto id, submit_and_wait(t, tx));
+    RL_ASSIGN_OR_RETURN(auto id, submit_and_wait(t, tx, std::chrono::seconds(20), token));
     (void)id;
     return {};
   };

@@ -20,10 +20,15 @@ struct ApiTarget {
 
 // Current height from /v1/status (0 when the node does not answer).
 std::uint64_t api_height(const ApiTarget& t);
-// Posts a tx and polls until it is committed. Returns the tx id.
+// Posts a tx and polls until it is committed (reading with the session `token`, which nodes
+// with identity.read_access "session" require). Returns the tx id.
 Result<std::string> submit_and_wait(const ApiTarget& t, const Bytes& tx,
-                                    std::chrono::milliseconds timeout = std::chrono::seconds(20));
-// `net_dir` is a directory made by genesis::init_network (for ca/issuing.{pem,key}).
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                                    const std::string& token = "");
+// Logs `id` in with the password in id.dir/password (identities made by genesis init).
+Result<std::string> login_over_api(const ApiTarget& t, const client::Identity& id);
+// `net_dir` is a directory made by genesis::init_network (for ca/issuing.{pem,key}). The
+// admin logs in (password in admin.dir) to follow its transactions.
 Result<client::Identity> enroll_over_api(const ApiTarget& t, const ledger::Genesis& genesis,
                                          const client::Identity& admin, const std::string& net_dir,
                                          const std::string& org, const std::string& account,

@@ -77,6 +77,7 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
     cfg.timeout_delta_ms = options_.timeout_delta_ms;
     cfg.log_level = options_.log_level;
     cfg.p2p_part_bytes = options_.part_bytes;
+    cfg.read_access = options_.read_access;
     auto written = write_file(homes_[i] + "/config.json", node::node_config_to_json(cfg));
     if (!written.ok()) throw std::runtime_error("write config: " + written.error().to_string());
     api_ports_.push_back(base + i);

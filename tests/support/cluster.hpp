@@ -33,6 +33,9 @@ struct ClusterOptions {
   std::string log_level = "info";
   std::size_t part_bytes = std::size_t{1} << 20;  // consensus messages above it go in parts
   std::string name = "cluster";                   // temp directory prefix
+  // Cluster tests check consensus, recovery and proofs with plain readers, so their nodes serve
+  // reads without sessions ("open"); access rules are tested in tests/app.
+  std::string read_access = "open";
 };
 
 class Cluster {

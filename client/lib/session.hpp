@@ -1,0 +1,30 @@
+#pragma once
+// Logging in to a node (DESIGN.md section 5): ask for a challenge, sign
+// "regledger/login/v1\0" || chain_id || challenge with the identity's key, and send it with the
+// account password and the certificate. The private key never leaves the client; the answer
+// is a short-lived bearer token for the query endpoints.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "client/http/https_client.hpp"
+#include "client/lib/identity.hpp"
+
+namespace rl::client {
+
+struct SessionToken {
+  std::string token;
+  std::int64_t expires_at_ms = 0;
+  nlohmann::json permission;  // {"code","input","output","level"}
+};
+
+// One login round over `c`. Errors are the node's codes (bad_password, account_locked, ...) or
+// transport codes.
+Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
+                                const std::string& password);
+
+// {"authorization": "Bearer <token>"}.
+http::HeaderList bearer_headers(const std::string& token);
+
+}  // namespace rl::client

@@ -1,0 +1,291 @@
+#include "node/app/identity/identity_api.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "node/http/json_error.hpp"
+
+namespace rl::node::identity {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxAuditPage = 1000;
+
+http::HttpResponse ok_json(const json& j) {
+  http::HttpResponse r;
+  r.body = j.dump();
+  return r;
+}
+
+http::HttpResponse error_response(const Error& e) {
+  int status = identity_http_status(e.code);
+  return http::json_error(status == 0 ? 400 : status, e.code, e.message);
+}
+
+Result<json> parse_object(const std::string& body) {
+  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return make_error("bad_json", "request body is not valid JSON");
+  if (!j.is_object()) return make_error("bad_request", "request body must be a JSON object");
+  return j;
+}
+
+std::string string_field(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Result<std::uint64_t> number_param(const http::HttpRequest& req, const char* key,
+                                   std::uint64_t dflt) {
+  auto it = req.query.find(key);
+  if (it == req.query.end()) return dflt;
+  std::uint64_t n = 0;
+  const auto& s = it->second;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || p != s.data() + s.size()) {
+    return make_error("bad_query", std::string(key) + " must be a non-negative integer");
+  }
+  return n;
+}
+
+}  // namespace
+
+// 200 committed, 202 pending or awaiting approval.
+http::HttpResponse enroll_answer(const EnrollResult& r) {
+  json j = {{"account", r.account}, {"org", r.org}};
+  if (r.awaiting_approval) {
+    j["status"] = "awaiting_approval";
+    j["request_id"] = r.request_id;
+  } else {
+    j["certificate_pem"] = r.certificate_pem;
+    j["chain"] = r.chain_pem;
+    j["tx_id"] = r.tx_id;
+    j["status"] = r.committed ? "committed" : "pending";
+    if (!r.request_id.empty()) j["request_id"] = r.request_id;
+  }
+  http::HttpResponse resp;
+  resp.status = r.committed ? 200 : 202;
+  resp.body = j.dump();
+  return resp;
+}
+
+std::string bearer_token(const http::HttpRequest& req) {
+  auto it = req.headers.find("authorization");
+  if (it == req.headers.end()) return {};
+  constexpr std::string_view kScheme = "Bearer ";
+  const auto& v = it->second;
+  if (v.size() <= kScheme.size() || v.compare(0, kScheme.size(), kScheme) != 0) return {};
+  return v.substr(kScheme.size());
+}
+
+json permission_json(const Principal& p) {
+  return {{"code", p.permission_code},
+          {"input", p.permission.input},
+          {"output", p.permission.output},
+          {"level", p.permission.level}};
+}
+
+int identity_http_status(const std::string& code) {
+  if (code == "session_required" || code == "session_invalid" || code == "session_expired" ||
+      code == "account_unknown" || code == "bad_password" || code == "bad_login_signature" ||
+      code == "challenge_unknown" || code == "challenge_wrong_account" ||
+      code == "challenge_used" || code == "challenge_expired" || code == "certificate_invalid" ||
+      code == "certificate_untrusted") {
+    return 401;
+  }
+  if (code == "account_locked" || code == "account_suspended" || code == "permission_denied" ||
+      code == "certificate_expired" || code == "certificate_not_yet_valid" ||
+      code == "certificate_not_bound" || code == "certificate_revoked") {
+    return 403;
+  }
+  if (code == "enroll_request_unknown") return 404;
+  if (code == "too_many_challenges" || code == "too_many_sessions" ||
+      code == "too_many_enrollments" || code == "audit_unavailable" || code == "crl_unavailable" ||
+      code == "enroll_unavailable") {
+    return 503;
+  }
+  if (code == "bad_request" || code == "bad_json" || code == "bad_query" || code == "bad_csr" ||
+      code == "bad_csr_signature" || code == "wrong_key_type" || code == "subject_mismatch") {
+    return 400;
+  }
+  if (code == "storage_error" || code == "storage_corrupt" || code == "state_corrupt") return 500;
+  return 0;
+}
+
+std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req) {
+  const auto& path = req.path;
+  const bool post = req.method == "POST";
+  auto wrong_method = [](const char* want) {
+    return http::json_error(405, "method_not_allowed", std::string("use ") + want);
+  };
+  if (path == "/v1/auth/challenge") return post ? challenge(req) : wrong_method("POST");
+  if (path == "/v1/auth/login") return post ? login(req) : wrong_method("POST");
+  if (path == "/v1/auth/logout") return post ? logout(req) : wrong_method("POST");
+  if (path == "/v1/auth/session") return req.method == "GET" ? session(req) : wrong_method("GET");
+  if (path == "/v1/audit") return req.method == "GET" ? audit(req) : wrong_method("GET");
+  if (path == "/v1/crl") return req.method == "GET" ? crl() : wrong_method("GET");
+  if (path == "/v1/enroll") return post ? enroll(req) : wrong_method("POST");
+  constexpr std::string_view kEnroll = "/v1/enroll/";
+  if (path.size() > kEnroll.size() && path.compare(0, kEnroll.size(), kEnroll) == 0) {
+    std::string_view rest(path);
+    rest.remove_prefix(kEnroll.size());
+    constexpr std::string_view kApprove = "/approve";
+    if (rest.size() > kApprove.size() && rest.ends_with(kApprove)) {
+      rest.remove_suffix(kApprove.size());
+      if (!post) return wrong_method("POST");
+      return approve_enrollment(req, std::string(rest));
+    }
+    if (req.method != "GET") return wrong_method("GET");
+    return enrollment_status(std::string(rest));
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<Principal>> IdentityApi::reader(const http::HttpRequest& req) {
+  auto token = bearer_token(req);
+  if (token.empty()) {
+    if (access_ == ReadAccess::kOpen) return std::optional<Principal>();
+    return make_error("session_required",
+                      "this query needs a session: log in (POST /v1/auth/login) and send "
+                      "Authorization: Bearer <token>");
+  }
+  RL_ASSIGN_OR_RETURN(auto p, auth_.authenticate(token, req.remote));
+  return std::optional<Principal>(std::move(p));
+}
+
+http::HttpResponse IdentityApi::challenge(const http::HttpRequest& req) {
+  auto j = parse_object(req.body);
+  if (!j.ok()) return error_response(j.error());
+  auto c = auth_.issue_challenge(string_field(*j, "account"), req.remote);
+  if (!c.ok()) return error_response(c.error());
+  return ok_json({{"challenge_id", c->challenge_id},
+                  {"challenge", to_base64(c->challenge)},
+                  {"expires_at", c->expires_at_ms}});
+}
+
+http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
+  auto j = parse_object(req.body);
+  if (!j.ok()) return error_response(j.error());
+  LoginRequest lr;
+  lr.account = string_field(*j, "account");
+  lr.password = string_field(*j, "password");
+  lr.certificate_pem = string_field(*j, "certificate_pem");
+  lr.chain_pem = string_field(*j, "chain_pem");
+  lr.challenge_id = string_field(*j, "challenge_id");
+  auto sig = from_base64(string_field(*j, "signature"));
+  if (!sig.ok()) return error_response(make_error("bad_request", "signature is not base64"));
+  lr.signature = std::move(sig).value();
+  auto s = auth_.login(lr, req.remote);
+  if (!s.ok()) return error_response(s.error());
+  return ok_json({{"token", s->token},
+                  {"expires_at", s->expires_at_ms},
+                  {"account", s->principal.account},
+                  {"org", s->principal.org},
+                  {"permission", permission_json(s->principal)}});
+}
+
+http::HttpResponse IdentityApi::logout(const http::HttpRequest& req) {
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto st = auth_.logout(token, req.remote);
+  if (!st.ok()) return error_response(st.error());
+  return ok_json({{"status", "logged_out"}});
+}
+
+http::HttpResponse IdentityApi::session(const http::HttpRequest& req) {
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto p = auth_.authenticate(token, req.remote);
+  if (!p.ok()) return error_response(p.error());
+  return ok_json({{"account", p->account},
+                  {"org", p->org},
+                  {"org_kind", p->org_kind},
+                  {"role", p->role},
+                  {"permission", permission_json(*p)},
+                  {"cert_id", to_hex(p->cert_id)}});
+}
+
+http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto p = auth_.authenticate(token, req.remote);
+  if (!p.ok()) return error_response(p.error());
+  if (p->org_kind != "auditor" && p->org_kind != "regulator") {
+    return error_response(
+        make_error("permission_denied", "the audit log is for auditors and regulators"));
+  }
+  auto from = number_param(req, "from", 1);
+  auto limit = number_param(req, "limit", 100);
+  if (!from.ok()) return error_response(from.error());
+  if (!limit.ok()) return error_response(limit.error());
+  if (*limit == 0 || *limit > kMaxAuditPage) {
+    return error_response(make_error("bad_query", "limit must be 1-1000"));
+  }
+  auto rows = auth_.audit().read(*from, *limit);
+  if (!rows.ok()) return error_response(rows.error());
+  json out = json::array();
+  for (const auto& e : *rows) out.push_back(audit_entry_to_json(e));
+  return ok_json({{"entries", out}, {"last_seq", auth_.audit().last_seq()}});
+}
+
+http::HttpResponse IdentityApi::enroll(const http::HttpRequest& req) {
+  if (enroll_ == nullptr || !submit_) {
+    return error_response(make_error(
+        "enroll_unavailable",
+        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)"));
+  }
+  auto j = parse_object(req.body);
+  if (!j.ok()) return error_response(j.error());
+  auto r = enroll_->enroll(string_field(*j, "account"), string_field(*j, "password"),
+                           string_field(*j, "csr_pem"), req.remote, submit_);
+  if (!r.ok()) {
+    // Admission codes of the BindCertificate (e.g. permission_denied for a misconfigured
+    // operator) keep the API's usual statuses.
+    int status = identity_http_status(r.error().code);
+    return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
+  }
+  return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::approve_enrollment(const http::HttpRequest& req,
+                                                   const std::string& id) {
+  if (enroll_ == nullptr || !submit_) {
+    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+  }
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto p = auth_.authenticate(token, req.remote);
+  if (!p.ok()) return error_response(p.error());
+  auto r = enroll_->approve(id, *p, req.remote, submit_);
+  if (!r.ok()) {
+    int status = identity_http_status(r.error().code);
+    return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
+  }
+  return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::enrollment_status(const std::string& id) {
+  if (enroll_ == nullptr) {
+    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+  }
+  auto r = enroll_->status(id);
+  if (!r.ok()) return error_response(r.error());
+  return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::crl() {
+  if (!ca_) {
+    return error_response(
+        make_error("crl_unavailable", "this node has no issuing CA configured (identity.ca_cert)"));
+  }
+  auto snap = build_crl(auth_.ledger().chain(), *ca_, auth_.now_ms() / 1000);
+  if (!snap.ok()) return error_response(snap.error());
+  http::HttpResponse r;
+  r.content_type = "application/x-pem-file";
+  r.body = snap->pem;
+  r.headers.emplace_back("x-regledger-height", std::to_string(snap->height));
+  r.headers.emplace_back("x-regledger-revoked", std::to_string(snap->revoked));
+  return r;
+}
+
+}  // namespace rl::node::identity

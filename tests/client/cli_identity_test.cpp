@@ -1,0 +1,145 @@
+// The identity commands of the real `regledger` binary against a real regledgerd: login saves
+// a session that query commands use, a wrong password is refused with its code, enrollment
+// through the node yields a certificate the new key logs in with, and the audit log verifies
+// for a regulator and is refused to a reporting unit.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/file_io.hpp"
+#include "tests/client/failover_fixture.hpp"
+
+namespace rl::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) {
+    if (ch == '\'') {
+      q.append("'\\''");
+    } else {
+      q.push_back(ch);
+    }
+  }
+  q.push_back('\'');
+  return q;
+}
+
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+class CliIdentityTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    try {
+      net_ = std::make_unique<HonestNetwork>("client-cli-identity");
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() { net_.reset(); }
+  void SetUp() override { ASSERT_TRUE(net_) << "network did not start: " << setup_error_; }
+
+  CliRun regledger(const std::vector<std::string>& args) {
+    auto out = net_->dir / "cli.out";
+    auto err = net_->dir / "cli.err";
+    std::string cmd =
+        "env -u REGLEDGER_NODE -u REGLEDGER_GENESIS -u REGLEDGER_IDENTITY "
+        "-u REGLEDGER_PASSWORD_FILE ";
+    cmd.append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
+    for (const auto& a : std::vector<std::string>{"--node", net_->url, "--ca", net_->ca_path}) {
+      cmd.append(" ").append(quote(a));
+    }
+    for (const auto& a : args) cmd.append(" ").append(quote(a));
+    cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
+    int status = std::system(cmd.c_str());
+    CliRun r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out.string()).ok() ? *read_file(out.string()) : "";
+    r.err = read_file(err.string()).ok() ? *read_file(err.string()) : "";
+    std::cout << "$ regledger";
+    for (const auto& a : args) std::cout << " " << a;
+    std::cout << "\n  exit " << r.exit_code << "\n  stdout: " << r.out << "  stderr: " << r.err;
+    return r;
+  }
+
+  static std::unique_ptr<HonestNetwork> net_;
+  static std::string setup_error_;
+};
+
+std::unique_ptr<HonestNetwork> CliIdentityTest::net_;
+std::string CliIdentityTest::setup_error_;
+
+TEST_F(CliIdentityTest, LoginSavesASessionThatQueriesUse) {
+  auto login = regledger({"--identity", net_->reporter_dir, "login"});
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+  EXPECT_TRUE(contains(login.out, "permission=0105")) << login.out;
+  auto saved = read_file(net_->reporter_dir + "/session.json");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_TRUE(json::parse(*saved).contains(net_->url));
+
+  // With the saved session and no password at hand, queries still work.
+  auto who = regledger({"--json", "--identity", net_->reporter_dir, "--password-file",
+                        (net_->dir / "missing.pw").string(), "whoami"});
+  ASSERT_EQ(who.exit_code, 0) << who.err;
+  EXPECT_EQ(json::parse(who.out)["account"], "bank-a-reporting");
+  auto list = regledger({"--identity", net_->reporter_dir, "report", "list", "--org", "bank-a"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+
+  auto without = regledger({"report", "list", "--org", "bank-a"});
+  EXPECT_NE(without.exit_code, 0);
+  EXPECT_TRUE(contains(without.err, "session_required")) << without.err;
+}
+
+TEST_F(CliIdentityTest, WrongPasswordIsRefused) {
+  auto pw = net_->dir / "wrong.pw";
+  ASSERT_TRUE(write_file(pw.string(), "definitely not it\n").ok());
+  auto r = regledger({"--identity", net_->reporter_dir, "--password-file", pw.string(), "login"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "bad_password")) << r.err;
+}
+
+TEST_F(CliIdentityTest, EnrollThroughTheNodeThenLogIn) {
+  auto pw = (net_->dir / "second.pw").string();
+  ASSERT_TRUE(write_file(pw, "a second long password\n").ok());
+  auto reg =
+      regledger({"account", "register", "--as", net_->admin_dir, "--id", "bank-a-second", "--org",
+                 "bank-a", "--role", "reporter", "--permission", "0105", "--password-file", pw});
+  ASSERT_EQ(reg.exit_code, 0) << reg.err;
+  auto out = (net_->dir / "second").string();
+  auto enroll =
+      regledger({"enroll", "--account", "bank-a-second", "--password-file", pw, "--out", out});
+  ASSERT_EQ(enroll.exit_code, 0) << enroll.err;
+  EXPECT_TRUE(contains(enroll.out, "committed")) << enroll.out;
+  EXPECT_TRUE(fs::exists(out + "/cert.pem"));
+  auto login = regledger({"--identity", out, "--password-file", pw, "login"});
+  EXPECT_EQ(login.exit_code, 0) << login.err;
+
+  auto bad = regledger({"enroll", "--account", "bank-a-second", "--password-file",
+                        (net_->dir / "wrong.pw").string(), "--out", out + "-x"});
+  EXPECT_EQ(bad.exit_code, 1);
+}
+
+TEST_F(CliIdentityTest, AuditLogVerifiesForARegulatorOnly) {
+  auto ok = regledger({"--identity", net_->admin_dir, "audit", "verify"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(contains(ok.out, "verified:")) << ok.out;
+  auto refused = regledger({"--identity", net_->reporter_dir, "audit", "verify"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.err, "permission_denied")) << refused.err;
+}
+
+}  // namespace
+}  // namespace rl::testing
