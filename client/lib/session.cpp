@@ -1,7 +1,7 @@
 #include "client/lib/session.hpp"
 
 #include "crypto/keys.hpp"
-#include "node/app/identity/login_message.hpp"
+#include "proto/login_sign_bytes.hpp"
 
 namespace rl::client {
 namespace {

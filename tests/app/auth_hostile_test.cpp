@@ -12,7 +12,7 @@
 #include "common/file_io.hpp"
 #include "crypto/symmetric.hpp"
 #include "ledger/state_keys.hpp"
-#include "node/app/identity/login_message.hpp"
+#include "proto/login_sign_bytes.hpp"
 #include "tests/app/node_fixture.hpp"
 
 namespace rl::testing {

@@ -6,7 +6,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
-#include "node/app/identity/login_message.hpp"
+#include "proto/login_sign_bytes.hpp"
 
 namespace rl::node::identity {
 namespace {
