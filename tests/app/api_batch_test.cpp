@@ -58,10 +58,10 @@ TEST_F(ApiBatchTest, EachTxIsJudgedOnItsOwnAndTheAdmittedOnesCommit) {
   EXPECT_EQ(node_.mempool->size(), 20u);
   node_.seal();
   EXPECT_EQ(node_.mempool->size(), 0u);
+  auto token = node_.login(*reporter_);  // receipts are read under a session
   for (std::size_t i = 0; i < 20; ++i) {
     std::string id = j["results"][i]["tx_id"];
-    auto c = node_.client();
-    auto got = c.get("/v1/receipts/" + id);
+    auto got = node_.get(token, "/v1/receipts/" + id);
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got->status, 200) << got->body;
   }

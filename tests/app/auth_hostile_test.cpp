@@ -368,6 +368,41 @@ TEST_F(AuthHostileTest, EveryUseOfASessionRechecksTheCertificate) {
   EXPECT_EQ(code_of(*node_.get(token, "/v1/reports?org=bank-a")), "session_invalid");
 }
 
+// Revocation and suspension are ledger transactions; a session opened before them ends at its
+// next use after they commit, with the reason as its code.
+TEST_F(AuthHostileTest, RevocationAndSuspensionCommittedOnTheLedgerEndLiveSessions) {
+  auto c = node_.client();
+  auto token_a = node_.login(*bank_a_);
+  auto token_b = node_.login(*bank_b_);
+  ASSERT_EQ(node_.get(token_a, "/v1/reports?org=bank-a")->status, 200);
+  ASSERT_EQ(node_.get(token_b, "/v1/reports?org=bank-b")->status, 200);
+
+  auto revoke = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_revoke_certificate();
+    p->set_cert_id(to_string(bank_a_->cert_id));
+    p->set_reason("key reported lost");
+  });
+  auto suspend = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_suspend_account();
+    p->set_account_id(bank_b_->account);
+    p->set_suspend(true);
+    p->set_reason("under investigation");
+  });
+  ASSERT_EQ(node_.post_tx_bytes(c, revoke)->status, 202);
+  ASSERT_EQ(node_.post_tx_bytes(c, suspend)->status, 202);
+  node_.seal();
+
+  auto a = node_.get(token_a, "/v1/reports?org=bank-a");
+  EXPECT_EQ(a->status, 403) << a->body;
+  EXPECT_EQ(code_of(*a), "certificate_revoked");
+  auto b = node_.get(token_b, "/v1/reports?org=bank-b");
+  EXPECT_EQ(b->status, 403) << b->body;
+  EXPECT_EQ(code_of(*b), "account_suspended");
+  EXPECT_EQ(node_.auth->session_count(), 0u) << "both refused sessions are ended";
+  EXPECT_EQ(code_of(login(honest(*bank_a_))), "certificate_revoked");
+  EXPECT_EQ(code_of(login(honest(*bank_b_))), "account_suspended");
+}
+
 TEST(AuthLimitsTest, ChallengeAndSessionTablesAreBounded) {
   node::identity::AuthConfig cfg;
   cfg.max_challenges = 2;
