@@ -278,7 +278,8 @@ TEST_F(IdentityRules, HostileTransactionsEachGetTheirOwnCodeAndChangeNothing) {
                                 head_s + 3);
          commit_txs({sign_as(admin_, register_account("shortlived", "bank-a", "reporter", "0010")),
                      sign_as(admin_, bind_certificate("shortlived", cert))});
-         auto later = chain_->build_block(std::vector<TxRef>{}, (head_s + 30) * 1000, 0, nullptr).value();
+         auto later =
+             chain_->build_block(std::vector<TxRef>{}, (head_s + 30) * 1000, 0, nullptr).value();
          seal(*chain_, later);
          return sign_as(make_identity("shortlived", "bank-a", key, cert), liquidity_report());
        },
