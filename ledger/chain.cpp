@@ -6,6 +6,7 @@
 
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
+#include "ledger/exec_internal.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
@@ -101,6 +102,11 @@ Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   ExecEnv env{anchor_, cache_};
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
+}
+
+Result<std::vector<crypto::Certificate>> Chain::trusted_roots() const {
+  StateOverlay committed(*store_);
+  return exec::effective_roots(anchor_, committed);
 }
 
 Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {

@@ -109,6 +109,9 @@ class Chain {
   // One committed world-state value (keys in state_keys.hpp), for the node's identity layer:
   // login and read checks consult accounts, certificates and the mapping as committed.
   Result<std::optional<Bytes>> state_value(ByteView key) const;
+  // The roots a certificate may chain to now: the genesis roots plus those governance added,
+  // minus those it removed (the rule BindCertificate applies). Code: state_corrupt.
+  Result<std::vector<crypto::Certificate>> trusted_roots() const;
   // Committed world-state entries under `prefix`, in key order, at most `limit` (the node's
   // CRL lists the revoked certificates among cert/...).
   Result<std::vector<std::pair<Bytes, Bytes>>> state_scan(ByteView prefix, std::size_t limit) const;

@@ -403,6 +403,40 @@ TEST_F(AuthHostileTest, RevocationAndSuspensionCommittedOnTheLedgerEndLiveSessio
   EXPECT_EQ(code_of(login(honest(*bank_b_))), "account_suspended");
 }
 
+// Login trusts the roots the ledger binds under: a root added by governance is trusted at once
+// (the genesis root set alone would refuse it as certificate_untrusted).
+TEST_F(AuthHostileTest, LoginTrustsRootsAddedByGovernance) {
+  auto [root, root_key] = openssl_rogue_ca();
+  auto c = node_.client();
+  auto add_root = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_propose();
+    p->set_proposal_id("add-second-root");
+    p->set_expires_at_height(node_.chain->head().height + 100);
+    p->mutable_add_trusted_root()->set_certificate_der(to_string(root.to_der()));
+  });
+  ASSERT_EQ(node_.post_tx_bytes(c, add_root)->status, 202);
+  node_.seal();  // one governing regulator: the proposal executes at once
+
+  node_.register_account("bank-a", "bank-a-second-ca", "0105");
+  auto key = *crypto::PrivateKey::generate(node_.genesis.suite);
+  auto cert = issue(root, root_key, key, "bank-a-second-ca", now_s() - 60, now_s() + 86400);
+  auto bind = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_bind_certificate();
+    p->set_account_id("bank-a-second-ca");
+    p->set_certificate_der(to_string(cert.to_der()));
+  });
+  ASSERT_EQ(node_.post_tx_bytes(c, bind)->status, 202);
+  node_.seal();
+  ASSERT_TRUE(*node_.chain->state_value(
+      ledger::keys::certificate(cert.id(node_.genesis.suite))));  // bound on the ledger
+
+  client::Identity id{
+      "",   "bank-a-second-ca",          "bank-a", node_.genesis.chain_id, node_.genesis.suite, key,
+      cert, cert.id(node_.genesis.suite)};
+  auto r = login(honest(id));
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
 TEST(AuthLimitsTest, ChallengeAndSessionTablesAreBounded) {
   node::identity::AuthConfig cfg;
   cfg.max_challenges = 2;

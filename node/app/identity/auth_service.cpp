@@ -132,7 +132,9 @@ Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
       if (ic.ok()) intermediates.push_back(std::move(ic).value());
     }
   }
-  auto chained = crypto::verify_chain(*cert, intermediates, anchor.roots, {}, clock_() / 1000);
+  // The same roots the ledger binds certificates under: governance may have added or removed one.
+  RL_ASSIGN_OR_RETURN(auto roots, view_.chain().trusted_roots());
+  auto chained = crypto::verify_chain(*cert, intermediates, roots, {}, clock_() / 1000);
   if (!chained.ok()) return certificate_error(chained.error());
   if (!rec || rec->account_id() != req.account) {
     return make_error("certificate_not_bound", "the certificate is not bound to this account");
