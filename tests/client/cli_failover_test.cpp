@@ -2,7 +2,6 @@
 // lying node: it names the node whose answer verified, warns about the liar, and fails with
 // no_valid_answer when only the liar is given.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,6 +11,7 @@
 
 #include "common/file_io.hpp"
 #include "ledger/receipt.hpp"
+#include "tests/client/cli_runner.hpp"
 #include "tests/client/failover_fixture.hpp"
 
 namespace rl::testing {
@@ -19,28 +19,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      q.append("'\\''");
-    } else {
-      q.push_back(ch);
-    }
-  }
-  q.push_back('\'');
-  return q;
-}
-
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
 
 class CliFailoverTest : public ::testing::Test {
  protected:
@@ -59,26 +37,10 @@ class CliFailoverTest : public ::testing::Test {
   void TearDown() override { liar_.reset(); }
 
   // Runs regledger with `args` (and extra `env` assignments); stdout and stderr separately.
-  CliRun regledger(const std::vector<std::string>& args, const std::string& env = "") {
-    auto out = net_->dir / "cli.out";
-    auto err = net_->dir / "cli.err";
-    // The caller's own REGLEDGER_* settings must not leak into the test.
-    std::string cmd =
-        "env -u REGLEDGER_NODE -u REGLEDGER_CA -u REGLEDGER_GENESIS -u REGLEDGER_PASSWORD_FILE ";
-    // Reads carry report data: the CLI logs in as the reporter (identity dir + its password).
-    cmd.append("REGLEDGER_IDENTITY=").append(quote(net_->reporter_dir)).append(" ");
-    cmd.append(env).append(" ").append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
-    for (const auto& a : args) cmd.append(" ").append(quote(a));
-    cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out.string()).ok() ? *read_file(out.string()) : "";
-    r.err = read_file(err.string()).ok() ? *read_file(err.string()) : "";
-    std::cout << "$ regledger";
-    for (const auto& a : args) std::cout << " " << a;
-    std::cout << "\n  exit " << r.exit_code << "\n  stderr: " << r.err;
-    return r;
+  // Reads carry report data: the CLI logs in as the reporter (identity dir + its password).
+  CliRun regledger(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
+    env.push_back("REGLEDGER_IDENTITY=" + net_->reporter_dir);
+    return run_regledger(net_->dir, env, args);
   }
 
   std::vector<std::string> nodes(const std::vector<std::string>& urls, bool genesis = true) {
@@ -158,8 +120,8 @@ TEST_F(CliFailoverTest, WithoutGenesisTheLiarIsBelieved) {
 
 TEST_F(CliFailoverTest, SettingsFromTheEnvironment) {
   auto r = regledger({"receipt", "get", net_->tx_b},
-                     "REGLEDGER_NODE=" + quote(liar_->url() + "," + net_->url) + " REGLEDGER_CA=" +
-                         quote(net_->ca_path) + " REGLEDGER_GENESIS=" + quote(net_->genesis_path));
+                     {"REGLEDGER_NODE=" + liar_->url() + "," + net_->url,
+                      "REGLEDGER_CA=" + net_->ca_path, "REGLEDGER_GENESIS=" + net_->genesis_path});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   expect_valid_receipt(r.out, net_->tx_b);
   EXPECT_TRUE(contains(r.err, "served by " + net_->url)) << r.err;
@@ -167,7 +129,7 @@ TEST_F(CliFailoverTest, SettingsFromTheEnvironment) {
   // `verify` takes its genesis from the environment too.
   ASSERT_TRUE(write_file((net_->dir / "b.json").string(), r.out).ok());
   auto check = regledger({"verify", (net_->dir / "b.json").string()},
-                         "REGLEDGER_GENESIS=" + quote(net_->genesis_path));
+                         {"REGLEDGER_GENESIS=" + net_->genesis_path});
   EXPECT_EQ(check.exit_code, 0) << check.err;
 }
 

@@ -3,13 +3,13 @@
 // through the node yields a certificate the new key logs in with, and the audit log verifies
 // for a regulator and is refused to a reporting unit.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.hpp"
+#include "tests/client/cli_runner.hpp"
 #include "tests/client/failover_fixture.hpp"
 
 namespace rl::testing {
@@ -17,28 +17,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      q.append("'\\''");
-    } else {
-      q.push_back(ch);
-    }
-  }
-  q.push_back('\'');
-  return q;
-}
-
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
 
 class CliIdentityTest : public ::testing::Test {
  protected:
@@ -53,26 +31,9 @@ class CliIdentityTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(net_) << "network did not start: " << setup_error_; }
 
   CliRun regledger(const std::vector<std::string>& args) {
-    auto out = net_->dir / "cli.out";
-    auto err = net_->dir / "cli.err";
-    std::string cmd =
-        "env -u REGLEDGER_NODE -u REGLEDGER_GENESIS -u REGLEDGER_IDENTITY "
-        "-u REGLEDGER_PASSWORD_FILE ";
-    cmd.append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
-    for (const auto& a : std::vector<std::string>{"--node", net_->url, "--ca", net_->ca_path}) {
-      cmd.append(" ").append(quote(a));
-    }
-    for (const auto& a : args) cmd.append(" ").append(quote(a));
-    cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out.string()).ok() ? *read_file(out.string()) : "";
-    r.err = read_file(err.string()).ok() ? *read_file(err.string()) : "";
-    std::cout << "$ regledger";
-    for (const auto& a : args) std::cout << " " << a;
-    std::cout << "\n  exit " << r.exit_code << "\n  stdout: " << r.out << "  stderr: " << r.err;
-    return r;
+    std::vector<std::string> all{"--node", net_->url, "--ca", net_->ca_path};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_regledger(net_->dir, {}, all);
   }
 
   static std::unique_ptr<HonestNetwork> net_;

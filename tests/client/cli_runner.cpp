@@ -1,0 +1,50 @@
+#include "tests/client/cli_runner.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "common/file_io.hpp"
+
+namespace rl::testing {
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) {
+    if (ch == '\'') {
+      q.append("'\\''");
+    } else {
+      q.push_back(ch);
+    }
+  }
+  q.push_back('\'');
+  return q;
+}
+
+}  // namespace
+
+CliRun run_regledger(const std::filesystem::path& scratch_dir, const std::vector<std::string>& env,
+                     const std::vector<std::string>& args) {
+  auto out = scratch_dir / "cli.out";
+  auto err = scratch_dir / "cli.err";
+  std::string cmd =
+      "env -u REGLEDGER_NODE -u REGLEDGER_CA -u REGLEDGER_GENESIS -u REGLEDGER_IDENTITY "
+      "-u REGLEDGER_PASSWORD_FILE";
+  for (const auto& e : env) cmd.append(" ").append(quote(e));
+  cmd.append(" ").append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
+  for (const auto& a : args) cmd.append(" ").append(quote(a));
+  cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
+  int status = std::system(cmd.c_str());
+  CliRun r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out.string()).ok() ? *read_file(out.string()) : "";
+  r.err = read_file(err.string()).ok() ? *read_file(err.string()) : "";
+  std::cout << "$ regledger";
+  for (const auto& a : args) std::cout << " " << a;
+  std::cout << "\n  exit " << r.exit_code << "\n  stdout: " << r.out << "  stderr: " << r.err;
+  return r;
+}
+
+}  // namespace rl::testing
