@@ -206,21 +206,26 @@ http::HttpResponse Api::get_status() {
                   {"genesis_hash", to_hex(chain_.anchor().genesis_hash)}});
 }
 
-http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
-  std::uint64_t height = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
+Result<Api::StoredBlock> Api::load_block(std::string_view text) const {
+  StoredBlock b;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), b.height);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    return error_response(make_error("bad_height", "height must be a decimal number"));
+    return make_error("bad_height", "height must be a decimal number");
   }
-  auto raw = chain_.block_bytes(height);
-  if (!raw.ok()) return error_response(raw.error());
-  if (!*raw) return error_response(make_error("block_not_found", "no block at that height"));
-  ledger::pb::Block block;
-  ledger::pb::BlockHeader hdr;
-  if (!block.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size())) ||
-      !hdr.ParseFromString(block.header())) {
-    return error_response(make_error("storage_corrupt", "stored block does not decode"));
+  RL_ASSIGN_OR_RETURN(auto raw, chain_.block_bytes(b.height));
+  if (!raw) return make_error("block_not_found", "no block at that height");
+  b.raw = std::move(*raw);
+  if (!b.block.ParseFromArray(b.raw.data(), static_cast<int>(b.raw.size())) ||
+      !b.header.ParseFromString(b.block.header())) {
+    return make_error("storage_corrupt", "stored block does not decode");
   }
+  return b;
+}
+
+http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
+  auto stored = load_block(text);
+  if (!stored.ok()) return error_response(stored.error());
+  const auto& [height, raw, block, hdr] = *stored;
   if (auto st = identity::authorize_block(reader, identity_.auth().ledger(), block); !st.ok()) {
     return error_response(st.error());
   }
@@ -240,24 +245,13 @@ http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
        {"proposer", hdr.proposer()},
        {"tx_count", hdr.tx_count()},
        {"txs", txs},
-       {"block", to_base64(**raw)}});
+       {"block", to_base64(raw)}});
 }
 
 http::HttpResponse Api::get_header(std::string_view text) {
-  std::uint64_t height = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
-  if (ec != std::errc() || p != text.data() + text.size()) {
-    return error_response(make_error("bad_height", "height must be a decimal number"));
-  }
-  auto raw = chain_.block_bytes(height);
-  if (!raw.ok()) return error_response(raw.error());
-  if (!*raw) return error_response(make_error("block_not_found", "no block at that height"));
-  ledger::pb::Block block;
-  ledger::pb::BlockHeader hdr;
-  if (!block.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size())) ||
-      !hdr.ParseFromString(block.header())) {
-    return error_response(make_error("storage_corrupt", "stored block does not decode"));
-  }
+  auto stored = load_block(text);
+  if (!stored.ok()) return error_response(stored.error());
+  const auto& [height, raw, block, hdr] = *stored;
   auto cert = chain_.commit(height);
   if (!cert.ok()) return error_response(cert.error());
   json j = {{"height", hdr.height()},

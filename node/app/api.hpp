@@ -45,6 +45,14 @@ class Api {
   Result<std::string> submit_raw(ByteView raw);
   http::HttpResponse get_status();
   using Reader = std::optional<identity::Principal>;  // nullopt: reads are open (config)
+  // A stored block by its decimal height. Codes: bad_height, block_not_found, storage_corrupt.
+  struct StoredBlock {
+    std::uint64_t height = 0;
+    Bytes raw;
+    ledger::pb::Block block;
+    ledger::pb::BlockHeader header;
+  };
+  Result<StoredBlock> load_block(std::string_view height) const;
   http::HttpResponse get_block(std::string_view height, const Reader& reader);
   http::HttpResponse get_header(std::string_view height);
   http::HttpResponse get_tx(std::string_view id, const Reader& reader);
