@@ -7,6 +7,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
 #include "ledger/exec_internal.hpp"
+#include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
@@ -107,6 +108,10 @@ Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
 Result<std::vector<crypto::Certificate>> Chain::trusted_roots() const {
   StateOverlay committed(*store_);
   return exec::effective_roots(anchor_, committed);
+}
+
+Result<std::vector<pb::CertificateRecord>> Chain::revoked_certificates(std::size_t limit) const {
+  return ledger::revoked_certificates(*store_, limit);
 }
 
 Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {

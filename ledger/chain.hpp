@@ -112,6 +112,8 @@ class Chain {
   // The roots a certificate may chain to now: the genesis roots plus those governance added,
   // minus those it removed (the rule BindCertificate applies). Code: state_corrupt.
   Result<std::vector<crypto::Certificate>> trusted_roots() const;
+  // Revoked certificates from the revocation index (identity_queries), at most `limit`.
+  Result<std::vector<pb::CertificateRecord>> revoked_certificates(std::size_t limit) const;
   // Committed world-state entries under `prefix`, in key order, at most `limit` (the node's
   // CRL lists the revoked certificates among cert/...).
   Result<std::vector<std::pair<Bytes, Bytes>>> state_scan(ByteView prefix, std::size_t limit) const;

@@ -284,13 +284,7 @@ TEST_F(AuthHostileTest, AccountIsLockedAfterNFailuresAndUnlockedAfterThePeriod) 
 }
 
 TEST_F(AuthHostileTest, RevokedCertificateIsRefused) {
-  auto key = ledger::keys::certificate(bank_a_->cert_id);
-  ledger::pb::CertificateRecord rec;
-  auto raw = *node_.chain->state_value(key);
-  ASSERT_TRUE(raw);
-  ASSERT_TRUE(rec.ParseFromArray(raw->data(), static_cast<int>(raw->size())));
-  rec.set_revoked(true);
-  node_.rewrite_state(key, to_bytes(rec.SerializeAsString()));
+  node_.revoke_certificate(bank_a_->cert_id);
 
   auto before = snapshot();
   auto r = login(honest(*bank_a_));
@@ -300,13 +294,7 @@ TEST_F(AuthHostileTest, RevokedCertificateIsRefused) {
 }
 
 TEST_F(AuthHostileTest, SuspendedAccountIsRefused) {
-  auto key = ledger::keys::account(bank_a_->account);
-  ledger::pb::AccountRecord rec;
-  auto raw = *node_.chain->state_value(key);
-  ASSERT_TRUE(raw);
-  ASSERT_TRUE(rec.ParseFromArray(raw->data(), static_cast<int>(raw->size())));
-  rec.set_active(false);
-  node_.rewrite_state(key, to_bytes(rec.SerializeAsString()));
+  node_.suspend_account(bank_a_->account);
 
   auto before = snapshot();
   auto r = login(honest(*bank_a_));
@@ -371,26 +359,13 @@ TEST_F(AuthHostileTest, EveryUseOfASessionRechecksTheCertificate) {
 // Revocation and suspension are ledger transactions; a session opened before them ends at its
 // next use after they commit, with the reason as its code.
 TEST_F(AuthHostileTest, RevocationAndSuspensionCommittedOnTheLedgerEndLiveSessions) {
-  auto c = node_.client();
   auto token_a = node_.login(*bank_a_);
   auto token_b = node_.login(*bank_b_);
   ASSERT_EQ(node_.get(token_a, "/v1/reports?org=bank-a")->status, 200);
   ASSERT_EQ(node_.get(token_b, "/v1/reports?org=bank-b")->status, 200);
 
-  auto revoke = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_revoke_certificate();
-    p->set_cert_id(to_string(bank_a_->cert_id));
-    p->set_reason("key reported lost");
-  });
-  auto suspend = node_.sign(*node_.admin, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_suspend_account();
-    p->set_account_id(bank_b_->account);
-    p->set_suspend(true);
-    p->set_reason("under investigation");
-  });
-  ASSERT_EQ(node_.post_tx_bytes(c, revoke)->status, 202);
-  ASSERT_EQ(node_.post_tx_bytes(c, suspend)->status, 202);
-  node_.seal();
+  node_.revoke_certificate(bank_a_->cert_id, "key reported lost");
+  node_.suspend_account(bank_b_->account, "under investigation");
 
   auto a = node_.get(token_a, "/v1/reports?org=bank-a");
   EXPECT_EQ(a->status, 403) << a->body;

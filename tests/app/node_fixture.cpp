@@ -64,26 +64,6 @@ void NodeFixture::start_node() {
   }));
 }
 
-void NodeFixture::rewrite_state(const Bytes& key, const Bytes& value) {
-  server.reset();
-  api.reset();
-  sealer.reset();
-  identity.reset();
-  enroll.reset();
-  auth.reset();  // it reads through the chain being closed
-  chain.reset();
-  {
-    auto store = must(ledger::Store::open((home_ / "data").string()));
-    ledger::WriteBatch b;
-    b.put(ledger::Cf::kState, key, value);
-    auto st = store->write(b);
-    if (!st.ok()) throw std::runtime_error("rewrite_state: " + st.error().to_string());
-  }
-  chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
-  make_identity();
-  start_node();
-}
-
 void NodeFixture::make_identity() {
   identity.reset();
   enroll.reset();
@@ -216,6 +196,25 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
   seal();
   return client::Identity{
       "", account, org, genesis.chain_id, genesis.suite, key, cert, cert.id(genesis.suite)};
+}
+
+void NodeFixture::revoke_certificate(ByteView cert_id, const std::string& reason) {
+  submit_to(*chain, *mempool, genesis.suite, sign(*admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_revoke_certificate();
+    p->set_cert_id(to_string(cert_id));
+    p->set_reason(reason);
+  }));
+  seal();
+}
+
+void NodeFixture::suspend_account(const std::string& account, const std::string& reason) {
+  submit_to(*chain, *mempool, genesis.suite, sign(*admin, [&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_suspend_account();
+    p->set_account_id(account);
+    p->set_suspend(true);
+    p->set_reason(reason);
+  }));
+  seal();
 }
 
 }  // namespace rl::testing

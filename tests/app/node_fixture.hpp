@@ -53,10 +53,9 @@ class NodeFixture {
   // GET with a bearer token.
   Result<http::HttpResponse> get(const std::string& token, const std::string& target) const;
 
-  // Rewrites one committed world-state value directly in the store (the node is stopped and
-  // restarted around it: sessions and challenges are gone, the audit log stays). For states no
-  // transaction can produce yet, e.g. a revoked certificate.
-  void rewrite_state(const Bytes& key, const Bytes& value);
+  // Commits, as the regulator admin, a RevokeCertificate / SuspendAccount transaction (one block).
+  void revoke_certificate(ByteView cert_id, const std::string& reason = "test revocation");
+  void suspend_account(const std::string& account, const std::string& reason = "test suspension");
   // The node's clock as the identity layer sees it: real time plus this offset.
   std::atomic<std::int64_t> clock_offset_ms{0};
 

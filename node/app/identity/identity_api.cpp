@@ -278,8 +278,17 @@ http::HttpResponse IdentityApi::crl() {
     return error_response(
         make_error("crl_unavailable", "this node has no issuing CA configured (identity.ca_cert)"));
   }
-  auto snap = build_crl(auth_.ledger().chain(), *ca_, auth_.now_ms() / 1000);
-  if (!snap.ok()) return error_response(snap.error());
+  constexpr std::int64_t kValidityS = 3600;
+  const std::int64_t now_s = auth_.now_ms() / 1000;
+  std::lock_guard lock(crl_mu_);
+  if (!crl_cache_ || crl_cache_->height != auth_.ledger().chain().head().height ||
+      now_s - crl_built_s_ > kValidityS / 2) {
+    auto built = build_crl(auth_.ledger().chain(), *ca_, now_s, kValidityS);
+    if (!built.ok()) return error_response(built.error());
+    crl_cache_ = std::move(built).value();
+    crl_built_s_ = now_s;
+  }
+  const auto& snap = crl_cache_;
   http::HttpResponse r;
   r.content_type = "application/x-pem-file";
   r.body = snap->pem;

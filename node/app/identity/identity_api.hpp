@@ -13,6 +13,7 @@
 //   GET  /v1/enroll/<id>                         what became of a request
 // Logic lives in AuthService and read_policy; this file only speaks HTTP.
 
+#include <mutex>
 #include <optional>
 
 #include "node/app/identity/auth_service.hpp"
@@ -60,6 +61,11 @@ class IdentityApi {
   AuthService& auth_;
   ReadAccess access_;
   std::optional<IssuingCa> ca_;
+  // GET /v1/crl is public: one signed CRL per committed height serves every request until the
+  // head moves (or half its validity has passed), instead of a scan and a signature per request.
+  std::mutex crl_mu_;
+  std::optional<CrlSnapshot> crl_cache_;
+  std::int64_t crl_built_s_ = 0;
   EnrollService* enroll_ = nullptr;
   TxSubmitter submit_;
 };
