@@ -97,17 +97,23 @@ TEST_F(ApiBatchTest, BrokenFramingAdmitsNothing) {
 }
 
 TEST_F(ApiBatchTest, TooManyEntriesIsRefusedWhole) {
+  // 1,001 well-framed entries (the first a real, valid tx): refused before any is admitted.
   std::vector<Bytes> many(ledger::kMaxBatchTxs + 1, Bytes{0x0a, 0x01, 0x00});
-  const Bytes too_many = ledger::join_tx_batch(many);
-  auto split = ledger::split_tx_batch(too_many);
-  ASSERT_FALSE(split.ok());
-  EXPECT_EQ(split.error().code, "bad_batch");
-  many.pop_back();
-  const Bytes body = ledger::join_tx_batch(many);  // the views below point into it
-  auto fits = ledger::split_tx_batch(body);
+  many[0] = report(1);
+  const auto before = node_.snapshot();
+  auto r = post_batch(ledger::join_tx_batch(many));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "bad_batch");
+  EXPECT_EQ(node_.snapshot(), before);
+
+  many.pop_back();  // exactly the limit: framing accepted, each entry judged (the junk ones fail)
+  auto fits = post_batch(ledger::join_tx_batch(many));
   ASSERT_TRUE(fits.ok());
-  EXPECT_EQ(fits->size(), ledger::kMaxBatchTxs);
-  EXPECT_EQ(Bytes((*fits)[7].begin(), (*fits)[7].end()), many[7]);
+  ASSERT_EQ(fits->status, 200) << fits->body.substr(0, 300);
+  auto j = json::parse(fits->body);
+  EXPECT_EQ(j["accepted"], 1);
+  EXPECT_EQ(j["rejected"], ledger::kMaxBatchTxs - 1);
 }
 
 }  // namespace

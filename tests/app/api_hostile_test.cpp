@@ -13,21 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-struct Snapshot {
-  std::uint64_t height;
-  Bytes app_hash;
-  std::size_t mempool;
-  bool operator==(const Snapshot&) const = default;
-};
-
 class ApiHostileTest : public ::testing::Test {
  protected:
   void SetUp() override { reporter_ = node_.enroll_reporter("bank-a", "bank-a-reporting", "0105"); }
 
-  Snapshot snapshot() const {
-    auto h = node_.chain->head();
-    return {h.height, h.app_hash, node_.mempool->size()};
-  }
+  NodeSnapshot snapshot() const { return node_.snapshot(); }
 
   ledger::pb::TxBody report_body(std::uint64_t nonce) const {
     ledger::pb::TxBody b;

@@ -45,13 +45,6 @@ struct Attempt {
   std::string challenge_account;  // whose challenge is used (default: account)
 };
 
-struct Snapshot {
-  std::uint64_t height;
-  Bytes app_hash;
-  std::size_t sessions;
-  bool operator==(const Snapshot&) const = default;
-};
-
 class AuthHostileTest : public ::testing::Test {
  protected:
   AuthHostileTest() : node_(test_auth_config()) {}
@@ -61,10 +54,7 @@ class AuthHostileTest : public ::testing::Test {
     bank_b_ = node_.enroll_reporter("bank-b", "bank-b-reporting", "0105");
   }
 
-  Snapshot snapshot() const {
-    auto h = node_.chain->head();
-    return {h.height, h.app_hash, node_.auth->session_count()};
-  }
+  NodeSnapshot snapshot() const { return node_.snapshot(); }
 
   Attempt honest(const client::Identity& id) const {
     Attempt a;

@@ -14,21 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-struct Snapshot {
-  std::uint64_t height;
-  Bytes app_hash;
-  std::size_t mempool;
-  bool operator==(const Snapshot&) const = default;
-};
-
 class EnrollTest : public ::testing::Test {
  protected:
   void SetUp() override { node_.register_account("bank-c", "bank-c-reporting", "0105"); }
 
-  Snapshot snapshot() const {
-    auto h = node_.chain->head();
-    return {h.height, h.app_hash, node_.mempool->size()};
-  }
+  NodeSnapshot snapshot() const { return node_.snapshot(); }
 
   std::string csr_for(const crypto::PrivateKey& key, const std::string& cn) {
     auto csr = crypto::CertificateRequest::create(key, {cn, "bank-c", "", ""});

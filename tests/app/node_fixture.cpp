@@ -217,4 +217,9 @@ void NodeFixture::suspend_account(const std::string& account, const std::string&
   seal();
 }
 
+NodeSnapshot NodeFixture::snapshot() const {
+  auto h = chain->head();
+  return {h.height, h.app_hash, mempool->size(), auth->session_count()};
+}
+
 }  // namespace rl::testing

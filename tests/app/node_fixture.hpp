@@ -21,12 +21,22 @@
 
 namespace rl::testing {
 
+// What a rejected request must leave unchanged: the ledger head, the mempool, the sessions.
+struct NodeSnapshot {
+  std::uint64_t height = 0;
+  Bytes app_hash;
+  std::size_t mempool = 0;
+  std::size_t sessions = 0;
+  bool operator==(const NodeSnapshot&) const = default;
+};
+
 class NodeFixture {
  public:
   explicit NodeFixture(node::identity::AuthConfig auth_config = {});
   ~NodeFixture();
 
   http::HttpsClient client() const;
+  NodeSnapshot snapshot() const;
   Result<http::HttpResponse> post_tx_bytes(http::HttpsClient& c, ByteView tx) const;
   // Seals whatever is pending into one block.
   void seal();
