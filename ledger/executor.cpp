@@ -98,17 +98,12 @@ Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const Decoded
 
   Bytes tx_hash = crypto::hash(env.anchor.suite, tx.raw);
   if (env.cache.is_verified(tx_hash)) return {};
-  auto key = env.cache.public_key(cert_id);
-  if (!key) {
-    auto parsed = crypto::Certificate::from_der(as_bytes(cert->certificate_der()));
-    if (!parsed.ok()) return make_error("state_corrupt", "stored certificate does not parse");
-    key = parsed->public_key();
-    env.cache.put_public_key(cert_id, *key);
-  }
-  if (!crypto::verify(*key, tx_sign_bytes(as_bytes(tx.tx.body())), as_bytes(tx.tx.signature()))) {
+  auto key = env.cache.key_for(cert_id, as_bytes(cert->certificate_der()));
+  if (!key) return make_error("state_corrupt", "stored certificate does not parse");
+  if (!env.cache.verify_and_remember(tx_hash, *key, tx_sign_bytes(as_bytes(tx.tx.body())),
+                                     as_bytes(tx.tx.signature()))) {
     return make_error("bad_signature", "transaction signature does not verify");
   }
-  env.cache.mark_verified(tx_hash);
   return {};
 }
 

@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "crypto/hash.hpp"
-#include "crypto/x509.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
@@ -21,11 +20,7 @@ std::optional<crypto::PublicKey> signer_key(const Store& store, VerifyCache& cac
   if (!raw.ok() || !*raw) return std::nullopt;  // bound later in this block, or never
   pb::CertificateRecord rec;
   if (!rec.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size()))) return std::nullopt;
-  auto cert = crypto::Certificate::from_der(as_bytes(rec.certificate_der()));
-  if (!cert.ok()) return std::nullopt;
-  auto key = cert->public_key();
-  cache.put_public_key(cert_id, key);
-  return key;
+  return cache.key_for(cert_id, as_bytes(rec.certificate_der()));
 }
 
 }  // namespace
@@ -51,9 +46,8 @@ std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyC
       Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
       auto key = signer_key(store, cache, cert_id);
       if (!key) continue;
-      if (crypto::verify(*key, tx_sign_bytes(as_bytes(tx.tx.body())),
-                         as_bytes(tx.tx.signature()))) {
-        cache.mark_verified(misses[i].tx_hash);
+      if (cache.verify_and_remember(misses[i].tx_hash, *key, tx_sign_bytes(as_bytes(tx.tx.body())),
+                                    as_bytes(tx.tx.signature()))) {
         verified++;
       }
     }

@@ -1,5 +1,7 @@
 #include "ledger/verify_cache.hpp"
 
+#include "crypto/x509.hpp"
+
 namespace rl::ledger {
 
 bool VerifyCache::is_verified(const Bytes& tx_hash) const {
@@ -31,6 +33,22 @@ void VerifyCache::put_public_key(const Bytes& cert_id, const crypto::PublicKey& 
   std::lock_guard lock(mu_);
   if (keys_.size() >= max_entries_) keys_.clear();
   keys_.insert_or_assign(key(cert_id), k);
+}
+
+std::optional<crypto::PublicKey> VerifyCache::key_for(const Bytes& cert_id, ByteView der) {
+  if (auto key = public_key(cert_id)) return key;
+  auto cert = crypto::Certificate::from_der(der);
+  if (!cert.ok()) return std::nullopt;
+  auto key = cert->public_key();
+  put_public_key(cert_id, key);
+  return key;
+}
+
+bool VerifyCache::verify_and_remember(const Bytes& tx_hash, const crypto::PublicKey& key,
+                                      ByteView message, ByteView signature) {
+  if (!crypto::verify(key, message, signature)) return false;
+  mark_verified(tx_hash);
+  return true;
 }
 
 }  // namespace rl::ledger

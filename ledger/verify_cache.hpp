@@ -26,6 +26,13 @@ class VerifyCache {
   std::optional<crypto::PublicKey> public_key(const Bytes& cert_id) const;
   void put_public_key(const Bytes& cert_id, const crypto::PublicKey& key);
 
+  // The key of certificate `cert_id` (whose DER is `der`), parsed once per id; nullopt when the
+  // DER does not parse. Block execution and signature prefetching both take keys from here.
+  std::optional<crypto::PublicKey> key_for(const Bytes& cert_id, ByteView der);
+  // Verifies and, when the signature holds, remembers the verdict under `tx_hash`.
+  bool verify_and_remember(const Bytes& tx_hash, const crypto::PublicKey& key, ByteView message,
+                           ByteView signature);
+
  private:
   static std::string key(const Bytes& b) { return std::string(b.begin(), b.end()); }
   std::size_t max_entries_;
