@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -508,6 +509,28 @@ int main(int argc, char** argv) {
   std::printf("committed tx/s, checks off: median %.0f  (runs %s)\n", med_off, list(off).c_str());
   std::printf("ratio on/off: %.3f  (time per tx: on %.1f us, off %.1f us)\n", med_on / med_off,
               1e6 / med_on, 1e6 / med_off);
+  // Each on run and the off run after it ran back to back: their ratio cancels slow drift in
+  // what else the machine is doing.
+  std::vector<double> paired;
+  for (std::size_t i = 0; i < on.size() && i < off.size(); ++i) {
+    paired.push_back((off[i] / on[i] - 1.0) * 100.0);
+  }
+  auto spread = [](const std::vector<double>& v) {
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return (*hi / *lo - 1.0) * 100.0;
+  };
+  std::string pairs;
+  for (std::size_t i = 0; i < paired.size(); ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%+.1f", i ? " / " : "", paired[i]);
+    pairs += buf;
+  }
+  std::printf("paired overhead (off/on - 1 of adjacent runs), median %+.1f%%  (pairs %s)\n",
+              median(paired), pairs.c_str());
+  std::printf("run-to-run spread (max/min - 1): on %.1f%%, off %.1f%%%s\n", spread(on), spread(off),
+              spread(on) > std::abs(overhead) || spread(off) > std::abs(overhead)
+                  ? "  (larger than the measured overhead: more or longer runs narrow it)"
+                  : "");
   std::printf("permission checks overhead: %.1f%% (target < 5%%): %s%s\n", overhead,
               overhead < 5.0 ? "MET" : "NOT MET",
               all_committed ? "" : "  [some runs did not commit every tx: see above]");
