@@ -8,7 +8,7 @@ CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build build-asan test test-unit test-release demo bench soak fmt fmt-check fuzz clean help
+.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions soak fmt fmt-check fuzz clean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test   - install deps, build Release + Debug/ASan/UBSan, run the whole suite"
 	@echo "make build  - Release build in $(RELEASE_DIR)"
 	@echo "make bench  - run the benchmarks in bench/ (not part of make test)"
+	@echo "make bench-permissions - single-node ingest with and without the permission checks"
 	@echo "make soak   - long simulator / cluster soak runs (ctest label 'soak')"
 	@echo "make fuzz   - build the libFuzzer targets with clang and run each briefly"
 	@echo "make fmt    - clang-format every C++ file in place"
@@ -55,6 +56,11 @@ bench: build
 	@bash scripts/install-deps.sh --bench
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target benches
 	@bash scripts/bench.sh $(RELEASE_DIR)
+
+# Issue #5: what the write path's permission checks cost (PERMISSION_BENCH_ARGS, e.g. "--runs 7").
+bench-permissions: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target permission_bench
+	$(RELEASE_DIR)/bench/ledger/permission_bench $(PERMISSION_BENCH_ARGS)
 
 soak: build
 	cd $(RELEASE_DIR) && ctest -L soak --output-on-failure

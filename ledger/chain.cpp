@@ -36,13 +36,18 @@ Error bad_block(const std::string& why) {
 
 }  // namespace
 
-Chain::Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s)
-    : genesis_(std::move(g)), anchor_(std::move(a)), store_(std::move(s)) {}
+Chain::Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options)
+    : genesis_(std::move(g)), anchor_(std::move(a)), store_(std::move(s)), options_(options) {}
 
-Result<std::unique_ptr<Chain>> Chain::open(const std::string& data_dir, const Genesis& genesis) {
+Result<std::unique_ptr<Chain>> Chain::open(const std::string& data_dir, const Genesis& genesis,
+                                           ExecOptions options) {
   RL_ASSIGN_OR_RETURN(auto anchor, make_trust_anchor(genesis));
   RL_ASSIGN_OR_RETURN(auto store, Store::open(data_dir));
-  auto chain = std::make_unique<Chain>(PrivateTag{}, genesis, std::move(anchor), std::move(store));
+  if (!options.permission_checks) {
+    spdlog::warn("chain opened WITHOUT permission checks (benchmark/test only) dir={}", data_dir);
+  }
+  auto chain =
+      std::make_unique<Chain>(PrivateTag{}, genesis, std::move(anchor), std::move(store), options);
   RL_TRY(chain->init_or_check_genesis());
   return chain;
 }
@@ -100,7 +105,7 @@ ChainHead Chain::head() const {
 Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_};
+  ExecEnv env{anchor_, cache_, options_};
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
 }
@@ -117,7 +122,7 @@ Result<std::vector<pb::CertificateRecord>> Chain::revoked_certificates(std::size
 Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_};
+  ExecEnv env{anchor_, cache_, options_};
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return check_tx_envelope(env, overlay, tx, ctx);
 }
@@ -137,7 +142,7 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
   ChainHead h = head();
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_};
+  ExecEnv env{anchor_, cache_, options_};
   std::vector<DecodedTx> included;
   std::vector<IndexWrite> indexes;
   std::size_t bytes = 0;
@@ -237,7 +242,7 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
   }
 
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_};
+  ExecEnv env{anchor_, cache_, options_};
   BlockContext ctx{hdr.height(), hdr.time_ms()};
   std::vector<DecodedTx> txs;
   txs.reserve(static_cast<std::size_t>(block.txs_size()));

@@ -57,8 +57,10 @@ struct ReportFilter {
 
 class Chain {
  public:
-  // Opens (or initializes from genesis) the store in `data_dir`.
-  static Result<std::unique_ptr<Chain>> open(const std::string& data_dir, const Genesis& genesis);
+  // Opens (or initializes from genesis) the store in `data_dir`. `options` stays at its default
+  // everywhere but in the permission benchmark and its unit test (see ExecOptions).
+  static Result<std::unique_ptr<Chain>> open(const std::string& data_dir, const Genesis& genesis,
+                                             ExecOptions options = {});
 
   const TrustAnchor& anchor() const { return anchor_; }
   const Genesis& genesis() const { return genesis_; }
@@ -120,7 +122,7 @@ class Chain {
   Result<std::vector<pb::ReportRecord>> list_reports(const ReportFilter& filter) const;
 
   struct PrivateTag {};
-  Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s);
+  Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options);
 
  private:
   Result<PreparedBlock> assemble(std::vector<DecodedTx> txs, StateOverlay& overlay,
@@ -132,6 +134,7 @@ class Chain {
   TrustAnchor anchor_;
   std::unique_ptr<Store> store_;
   VerifyCache cache_;
+  ExecOptions options_;
   mutable std::mutex head_mu_;
   ChainHead head_;
   // Serializes build/check/commit: one block at a time changes state.

@@ -17,9 +17,30 @@ struct BlockContext {
   std::int64_t time_ms = 0;  // consensus time of the block
 };
 
+// How transactions are executed. The one field is a measurement switch, not a setting: nothing
+// reads it from a node config, a request, a peer or the command line. regledgerd, the CLI and the
+// tests open chains with the defaults (Chain::open's last argument), so a node always enforces.
+struct ExecOptions {
+  // The write path's permission checks:
+  //   - the signer certificate is bound to the signer account, valid at block time, not revoked;
+  //   - the signer account is active (not suspended), and its organization record is read;
+  //   - a SubmitReport needs input permission (RR of the account's RRLL code), and its report is
+  //     labelled max(mapping[LL], template floor) from the permission mapping table.
+  // false skips exactly these (a report is then labelled with its template's floor, the mapping
+  // is not read, and for a SubmitReport the organization record is not read either). What stays:
+  // chain id, expiry, the signer account's existence (its organization is the report's), the
+  // certificate record's presence (its key verifies the signature), the signature, the nonce,
+  // the payload rules (template, size, JSON schema), and every payload's own role rules.
+  // Exists only so that bench/ledger/permission_bench can measure what these checks cost on the
+  // ingest path (issue #5: under 5%) against the same path without them;
+  // tests/ledger/permission_toggle_test.cpp proves that false really skips them, and only them.
+  bool permission_checks = true;
+};
+
 struct ExecEnv {
   const TrustAnchor& anchor;
   VerifyCache& cache;
+  ExecOptions options{};
 };
 
 // Secondary index entries produced by a transaction (written with the block, not hashed).
@@ -37,11 +58,13 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
 
 // Every rule except the payload's: chain id, expiry, the signer account exists and is active,
 // its certificate is bound, valid and not revoked, the signature verifies (through the cache),
-// the nonce is unused. Writes nothing to `state`. Same codes as execute_tx for these rules.
+// the nonce is unused (without ExecOptions::permission_checks: not the active/bound/valid/
+// revoked rules). Writes nothing to `state`. Same codes as execute_tx for these rules.
 Status check_tx_envelope(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                          const BlockContext& ctx);
 
-// Checks the signature (through the cache) and the signer's certificate binding only.
+// Checks the signature (through the cache) and the signer's certificate binding only (the
+// binding's account, validity and revocation only with ExecOptions::permission_checks).
 Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                           const BlockContext& ctx);
 
