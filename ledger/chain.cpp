@@ -203,11 +203,16 @@ Result<PreparedBlock> Chain::assemble(std::vector<DecodedTx> txs, StateOverlay& 
   return b;
 }
 
-Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
+Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector<TxRef>* decoded) {
   if (block_bytes.size() > limits::kMaxBlockBytes) return bad_block("block too large");
   pb::Block block;
   if (!block.ParseFromArray(block_bytes.data(), static_cast<int>(block_bytes.size()))) {
     return bad_block("block does not decode");
+  }
+  // The compact form exists only as a proposal value; the node rebuilds it before checking.
+  if (block.tx_ids_size() > 0) return bad_block("a compact block is not a block");
+  if (decoded && decoded->size() != static_cast<std::size_t>(block.txs_size())) {
+    return bad_block("decoded txs do not match the block");
   }
   pb::BlockHeader hdr;
   if (!hdr.ParseFromString(block.header())) return bad_block("header does not decode");
@@ -247,6 +252,16 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes) {
   std::vector<DecodedTx> txs;
   txs.reserve(static_cast<std::size_t>(block.txs_size()));
   for (int i = 0; i < block.txs_size(); ++i) {
+    // Transactions this node already decoded (a block rebuilt from the mempool) are reused when
+    // their bytes are exactly the block's: decoding is pure, so the result is the same.
+    if (decoded) {
+      const TxRef& pre = (*decoded)[static_cast<std::size_t>(i)];
+      if (pre && as_bytes(block.txs(i)).size() == pre->raw.size() &&
+          std::equal(pre->raw.begin(), pre->raw.end(), as_bytes(block.txs(i)).begin())) {
+        txs.push_back(*pre);
+        continue;
+      }
+    }
     auto tx = decode_tx(anchor_.suite, as_bytes(block.txs(i)));
     if (!tx.ok()) return bad_block("tx " + std::to_string(i) + ": " + tx.error().to_string());
     txs.push_back(std::move(tx).value());

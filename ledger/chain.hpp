@@ -81,8 +81,12 @@ class Chain {
   Result<PreparedBlock> build_block(const std::vector<DecodedTx>& candidates, std::int64_t time_ms,
                                     std::uint32_t proposer, std::vector<DroppedTx>* dropped);
   // Validator / block sync: decodes and re-executes a block; every transaction must succeed
-  // and every header field must match. Code: bad_block.
-  Result<PreparedBlock> check_block(ByteView block_bytes);
+  // and every header field must match. Code: bad_block. `decoded`, when given, holds the block's
+  // transactions already decoded, in order (a block rebuilt from the mempool); an entry whose
+  // bytes differ from the block's is decoded again, so it can only save work, never change the
+  // verdict.
+  Result<PreparedBlock> check_block(ByteView block_bytes,
+                                    const std::vector<TxRef>* decoded = nullptr);
   // Writes the block, its certificate, state, indexes and the new head in one synced batch.
   // The certificate must be valid for the block (checked here).
   Status commit_block(const PreparedBlock& block, const pb::CommitCertificate& cert);

@@ -129,6 +129,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
     sc.max_block_txs = genesis->block.max_block_txs;
     sc.sign_from_height = cfg->sign_from_height;
     sc.part_bytes = cfg->p2p_part_bytes;
+    sc.compact_proposals = cfg->compact_proposals;
     sc.on_fatal = on_fatal;
     std::optional<rl::crypto::PrivateKey> validator_key;
     if (!cfg->observer) validator_key = *key;

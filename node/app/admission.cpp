@@ -12,7 +12,7 @@ Status admit_tx(ledger::Chain& chain, Mempool& mempool, ledger::DecodedTx tx, st
     return make_error("duplicate_tx", "transaction is already committed");
   }
   RL_TRY(relayed ? chain.admit_relayed(tx, now_ms) : chain.admit(tx, now_ms));
-  return mempool.add(std::move(tx));
+  return mempool.add(std::move(tx), relayed ? TxOrigin::kPeer : TxOrigin::kClient);
 }
 
 }  // namespace rl::node

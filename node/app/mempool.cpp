@@ -8,7 +8,7 @@ std::string Mempool::nonce_key(const ledger::DecodedTx& tx) {
   return tx.body.signer() + "/" + std::to_string(tx.body.nonce());
 }
 
-Status Mempool::add(ledger::DecodedTx tx) {
+Status Mempool::add(ledger::DecodedTx tx, TxOrigin origin) {
   std::string id(tx.id.begin(), tx.id.end());
   std::string nk = nonce_key(tx);
   {
@@ -17,7 +17,7 @@ Status Mempool::add(ledger::DecodedTx tx) {
     if (nonces_.count(nk)) {
       return make_error("nonce_pending", "another pending transaction uses this signer's nonce");
     }
-    if (queue_.size() >= max_txs_ || queued_bytes_ + tx.raw.size() > max_bytes_) {
+    if (queue_.size() >= max_txs(origin) || queued_bytes_ + tx.raw.size() > max_bytes(origin)) {
       return make_error("mempool_full", "the node's mempool is full; retry later");
     }
     std::uint64_t seq = next_seq_++;
@@ -102,9 +102,17 @@ void Mempool::wake_all() {
   cv_.notify_all();
 }
 
-bool Mempool::full() const {
+bool Mempool::full(TxOrigin origin) const {
   std::lock_guard lock(mu_);
-  return queue_.size() >= max_txs_ || queued_bytes_ >= max_bytes_;
+  return queue_.size() >= max_txs(origin) || queued_bytes_ >= max_bytes(origin);
+}
+
+ledger::TxRef Mempool::find(const Bytes& tx_id) const {
+  std::lock_guard lock(mu_);
+  auto id = ids_.find(std::string(tx_id.begin(), tx_id.end()));
+  if (id == ids_.end() || id->second == kTaken) return nullptr;
+  auto entry = queue_.find(id->second);
+  return entry == queue_.end() ? nullptr : entry->second;
 }
 
 std::size_t Mempool::size() const {

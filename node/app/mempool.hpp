@@ -4,6 +4,12 @@
 // instead of the node growing without bound. Entries are shared immutable transactions kept in
 // arrival order under a sequence number, so removing a committed block's transactions costs
 // O(k log n) for k removed, not a rebuild of the whole queue.
+//
+// Two bounds: clients are refused at the configured one; transactions relayed by peer
+// validators are taken up to twice it. A peer's transactions are what its next proposal is made
+// of, and a compact proposal (node/validator/compact_block.hpp) is rebuilt from this mempool:
+// refusing them whenever our own clients keep the mempool full would force every proposal to
+// be fetched whole. Memory stays bounded (2x), and clients still feel back-pressure first.
 
 #include <condition_variable>
 #include <cstddef>
@@ -18,12 +24,14 @@
 
 namespace rl::node {
 
+enum class TxOrigin { kClient, kPeer };
+
 class Mempool {
  public:
   Mempool(std::size_t max_txs, std::size_t max_bytes) : max_txs_(max_txs), max_bytes_(max_bytes) {}
 
   // Codes: mempool_full, duplicate_tx, nonce_pending.
-  Status add(ledger::DecodedTx tx);
+  Status add(ledger::DecodedTx tx, TxOrigin origin = TxOrigin::kClient);
   // Removes up to `max` transactions in arrival order. Their ids and nonces stay reserved until
   // release(), so a duplicate cannot slip in while the block that carries them is committed.
   std::vector<ledger::TxRef> take(std::size_t max);
@@ -33,17 +41,26 @@ class Mempool {
   std::vector<ledger::TxRef> peek(std::size_t max) const;
   void remove(const std::vector<Bytes>& tx_ids);
   bool contains(const Bytes& tx_id) const;
+  // The pending transaction with this id (nullptr when absent or taken).
+  ledger::TxRef find(const Bytes& tx_id) const;
 
   // Blocks until at least `min_txs` are queued or `timeout` passes; returns the queue size.
   std::size_t wait_for(std::size_t min_txs, std::chrono::milliseconds timeout);
   void wake_all();
 
   std::size_t size() const;
-  // At its count or byte bound: add() would refuse anything.
-  bool full() const;
+  // At its count or byte bound for `origin`: add() would refuse anything from there.
+  bool full(TxOrigin origin = TxOrigin::kClient) const;
 
  private:
   static std::string nonce_key(const ledger::DecodedTx& tx);
+  static constexpr std::size_t kPeerFactor = 2;
+  std::size_t max_txs(TxOrigin o) const {
+    return o == TxOrigin::kPeer ? max_txs_ * kPeerFactor : max_txs_;
+  }
+  std::size_t max_bytes(TxOrigin o) const {
+    return o == TxOrigin::kPeer ? max_bytes_ * kPeerFactor : max_bytes_;
+  }
   std::size_t max_txs_;
   std::size_t max_bytes_;
   mutable std::mutex mu_;

@@ -69,6 +69,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.timeout_vote_ms = t.value("timeout_vote_ms", c.timeout_vote_ms);
       c.timeout_delta_ms = t.value("timeout_delta_ms", c.timeout_delta_ms);
       c.sign_from_height = t.value("sign_from_height", c.sign_from_height);
+      c.compact_proposals = t.value("compact_proposals", c.compact_proposals);
     }
     if (j.contains("identity")) {
       const auto& i = j["identity"];
@@ -179,7 +180,8 @@ std::string node_config_to_json(const NodeConfig& c) {
              {{"timeout_propose_ms", c.timeout_propose_ms},
               {"timeout_vote_ms", c.timeout_vote_ms},
               {"timeout_delta_ms", c.timeout_delta_ms},
-              {"sign_from_height", c.sign_from_height}}},
+              {"sign_from_height", c.sign_from_height},
+              {"compact_proposals", c.compact_proposals}}},
             {"identity",
              {{"read_access", c.read_access},
               {"audit_dir", c.audit_dir},

@@ -46,6 +46,7 @@ struct NodeConfig {
   std::uint64_t timeout_propose_ms = 2000;
   std::uint64_t timeout_vote_ms = 1000;
   std::uint64_t timeout_delta_ms = 500;
+  bool compact_proposals = true;  // decision 0041
   // Never sign a vote or proposal below this height (decision 0006). After wiping a validator's
   // data directory, set it above the network's current height: the node no longer knows what it
   // signed before, and this is what keeps it from signing twice.

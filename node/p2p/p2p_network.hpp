@@ -31,14 +31,16 @@
 namespace rl::p2p {
 
 enum class Channel : std::uint8_t {
-  kHello = 0,         // internal to this layer; never delivered to the handler
-  kConsensus = 1,     // consensus::encode_message bytes
-  kTx = 2,            // a serialized pb::Tx
-  kSyncRequest = 3,   // block sync request
-  kSyncResponse = 4,  // block sync response
-  kStatus = 5,        // peer's chain head summary
+  kHello = 0,          // internal to this layer; never delivered to the handler
+  kConsensus = 1,      // consensus::encode_message bytes
+  kTx = 2,             // a serialized pb::Tx
+  kSyncRequest = 3,    // block sync request
+  kSyncResponse = 4,   // block sync response
+  kStatus = 5,         // peer's chain head summary
+  kBlockRequest = 6,   // a full block asked for by hash (compact proposals)
+  kBlockResponse = 7,  // its answer
 };
-inline constexpr std::uint8_t kMaxChannel = 5;
+inline constexpr std::uint8_t kMaxChannel = 7;
 
 struct Member {
   std::string name;    // unique node name (as in genesis / config)

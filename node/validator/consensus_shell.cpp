@@ -139,7 +139,7 @@ void ConsensusShell::start() {
   // and the consensus thread. Gossip is one hop: every validator is connected to every other.
   tx_queue_ = std::make_unique<TxAdmissionQueue>(
       config_.tx_queue_max, config_.tx_queue_max * 2048, [this](const Bytes& raw) {
-        if (mempool_.full()) return;  // cheap refusal before the signature check
+        if (mempool_.full(TxOrigin::kPeer)) return;  // cheap refusal before the signature check
         auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
         if (!tx.ok()) return;
         auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms(), /*relayed=*/true);
@@ -191,6 +191,10 @@ void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
         return on_sync_request(peer, *payload);
       case p2p::Channel::kSyncResponse:
         return on_sync_response(peer, *payload);
+      case p2p::Channel::kBlockRequest:
+        return on_block_request(peer, *payload);
+      case p2p::Channel::kBlockResponse:
+        return on_block_response(peer, *payload);
       default:
         return;
     }
@@ -282,7 +286,21 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
   auto it = prepared_.find(d.value_hash);
   std::optional<ledger::PreparedBlock> checked;
   if (it == prepared_.end()) {
-    auto c = chain_.check_block(d.value);
+    Bytes full = d.value;
+    std::vector<ledger::TxRef> decoded;
+    if (is_compact(d.value)) {
+      auto rebuilt = rebuild_from_mempool(d.value);
+      if (!rebuilt) {
+        // Decided, but this node never held the block's transactions (it restarted, or its
+        // proposal check was still fetching). Wait for the full block: the peers that committed
+        // it serve it, by hash or through block sync.
+        stall_on(d);
+        return false;
+      }
+      full = std::move(rebuilt->block_bytes);
+      decoded = std::move(rebuilt->txs);
+    }
+    auto c = chain_.check_block(full, decoded.empty() ? nullptr : &decoded);
     if (!c.ok()) {
       // More than 2/3 of the power certified a block that does not execute here: our state has
       // diverged (or the validators are faulty beyond f). Stop rather than guess.
@@ -291,7 +309,11 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
     }
     checked = std::move(c).value();
   }
-  const ledger::PreparedBlock& block = it != prepared_.end() ? it->second : *checked;
+  return commit_prepared(d, it != prepared_.end() ? it->second : *checked);
+}
+
+bool ConsensusShell::commit_prepared(const consensus::Decision& d,
+                                     const ledger::PreparedBlock& block) {
   const auto commit_started = Clock::now();
   auto st = chain_.commit_block(block, to_pb(d.certificate));
   if (!st.ok()) {
@@ -314,6 +336,9 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
   seen_.clear();
   seen_order_.clear();
   pending_build_.reset();
+  awaiting_blocks_.clear();
+  proposal_from_.clear();
+  stalled_.reset();
   std::lock_guard lock(status_mu_);
   status_.blocks_decided++;
   return true;
@@ -379,32 +404,48 @@ void ConsensusShell::try_build() {
     mempool_.remove(ids);
   }
   Bytes hash = block->block_hash;
-  Bytes value = block->block_bytes;
+  // Peers hold the transactions already (gossip): the value names them instead of carrying them.
+  Bytes value = config_.compact_proposals ? make_compact(*block) : block->block_bytes;
   if (prepared_.emplace(hash, std::move(block).value()).second) prepared_order_.push_back(hash);
   feed(consensus::ProposalReady{request.height, request.round, std::move(value), hash});
 }
 
 void ConsensusShell::check_proposal(const consensus::CheckProposal& c) {
-  bool valid = prepared_.count(c.value_hash) != 0;
-  if (!valid && c.height == chain_.head().height + 1) {
-    const auto check_started = Clock::now();
-    auto checked = chain_.check_block(c.value);
-    timings_.check_ms += ms_between(check_started, Clock::now());
-    if (checked.ok() && checked->header.time_ms() > wall_ms() + config_.max_clock_drift_ms) {
-      spdlog::warn("proposal refused height={} round={} reason=block time too far ahead", c.height,
-                   c.round);
-    } else if (checked.ok()) {
-      valid = true;
-      while (prepared_order_.size() >= kMaxPrepared) {
-        prepared_.erase(prepared_order_.front());
-        prepared_order_.pop_front();
-      }
-      if (prepared_.emplace(c.value_hash, std::move(checked).value()).second)
-        prepared_order_.push_back(c.value_hash);
-    } else {
-      spdlog::warn("proposal refused height={} round={} code={} message={}", c.height, c.round,
-                   checked.error().code, checked.error().message);
+  if (prepared_.count(c.value_hash) != 0) {
+    return feed(consensus::ProposalChecked{c.height, c.round, c.value_hash, true});
+  }
+  if (stalled_ && c.height == stalled_->height + 1) {
+    // The store is one block behind the core: checked once that block is in (finish_stall).
+    if (deferred_checks_.size() < kMaxPrepared) deferred_checks_.push_back(c);
+    return;
+  }
+  if (c.height != chain_.head().height + 1) {
+    return feed(consensus::ProposalChecked{c.height, c.round, c.value_hash, false});
+  }
+  if (is_compact(c.value)) return check_compact_proposal(c, Clock::now());
+  const auto check_started = Clock::now();
+  auto checked = chain_.check_block(c.value);
+  timings_.check_ms += ms_between(check_started, Clock::now());
+  accept_checked(c, std::move(checked));
+}
+
+void ConsensusShell::accept_checked(const consensus::CheckProposal& c,
+                                    Result<ledger::PreparedBlock> checked) {
+  bool valid = false;
+  if (checked.ok() && checked->header.time_ms() > wall_ms() + config_.max_clock_drift_ms) {
+    spdlog::warn("proposal refused height={} round={} reason=block time too far ahead", c.height,
+                 c.round);
+  } else if (checked.ok()) {
+    valid = true;
+    while (prepared_order_.size() >= kMaxPrepared) {
+      prepared_.erase(prepared_order_.front());
+      prepared_order_.pop_front();
     }
+    if (prepared_.emplace(c.value_hash, std::move(checked).value()).second)
+      prepared_order_.push_back(c.value_hash);
+  } else {
+    spdlog::warn("proposal refused height={} round={} code={} message={}", c.height, c.round,
+                 checked.error().code, checked.error().message);
   }
   feed(consensus::ProposalChecked{c.height, c.round, c.value_hash, valid});
 }
@@ -443,6 +484,7 @@ void ConsensusShell::on_consensus_message(const std::string& peer, const Bytes& 
     spdlog::debug("consensus frame refused peer={} code={}", peer, m.error().code);
     return;
   }
+  if (const auto* p = std::get_if<consensus::Proposal>(&*m)) note_proposal_sender(*p, peer);
   feed(consensus::Received{std::move(m).value()});
 }
 
@@ -523,6 +565,12 @@ void ConsensusShell::on_sync_response(const std::string& peer, const Bytes& payl
       fail(make_error("certified_block_invalid",
                       "height " + std::to_string(pcert.height()) + ": " + checked.error().message));
       return;
+    }
+    if (stalled_ && stalled_->height == pcert.height()) {
+      // The core decided this height already; only the store was waiting for the block.
+      if (!finish_stall(*checked)) return;
+      ++applied;
+      continue;
     }
     Bytes hash = checked->block_hash;
     prepared_[hash] = std::move(checked).value();
@@ -612,6 +660,7 @@ void ConsensusShell::tick() {
   if (halted_) return;
   broadcast_status();
   maybe_request_sync();
+  retry_block_requests();
   if (!catching_up()) feed(consensus::Tick{});
   auto timer = std::make_shared<asio::steady_timer>(*io_, config_.tick);
   timer->async_wait([this, timer](const boost::system::error_code& ec) {

@@ -29,6 +29,7 @@
 #include "ledger/chain.hpp"
 #include "node/app/mempool.hpp"
 #include "node/p2p/p2p_network.hpp"
+#include "node/validator/compact_block.hpp"
 #include "node/validator/consensus_crypto.hpp"
 #include "node/validator/message_parts.hpp"
 #include "node/validator/safety_state_store.hpp"
@@ -61,6 +62,11 @@ struct ShellConfig {
   std::size_t tx_queue_max = 20000;
   // Consensus messages larger than this (proposals with big blocks) go out in parts.
   std::size_t part_bytes = std::size_t{1} << 20;
+  // Propose blocks in compact form (tx ids; peers rebuild them from their mempools and fetch
+  // whatever they cannot). Off: every proposal carries its transactions (decision 0041).
+  bool compact_proposals = true;
+  // A full block asked for by hash that has not arrived after this long is asked of another peer.
+  std::chrono::milliseconds block_request_retry{1000};
   // Called on the shell thread when the node must stop (a failed synced write, a certified block
   // that does not re-execute): serving a ledger that can no longer move safely is worse.
   std::function<void(const Error&)> on_fatal;
@@ -140,6 +146,20 @@ class ConsensusShell {
   void on_timer(const consensus::TimerRequest& t);
   void try_build();
   void check_proposal(const consensus::CheckProposal& c);
+  void accept_checked(const consensus::CheckProposal& c, Result<ledger::PreparedBlock> checked);
+  bool commit_prepared(const consensus::Decision& d, const ledger::PreparedBlock& block);
+
+  // Compact proposals (consensus_shell_compact.cpp).
+  void check_compact_proposal(const consensus::CheckProposal& c,
+                              std::chrono::steady_clock::time_point first_try);
+  std::optional<RebuiltBlock> rebuild_from_mempool(ByteView compact);
+  void note_proposal_sender(const consensus::Proposal& p, const std::string& peer);
+  void request_block(const Bytes& hash, const std::string& peer);
+  void retry_block_requests();
+  void on_block_request(const std::string& peer, const Bytes& payload);
+  void on_block_response(const std::string& peer, const Bytes& payload);
+  void stall_on(const consensus::Decision& d);
+  bool finish_stall(const ledger::PreparedBlock& block);
   void on_consensus_frame(const std::string& peer, const Bytes& payload);
   void on_consensus_message(const std::string& peer, const Bytes& encoded);
   void on_status_frame(const std::string& peer, const Bytes& payload);
@@ -181,6 +201,20 @@ class ConsensusShell {
   std::optional<SyncInFlight> sync_;
   std::uint64_t sync_started_height_ = 0;
   std::chrono::steady_clock::time_point sync_started_at_;
+  // Compact proposals this node could not rebuild, waiting for the full block from a peer.
+  struct BlockWait {
+    std::optional<consensus::CheckProposal> check;  // empty: wanted for a stalled decision
+    std::string asked;                              // empty: asked of every peer
+    std::chrono::steady_clock::time_point at;
+  };
+  std::map<Bytes, BlockWait> awaiting_blocks_;
+  // Who delivered each proposal of this height (value hash -> peer): the first peer to ask for
+  // the full block.
+  std::map<Bytes, std::string> proposal_from_;
+  // A decision whose block this node cannot rebuild: the store waits for it (by hash or block
+  // sync) while the core has moved on.
+  std::optional<consensus::Decision> stalled_;
+  std::vector<consensus::CheckProposal> deferred_checks_;  // of the height after stalled_
   // Recently seen consensus frames (suite hash), so re-gossiped copies cost no verification.
   std::set<Bytes> seen_;
   std::deque<Bytes> seen_order_;

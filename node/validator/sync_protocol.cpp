@@ -37,4 +37,24 @@ Result<pb::SyncResponse> decode_sync_response(ByteView bytes, std::size_t max_by
   return r;
 }
 
+Result<pb::BlockRequest> decode_block_request(ByteView bytes, std::size_t hash_bytes) {
+  pb::BlockRequest r;
+  if (bytes.size() > kMaxBlockRequestBytes)
+    return make_error("bad_block_request", "block request too large");
+  if (!parse(r, bytes)) return make_error("bad_block_request", "block request does not decode");
+  if (r.block_hash().size() != hash_bytes)
+    return make_error("bad_block_request", "block_hash is not a hash");
+  return r;
+}
+
+Result<pb::BlockResponse> decode_block_response(ByteView bytes, std::size_t hash_bytes,
+                                                std::size_t max_bytes) {
+  pb::BlockResponse r;
+  if (bytes.size() > max_bytes) return make_error("bad_block_response", "block response too large");
+  if (!parse(r, bytes)) return make_error("bad_block_response", "block response does not decode");
+  if (r.block_hash().size() != hash_bytes)
+    return make_error("bad_block_response", "block_hash is not a hash");
+  return r;
+}
+
 }  // namespace rl::node

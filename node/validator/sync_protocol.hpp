@@ -17,6 +17,7 @@ namespace pb = ::regledger::v1;
 inline constexpr std::uint32_t kMaxSyncBlocksPerRequest = 256;
 inline constexpr std::size_t kMaxStatusBytes = 1024;
 inline constexpr std::size_t kMaxSyncRequestBytes = 64;
+inline constexpr std::size_t kMaxBlockRequestBytes = 128;
 
 // Codes: bad_status.
 Result<pb::PeerStatus> decode_peer_status(ByteView bytes);
@@ -24,5 +25,10 @@ Result<pb::PeerStatus> decode_peer_status(ByteView bytes);
 Result<pb::SyncRequest> decode_sync_request(ByteView bytes);
 // Codes: bad_sync_response (oversized, undecodable, more blocks than could be requested).
 Result<pb::SyncResponse> decode_sync_response(ByteView bytes, std::size_t max_bytes);
+// Codes: bad_block_request (oversized, undecodable, a hash of the wrong size).
+Result<pb::BlockRequest> decode_block_request(ByteView bytes, std::size_t hash_bytes);
+// Codes: bad_block_response (oversized, undecodable, a hash of the wrong size).
+Result<pb::BlockResponse> decode_block_response(ByteView bytes, std::size_t hash_bytes,
+                                                std::size_t max_bytes);
 
 }  // namespace rl::node

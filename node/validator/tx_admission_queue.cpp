@@ -42,17 +42,24 @@ std::uint64_t TxAdmissionQueue::dropped() const {
   return dropped_;
 }
 
+std::size_t TxAdmissionQueue::pending() const {
+  std::lock_guard lock(mu_);
+  return queue_.size() + (busy_ ? 1 : 0);
+}
+
 void TxAdmissionQueue::run() {
   lower_this_thread_priority();
   for (;;) {
     std::shared_ptr<const Bytes> tx;
     {
       std::unique_lock lock(mu_);
+      busy_ = false;
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       tx = std::move(queue_.front());
       queue_.pop_front();
       bytes_ -= tx->size();
+      busy_ = true;
     }
     admit_(*tx);
   }

@@ -28,6 +28,8 @@ class TxAdmissionQueue {
   bool push(std::shared_ptr<const Bytes> tx);
   void stop();
   std::uint64_t dropped() const;
+  // Transactions queued or being admitted right now.
+  std::size_t pending() const;
 
  private:
   void run();
@@ -39,6 +41,7 @@ class TxAdmissionQueue {
   std::condition_variable cv_;
   std::deque<std::shared_ptr<const Bytes>> queue_;
   std::size_t bytes_ = 0;
+  bool busy_ = false;
   std::uint64_t dropped_ = 0;
   bool stopping_ = false;
   std::thread worker_;

@@ -37,6 +37,42 @@ TEST(Mempool, BoundedByCountAndBytes) {
   EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");
 }
 
+TEST(Mempool, PeersMayFillTwiceTheClientBound) {
+  // Clients are refused at the configured bound; relayed txs (what the peers' proposals are made
+  // of) are taken up to twice it, and no further.
+  Mempool m(2, 1 << 20);
+  ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(m.add(fake_tx("a", 2)).ok());
+  EXPECT_TRUE(m.full());
+  EXPECT_FALSE(m.full(TxOrigin::kPeer));
+  EXPECT_EQ(m.add(fake_tx("a", 3)).error().code, "mempool_full");
+  ASSERT_TRUE(m.add(fake_tx("b", 1), TxOrigin::kPeer).ok());
+  ASSERT_TRUE(m.add(fake_tx("b", 2), TxOrigin::kPeer).ok());
+  EXPECT_TRUE(m.full(TxOrigin::kPeer));
+  EXPECT_EQ(m.add(fake_tx("b", 3), TxOrigin::kPeer).error().code, "mempool_full");
+  EXPECT_EQ(m.size(), 4u);
+
+  Mempool by_bytes(100, 250);
+  ASSERT_TRUE(by_bytes.add(fake_tx("a", 1)).ok());
+  ASSERT_TRUE(by_bytes.add(fake_tx("a", 2)).ok());
+  EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");
+  ASSERT_TRUE(by_bytes.add(fake_tx("a", 3), TxOrigin::kPeer).ok());
+  EXPECT_EQ(by_bytes.add(fake_tx("a", 9, 300), TxOrigin::kPeer).error().code, "mempool_full");
+}
+
+TEST(Mempool, FindsPendingTxsById) {
+  Mempool m(10, 1 << 20);
+  auto t = fake_tx("a", 1);
+  const Bytes id = t.id;
+  ASSERT_TRUE(m.add(std::move(t)).ok());
+  auto found = m.find(id);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->id, id);
+  EXPECT_EQ(m.find(to_bytes("absent")), nullptr);
+  m.take(1);  // taken (the single-validator sealer) is no longer pending
+  EXPECT_EQ(m.find(id), nullptr);
+}
+
 TEST(Mempool, TakenTxsStayReservedUntilReleased) {
   Mempool m(10, 1 << 20);
   ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());

@@ -9,6 +9,7 @@
 
 #include "client/lib/tx_builder.hpp"
 #include "ledger/receipt.hpp"
+#include "ledger/tx_batch.hpp"
 #include "tests/cluster/cluster_checks.hpp"
 #include "tests/support/cluster.hpp"
 
@@ -50,6 +51,58 @@ TEST(ValidatorNetworkTest, OneDownCommitsContinueAndRestartedNodeCatchesUp) {
   std::printf("one validator down: committed %llu -> %llu; restarted node caught up to %llu\n",
               static_cast<unsigned long long>(h), static_cast<unsigned long long>(h + 3),
               static_cast<unsigned long long>(target));
+}
+
+TEST(ValidatorNetworkTest, NodeThatCannotRebuildCompactProposalsFetchesThemAndKeepsUp) {
+  // Node 3's mempool holds at most 2 relayed txs, so it cannot rebuild proposals of several
+  // txs from it: it must fetch each full block by hash (decision 0041), check it, and end with
+  // the same blocks and app hashes as everyone else.
+  Cluster c({});
+  c.update_config(3, [](node::NodeConfig& cfg) { cfg.mempool_max_txs = 1; });
+  c.start_all();
+  ASSERT_TRUE(c.wait_height({0, 1, 2, 3}, 2, seconds(30))) << c.all_logs_tail();
+  auto reporter = enroll_reporter(c, 0);
+  std::vector<Bytes> txs;
+  for (int i = 0; i < 60; ++i) {
+    auto tx = client::build_signed_tx(
+        reporter, c.genesis().chain_id, c.height(0), [&](ledger::pb::TxBody& b) {
+          auto* p = b.mutable_submit_report();
+          p->set_template_id("capital-adequacy");
+          p->set_period("2027-M" + std::to_string(i));
+          p->set_content_type("application/json");
+          p->set_payload(R"({"institution":"bank-a","period":"x",)"
+                         R"("cet1_ratio":12.5,"total_capital":1000})");
+        });
+    ASSERT_TRUE(tx.ok()) << tx.error().to_string();
+    txs.push_back(std::move(tx).value());
+  }
+  const std::uint64_t before = c.height(0);
+  const std::uint64_t total_before =
+      nlohmann::json::parse(c.target(0).client().request("GET", "/v1/status")->body)["total_txs"];
+  auto http = c.target(0).client(10000);
+  auto r = http.request("POST", "/v1/txs/batch", to_string(ledger::join_tx_batch(txs)),
+                        {{"content-type", "application/octet-stream"}});
+  ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.error().to_string());
+  ASSERT_EQ(nlohmann::json::parse(r->body)["accepted"], 60) << r->body;
+  std::uint64_t end = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto s = c.target(3).client().request("GET", "/v1/status");
+    if (s.ok() && s->status == 200) {
+      auto j = nlohmann::json::parse(s->body);
+      if (j["total_txs"].get<std::uint64_t>() >= total_before + 60) {
+        end = j["height"].get<std::uint64_t>();
+        break;
+      }
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ASSERT_GT(end, before) << "node 3 did not commit the 60 txs\n" << c.log_tail(3);
+  ASSERT_TRUE(c.wait_height({0, 1, 2}, end, seconds(30)));
+  expect_same_chain(c, {0, 1, 2, 3}, end);
+  const std::string log3 = c.log_tail(3, std::size_t{1} << 24);
+  EXPECT_NE(log3.find("fetching the full block"), std::string::npos) << c.log_tail(3);
+  EXPECT_NE(log3.find("full block fetched"), std::string::npos) << c.log_tail(3);
+  EXPECT_EQ(log3.find("consensus halted"), std::string::npos) << c.log_tail(3);
 }
 
 TEST(ValidatorNetworkTest, TwoDownNothingCommitsNoForkThenOneBackResumes) {

@@ -207,7 +207,7 @@ TEST(P2pSecurity, HostileFramesCloseOnlyThatConnection) {
       {"oversized length", true, header_bytes(kMaxFrame + 2, 1)},
       {"4 GiB length", true, header_bytes(0xFFFFFFFF, 1)},
       {"zero length", true, header_bytes(0, 1)},
-      {"unknown channel 6", true, encode_frame(static_cast<Channel>(6), to_bytes("x"))},
+      {"unknown channel", true, encode_frame(static_cast<Channel>(kMaxChannel + 1), to_bytes("x"))},
       {"unknown channel 255", true, encode_frame(static_cast<Channel>(255), to_bytes("x"))},
       {"bad control message", true, encode_frame(Channel::kHello, Bytes{0x09})},
       {"second hello", true, second_hello},

@@ -57,5 +57,29 @@ TEST(SyncProtocol, ResponseSizeAndCountAreBounded) {
   EXPECT_EQ(decode_sync_response(Bytes{0x12, 0x80}, 1 << 20).error().code, "bad_sync_response");
 }
 
+TEST(SyncProtocol, BlockRequestAndResponseAreBounded) {
+  pb::BlockRequest q;
+  q.set_block_hash(std::string(32, 'h'));
+  ASSERT_TRUE(decode_block_request(ser(q), 32).ok());
+  q.set_block_hash(std::string(31, 'h'));
+  EXPECT_EQ(decode_block_request(ser(q), 32).error().code, "bad_block_request");
+  q.set_block_hash("");
+  EXPECT_EQ(decode_block_request(ser(q), 32).error().code, "bad_block_request");
+  EXPECT_EQ(decode_block_request(Bytes(kMaxBlockRequestBytes + 1, 0x08), 32).error().code,
+            "bad_block_request");
+  EXPECT_EQ(decode_block_request(Bytes{0x0a, 0xff}, 32).error().code, "bad_block_request");
+
+  pb::BlockResponse a;
+  a.set_block_hash(std::string(32, 'h'));
+  a.set_block(std::string(1000, 'b'));
+  Bytes bytes = ser(a);
+  ASSERT_TRUE(decode_block_response(bytes, 32, bytes.size()).ok());
+  EXPECT_EQ(decode_block_response(bytes, 32, bytes.size() - 1).error().code, "bad_block_response");
+  a.set_block_hash("x");
+  EXPECT_EQ(decode_block_response(ser(a), 32, 1 << 20).error().code, "bad_block_response");
+  EXPECT_EQ(decode_block_response(Bytes{0x12, 0x80}, 32, 1 << 20).error().code,
+            "bad_block_response");
+}
+
 }  // namespace
 }  // namespace rl::node

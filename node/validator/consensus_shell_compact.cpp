@@ -1,0 +1,204 @@
+// The consensus shell's half of compact proposals (decision 0041): rebuilding a proposal from
+// the mempool, fetching the full block by hash when that is not possible, and serving full
+// blocks to peers that ask. A proposal this node cannot rebuild is never judged invalid for
+// that: it is fetched and then checked like any full block; until then the core simply has no
+// verdict and its propose timeout runs as it would for a slow proposer.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "consensus/codec.hpp"
+#include "node/validator/consensus_shell.hpp"
+#include "node/validator/sync_protocol.hpp"
+
+namespace rl::node {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A hash of the network's suite: both suites hash to 32 bytes.
+constexpr std::size_t kHashBytes = 32;
+// Proposals of one height whose sender is remembered; a height normally sees one per round.
+constexpr std::size_t kMaxProposalSenders = 64;
+constexpr std::size_t kMaxAwaitingBlocks = 8;
+// How long a proposal waits for gossiped txs still being admitted before the full block is asked
+// for instead.
+constexpr std::chrono::milliseconds kWaitForGossip{300};
+
+Bytes serialize_message(const google::protobuf::MessageLite& m) {
+  std::string s = m.SerializeAsString();
+  return Bytes(s.begin(), s.end());
+}
+
+}  // namespace
+
+std::optional<RebuiltBlock> ConsensusShell::rebuild_from_mempool(ByteView compact) {
+  auto r = rebuild_block(compact, kHashBytes, chain_.genesis().block.max_block_txs,
+                         [this](const Bytes& id) { return mempool_.find(id); });
+  if (!r.ok() || !std::holds_alternative<RebuiltBlock>(*r)) return std::nullopt;
+  return std::get<RebuiltBlock>(std::move(*r));
+}
+
+void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
+                                            Clock::time_point first_try) {
+  const auto started = Clock::now();
+  auto r = rebuild_block(c.value, kHashBytes, chain_.genesis().block.max_block_txs,
+                         [this](const Bytes& id) { return mempool_.find(id); });
+  if (!r.ok()) {
+    // The proposer signed a value that is not a well-formed compact block: invalid as it stands.
+    return accept_checked(c, r.error());
+  }
+  auto* rebuilt = std::get_if<RebuiltBlock>(&*r);
+  if (!rebuilt) {
+    // Gossip and proposal travel on the same connections, but gossiped txs are admitted on a
+    // worker thread of their own: the missing ones are usually still in its queue. Give it a
+    // moment before moving megabytes.
+    if (tx_queue_ && tx_queue_->pending() > 0 && started - first_try < kWaitForGossip) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(*io_, std::chrono::milliseconds(5));
+      timer->async_wait([this, timer, c, first_try](const boost::system::error_code& ec) {
+        if (ec || halted_ || prepared_.count(c.value_hash) != 0) return;
+        if (c.height != chain_.head().height + 1) return;
+        check_compact_proposal(c, first_try);
+      });
+      return;
+    }
+    spdlog::info("compact proposal lacks txs here; fetching the full block height={} round={} "
+                 "missing_txs={}",
+                 c.height, c.round, std::get<MissingTxs>(*r).ids.size());
+    auto from = proposal_from_.find(c.value_hash);
+    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}});
+    return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
+  }
+  auto checked = chain_.check_block(rebuilt->block_bytes, &rebuilt->txs);
+  timings_.check_ms += std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  if (!checked.ok()) {
+    // Our mempool may hold another encoding of a tx body (a re-signed copy): the full block,
+    // not our rebuild, decides.
+    spdlog::info("rebuilt proposal does not check; fetching the full block height={} round={} "
+                 "message={}",
+                 c.height, c.round, checked.error().message);
+    auto from = proposal_from_.find(c.value_hash);
+    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}});
+    return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
+  }
+  accept_checked(c, std::move(checked));
+}
+
+void ConsensusShell::note_proposal_sender(const consensus::Proposal& p, const std::string& peer) {
+  if (proposal_from_.size() >= kMaxProposalSenders) proposal_from_.clear();
+  proposal_from_.try_emplace(p.value_hash, peer);
+}
+
+void ConsensusShell::request_block(const Bytes& hash, const std::string& peer) {
+  auto it = awaiting_blocks_.find(hash);
+  if (it == awaiting_blocks_.end()) return;
+  while (awaiting_blocks_.size() > kMaxAwaitingBlocks) {
+    // Oldest heights/rounds first would need ordering; any entry but this one will do, since
+    // every entry is retried or dropped at the next commit anyway.
+    auto victim = awaiting_blocks_.begin();
+    if (victim == it) ++victim;
+    awaiting_blocks_.erase(victim);
+  }
+  it->second.asked = peer;
+  it->second.at = Clock::now();
+  pb::BlockRequest req;
+  req.set_block_hash(to_string(hash));
+  auto payload = std::make_shared<const Bytes>(serialize_message(req));
+  if (!network_) return;
+  if (peer.empty()) {
+    network_->broadcast(p2p::Channel::kBlockRequest, payload);
+  } else {
+    network_->send(peer, p2p::Channel::kBlockRequest, payload);
+  }
+}
+
+void ConsensusShell::retry_block_requests() {
+  const auto now = Clock::now();
+  for (auto& [hash, wait] : awaiting_blocks_) {
+    if (now - wait.at < config_.block_request_retry) continue;
+    // The asked peer did not answer in time: ask everyone (any validator that checked or
+    // committed the block has it).
+    spdlog::debug("block request retried hash={} asked={}", to_hex(hash).substr(0, 16),
+                  wait.asked);
+    const Bytes h = hash;
+    request_block(h, "");
+  }
+}
+
+void ConsensusShell::on_block_request(const std::string& peer, const Bytes& payload) {
+  auto req = decode_block_request(payload, kHashBytes);
+  if (!req.ok()) {
+    spdlog::debug("block request refused peer={} code={}", peer, req.error().code);
+    return;
+  }
+  const Bytes hash = to_bytes(req->block_hash());
+  pb::BlockResponse resp;
+  resp.set_block_hash(req->block_hash());
+  if (auto it = prepared_.find(hash); it != prepared_.end()) {
+    resp.set_block(to_string(it->second.block_bytes));
+  } else if (auto head = chain_.head(); head.height > 0 && head.block_hash == hash) {
+    auto block = chain_.block_bytes(head.height);
+    if (block.ok() && *block) resp.set_block(to_string(**block));
+  }
+  send(peer, p2p::Channel::kBlockResponse, serialize_message(resp));
+}
+
+void ConsensusShell::on_block_response(const std::string& peer, const Bytes& payload) {
+  auto resp = decode_block_response(payload, kHashBytes,
+                                    consensus::kMaxValueBytes + (std::size_t{64} << 10));
+  if (!resp.ok()) {
+    spdlog::debug("block response refused peer={} code={}", peer, resp.error().code);
+    return;
+  }
+  const Bytes hash = to_bytes(resp->block_hash());
+  auto it = awaiting_blocks_.find(hash);
+  if (it == awaiting_blocks_.end()) return;  // unsolicited, or answered already
+  if (resp->block().empty()) return;         // that peer does not hold it; the retry asks all
+  const Bytes block = to_bytes(resp->block());
+  if (is_compact(block) || hasher_.hash(block) != hash) {
+    spdlog::warn("block response does not match its hash peer={} hash={}", peer,
+                 to_hex(hash).substr(0, 16));
+    return;
+  }
+  BlockWait wait = std::move(it->second);
+  awaiting_blocks_.erase(it);
+  spdlog::info("full block fetched hash={} bytes={} peer={}", to_hex(hash).substr(0, 16),
+               block.size(), peer);
+  if (wait.check) {
+    if (wait.check->height != chain_.head().height + 1) return;  // the height moved on
+    const auto started = Clock::now();
+    auto checked = chain_.check_block(block);
+    timings_.check_ms += std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return accept_checked(*wait.check, std::move(checked));
+  }
+  if (!stalled_ || stalled_->value_hash != hash) return;
+  auto checked = chain_.check_block(block);
+  if (!checked.ok()) {
+    // Certified by more than 2/3 of the power, yet it does not execute here (as in
+    // commit_decision): our state has diverged.
+    return fail(make_error("certified_block_invalid", checked.error().message));
+  }
+  finish_stall(*checked);
+}
+
+void ConsensusShell::stall_on(const consensus::Decision& d) {
+  spdlog::warn("decided block not held here height={} hash={}; fetching it from peers", d.height,
+               to_hex(d.value_hash).substr(0, 16));
+  stalled_ = d;
+  awaiting_blocks_.insert_or_assign(d.value_hash, BlockWait{std::nullopt, {}, {}});
+  request_block(d.value_hash, "");
+}
+
+bool ConsensusShell::finish_stall(const ledger::PreparedBlock& block) {
+  const consensus::Decision d = *stalled_;
+  if (!commit_prepared(d, block)) return false;
+  auto deferred = std::move(deferred_checks_);
+  deferred_checks_.clear();
+  for (const auto& c : deferred) check_proposal(c);
+  broadcast_status();
+  maybe_request_sync();
+  return true;
+}
+
+}  // namespace rl::node
