@@ -95,7 +95,10 @@ int run(const std::string& home, const std::string& log_level_override, int port
                                            std::move(issuing_ca));
   identity.set_enroll_service(enroll.get());
 
-  rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes);
+  // Relayed txs may fill the mempool to n times the client bound (n validators): the whole
+  // network's pending set, which compact proposals are rebuilt from (decision 0042).
+  rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes,
+                            std::max<std::size_t>(2, (*chain)->anchor().validator_keys.size()));
   rl::node::Api api(**chain, mempool, identity, cfg->name);
   std::atomic<bool> fatal{false};
   auto on_fatal = [&fatal, &shutdown](const rl::Error&) {

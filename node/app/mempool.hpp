@@ -6,11 +6,14 @@
 // O(k log n) for k removed, not a rebuild of the whole queue.
 //
 // Two bounds: clients are refused at the configured one; transactions relayed by peer
-// validators are taken up to twice it. A peer's transactions are what its next proposal is made
-// of, and a compact proposal (node/validator/compact_block.hpp) is rebuilt from this mempool:
-// refusing them whenever our own clients keep the mempool full would force every proposal to
-// be fetched whole. Memory stays bounded (2x), and clients still feel back-pressure first.
+// validators are taken up to `peer_factor` times it. A peer's transactions are what its next
+// proposal is made of, and a compact proposal (node/validator/compact_block.hpp) is rebuilt from
+// this mempool: every validator's clients may fill their own node to the client bound, so with
+// n validators the network's pending set is up to n times it, and a node that refused part of it
+// would have to fetch most proposals whole. The node passes n (decision 0042). Memory stays
+// bounded (peer_factor x the configured bounds), and clients still feel back-pressure first.
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <map>
@@ -28,7 +31,10 @@ enum class TxOrigin { kClient, kPeer };
 
 class Mempool {
  public:
-  Mempool(std::size_t max_txs, std::size_t max_bytes) : max_txs_(max_txs), max_bytes_(max_bytes) {}
+  Mempool(std::size_t max_txs, std::size_t max_bytes, std::size_t peer_factor = 2)
+      : max_txs_(max_txs),
+        max_bytes_(max_bytes),
+        peer_factor_(std::max<std::size_t>(1, peer_factor)) {}
 
   // Codes: mempool_full, duplicate_tx, nonce_pending.
   Status add(ledger::DecodedTx tx, TxOrigin origin = TxOrigin::kClient);
@@ -63,6 +69,7 @@ class Mempool {
   }
   std::size_t max_txs_;
   std::size_t max_bytes_;
+  std::size_t peer_factor_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   // Arrival order: sequence number -> transaction. ids_ maps a queued tx's id to its sequence

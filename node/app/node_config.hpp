@@ -30,8 +30,9 @@ struct NodeConfig {
   std::uint16_t api_port = 8443;
   std::size_t api_max_body_bytes = 1024 * 1024;
   int api_threads = 2;
-  std::size_t mempool_max_txs = 100000;
-  std::size_t mempool_max_bytes = 256 * 1024 * 1024;
+  // Client bound; relayed txs may take n (validators) times these (decision 0042).
+  std::size_t mempool_max_txs = 20000;
+  std::size_t mempool_max_bytes = 64 * 1024 * 1024;
   std::string log_level = "info";
   // A non-voting node (listed under genesis "observers"): follows the chain, serves queries.
   bool observer = false;
@@ -46,7 +47,7 @@ struct NodeConfig {
   std::uint64_t timeout_propose_ms = 2000;
   std::uint64_t timeout_vote_ms = 1000;
   std::uint64_t timeout_delta_ms = 500;
-  bool compact_proposals = true;  // decision 0041
+  bool compact_proposals = true;  // decision 0042
   // Never sign a vote or proposal below this height (decision 0006). After wiping a validator's
   // data directory, set it above the network's current height: the node no longer knows what it
   // signed before, and this is what keeps it from signing twice.

@@ -5,7 +5,7 @@
 // keeps the header and last_commit bytes exactly and names the transactions by tx id; the
 // receiver rebuilds the full block from its mempool and checks that, so nothing about validity
 // changes: tx_root in the header still fixes the exact tx bytes, and the value's hash (the hash
-// of the header) is the same for both forms (decision 0041).
+// of the header) is the same for both forms (decision 0042).
 //
 // Rebuilding can fail without anyone being at fault (a tx not yet gossiped, or a mempool holding
 // another encoding of the same tx body), so a failed rebuild is never a verdict: the caller

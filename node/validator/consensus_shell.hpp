@@ -34,6 +34,7 @@
 #include "node/validator/message_parts.hpp"
 #include "node/validator/safety_state_store.hpp"
 #include "node/validator/tx_admission_queue.hpp"
+#include "regledger.pb.h"
 
 namespace boost::asio {
 class io_context;
@@ -63,7 +64,7 @@ struct ShellConfig {
   // Consensus messages larger than this (proposals with big blocks) go out in parts.
   std::size_t part_bytes = std::size_t{1} << 20;
   // Propose blocks in compact form (tx ids; peers rebuild them from their mempools and fetch
-  // whatever they cannot). Off: every proposal carries its transactions (decision 0041).
+  // whatever they cannot). Off: every proposal carries its transactions (decision 0042).
   bool compact_proposals = true;
   // A full block asked for by hash that has not arrived after this long is asked of another peer.
   std::chrono::milliseconds block_request_retry{1000};
@@ -136,6 +137,14 @@ class ConsensusShell {
     std::chrono::steady_clock::time_point requested;
   };
 
+  // Compact proposals this node could not rebuild, waiting for the full block from a peer.
+  struct BlockWait {
+    std::optional<consensus::CheckProposal> check;  // empty: wanted for a stalled decision
+    std::string asked;                              // empty: asked of every peer
+    std::chrono::steady_clock::time_point at;
+    std::vector<Bytes> missing;  // the txs to ask for; empty: the whole block
+  };
+
   Status init_core();
 
   // Everything below runs on the shell thread.
@@ -158,6 +167,8 @@ class ConsensusShell {
   void retry_block_requests();
   void on_block_request(const std::string& peer, const Bytes& payload);
   void on_block_response(const std::string& peer, const Bytes& payload);
+  void on_fetched_txs(const std::string& peer, const Bytes& hash, BlockWait wait,
+                      const ::regledger::v1::BlockResponse& resp);
   void stall_on(const consensus::Decision& d);
   bool finish_stall(const ledger::PreparedBlock& block);
   void on_consensus_frame(const std::string& peer, const Bytes& payload);
@@ -201,12 +212,6 @@ class ConsensusShell {
   std::optional<SyncInFlight> sync_;
   std::uint64_t sync_started_height_ = 0;
   std::chrono::steady_clock::time_point sync_started_at_;
-  // Compact proposals this node could not rebuild, waiting for the full block from a peer.
-  struct BlockWait {
-    std::optional<consensus::CheckProposal> check;  // empty: wanted for a stalled decision
-    std::string asked;                              // empty: asked of every peer
-    std::chrono::steady_clock::time_point at;
-  };
   std::map<Bytes, BlockWait> awaiting_blocks_;
   // Who delivered each proposal of this height (value hash -> peer): the first peer to ask for
   // the full block.

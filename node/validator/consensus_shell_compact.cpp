@@ -1,4 +1,4 @@
-// The consensus shell's half of compact proposals (decision 0041): rebuilding a proposal from
+// The consensus shell's half of compact proposals (decision 0042): rebuilding a proposal from
 // the mempool, fetching the full block by hash when that is not possible, and serving full
 // blocks to peers that ask. A proposal this node cannot rebuild is never judged invalid for
 // that: it is fetched and then checked like any full block; until then the core simply has no
@@ -7,6 +7,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+
+#include <unordered_map>
 
 #include "consensus/codec.hpp"
 #include "node/validator/consensus_shell.hpp"
@@ -63,11 +65,11 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
       });
       return;
     }
-    spdlog::info("compact proposal lacks txs here; fetching the full block height={} round={} "
-                 "missing_txs={}",
-                 c.height, c.round, std::get<MissingTxs>(*r).ids.size());
+    auto& missing = std::get<MissingTxs>(*r).ids;
+    spdlog::info("compact proposal lacks txs here; fetching them height={} round={} missing_txs={}",
+                 c.height, c.round, missing.size());
     auto from = proposal_from_.find(c.value_hash);
-    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}});
+    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}, std::move(missing)});
     return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
   }
   auto checked = chain_.check_block(rebuilt->block_bytes, &rebuilt->txs);
@@ -75,11 +77,12 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
   if (!checked.ok()) {
     // Our mempool may hold another encoding of a tx body (a re-signed copy): the full block,
     // not our rebuild, decides.
-    spdlog::info("rebuilt proposal does not check; fetching the full block height={} round={} "
-                 "message={}",
-                 c.height, c.round, checked.error().message);
+    spdlog::info(
+        "rebuilt proposal does not check; fetching the full block height={} round={} "
+        "message={}",
+        c.height, c.round, checked.error().message);
     auto from = proposal_from_.find(c.value_hash);
-    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}});
+    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}, {}});
     return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
   }
   accept_checked(c, std::move(checked));
@@ -104,6 +107,7 @@ void ConsensusShell::request_block(const Bytes& hash, const std::string& peer) {
   it->second.at = Clock::now();
   pb::BlockRequest req;
   req.set_block_hash(to_string(hash));
+  for (const auto& id : it->second.missing) req.add_tx_ids(to_string(id));
   auto payload = std::make_shared<const Bytes>(serialize_message(req));
   if (!network_) return;
   if (peer.empty()) {
@@ -119,8 +123,7 @@ void ConsensusShell::retry_block_requests() {
     if (now - wait.at < config_.block_request_retry) continue;
     // The asked peer did not answer in time: ask everyone (any validator that checked or
     // committed the block has it).
-    spdlog::debug("block request retried hash={} asked={}", to_hex(hash).substr(0, 16),
-                  wait.asked);
+    spdlog::debug("block request retried hash={} asked={}", to_hex(hash).substr(0, 16), wait.asked);
     const Bytes h = hash;
     request_block(h, "");
   }
@@ -136,7 +139,21 @@ void ConsensusShell::on_block_request(const std::string& peer, const Bytes& payl
   pb::BlockResponse resp;
   resp.set_block_hash(req->block_hash());
   if (auto it = prepared_.find(hash); it != prepared_.end()) {
-    resp.set_block(to_string(it->second.block_bytes));
+    const auto& txs = it->second.txs;
+    if (req->tx_ids_size() > 0) {
+      std::unordered_map<std::string, const Bytes*> by_id;
+      by_id.reserve(txs.size());
+      for (const auto& tx : txs) by_id.emplace(to_string(tx.id), &tx.raw);
+      for (const auto& id : req->tx_ids()) {
+        auto found = by_id.find(id);
+        if (found == by_id.end()) break;
+        resp.add_txs(to_string(*found->second));
+      }
+    }
+    if (resp.txs_size() != req->tx_ids_size() || req->tx_ids_size() == 0) {
+      resp.clear_txs();  // not all of them are in that block: the whole block answers
+      resp.set_block(to_string(it->second.block_bytes));
+    }
   } else if (auto head = chain_.head(); head.height > 0 && head.block_hash == hash) {
     auto block = chain_.block_bytes(head.height);
     if (block.ok() && *block) resp.set_block(to_string(**block));
@@ -154,7 +171,12 @@ void ConsensusShell::on_block_response(const std::string& peer, const Bytes& pay
   const Bytes hash = to_bytes(resp->block_hash());
   auto it = awaiting_blocks_.find(hash);
   if (it == awaiting_blocks_.end()) return;  // unsolicited, or answered already
-  if (resp->block().empty()) return;         // that peer does not hold it; the retry asks all
+  if (resp->txs_size() > 0) {
+    BlockWait wait = std::move(it->second);
+    awaiting_blocks_.erase(it);
+    return on_fetched_txs(peer, hash, std::move(wait), *resp);
+  }
+  if (resp->block().empty()) return;  // that peer does not hold it; the retry asks all
   const Bytes block = to_bytes(resp->block());
   if (is_compact(block) || hasher_.hash(block) != hash) {
     spdlog::warn("block response does not match its hash peer={} hash={}", peer,
@@ -182,11 +204,63 @@ void ConsensusShell::on_block_response(const std::string& peer, const Bytes& pay
   finish_stall(*checked);
 }
 
+void ConsensusShell::on_fetched_txs(const std::string& peer, const Bytes& hash, BlockWait wait,
+                                    const pb::BlockResponse& resp) {
+  if (!wait.check || wait.check->height != chain_.head().height + 1) return;
+  const consensus::CheckProposal c = *wait.check;
+  // Exactly the txs asked for, in order, each hashing to its id; anything else and the whole
+  // block is asked of everyone instead.
+  std::unordered_map<std::string, ledger::TxRef> fetched;
+  bool exact = static_cast<std::size_t>(resp.txs_size()) == wait.missing.size();
+  for (int i = 0; exact && i < resp.txs_size(); ++i) {
+    auto tx = ledger::decode_tx(chain_.anchor().suite, as_bytes(resp.txs(i)));
+    exact = tx.ok() && tx->id == wait.missing[static_cast<std::size_t>(i)];
+    if (exact) {
+      std::string key = to_string(tx->id);  // before the tx is moved from
+      fetched.emplace(std::move(key),
+                      std::make_shared<const ledger::DecodedTx>(std::move(tx).value()));
+    }
+  }
+  std::optional<RebuiltBlock> rebuilt;
+  std::string why = exact ? "" : "the response is not exactly the txs asked for";
+  if (exact) {
+    auto r = rebuild_block(c.value, kHashBytes, chain_.genesis().block.max_block_txs,
+                           [&](const Bytes& id) -> ledger::TxRef {
+                             auto f = fetched.find(to_string(id));
+                             return f != fetched.end() ? f->second : mempool_.find(id);
+                           });
+    if (!r.ok()) {
+      why = r.error().message;
+    } else if (auto* m = std::get_if<MissingTxs>(&*r)) {
+      why = std::to_string(m->ids.size()) + " txs still missing";
+    } else {
+      rebuilt = std::get<RebuiltBlock>(std::move(*r));
+    }
+  }
+  if (rebuilt) {
+    const auto started = Clock::now();
+    auto checked = chain_.check_block(rebuilt->block_bytes, &rebuilt->txs);
+    timings_.check_ms += std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    if (checked.ok()) {
+      spdlog::info("missing txs fetched height={} round={} txs={} peer={}", c.height, c.round,
+                   resp.txs_size(), peer);
+      return accept_checked(c, std::move(checked));
+    }
+    why = checked.error().message;
+  }
+  spdlog::info(
+      "fetched txs do not complete the proposal; fetching the full block height={} "
+      "round={} peer={} reason={}",
+      c.height, c.round, peer, why);
+  awaiting_blocks_.insert_or_assign(hash, BlockWait{c, {}, {}, {}});
+  request_block(hash, "");
+}
+
 void ConsensusShell::stall_on(const consensus::Decision& d) {
   spdlog::warn("decided block not held here height={} hash={}; fetching it from peers", d.height,
                to_hex(d.value_hash).substr(0, 16));
   stalled_ = d;
-  awaiting_blocks_.insert_or_assign(d.value_hash, BlockWait{std::nullopt, {}, {}});
+  awaiting_blocks_.insert_or_assign(d.value_hash, BlockWait{std::nullopt, {}, {}, {}});
   request_block(d.value_hash, "");
 }
 

@@ -44,6 +44,11 @@ Result<pb::BlockRequest> decode_block_request(ByteView bytes, std::size_t hash_b
   if (!parse(r, bytes)) return make_error("bad_block_request", "block request does not decode");
   if (r.block_hash().size() != hash_bytes)
     return make_error("bad_block_request", "block_hash is not a hash");
+  if (static_cast<std::size_t>(r.tx_ids_size()) > kMaxRequestedTxs)
+    return make_error("bad_block_request", "too many tx ids");
+  for (const auto& id : r.tx_ids()) {
+    if (id.size() != hash_bytes) return make_error("bad_block_request", "a tx id is not a hash");
+  }
   return r;
 }
 
@@ -54,6 +59,10 @@ Result<pb::BlockResponse> decode_block_response(ByteView bytes, std::size_t hash
   if (!parse(r, bytes)) return make_error("bad_block_response", "block response does not decode");
   if (r.block_hash().size() != hash_bytes)
     return make_error("bad_block_response", "block_hash is not a hash");
+  if (!r.block().empty() && r.txs_size() > 0)
+    return make_error("bad_block_response", "both a block and txs");
+  if (static_cast<std::size_t>(r.txs_size()) > kMaxRequestedTxs)
+    return make_error("bad_block_response", "more txs than a request can name");
   return r;
 }
 

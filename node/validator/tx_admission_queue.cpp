@@ -48,7 +48,11 @@ std::size_t TxAdmissionQueue::pending() const {
 }
 
 void TxAdmissionQueue::run() {
-  lower_this_thread_priority();
+  // Above the client API (nice 10), below consensus (0): a relayed tx is already in the network
+  // and in some peer's next proposal; taking it in before new client work keeps the mempools
+  // alike, so compact proposals rebuild here instead of being fetched whole (decision 0042).
+  // Under overload the API threads are what gives way, which is where back-pressure belongs.
+  lower_this_thread_priority(5);
   for (;;) {
     std::shared_ptr<const Bytes> tx;
     {

@@ -37,10 +37,10 @@ TEST(Mempool, BoundedByCountAndBytes) {
   EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");
 }
 
-TEST(Mempool, PeersMayFillTwiceTheClientBound) {
+TEST(Mempool, PeersMayFillPeerFactorTimesTheClientBound) {
   // Clients are refused at the configured bound; relayed txs (what the peers' proposals are made
-  // of) are taken up to twice it, and no further.
-  Mempool m(2, 1 << 20);
+  // of) are taken up to peer_factor times it, and no further.
+  Mempool m(2, 1 << 20, 2);
   ASSERT_TRUE(m.add(fake_tx("a", 1)).ok());
   ASSERT_TRUE(m.add(fake_tx("a", 2)).ok());
   EXPECT_TRUE(m.full());
@@ -52,7 +52,13 @@ TEST(Mempool, PeersMayFillTwiceTheClientBound) {
   EXPECT_EQ(m.add(fake_tx("b", 3), TxOrigin::kPeer).error().code, "mempool_full");
   EXPECT_EQ(m.size(), 4u);
 
-  Mempool by_bytes(100, 250);
+  Mempool four(1, 1 << 20, 4);
+  for (std::uint64_t n = 1; n <= 4; ++n)
+    ASSERT_TRUE(four.add(fake_tx("c", n), TxOrigin::kPeer).ok());
+  EXPECT_EQ(four.add(fake_tx("c", 5), TxOrigin::kPeer).error().code, "mempool_full");
+  EXPECT_EQ(four.add(fake_tx("d", 1)).error().code, "mempool_full");
+
+  Mempool by_bytes(100, 250, 2);
   ASSERT_TRUE(by_bytes.add(fake_tx("a", 1)).ok());
   ASSERT_TRUE(by_bytes.add(fake_tx("a", 2)).ok());
   EXPECT_EQ(by_bytes.add(fake_tx("a", 3)).error().code, "mempool_full");

@@ -54,9 +54,9 @@ TEST(ValidatorNetworkTest, OneDownCommitsContinueAndRestartedNodeCatchesUp) {
 }
 
 TEST(ValidatorNetworkTest, NodeThatCannotRebuildCompactProposalsFetchesThemAndKeepsUp) {
-  // Node 3's mempool holds at most 2 relayed txs, so it cannot rebuild proposals of several
-  // txs from it: it must fetch each full block by hash (decision 0041), check it, and end with
-  // the same blocks and app hashes as everyone else.
+  // Node 3's mempool holds at most 4 relayed txs (1 x 4 validators), so it cannot rebuild
+  // proposals of several txs from it: it must fetch the missing txs of each by block hash
+  // (decision 0042), check the block, and end with the same blocks and app hashes as everyone.
   Cluster c({});
   c.update_config(3, [](node::NodeConfig& cfg) { cfg.mempool_max_txs = 1; });
   c.start_all();
@@ -100,8 +100,9 @@ TEST(ValidatorNetworkTest, NodeThatCannotRebuildCompactProposalsFetchesThemAndKe
   ASSERT_TRUE(c.wait_height({0, 1, 2}, end, seconds(30)));
   expect_same_chain(c, {0, 1, 2, 3}, end);
   const std::string log3 = c.log_tail(3, std::size_t{1} << 24);
-  EXPECT_NE(log3.find("fetching the full block"), std::string::npos) << c.log_tail(3);
-  EXPECT_NE(log3.find("full block fetched"), std::string::npos) << c.log_tail(3);
+  EXPECT_NE(log3.find("compact proposal lacks txs here; fetching them"), std::string::npos)
+      << c.log_tail(3);
+  EXPECT_NE(log3.find("missing txs fetched"), std::string::npos) << c.log_tail(3);
   EXPECT_EQ(log3.find("consensus halted"), std::string::npos) << c.log_tail(3);
 }
 

@@ -29,8 +29,8 @@ class CompactBlockTest : public LedgerFixture {
     std::vector<Bytes> txs;
     for (int i = 0; i < 5; ++i) {
       txs.push_back(sign_as(*reporter_, ledger::testing::submit_report(
-                                           ledger::testing::kCapital, "2026-Q" + std::to_string(i),
-                                           ledger::testing::capital_payload())));
+                                            ledger::testing::kCapital, "2026-Q" + std::to_string(i),
+                                            ledger::testing::capital_payload())));
     }
     block_ = build(*chain_, txs);
     ASSERT_EQ(block_.txs.size(), 5u);
@@ -101,15 +101,15 @@ TEST_F(CompactBlockTest, ReportsExactlyTheMissingIds) {
 TEST_F(CompactBlockTest, MalformedCompactValuesAreRefused) {
   EXPECT_EQ(refusal(make_compact(block_)), "accepted");
   EXPECT_NE(refusal(to_bytes("\xff\xff garbage")).find("bad_compact_block"), std::string::npos);
-  EXPECT_NE(refusal(edit([](pb::Block& b) { b.add_tx_ids(std::string(32, 'x')); }))
-                .find("tx_count 5 but 6"),
+  EXPECT_NE(refusal(edit([](pb::Block& b) {
+              b.add_tx_ids(std::string(32, 'x'));
+            })).find("tx_count 5 but 6"),
             std::string::npos);
   EXPECT_NE(refusal(edit([](pb::Block& b) { b.set_tx_ids(4, b.tx_ids(0)); })).find("repeated"),
             std::string::npos);
   EXPECT_NE(refusal(edit([](pb::Block& b) { b.set_tx_ids(2, "short"); })).find("not a hash"),
             std::string::npos);
-  EXPECT_NE(refusal(edit([](pb::Block& b) { b.add_txs("a tx"); })).find("both"),
-            std::string::npos);
+  EXPECT_NE(refusal(edit([](pb::Block& b) { b.add_txs("a tx"); })).find("both"), std::string::npos);
   EXPECT_NE(refusal(make_compact(block_), 4).find("at most 4"), std::string::npos);
   EXPECT_NE(refusal(edit([](pb::Block& b) { b.set_header("not a header"); })).find("header"),
             std::string::npos);
