@@ -355,6 +355,8 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     a.total_power += v.power;
   }
   a.validators_hash = validator_set_hash(g.suite, a.validator_keys, a.validator_powers);
+  a.genesis_validators = g.validators;
+  for (const auto& o : g.observers) a.observer_names.push_back(o.name);
   a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
   return a;
 }
