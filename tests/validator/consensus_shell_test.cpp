@@ -27,6 +27,7 @@ class RecordingNetwork final : public p2p::P2pNetwork {
   void stop() override {}
   std::uint16_t port() const override { return 0; }
   bool send(const std::string&, p2p::Channel, p2p::SharedBytes) override { return true; }
+  Status set_members(std::vector<p2p::Member>, std::vector<p2p::DialTarget>) override { return {}; }
   std::size_t broadcast(p2p::Channel channel, p2p::SharedBytes payload,
                         const std::string&) override {
     if (channel != p2p::Channel::kConsensus) return 0;
