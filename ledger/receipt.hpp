@@ -55,7 +55,7 @@ struct VerifiedReceipt {
   std::int64_t block_time_ms = 0;
   std::string block_hash_hex;
   std::size_t commit_signatures = 0;
-  std::size_t validators = 0;         // members of the set in force at the block's height
+  std::size_t validators = 0;          // members of the set in force at the block's height
   std::size_t validator_handoffs = 0;  // set changes followed from genesis
 };
 
