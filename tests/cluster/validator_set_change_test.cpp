@@ -2,12 +2,15 @@
 // fifth node, started from the same genesis but not in it, follows the chain; governance adds it
 // and it signs commit certificates from the effective height on; governance then removes one of
 // the four, which never signs again from its effective height, and commits continue after it is
-// killed. A receipt committed after both changes verifies offline from the genesis file alone.
+// killed. A validator restarted after the changes resumes with the sets from its ledger. A
+// receipt committed after both changes verifies offline from the genesis file alone, and a
+// client reading headers follows the handoffs from genesis and catches a node that forges them.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "client/lib/node_client.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "crypto/x509.hpp"
@@ -16,6 +19,7 @@
 #include "node/app/node_config.hpp"
 #include "proto/vote_sign_bytes.hpp"
 #include "tests/cluster/cluster_checks.hpp"
+#include "tests/cluster/lying_headers.hpp"
 #include "tests/support/cluster.hpp"
 #include "tests/support/must.hpp"
 
@@ -131,6 +135,15 @@ TEST(ValidatorSetChangeTest, AddedValidatorSignsRemovedOneNeverDoesAgain) {
       << "commits stopped after the removed validator was killed\n"
       << c.all_logs_tail();
 
+  // A restart rebuilds the consensus schedule from the ledger's history (not from genesis).
+  c.kill9(3);
+  c.start(3);
+  ASSERT_TRUE(c.wait_healthy(3, seconds(20))) << c.log_tail(3);
+  const std::uint64_t before_restart_check = c.height(0);
+  ASSERT_TRUE(c.wait_height({0, 2, 3, kJoiner}, before_restart_check + 3, seconds(30)))
+      << "node3 did not resume after a restart past the changes\n"
+      << c.all_logs_tail();
+
   const auto removed_key = node_key(c, kRemoved);
   const std::uint64_t top = c.height(0) - 1;  // the head's certificate comes with the next block
   std::size_t removed_signed_before = 0;
@@ -155,6 +168,23 @@ TEST(ValidatorSetChangeTest, AddedValidatorSignsRemovedOneNeverDoesAgain) {
   auto anchor = must(ledger::make_trust_anchor(c.genesis()), "anchor");
   auto verified = ledger::verify_receipt(anchor, receipt);
   EXPECT_TRUE(verified.ok()) << verified.error().message;
+
+  // Verified header reads: the honest node's handoffs lead from genesis to the set that
+  // certified the block; a node that alters them is caught and the next node answers.
+  LyingHeaders liar(c.target(2).port, c.ca_pem(), c.home(2));
+  client::NodeClientConfig cc;
+  cc.urls = {liar.url(), "https://127.0.0.1:" + std::to_string(c.target(0).port)};
+  cc.ca_pem = c.ca_pem();
+  cc.genesis_json = ledger::genesis_to_json(c.genesis());
+  auto nc = must(client::NodeClient::create(cc), "node client");
+  auto block = nc.verified_block(leaves + 1);
+  ASSERT_TRUE(block.ok()) << block.error().to_string();
+  EXPECT_EQ(block->url, cc.urls[1]);
+  ASSERT_EQ(block->faults.size(), 1u);
+  EXPECT_EQ(block->faults[0].kind, client::NodeFault::Kind::kInvalid);
+  EXPECT_NE(block->faults[0].reason.find("do not hash to"), std::string::npos)
+      << block->faults[0].reason;
+  EXPECT_GE(liar.tampered(), 1);
 
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
