@@ -9,6 +9,7 @@
 // (validator_change_pending). It keeps "the set before a change" equal to "the set that commits
 // the block announcing it", which is what receipts' handoff chains rely on.
 
+#include <algorithm>
 #include <set>
 
 #include "ledger/exec_internal.hpp"
@@ -91,25 +92,36 @@ Status check_new_member(const ExecEnv& env, const std::vector<pb::ValidatorInfo>
     return make_error("bad_certificate",
                       "sm2-sm3 networks need a P-256 tls_certificate for the validator");
   }
+  // Names and keys must be unique across validators and observers: consensus identifies a
+  // validator by its signing key, the P2P layer a node by its transport key.
   const Bytes key = cert->public_key().to_der();
-  for (const auto& name : env.anchor.observer_names) {
-    if (name == v.name()) return make_error("duplicate_validator", "an observer is named " + name);
+  std::vector<Bytes> new_keys = {key};
+  if (!tls_spki.empty()) new_keys.push_back(tls_spki);
+  auto taken = [&](const Bytes& k) {
+    return std::find(new_keys.begin(), new_keys.end(), k) != new_keys.end();
+  };
+  for (std::size_t i = 0; i < env.anchor.observer_names.size(); ++i) {
+    if (env.anchor.observer_names[i] == v.name()) {
+      return make_error("duplicate_validator", "an observer is named " + v.name());
+    }
+    if (i < env.anchor.observer_keys.size() && !env.anchor.observer_keys[i].empty() &&
+        taken(env.anchor.observer_keys[i])) {
+      return make_error("duplicate_validator",
+                        "observer " + env.anchor.observer_names[i] + " has this key");
+    }
   }
   for (const auto& m : members) {
     if (m.name() == v.name()) {
       return make_error("duplicate_validator", "a validator is already named " + v.name());
     }
     RL_ASSIGN_OR_RETURN(auto mk, member_key(m));
-    const Bytes mkd = mk.to_der();
-    if (mkd == key || (!tls_spki.empty() && mkd == tls_spki)) {
-      return make_error("duplicate_validator", "validator " + m.name() + " already has this key");
-    }
-    if (!m.tls_certificate_der().empty() && !tls_spki.empty()) {
+    bool dup = taken(mk.to_der());
+    if (!dup && !m.tls_certificate_der().empty()) {
       auto mt = crypto::Certificate::from_der(as_bytes(m.tls_certificate_der()));
-      if (mt.ok() && mt->public_key().to_der() == tls_spki) {
-        return make_error("duplicate_validator",
-                          "validator " + m.name() + " already has this tls key");
-      }
+      dup = mt.ok() && taken(mt->public_key().to_der());
+    }
+    if (dup) {
+      return make_error("duplicate_validator", "validator " + m.name() + " already has this key");
     }
   }
   return {};

@@ -126,6 +126,7 @@ struct TrustAnchor {
   // first entry of the validator-set history, and the names a new validator may not reuse.
   std::vector<GenesisValidator> genesis_validators;
   std::vector<std::string> observer_names;
+  std::vector<Bytes> observer_keys;  // SPKI DER of the observers' (transport) certificates
 
   // The genesis set as ValidatorKeys.
   ValidatorKeys genesis_set() const {

@@ -124,6 +124,12 @@ TEST_F(ValidatorSets, ProposalsThatCouldNeverExecuteAreRefusedWithTheirOwnCode) 
   expect_rejected(sign_as(admin_, propose("dup-name", height() + 20,
                                           add_validator(info("validator-0", v1_.cert)))),
                   "duplicate_validator");
+  {  // a transport key that is another validator's signing key
+    auto v = info("validator-1", v1_.cert);
+    v.set_tls_certificate_der(to_string(pki_.validator_cert.to_der()));
+    expect_rejected(sign_as(admin_, propose("dup-tls", height() + 20, add_validator(v))),
+                    "duplicate_validator");
+  }
   expect_rejected(sign_as(admin_, propose("zero", height() + 20,
                                           add_validator(info("validator-1", v1_.cert, 0)))),
                   "bad_field");
