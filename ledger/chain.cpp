@@ -473,6 +473,11 @@ Result<ValidatorSetEntry> Chain::latest_validator_set() const {
   return ledger::latest_validator_set(anchor_, committed);
 }
 
+Result<std::uint64_t> Chain::latest_validator_set_height() const {
+  StateOverlay committed(*store_);
+  return ledger::latest_validator_set_height(committed);
+}
+
 Result<std::vector<ValidatorHandoff>> Chain::handoffs_up_to(std::uint64_t height) const {
   StateOverlay committed(*store_);
   RL_ASSIGN_OR_RETURN(auto changes, validator_set_changes(committed));

@@ -110,6 +110,8 @@ class Chain {
   Result<ValidatorSetEntry> validator_set(std::uint64_t height) const;
   // The newest scheduled set: its effective_height is above head + 1 while a change is pending.
   Result<ValidatorSetEntry> latest_validator_set() const;
+  // Only its effective height (1 = the genesis set): one read.
+  Result<std::uint64_t> latest_validator_set_height() const;
   // For every validator-set change in force at or below `height`: the block announcing it, its
   // certificate and the new members (what an offline verifier needs to trust the set at height).
   Result<std::vector<ValidatorHandoff>> handoffs_up_to(std::uint64_t height) const;

@@ -106,6 +106,11 @@ Result<ValidatorSetEntry> genesis_validator_set(const TrustAnchor& anchor) {
   return e;
 }
 
+Result<std::uint64_t> latest_validator_set_height(const StateOverlay& state) {
+  RL_ASSIGN_OR_RETURN(auto latest, latest_height(state));
+  return latest == 0 ? std::uint64_t{1} : latest;
+}
+
 Result<ValidatorSetEntry> latest_validator_set(const TrustAnchor& anchor,
                                                const StateOverlay& state) {
   RL_ASSIGN_OR_RETURN(auto latest, latest_height(state));

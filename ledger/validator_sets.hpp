@@ -40,6 +40,9 @@ Result<ValidatorKeys> validator_keys_of(crypto::Suite suite,
 
 // The genesis validators as a set entry (effective at height 1).
 Result<ValidatorSetEntry> genesis_validator_set(const TrustAnchor& anchor);
+// The effective height of the newest scheduled set; 1 while the genesis set was never changed.
+// One read: what the consensus shell asks after every block. Code: state_corrupt.
+Result<std::uint64_t> latest_validator_set_height(const StateOverlay& state);
 // The newest scheduled set (it may not be in force yet). Code: state_corrupt.
 Result<ValidatorSetEntry> latest_validator_set(const TrustAnchor& anchor,
                                                const StateOverlay& state);

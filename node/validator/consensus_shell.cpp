@@ -284,9 +284,10 @@ void ConsensusShell::handle(consensus::Ready ready) {
 
 void ConsensusShell::after_block_applied(std::uint64_t height) {
   if (halted_) return;
-  auto latest = chain_.latest_validator_set();
+  // One read per block; the set itself is loaded only when this block scheduled a change.
+  auto latest = chain_.latest_validator_set_height();
   if (!latest.ok()) return fail(latest.error());
-  if (latest->effective_height == height + 2) {
+  if (*latest == height + 2) {
     auto change = change_scheduled_by(chain_, height);
     if (!change.ok()) return fail(change.error());
     if (*change) {
@@ -299,8 +300,7 @@ void ConsensusShell::after_block_applied(std::uint64_t height) {
       feed(std::move(**change));
     }
   }
-  if ((latest->effective_height == height + 2 || latest->effective_height == height + 1) &&
-      config_.on_validator_sets_changed) {
+  if ((*latest == height + 2 || *latest == height + 1) && config_.on_validator_sets_changed) {
     config_.on_validator_sets_changed(height);
   }
 }
