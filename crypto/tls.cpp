@@ -190,11 +190,30 @@ Status configure_tls_client(ssl::context& ctx, const std::string& ca_pem,
   return {};
 }
 
+void PeerKeySet::replace(std::vector<Bytes> keys) {
+  std::sort(keys.begin(), keys.end());
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+}
+
+bool PeerKeySet::contains(ByteView key) const {
+  Bytes k(key.begin(), key.end());
+  std::lock_guard lock(mu_);
+  return std::binary_search(keys_.begin(), keys_.end(), k);
+}
+
 Status configure_tls_peer(ssl::context& ctx, const TlsIdentity& identity, const std::string& ca_pem,
                           std::vector<Bytes> allowed_spki_ders) {
   if (allowed_spki_ders.empty()) {
     return make_error("tls_bad_ca", "the set of allowed peer keys is empty");
   }
+  return configure_tls_peer(ctx, identity, ca_pem,
+                            std::make_shared<const PeerKeySet>(std::move(allowed_spki_ders)));
+}
+
+Status configure_tls_peer(ssl::context& ctx, const TlsIdentity& identity, const std::string& ca_pem,
+                          std::shared_ptr<const PeerKeySet> allowed) {
+  if (!allowed) return make_error("tls_bad_ca", "no set of allowed peer keys");
   RL_TRY(set_common(ctx));
   RL_TRY(load_identity(ctx, identity));
   RL_TRY(load_trust(ctx, ca_pem, /*client_ca_list=*/true));
@@ -209,17 +228,15 @@ Status configure_tls_peer(ssl::context& ctx, const TlsIdentity& identity, const 
           static_cast<unsigned int>(kSessionIdContext.size())) != 1) {
     return make_error("tls_config_failed", "cannot set session id context");
   }
-  std::sort(allowed_spki_ders.begin(), allowed_spki_ders.end());
   // Runs for every certificate of the chain, root first; OpenSSL has already checked the
   // signature, validity and CA constraints (`preverified`). Only the leaf (depth 0) carries the
   // member key.
-  auto verify = [allowed = std::move(allowed_spki_ders)](bool preverified,
-                                                         ssl::verify_context& vctx) {
+  auto verify = [allowed = std::move(allowed)](bool preverified, ssl::verify_context& vctx) {
     if (!preverified) return false;
     X509_STORE_CTX* store = vctx.native_handle();
     if (X509_STORE_CTX_get_error_depth(store) != 0) return true;
     Bytes key = spki_der(X509_STORE_CTX_get_current_cert(store));
-    if (!key.empty() && std::binary_search(allowed.begin(), allowed.end(), key)) return true;
+    if (!key.empty() && allowed->contains(key)) return true;
     X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
     return false;
   };

@@ -11,6 +11,7 @@
 #include "ledger/limits.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
+#include "ledger/validator_sets.hpp"
 
 namespace rl::ledger {
 namespace {
@@ -184,8 +185,12 @@ Result<PreparedBlock> Chain::assemble(std::vector<DecodedTx> txs, StateOverlay& 
   hdr.set_tx_root(to_string(crypto::merkle_root(anchor_.suite, leaves)));
   hdr.set_app_hash(
       to_string(chain_app_hash(anchor_.suite, h.app_hash, overlay.write_set_hash(anchor_.suite))));
-  hdr.set_validators_hash(to_string(anchor_.validators_hash));
-  hdr.set_next_validators_hash(to_string(anchor_.validators_hash));
+  // The set in force at this height and at the next one, as this block's state says (a change
+  // executed in this block takes effect two heights later and does not affect either).
+  RL_ASSIGN_OR_RETURN(auto set_now, validator_keys_at(anchor_, overlay, b.height));
+  RL_ASSIGN_OR_RETURN(auto set_next, validator_keys_at(anchor_, overlay, b.height + 1));
+  hdr.set_validators_hash(to_string(set_now.hash));
+  hdr.set_next_validators_hash(to_string(set_next.hash));
   hdr.set_proposer(proposer);
   hdr.set_tx_count(static_cast<std::uint32_t>(txs.size()));
   if (!last_commit_bytes.empty()) {
@@ -231,7 +236,9 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   if (!bytes_equal(hdr.prev_block_hash(), h.block_hash))
     return bad_block("prev_block_hash mismatch");
   if (hdr.time_ms() <= h.time_ms) return bad_block("block time does not advance");
-  if (hdr.proposer() >= anchor_.validator_keys.size()) return bad_block("unknown proposer");
+  StateOverlay committed(*store_);
+  RL_ASSIGN_OR_RETURN(auto set_now, validator_keys_at(anchor_, committed, hdr.height()));
+  if (hdr.proposer() >= set_now.keys.size()) return bad_block("unknown proposer");
   if (hdr.tx_count() != static_cast<std::uint32_t>(block.txs_size())) {
     return bad_block("tx_count mismatch");
   }
@@ -242,7 +249,8 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   if (h.height > 0) {
     pb::CommitCertificate last;
     if (!last.ParseFromString(block.last_commit())) return bad_block("last_commit does not decode");
-    auto st = verify_commit(anchor_, h.height, h.block_hash, last);
+    RL_ASSIGN_OR_RETURN(auto set_last, validator_keys_at(anchor_, committed, h.height));
+    auto st = verify_commit(anchor_, set_last, h.height, h.block_hash, last);
     if (!st.ok()) return bad_block("last_commit: " + st.error().message);
   }
 
@@ -305,8 +313,13 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
 }
 
 Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& cert) {
-  RL_TRY(verify_commit(anchor_, b.height, b.block_hash, cert));
   std::lock_guard lock(exec_mu_);
+  {
+    // The set in force at b.height was fixed by blocks up to b.height - 2: committed state.
+    StateOverlay committed(*store_);
+    RL_ASSIGN_OR_RETURN(auto set, validator_keys_at(anchor_, committed, b.height));
+    RL_TRY(verify_commit(anchor_, set, b.height, b.block_hash, cert));
+  }
   ChainHead h = head();
   if (b.height != h.height + 1) {
     return make_error("stale_block", "block " + std::to_string(b.height) +
@@ -452,6 +465,8 @@ Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
   r.proof = crypto::merkle_inclusion_proof(anchor_.suite, leaves, loc->index());
   r.commit = encode(*cert);
 
+  RL_ASSIGN_OR_RETURN(r.handoffs, handoffs_up_to(loc->height()));
+
   pb::Tx tx;
   if (!tx.ParseFromString(block.txs(static_cast<int>(loc->index())))) {
     return make_error("storage_corrupt", "tx does not decode");
@@ -466,6 +481,49 @@ Result<std::optional<Receipt>> Chain::receipt(ByteView tx_id) const {
     }
   }
   return std::optional<Receipt>(std::move(r));
+}
+
+Result<ValidatorSetEntry> Chain::validator_set(std::uint64_t height) const {
+  StateOverlay committed(*store_);
+  return validator_set_at(anchor_, committed, height);
+}
+
+Result<ValidatorSetEntry> Chain::latest_validator_set() const {
+  StateOverlay committed(*store_);
+  return ledger::latest_validator_set(anchor_, committed);
+}
+
+Result<std::uint64_t> Chain::latest_validator_set_height() const {
+  StateOverlay committed(*store_);
+  return ledger::latest_validator_set_height(committed);
+}
+
+Result<std::vector<ValidatorHandoff>> Chain::handoffs_up_to(std::uint64_t height) const {
+  StateOverlay committed(*store_);
+  RL_ASSIGN_OR_RETURN(auto changes, validator_set_changes(committed));
+  std::vector<ValidatorHandoff> out;
+  for (const auto& c : changes) {
+    if (c.effective_height() > height) break;
+    // Block effective_height - 1 is the first whose next_validators_hash names the new set; it
+    // is certified by the set before.
+    const std::uint64_t at = c.effective_height() - 1;
+    RL_ASSIGN_OR_RETURN(auto raw, block_bytes(at));
+    RL_ASSIGN_OR_RETURN(auto cert, commit(at));
+    pb::Block block;
+    if (!raw || !cert || !block.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+      return make_error("storage_corrupt",
+                        "block " + std::to_string(at) + " announcing a validator set is missing");
+    }
+    ValidatorHandoff hand;
+    hand.header = to_bytes(block.header());
+    hand.commit = encode(*cert);
+    for (const auto& v : c.validators()) {
+      RL_ASSIGN_OR_RETURN(auto key, member_key(v));
+      hand.members.push_back({key.to_der(), v.power()});
+    }
+    out.push_back(std::move(hand));
+  }
+  return out;
 }
 
 Result<std::optional<Bytes>> Chain::state_value(ByteView key) const {

@@ -21,6 +21,7 @@
 #include "ledger/receipt.hpp"
 #include "ledger/store.hpp"
 #include "ledger/tx.hpp"
+#include "ledger/validator_sets.hpp"
 #include "ledger/verify_cache.hpp"
 
 namespace rl::ledger {
@@ -111,6 +112,15 @@ class Chain {
   Result<std::optional<pb::TxLocation>> tx_location(ByteView tx_id) const;
   Result<std::optional<Bytes>> tx_bytes(ByteView tx_id) const;
   Result<std::optional<Receipt>> receipt(ByteView tx_id) const;
+  // The validator set in force at `height` (>= 1), from the committed history (decision 0041).
+  Result<ValidatorSetEntry> validator_set(std::uint64_t height) const;
+  // The newest scheduled set: its effective_height is above head + 1 while a change is pending.
+  Result<ValidatorSetEntry> latest_validator_set() const;
+  // Only its effective height (1 = the genesis set): one read.
+  Result<std::uint64_t> latest_validator_set_height() const;
+  // For every validator-set change in force at or below `height`: the block announcing it, its
+  // certificate and the new members (what an offline verifier needs to trust the set at height).
+  Result<std::vector<ValidatorHandoff>> handoffs_up_to(std::uint64_t height) const;
   Result<std::optional<pb::ReportRecord>> report(const std::string& report_id) const;
   // One committed world-state value (keys in state_keys.hpp), for the node's identity layer:
   // login and read checks consult accounts, certificates and the mapping as committed.

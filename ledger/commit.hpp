@@ -13,6 +13,10 @@ namespace pb = ::regledger::v1;
 // distinct, in-range validator indexes, each signature valid. Codes: bad_commit.
 Status verify_commit(const TrustAnchor& anchor, std::uint64_t height, ByteView block_hash,
                      const pb::CommitCertificate& cert);
+// The same check against `set`, the validator set in force at `height` (after validator-set
+// changes the genesis set no longer commits).
+Status verify_commit(const TrustAnchor& anchor, const ValidatorKeys& set, std::uint64_t height,
+                     ByteView block_hash, const pb::CommitCertificate& cert);
 
 // A precommit signature by one validator (used by the single-validator sealer and tests).
 Result<pb::CommitSignature> sign_precommit(const TrustAnchor& anchor, const crypto::PrivateKey& key,

@@ -144,6 +144,10 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
       return check_add_root(env, state, p.add_trusted_root(), ctx);
     case pb::Propose::kRemoveTrustedRoot:
       return check_remove_root(env, state, p.remove_trusted_root());
+    case pb::Propose::kAddValidator:
+    case pb::Propose::kRemoveValidator:
+    case pb::Propose::kSetValidatorPower:
+      return check_validator_action(env, state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }
@@ -225,6 +229,10 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
     case pb::Propose::kAddTrustedRoot:
     case pb::Propose::kRemoveTrustedRoot:
       return change_roots(env, state, p, ctx);
+    case pb::Propose::kAddValidator:
+    case pb::Propose::kRemoveValidator:
+    case pb::Propose::kSetValidatorPower:
+      return execute_validator_action(env, state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }

@@ -93,4 +93,11 @@ Status exec_propose(const ExecEnv& env, const Signer& s, StateOverlay& state, co
 Status exec_approve(const ExecEnv& env, const Signer& s, StateOverlay& state, const pb::Approve& p,
                     const BlockContext& ctx);
 
+// Validator-set actions of a proposal (exec_validators.cpp, decision 0041).
+bool is_validator_action(const pb::Propose& p);
+Status check_validator_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p,
+                              const BlockContext& ctx);
+Status execute_validator_action(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
+                                const BlockContext& ctx);
+
 }  // namespace rl::ledger::exec

@@ -355,6 +355,14 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     a.total_power += v.power;
   }
   a.validators_hash = validator_set_hash(g.suite, a.validator_keys, a.validator_powers);
+  a.genesis_validators = g.validators;
+  for (const auto& o : g.observers) {
+    // The ledger never needed observers' certificates to parse (the P2P setup refuses a bad
+    // one); an unparsable one simply holds no key here.
+    auto c = crypto::Certificate::from_pem(o.certificate_pem);
+    a.observer_names.push_back(o.name);
+    a.observer_keys.push_back(c.ok() ? c->public_key().to_der() : Bytes{});
+  }
   a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
   return a;
 }

@@ -101,6 +101,15 @@ Result<std::uint32_t> effective_governance_threshold(const Genesis& g);
 Result<Genesis> parse_genesis(std::string_view json_text);
 std::string genesis_to_json(const Genesis& g);
 
+// The keys and powers of one validator set, in validator-index order, and its canonical hash
+// (validator_set_hash): what a commit certificate is checked against.
+struct ValidatorKeys {
+  std::vector<crypto::PublicKey> keys;
+  std::vector<std::uint64_t> powers;
+  std::uint64_t total_power = 0;
+  Bytes hash;
+};
+
 // Everything derived from a genesis that verifiers need: parsed roots, validator keys and the
 // hashes that anchor the chain.
 struct TrustAnchor {
@@ -113,6 +122,16 @@ struct TrustAnchor {
   std::uint64_t total_power = 0;
   Bytes validators_hash;
   Bytes genesis_hash;  // suite hash of the canonical genesis JSON
+  // The genesis validators and observers as declared (names, certificates, addresses): the
+  // first entry of the validator-set history, and the names a new validator may not reuse.
+  std::vector<GenesisValidator> genesis_validators;
+  std::vector<std::string> observer_names;
+  std::vector<Bytes> observer_keys;  // SPKI DER of the observers' (transport) certificates
+
+  // The genesis set as ValidatorKeys.
+  ValidatorKeys genesis_set() const {
+    return {validator_keys, validator_powers, total_power, validators_hash};
+  }
 };
 
 Result<TrustAnchor> make_trust_anchor(const Genesis& g);

@@ -3,6 +3,7 @@
 // rejected with a clear error before it is parsed further.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace rl::ledger::limits {
 
@@ -21,5 +22,11 @@ inline constexpr std::size_t kMaxQueryLimit = 1000;
 inline constexpr std::size_t kMaxReasonBytes = 256;    // revocation / suspension reasons
 inline constexpr std::size_t kMaxTrustedRoots = 32;    // genesis + governance-added roots
 inline constexpr std::size_t kMaxTemplateFields = 64;  // required fields of one template
+// Validator sets changed by governance. The consensus core precomputes one proposer slot per
+// unit of power and caps the total at 2^16 (consensus::kMaxTotalPower); the ledger, which may
+// not depend on consensus/, repeats that bound. 100 validators is far above what all-to-all
+// gossip serves well and keeps receipts' handoff member lists short.
+inline constexpr std::size_t kMaxValidators = 100;
+inline constexpr std::uint64_t kMaxValidatorSetPower = std::uint64_t{1} << 16;
 
 }  // namespace rl::ledger::limits

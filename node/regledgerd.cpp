@@ -52,12 +52,27 @@ int run(const std::string& home, const std::string& log_level_override, int port
   auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
   if (!chain.ok()) return fail(chain.error());
   auto& anchor = (*chain)->anchor();
-  if (!cfg->observer &&
-      (cfg->validator_index >= anchor.validator_keys.size() ||
-       anchor.validator_keys[cfg->validator_index].to_der() != key->public_key().to_der())) {
-    return fail(rl::make_error("key_mismatch", "node.key is not the key of validator " +
-                                                   std::to_string(cfg->validator_index) +
-                                                   " in genesis"));
+  auto latest_set = (*chain)->latest_validator_set();
+  if (!latest_set.ok()) return fail(latest_set.error());
+  if (!cfg->observer) {
+    // A genesis validator must sit at its configured index. A key genesis does not list is a
+    // validator governance added (or is about to add): it follows until its key is in force
+    // (decision 0041). The single-validator sealer has no follower mode.
+    const auto self_der = key->public_key().to_der();
+    bool in_genesis = false;
+    for (const auto& k : anchor.validator_keys) in_genesis = in_genesis || k.to_der() == self_der;
+    if (in_genesis && (cfg->validator_index >= anchor.validator_keys.size() ||
+                       anchor.validator_keys[cfg->validator_index].to_der() != self_der)) {
+      return fail(rl::make_error("key_mismatch", "node.key is not the key of validator " +
+                                                     std::to_string(cfg->validator_index) +
+                                                     " in genesis"));
+    }
+    if (!in_genesis) {
+      spdlog::warn(
+          "node key is not a genesis validator key name={}; it joins through governance "
+          "(regledger governance propose add-validator) and follows until then",
+          cfg->name);
+    }
   }
 
   auto audit = rl::node::identity::AuditLog::open(cfg->path(cfg->audit_dir));
@@ -111,7 +126,10 @@ int run(const std::string& home, const std::string& log_level_override, int port
   std::unique_ptr<rl::node::Sealer> sealer;
   std::unique_ptr<rl::node::ConsensusShell> shell;
   std::unique_ptr<rl::p2p::P2pNetwork> network;
-  const bool networked = rl::node::uses_validator_network(*genesis, *cfg);
+  const bool networked =
+      rl::node::uses_validator_network(*genesis, *cfg, latest_set->members.size()) ||
+      (!cfg->observer && anchor.validator_keys.size() == 1 &&
+       anchor.validator_keys[0].to_der() != key->public_key().to_der());
   if (!networked) {
     rl::node::SealerConfig sc;
     sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);
@@ -134,6 +152,22 @@ int run(const std::string& home, const std::string& log_level_override, int port
     sc.part_bytes = cfg->p2p_part_bytes;
     sc.compact_proposals = cfg->compact_proposals;
     sc.on_fatal = on_fatal;
+    // P2P membership follows the ledger's validator sets (decision 0041).
+    sc.on_validator_sets_changed = [&network, &genesis, &chain, &cfg](std::uint64_t head) {
+      auto validators = rl::node::validators_around(**chain, head);
+      if (!validators.ok()) {
+        spdlog::error("p2p membership not updated code={} message={}", validators.error().code,
+                      validators.error().message);
+        return;
+      }
+      auto m = rl::node::p2p_membership(*genesis, *validators, cfg->name);
+      if (!m.ok() || !network) {
+        if (!m.ok()) spdlog::error("p2p membership not updated message={}", m.error().message);
+        return;
+      }
+      auto st = network->set_members(std::move(m->members), std::move(m->dial));
+      if (!st.ok()) spdlog::error("p2p membership not updated message={}", st.error().message);
+    };
     std::optional<rl::crypto::PrivateKey> validator_key;
     if (!cfg->observer) validator_key = *key;
     auto created = rl::node::ConsensusShell::create(**chain, mempool, validator_key, sc);
@@ -141,7 +175,10 @@ int run(const std::string& home, const std::string& log_level_override, int port
     shell = std::move(created).value();
     auto ca_pem = rl::read_file(cfg->path(cfg->ca_file), 256 * 1024);
     if (!ca_pem.ok()) return fail(ca_pem.error());
-    auto pc = rl::node::make_p2p_config(*genesis, *cfg, {*tls_cert_pem, *tls_key_pem}, *ca_pem);
+    auto validators = rl::node::validators_around(**chain, (*chain)->head().height);
+    if (!validators.ok()) return fail(validators.error());
+    auto pc = rl::node::make_p2p_config(*genesis, *cfg, {*tls_cert_pem, *tls_key_pem}, *ca_pem,
+                                        *validators);
     if (!pc.ok()) return fail(pc.error());
     auto* sh = shell.get();
     auto net = rl::p2p::P2pNetwork::start(
@@ -175,7 +212,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
       cfg->name, cfg->observer ? "observer" : "validator", anchor.chain_id, head.height,
       cfg->api_listen_host, (*server)->port(),
       network ? cfg->p2p_listen_host + ":" + std::to_string(network->port()) : "off",
-      anchor.validator_keys.size());
+      latest_set->members.size());
 
   int sig = shutdown.wait();
   spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());

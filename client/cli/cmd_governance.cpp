@@ -41,19 +41,58 @@ Result<std::string> read_small(const std::string& path) {
 struct ProposeOpts {
   std::string as, id, set_mapping, add_template, update_template, add_root, remove_root;
   std::uint64_t expires_in = 1000;
+  // Validator-set actions (decision 0041).
+  std::string add_validator, remove_validator, set_power;
+  std::string validator_cert, tls_cert, p2p, api;
+  std::uint64_t power = 0;
 };
+
+// AddValidator from the options: the node certificate file holds the leaf first, then any
+// intermediates between it and a genesis root.
+Result<ledger::pb::AddValidator> add_validator_action(const ProposeOpts& o) {
+  if (o.validator_cert.empty() || o.p2p.empty()) {
+    return make_error("bad_argument", "--add-validator needs --validator-cert and --p2p");
+  }
+  ledger::pb::AddValidator a;
+  auto* v = a.mutable_validator();
+  v->set_name(o.add_validator);
+  v->set_power(o.power == 0 ? 1 : o.power);
+  v->set_p2p_address(o.p2p);
+  v->set_api_url(o.api);
+  RL_ASSIGN_OR_RETURN(auto pem, read_small(o.validator_cert));
+  RL_ASSIGN_OR_RETURN(auto certs, crypto::Certificate::bundle_from_pem(pem));
+  if (certs.empty()) return make_error("bad_argument", o.validator_cert + " holds no certificate");
+  v->set_certificate_der(to_string(certs[0].to_der()));
+  for (std::size_t i = 1; i < certs.size(); ++i) v->add_chain_der(to_string(certs[i].to_der()));
+  if (!o.tls_cert.empty()) {
+    RL_ASSIGN_OR_RETURN(auto tls_pem, read_small(o.tls_cert));
+    RL_ASSIGN_OR_RETURN(auto tls, crypto::Certificate::from_pem(tls_pem));
+    v->set_tls_certificate_der(to_string(tls.to_der()));
+  }
+  return a;
+}
 
 // The one action the options name, as a Propose without id and expiry.
 Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite suite) {
   ledger::pb::Propose p;
   int actions = !o.set_mapping.empty() + !o.add_template.empty() + !o.update_template.empty() +
-                !o.add_root.empty() + !o.remove_root.empty();
+                !o.add_root.empty() + !o.remove_root.empty() + !o.add_validator.empty() +
+                !o.remove_validator.empty() + !o.set_power.empty();
   if (actions != 1) {
     return make_error("bad_argument",
                       "give exactly one of --set-mapping, --add-template, --update-template, "
-                      "--add-root, --remove-root");
+                      "--add-root, --remove-root, --add-validator, --remove-validator, "
+                      "--set-power");
   }
-  if (!o.set_mapping.empty()) {
+  if (!o.add_validator.empty()) {
+    RL_ASSIGN_OR_RETURN(*p.mutable_add_validator(), add_validator_action(o));
+  } else if (!o.remove_validator.empty()) {
+    p.mutable_remove_validator()->set_name(o.remove_validator);
+  } else if (!o.set_power.empty()) {
+    if (o.power == 0) return make_error("bad_argument", "--set-power needs --power N (N >= 1)");
+    p.mutable_set_validator_power()->set_name(o.set_power);
+    p.mutable_set_validator_power()->set_power(o.power);
+  } else if (!o.set_mapping.empty()) {
     RL_ASSIGN_OR_RETURN(*p.mutable_set_permission_mapping(),
                         client::parse_mapping_spec(o.set_mapping));
   } else if (!o.add_template.empty() || !o.update_template.empty()) {
@@ -145,8 +184,10 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   auto* gov = app.add_subcommand(
       "governance",
       "Changes that need M of the N genesis regulators: the permission mapping, report "
-      "templates, trusted root CAs. The proposer's organization is the first approval; the "
-      "approval that reaches M executes the change in the same transaction.");
+      "templates, trusted root CAs, the validator set. The proposer's organization is the "
+      "first approval; the approval that reaches M executes the change in the same "
+      "transaction. A validator-set change executed in block h takes effect at h + 2; only "
+      "one may be pending at a time (validator_change_pending).");
   gov->require_subcommand(1);
   auto po = std::make_shared<ProposeOpts>();
   auto* propose = gov->add_subcommand(
@@ -179,6 +220,34 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   propose->add_option("--remove-root", po->remove_root,
                       "Stop new bindings under a root, by certificate id (hex); bound "
                       "certificates stay bound");
+  propose->add_option("--add-validator", po->add_validator,
+                      "Add a validator by name ([A-Za-z0-9._-]{1,64}, not used by any node). "
+                      "Needs --validator-cert and --p2p; --power (default 1), --api, and on "
+                      "sm2-sm3 networks --tls-cert. Start the node from the same genesis first: "
+                      "it follows the chain and starts voting at the effective height");
+  propose->add_option("--remove-validator", po->remove_validator,
+                      "Remove a validator by name (the set may not become empty: "
+                      "last_validator). It stops signing at the effective height; stop its "
+                      "node afterwards");
+  propose->add_option("--set-power", po->set_power,
+                      "Change a validator's voting power, by name; needs --power");
+  propose
+      ->add_option("--validator-cert", po->validator_cert,
+                   "The new validator's node certificate (PEM; leaf first, then any "
+                   "intermediates up to a genesis root). Its key signs votes")
+      ->check(CLI::ExistingFile);
+  propose
+      ->add_option("--tls-cert", po->tls_cert,
+                   "sm2-sm3 networks: the validator's P-256 transport certificate (PEM), as "
+                   "tls_certificate in genesis")
+      ->check(CLI::ExistingFile);
+  propose->add_option("--p2p", po->p2p, "The new validator's P2P address, host:port");
+  propose->add_option("--api", po->api, "The new validator's API URL (informational)");
+  propose
+      ->add_option("--power", po->power,
+                   "Voting power for --add-validator / --set-power: 1-65536, and the set's "
+                   "total at most 65536")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{65536}));
   propose->callback([po, &g] { g.exit_code = governance_propose(g, *po); });
 
   auto approve_id = std::make_shared<std::string>();

@@ -169,7 +169,9 @@ int verify(Globals& g, const VerifyOpts& o) {
                                 {"height", v->height},
                                 {"block_hash", v->block_hash_hex},
                                 {"block_time_ms", v->block_time_ms},
-                                {"commit_signatures", v->commit_signatures}}
+                                {"commit_signatures", v->commit_signatures},
+                                {"validators", v->validators},
+                                {"validator_handoffs", v->validator_handoffs}}
                      .dump(2)
               << "\n";
   } else {
@@ -178,8 +180,12 @@ int verify(Globals& g, const VerifyOpts& o) {
               << "  tx          " << v->tx_id_hex << " (" << v->payload_kind << ")\n"
               << "  signed by   " << v->signer << " (certificate chains to the genesis root)\n"
               << "  block       " << v->height << " " << v->block_hash_hex << "\n"
-              << "  committed   by " << v->commit_signatures << " of "
-              << anchor->validator_keys.size() << " validators (> 2/3 of voting power)\n";
+              << "  committed   by " << v->commit_signatures << " of " << v->validators
+              << " validators (> 2/3 of voting power)\n";
+    if (v->validator_handoffs > 0) {
+      std::cout << "  validators  set established from genesis through " << v->validator_handoffs
+                << " governance change(s)\n";
+    }
   }
   return 0;
 }

@@ -385,13 +385,29 @@ Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t h
   if (!hdr.ParseFromString(block->header())) return bad("header does not decode");
   if (hdr.chain_id() != anchor.chain_id) return bad("header names another chain");
   if (hdr.height() != height) return bad("header is for height " + std::to_string(hdr.height()));
+  // The set that must have certified the block: genesis, or after validator-set changes the
+  // one the node's handoff chain establishes from genesis (decision 0041).
+  ledger::ValidatorKeys set = anchor.genesis_set();
   if (!bytes_equal(hdr.validators_hash(), anchor.validators_hash)) {
-    return bad("made by a validator set this genesis does not know");
+    auto jh = node_get_json(i, "/v1/headers/" + std::to_string(height), fault);
+    if (!jh.ok()) return jh.error();
+    if (!jh->is_object() || !jh->contains("validator_handoffs")) {
+      return bad("made by a validator set this genesis does not know");
+    }
+    auto handoffs = ledger::handoffs_from_json((*jh)["validator_handoffs"].dump());
+    if (!handoffs.ok()) return bad("validator handoffs: " + handoffs.error().message);
+    auto trusted = ledger::follow_handoffs(anchor, *handoffs);
+    if (!trusted.ok()) return bad(trusted.error().message);
+    if (height < trusted->from_height) return bad("a validator handoff is at or above the block");
+    if (!bytes_equal(hdr.validators_hash(), trusted->keys.hash)) {
+      return bad("made by a validator set the node's handoff chain does not establish");
+    }
+    set = std::move(trusted->keys);
   }
   Bytes block_hash = crypto::hash(anchor.suite, as_bytes(block->header()));
   ledger::pb::CommitCertificate cert;
   if (!cert.ParseFromString(next->last_commit())) return bad("certificate does not decode");
-  auto committed = ledger::verify_commit(anchor, height, block_hash, cert);
+  auto committed = ledger::verify_commit(anchor, set, height, block_hash, cert);
   if (!committed.ok()) return bad("commit certificate: " + committed.error().message);
 
   // The header is now proven; the transaction list is checked against its tx_root.

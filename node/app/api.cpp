@@ -262,6 +262,12 @@ http::HttpResponse Api::get_header(std::string_view text) {
             {"tx_count", hdr.tx_count()},
             {"header", to_base64(as_bytes(block.header()))}};
   if (*cert) j["commit"] = to_base64(to_bytes((*cert)->SerializeAsString()));
+  // After validator-set changes, what a verifier holding only genesis needs to trust the set
+  // that certified this header (decision 0041). Absent while the set never changed.
+  auto handoffs = chain_.handoffs_up_to(height);
+  if (!handoffs.ok()) return error_response(handoffs.error());
+  if (!handoffs->empty())
+    j["validator_handoffs"] = json::parse(ledger::handoffs_to_json(*handoffs));
   return ok_json(j);
 }
 

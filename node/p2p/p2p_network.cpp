@@ -48,6 +48,29 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 // connections are closed at once so that a flood cannot exhaust memory or handshake CPU.
 constexpr std::size_t kMaxPendingHandshakes = 64;
 
+Status validate_members(const std::string& self_name, const std::vector<Member>& members,
+                        const std::vector<DialTarget>& dial) {
+  auto bad = [](std::string msg) { return make_error("bad_config", std::move(msg)); };
+  std::set<std::string> names;
+  std::set<Bytes> keys;
+  for (const Member& m : members) {
+    if (m.name.empty() || m.name.size() > kMaxHelloString) {
+      return bad("member names must be 1..255 bytes");
+    }
+    if (!names.insert(m.name).second) return bad("duplicate member name " + m.name);
+    if (m.tls_spki_der.empty()) return bad("member " + m.name + " has no TLS key");
+    if (!keys.insert(m.tls_spki_der).second) return bad("member " + m.name + " shares a TLS key");
+  }
+  if (names.size() == (names.count(self_name) ? 1u : 0u)) return bad("no members besides self");
+  std::set<std::string> dialed;
+  for (const DialTarget& d : dial) {
+    if (!names.count(d.name)) return bad("dial target " + d.name + " is not a member");
+    if (!dialed.insert(d.name).second) return bad("dial target " + d.name + " is listed twice");
+    if (d.host.empty() || d.port == 0) return bad("dial target " + d.name + " needs host and port");
+  }
+  return {};
+}
+
 Status validate(const P2pConfig& c) {
   auto bad = [](std::string msg) { return make_error("bad_config", std::move(msg)); };
   auto short_string = [](const std::string& s) {
@@ -58,21 +81,7 @@ Status validate(const P2pConfig& c) {
   error_code ec;
   net::ip::make_address(c.listen_host, ec);
   if (ec) return bad("listen_host '" + c.listen_host + "' is not an IP address");
-  std::set<std::string> names;
-  std::set<Bytes> keys;
-  for (const Member& m : c.members) {
-    if (!short_string(m.name)) return bad("member names must be 1..255 bytes");
-    if (!names.insert(m.name).second) return bad("duplicate member name " + m.name);
-    if (m.tls_spki_der.empty()) return bad("member " + m.name + " has no TLS key");
-    if (!keys.insert(m.tls_spki_der).second) return bad("member " + m.name + " shares a TLS key");
-  }
-  if (names.size() == (names.count(c.self_name) ? 1u : 0u)) return bad("no members besides self");
-  std::set<std::string> dialed;
-  for (const DialTarget& d : c.dial) {
-    if (!names.count(d.name)) return bad("dial target " + d.name + " is not a member");
-    if (!dialed.insert(d.name).second) return bad("dial target " + d.name + " is listed twice");
-    if (d.host.empty() || d.port == 0) return bad("dial target " + d.name + " needs host and port");
-  }
+  RL_TRY(validate_members(c.self_name, c.members, c.dial));
   if (c.max_frame_bytes == 0 || c.max_frame_bytes > kMaxFramePayload) {
     return bad("max_frame_bytes must be in [1, 2^32 - 2]");
   }
@@ -114,7 +123,7 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
       auto it = slots_.find(d.name);
       if (it != slots_.end()) it->second.dial = d;  // self is skipped: it has no slot
     }
-    for (const Member& m : config_.members) by_key_.emplace(m.tls_spki_der, &m);
+    for (const Member& m : config_.members) by_key_.emplace(m.tls_spki_der, m);
   }
 
   ~Network() override { stop(); }
@@ -122,7 +131,8 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   Status init() {
     std::vector<Bytes> keys;
     for (const Member& m : config_.members) keys.push_back(m.tls_spki_der);
-    auto tls = crypto::configure_tls_peer(ssl_, config_.identity, config_.ca_pem, std::move(keys));
+    key_set_ = std::make_shared<crypto::PeerKeySet>(std::move(keys));
+    auto tls = crypto::configure_tls_peer(ssl_, config_.identity, config_.ca_pem, key_set_);
     if (!tls.ok()) return make_error("tls_config", tls.error().to_string());
     return listen();
   }
@@ -175,10 +185,18 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
 
   bool send(const std::string& peer, Channel channel, SharedBytes payload) override {
     if (!sendable(channel, payload)) return false;
-    auto it = slots_.find(peer);  // the map's shape never changes after construction
+    std::lock_guard lock(mu_);  // set_members() may add slots
+    auto it = slots_.find(peer);
     if (it == slots_.end()) return false;
-    std::lock_guard lock(mu_);
     return !stopping_.load() && enqueue(it->second, channel, payload);
+  }
+
+  Status set_members(std::vector<Member> members, std::vector<DialTarget> dial) override {
+    RL_TRY(validate_members(config_.self_name, members, dial));
+    net::post(ioc_, [this, members = std::move(members), dial = std::move(dial)] {
+      apply_members(members, dial);
+    });
+    return {};
   }
 
   std::size_t broadcast(Channel channel, SharedBytes payload, const std::string& except) override {
@@ -196,6 +214,7 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
     std::vector<PeerInfo> out;
     std::lock_guard lock(mu_);
     for (const auto& [name, slot] : slots_) {
+      if (!slot.is_member) continue;
       PeerInfo info;
       info.name = name;
       info.connected = slot.active != nullptr;
@@ -223,7 +242,68 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
     std::unique_ptr<net::steady_timer> redial;
     bool redial_armed = false;
     unsigned failures = 0;  // consecutive outbound attempts that never got established
+    // False once governance removed the member: the slot stays (handlers hold references to
+    // it) but nothing is sent, dialled or accepted for it. Guarded by mu_ (written on the I/O
+    // thread only).
+    bool is_member = true;
   };
+
+  // I/O thread. See set_members().
+  void apply_members(const std::vector<Member>& members, const std::vector<DialTarget>& targets) {
+    if (stopping_.load()) return;
+    std::vector<Bytes> keys;
+    by_key_.clear();
+    for (const Member& m : members) {
+      keys.push_back(m.tls_spki_der);
+      by_key_.emplace(m.tls_spki_der, m);
+    }
+    key_set_->replace(std::move(keys));
+    std::set<std::string> names;
+    std::vector<std::string> joined;
+    for (const Member& m : members) {
+      if (m.name == config_.self_name) continue;
+      names.insert(m.name);
+      std::lock_guard lock(mu_);
+      auto [it, inserted] = slots_.try_emplace(m.name);
+      Slot& slot = it->second;
+      if (inserted) slot.redial = std::make_unique<net::steady_timer>(ioc_);
+      if (inserted || !slot.is_member || slot.member.tls_spki_der != m.tls_spki_der) {
+        joined.push_back(m.name);
+      }
+      slot.member = m;
+      slot.is_member = true;
+      slot.dial.reset();
+    }
+    for (const DialTarget& d : targets) {
+      auto it = slots_.find(d.name);
+      if (it != slots_.end()) it->second.dial = d;
+    }
+    std::vector<std::shared_ptr<Connection>> to_close;
+    std::vector<std::string> left;
+    for (auto& [name, slot] : slots_) {
+      if (names.count(name)) continue;
+      {
+        std::lock_guard lock(mu_);
+        if (slot.is_member) left.push_back(name);
+        slot.is_member = false;
+        slot.dial.reset();
+        if (slot.active) to_close.push_back(slot.active);
+      }
+      if (slot.attempt) to_close.push_back(slot.attempt);
+      slot.redial->cancel();
+      slot.redial_armed = false;
+    }
+    // Established connections (also retiring ones) of former members.
+    for (auto& [raw, conn] : conns_) {
+      if (!conn->peer().empty() && !names.count(conn->peer())) to_close.push_back(conn);
+    }
+    for (const auto& name : joined) spdlog::info("p2p member added peer={}", name);
+    for (const auto& name : left) spdlog::info("p2p member removed peer={}", name);
+    for (auto& conn : to_close) conn->close("no longer a member");
+    for (auto& [name, slot] : slots_) {
+      if (slot.is_member && slot.dial) dial(slot);
+    }
+  }
 
   bool sendable(Channel channel, const SharedBytes& payload) const {
     const auto raw = static_cast<std::uint8_t>(channel);
@@ -233,7 +313,7 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
 
   // Under mu_.
   bool enqueue(Slot& slot, Channel channel, const SharedBytes& payload) {
-    if (!slot.active) return false;
+    if (!slot.active || !slot.is_member) return false;
     switch (slot.active->enqueue(channel, payload)) {
       case detail::EnqueueResult::kQueued:
         return true;
@@ -319,7 +399,7 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
 
   // I/O thread.
   void dial(Slot& slot) {
-    if (stopping_.load() || !slot.dial || slot.attempt || slot.active) return;
+    if (stopping_.load() || !slot.is_member || !slot.dial || slot.attempt || slot.active) return;
     auto conn = std::make_shared<Connection>(owner(), settings_, ioc_, ssl_, tcp::socket(ioc_),
                                              /*outbound=*/true, slot.member.name);
     slot.attempt = conn;
@@ -329,7 +409,10 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
 
   // I/O thread.
   void schedule_dial(Slot& slot) {
-    if (stopping_.load() || !slot.dial || slot.attempt || slot.active || slot.redial_armed) return;
+    if (stopping_.load() || !slot.is_member || !slot.dial || slot.attempt || slot.active ||
+        slot.redial_armed) {
+      return;
+    }
     auto delay = backoff_delay(config_.backoff_min, config_.backoff_max, slot.failures, rng_);
     slot.redial_armed = true;
     slot.redial->expires_after(delay);
@@ -364,12 +447,13 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   // ConnectionOwner (I/O thread).
   const Member* member_for_key(ByteView spki_der) const override {
     auto it = by_key_.find(Bytes(spki_der.begin(), spki_der.end()));
-    return it == by_key_.end() ? nullptr : it->second;
+    return it == by_key_.end() ? nullptr : &it->second;
   }
 
   void on_established(const std::shared_ptr<Connection>& conn) override {
     Slot* slot = slot_for(*conn);
-    if (slot == nullptr) return conn->close("no slot for peer");  // unreachable: checked at TLS
+    // A member removed while this connection was in its handshake has a slot but no membership.
+    if (slot == nullptr || !slot->is_member) return conn->close("not a member");
     std::shared_ptr<Connection> loser;
     bool connected_now = false;
     {
@@ -454,7 +538,8 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   const FrameHandler on_frame_;
   const PeerHandler on_peer_;
   detail::ConnectionSettings settings_;
-  std::map<Bytes, const Member*> by_key_;  // points into config_.members
+  std::map<Bytes, Member> by_key_;               // I/O thread (and construction)
+  std::shared_ptr<crypto::PeerKeySet> key_set_;  // shared with the TLS verify callback
   // Destroyed after everything that uses them (members are destroyed in reverse order): the
   // io_context must outlive sockets and timers, the SSL context the streams.
   net::ssl::context ssl_;
@@ -462,7 +547,9 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
   net::executor_work_guard<net::io_context::executor_type> work_;
-  std::map<std::string, Slot> slots_;  // every member but self; shape fixed after construction
+  // Every member but self, and former members (is_member false). Grows only on the I/O thread,
+  // under mu_; other threads look slots up under mu_.
+  std::map<std::string, Slot> slots_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> conns_;  // I/O thread
   std::mt19937_64 rng_;                                                 // I/O thread
   std::uint64_t refused_total_ = 0;                                     // I/O thread

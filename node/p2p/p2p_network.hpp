@@ -111,6 +111,11 @@ class P2pNetwork {
   virtual std::size_t broadcast(Channel channel, SharedBytes payload,
                                 const std::string& except = {}) = 0;
   virtual std::vector<PeerInfo> peers() const = 0;
+  // Replaces who may connect and whom this node dials (validator-set governance, decision 0041).
+  // From the next handshake on only the new members' keys pass; connections of members that
+  // left are closed, new members are dialled. Applied on the I/O thread, asynchronously.
+  // Code: bad_config (duplicate names or keys, dial target not a member).
+  virtual Status set_members(std::vector<Member> members, std::vector<DialTarget> dial) = 0;
 };
 
 }  // namespace rl::p2p

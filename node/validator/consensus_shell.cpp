@@ -15,6 +15,7 @@
 #include "node/app/admission.hpp"
 #include "node/validator/peer_heights.hpp"
 #include "node/validator/sync_protocol.hpp"
+#include "node/validator/validator_schedule.hpp"
 
 namespace rl::node {
 namespace asio = boost::asio;
@@ -89,21 +90,21 @@ ConsensusShell::~ConsensusShell() {
 Result<std::unique_ptr<ConsensusShell>> ConsensusShell::create(
     ledger::Chain& chain, Mempool& mempool, std::optional<crypto::PrivateKey> validator_key,
     ShellConfig config) {
-  const auto& anchor = chain.anchor();
-  std::vector<consensus::Validator> members;
-  for (std::size_t i = 0; i < anchor.validator_keys.size(); ++i) {
-    members.push_back({anchor.validator_keys[i].to_der(), anchor.validator_powers[i]});
-  }
-  RL_ASSIGN_OR_RETURN(auto set, consensus::ValidatorSet::create(members));
+  // The sets in force at head + 1 and head + 2, from the ledger's history (not only genesis).
+  RL_ASSIGN_OR_RETURN(auto schedule, schedule_from_chain(chain));
   Bytes self_id;
   if (validator_key) self_id = validator_key->public_key().to_der();
-  auto shell = std::make_unique<ConsensusShell>(PrivateTag{}, chain, mempool,
-                                                std::move(validator_key), std::move(config),
-                                                consensus::ValidatorSchedule(1, std::move(set)));
+  const std::uint64_t start = chain.head().height + 1;
+  auto shell =
+      std::make_unique<ConsensusShell>(PrivateTag{}, chain, mempool, std::move(validator_key),
+                                       std::move(config), std::move(schedule));
   if (!self_id.empty()) {
-    shell->self_index_ = shell->schedule_.at(1).index_of(self_id);
-    if (!shell->self_index_) {
-      return make_error("key_mismatch", "the node key is not a validator key in genesis");
+    shell->self_index_ = shell->schedule_.at(start).index_of(self_id);
+    if (!shell->self_index_ && !shell->schedule_.at(start + 1).index_of(self_id)) {
+      spdlog::warn(
+          "consensus node key is not in the validator set height={}; running as a non-signing "
+          "follower until governance adds it",
+          start);
     }
   }
   RL_TRY(shell->init_core());
@@ -227,7 +228,16 @@ void ConsensusShell::gossip_tx(const Bytes& raw) {
 
 void ConsensusShell::feed(const consensus::Event& event) {
   if (halted_) return;
-  handle(core_->step(event));
+  auto ready = core_->step(event);
+  // The core finds this node's index in the set of every height it enters (it changes with
+  // validator-set governance); block building names it as the proposer.
+  const auto was = self_index_;
+  self_index_ = core_->self_index();
+  if (was.has_value() != self_index_.has_value()) {
+    spdlog::info("consensus signing={} height={} index={}", self_index_.has_value() ? "on" : "off",
+                 core_->height(), self_index_ ? static_cast<std::int64_t>(*self_index_) : -1);
+  }
+  handle(std::move(ready));
   std::lock_guard lock(status_mu_);
   status_.consensus_height = core_->height();
   status_.round = core_->round();
@@ -270,8 +280,32 @@ void ConsensusShell::handle(consensus::Ready ready) {
   }
   for (const auto& c : ready.check_proposals) check_proposal(c);
   if (ready.decided) {
+    after_block_applied(ready.decided->height);
     broadcast_status();
     maybe_request_sync();
+  }
+}
+
+void ConsensusShell::after_block_applied(std::uint64_t height) {
+  if (halted_) return;
+  // One read per block; the set itself is loaded only when this block scheduled a change.
+  auto latest = chain_.latest_validator_set_height();
+  if (!latest.ok()) return fail(latest.error());
+  if (*latest == height + 2) {
+    auto change = change_scheduled_by(chain_, height);
+    if (!change.ok()) return fail(change.error());
+    if (*change) {
+      bool member = false;
+      if (signer_) member = (*change)->set.index_of(signer_->public_key_der()).has_value();
+      spdlog::info(
+          "validator set change scheduled decided_height={} effective_height={} validators={} "
+          "total_power={} this_node_member={}",
+          height, height + 2, (*change)->set.size(), (*change)->set.total_power(), member);
+      feed(std::move(**change));
+    }
+  }
+  if ((*latest == height + 2 || *latest == height + 1) && config_.on_validator_sets_changed) {
+    config_.on_validator_sets_changed(height);
   }
 }
 
@@ -547,8 +581,12 @@ void ConsensusShell::on_sync_response(const std::string& peer, const Bytes& payl
     if (pcert.height() <= head.height) continue;  // decided meanwhile
     if (pcert.height() != head.height + 1) break;
     // Certificate first (cheap), then re-execution (checks app_hash), then the core decides.
-    auto cert_ok =
-        ledger::verify_commit(chain_.anchor(), pcert.height(), as_bytes(pcert.block_hash()), pcert);
+    // Against the set in force at that height (the genesis set no longer commits after a
+    // validator-set change).
+    auto set = chain_.validator_set(pcert.height());
+    if (!set.ok()) return fail(set.error());
+    auto cert_ok = ledger::verify_commit(chain_.anchor(), set->keys, pcert.height(),
+                                         as_bytes(pcert.block_hash()), pcert);
     if (!cert_ok.ok()) {
       spdlog::warn("sync: peer sent an invalid certificate peer={} height={} message={}", peer,
                    pcert.height(), cert_ok.error().message);
@@ -608,7 +646,7 @@ std::uint64_t ConsensusShell::vouched_peer_height() const {
   for (const auto& [name, p] : peers_) {
     if (p.connected) heights.push_back(p.height);
   }
-  return vouched_height(std::move(heights), (schedule_.at(core_->height()).size() - 1) / 3);
+  return vouched_height(std::move(heights), (core_->validators().size() - 1) / 3);
 }
 
 bool ConsensusShell::catching_up() const {

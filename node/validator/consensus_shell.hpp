@@ -71,6 +71,10 @@ struct ShellConfig {
   // Called on the shell thread when the node must stop (a failed synced write, a certified block
   // that does not re-execute): serving a ledger that can no longer move safely is worse.
   std::function<void(const Error&)> on_fatal;
+  // Called on the shell thread after block `head` was applied when the validators of heights
+  // head + 1 / head + 2 differ from before (a change was scheduled or took effect): the P2P
+  // membership follows the ledger's sets (decision 0041).
+  std::function<void(std::uint64_t head)> on_validator_sets_changed;
 };
 
 struct ShellStatus {
@@ -86,7 +90,9 @@ struct ShellStatus {
 
 class ConsensusShell {
  public:
-  // `validator_key` is empty for an observer (follows and serves, never signs).
+  // `validator_key` is empty for an observer (follows and serves, never signs). A key that is in
+  // none of the ledger's current sets makes a follower that signs from the height its key
+  // enters the set (governance added it); a removed validator stops signing the same way.
   static Result<std::unique_ptr<ConsensusShell>> create(
       ledger::Chain& chain, Mempool& mempool, std::optional<crypto::PrivateKey> validator_key,
       ShellConfig config);
@@ -151,6 +157,9 @@ class ConsensusShell {
   void feed(const consensus::Event& event);
   void handle(consensus::Ready ready);
   bool commit_decision(const consensus::Decision& d);
+  // After block `height` is on disk: feeds the core the validator-set change it scheduled (the
+  // core must have it before it can decide height + 1) and tells the P2P membership.
+  void after_block_applied(std::uint64_t height);
   void arm_timer(const consensus::TimerRequest& t, std::chrono::milliseconds delay);
   void on_timer(const consensus::TimerRequest& t);
   void try_build();

@@ -267,6 +267,10 @@ void ConsensusShell::stall_on(const consensus::Decision& d) {
 bool ConsensusShell::finish_stall(const ledger::PreparedBlock& block) {
   const consensus::Decision d = *stalled_;
   if (!commit_prepared(d, block)) return false;
+  // A validator-set change this block scheduled reaches the core before any proposal of the
+  // next height is checked (the core is already at d.height + 1; the change takes effect at
+  // d.height + 2).
+  after_block_applied(d.height);
   auto deferred = std::move(deferred_checks_);
   deferred_checks_.clear();
   for (const auto& c : deferred) check_proposal(c);

@@ -1,6 +1,9 @@
 #include "node/validator/network_setup.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
+#include <map>
 
 #include "crypto/x509.hpp"
 
@@ -23,7 +26,7 @@ Result<p2p::DialTarget> parse_address(const std::string& name, const std::string
   return p2p::DialTarget{name, address.substr(0, colon), static_cast<std::uint16_t>(port)};
 }
 
-Result<Bytes> spki_of(const std::string& name, const std::string& pem) {
+Result<Bytes> spki_of_pem(const std::string& name, const std::string& pem) {
   auto cert = crypto::Certificate::from_pem(pem);
   if (!cert.ok()) {
     return make_error("bad_genesis", "node " + name + " certificate: " + cert.error().message);
@@ -31,15 +34,16 @@ Result<Bytes> spki_of(const std::string& name, const std::string& pem) {
   return cert->public_key().to_der();
 }
 
-}  // namespace
-
-bool uses_validator_network(const ledger::Genesis& g, const NodeConfig& c) {
-  return g.validators.size() > 1 || !g.observers.empty() || c.observer;
+Result<Bytes> spki_of_der(const std::string& name, const std::string& der) {
+  auto cert = crypto::Certificate::from_der(as_bytes(der));
+  if (!cert.ok()) {
+    return make_error("bad_genesis", "node " + name + " certificate: " + cert.error().message);
+  }
+  return cert->public_key().to_der();
 }
 
-Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfig& c,
-                                       const crypto::TlsIdentity& identity,
-                                       const std::string& ca_pem) {
+p2p::P2pConfig base_config(const ledger::Genesis& g, const NodeConfig& c,
+                           const crypto::TlsIdentity& identity, const std::string& ca_pem) {
   p2p::P2pConfig pc;
   pc.chain_id = g.chain_id;
   pc.self_name = c.name;
@@ -48,12 +52,78 @@ Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfi
   pc.identity = identity;
   pc.ca_pem = ca_pem;
   pc.max_frame_bytes = c.p2p_max_frame_bytes;
+  return pc;
+}
+
+// Role checks shared by both make_p2p_config variants: a name is either a validator or an
+// observer, and the config must say which.
+Status check_observer_role(const ledger::Genesis& g, const NodeConfig& c, bool* found) {
+  for (const auto& o : g.observers) {
+    if (o.name != c.name) continue;
+    if (!c.observer) {
+      return make_error("bad_config",
+                        c.name + " is an observer in genesis; set \"observer\": true");
+    }
+    *found = true;
+  }
+  return {};
+}
+
+}  // namespace
+
+bool uses_validator_network(const ledger::Genesis& g, const NodeConfig& c,
+                            std::size_t current_validators) {
+  return g.validators.size() > 1 || current_validators > 1 || !g.observers.empty() || c.observer;
+}
+
+Result<Membership> p2p_membership(const ledger::Genesis& g,
+                                  const std::vector<ledger::pb::ValidatorInfo>& validators,
+                                  const std::string& self_name) {
+  Membership out;
+  std::map<std::string, const ledger::pb::ValidatorInfo*> by_name;
+  std::vector<std::string> order;
+  for (const auto& v : validators) {
+    if (!by_name.count(v.name())) order.push_back(v.name());
+    by_name[v.name()] = &v;
+  }
+  for (const auto& name : order) {
+    const auto& v = *by_name[name];
+    const std::string& der =
+        v.tls_certificate_der().empty() ? v.certificate_der() : v.tls_certificate_der();
+    RL_ASSIGN_OR_RETURN(auto spki, spki_of_der(v.name(), der));
+    out.members.push_back({v.name(), std::move(spki)});
+    if (v.name() != self_name && !v.p2p_address().empty()) {
+      RL_ASSIGN_OR_RETURN(auto target, parse_address(v.name(), v.p2p_address()));
+      out.dial.push_back(std::move(target));
+    }
+  }
+  // Observers dial the validators; nobody dials an observer.
+  for (const auto& o : g.observers) {
+    RL_ASSIGN_OR_RETURN(auto spki, spki_of_pem(o.name, o.certificate_pem));
+    out.members.push_back({o.name, std::move(spki)});
+  }
+  return out;
+}
+
+Result<std::vector<ledger::pb::ValidatorInfo>> validators_around(const ledger::Chain& chain,
+                                                                 std::uint64_t head) {
+  RL_ASSIGN_OR_RETURN(auto now, chain.validator_set(head + 1));
+  RL_ASSIGN_OR_RETURN(auto next, chain.validator_set(head + 2));
+  std::vector<ledger::pb::ValidatorInfo> out = std::move(now.members);
+  out.insert(out.end(), next.members.begin(), next.members.end());
+  return out;
+}
+
+Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfig& c,
+                                       const crypto::TlsIdentity& identity,
+                                       const std::string& ca_pem) {
+  p2p::P2pConfig pc = base_config(g, c, identity, ca_pem);
   bool self_found = false;
   for (std::size_t i = 0; i < g.validators.size(); ++i) {
     const auto& v = g.validators[i];
     const std::string& pem =
         v.tls_certificate_pem.empty() ? v.certificate_pem : v.tls_certificate_pem;
-    RL_ASSIGN_OR_RETURN(auto spki, spki_of(v.name, pem));
+    RL_ASSIGN_OR_RETURN(auto spki, spki_of_pem(v.name, pem));
     pc.members.push_back({v.name, std::move(spki)});
     if (v.name == c.name) {
       if (c.observer) return make_error("bad_config", c.name + " is a validator in genesis");
@@ -71,21 +141,45 @@ Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfi
     }
   }
   for (const auto& o : g.observers) {
-    RL_ASSIGN_OR_RETURN(auto spki, spki_of(o.name, o.certificate_pem));
+    RL_ASSIGN_OR_RETURN(auto spki, spki_of_pem(o.name, o.certificate_pem));
     pc.members.push_back({o.name, std::move(spki)});
-    if (o.name == c.name) {
-      if (!c.observer) {
-        return make_error("bad_config",
-                          c.name + " is an observer in genesis; set \"observer\": true");
-      }
-      self_found = true;
-    }
-    // Observers dial the validators; nobody dials an observer.
   }
+  RL_TRY(check_observer_role(g, c, &self_found));
   if (!self_found) {
     return make_error("bad_config", "node name '" + c.name + "' is not a " +
                                         (c.observer ? "observer" : "validator") + " in genesis");
   }
+  return pc;
+}
+
+Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfig& c,
+                                       const crypto::TlsIdentity& identity,
+                                       const std::string& ca_pem,
+                                       const std::vector<ledger::pb::ValidatorInfo>& validators) {
+  bool self_found = false;
+  RL_TRY(check_observer_role(g, c, &self_found));
+  if (c.observer && !self_found) {
+    return make_error("bad_config", "node name '" + c.name + "' is not an observer in genesis");
+  }
+  bool in_sets = false;
+  for (const auto& v : validators) in_sets = in_sets || v.name() == c.name;
+  if (c.observer && in_sets) return make_error("bad_config", c.name + " is a validator");
+  if (!c.observer && !in_sets) {
+    spdlog::warn(
+        "p2p node is not in the current validator sets name={}; it follows the chain and is "
+        "admitted by peers once governance adds it",
+        c.name);
+  }
+  // The genesis checks (position, role) still hold for genesis validators that are in force.
+  for (std::size_t i = 0; i < g.validators.size(); ++i) {
+    if (g.validators[i].name == c.name && c.observer) {
+      return make_error("bad_config", c.name + " is a validator in genesis");
+    }
+  }
+  p2p::P2pConfig pc = base_config(g, c, identity, ca_pem);
+  RL_ASSIGN_OR_RETURN(auto m, p2p_membership(g, validators, c.name));
+  pc.members = std::move(m.members);
+  pc.dial = std::move(m.dial);
   return pc;
 }
 

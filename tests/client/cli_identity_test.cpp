@@ -102,5 +102,37 @@ TEST_F(CliIdentityTest, AuditLogVerifiesForARegulatorOnly) {
   EXPECT_TRUE(contains(refused.err, "permission_denied")) << refused.err;
 }
 
+// The validator-set actions of `governance propose` (decision 0041) reach the ledger and come
+// back with the ledger's codes; the CLI refuses incomplete ones itself. (Nothing here executes:
+// this network runs the single-validator sealer, which a second validator would halt.)
+TEST_F(CliIdentityTest, GovernanceValidatorActionsReachTheLedger) {
+  auto help = regledger({"governance", "propose", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* opt : {"--add-validator", "--remove-validator", "--set-power",
+                          "--validator-cert", "--tls-cert", "--p2p", "--power"}) {
+    EXPECT_TRUE(contains(help.out, opt)) << opt << "\n" << help.out;
+  }
+  auto last = regledger({"governance", "propose", "--as", net_->admin_dir, "--id", "rm-last",
+                         "--remove-validator", "node0"});
+  EXPECT_EQ(last.exit_code, 1);
+  EXPECT_TRUE(contains(last.err, "last_validator")) << last.err;
+
+  const auto node0_pem = (net_->dir / "nodes" / "node0" / "node.pem").string();
+  auto dup = regledger({"governance", "propose", "--as", net_->admin_dir, "--id", "dup-key",
+                        "--add-validator", "node9", "--validator-cert", node0_pem, "--p2p",
+                        "127.0.0.1:1"});
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_TRUE(contains(dup.err, "duplicate_validator")) << dup.err;
+
+  auto incomplete = regledger(
+      {"governance", "propose", "--as", net_->admin_dir, "--id", "x", "--add-validator", "node9"});
+  EXPECT_NE(incomplete.exit_code, 0);
+  EXPECT_TRUE(contains(incomplete.err, "--validator-cert")) << incomplete.err;
+  auto no_power = regledger(
+      {"governance", "propose", "--as", net_->admin_dir, "--id", "y", "--set-power", "node0"});
+  EXPECT_NE(no_power.exit_code, 0);
+  EXPECT_TRUE(contains(no_power.err, "--power")) << no_power.err;
+}
+
 }  // namespace
 }  // namespace rl::testing

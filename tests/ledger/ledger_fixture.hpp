@@ -131,7 +131,9 @@ class LedgerFixture : public ::testing::Test {
   std::vector<DecodedTx> decode_all(const std::vector<Bytes>& raws) const;
 
   // A valid commit certificate for (height, block_hash) signed by the genesis validator.
-  pb::CommitCertificate certify(std::uint64_t height, ByteView block_hash, std::uint32_t round = 0);
+  // Virtual: fixtures whose validator set changes sign with the set in force at `height`.
+  virtual pb::CommitCertificate certify(std::uint64_t height, ByteView block_hash,
+                                        std::uint32_t round = 0);
   // Builds a block on `chain` at head time + 1 s. Does not commit.
   PreparedBlock build(Chain& chain, const std::vector<Bytes>& txs,
                       std::vector<DroppedTx>* dropped = nullptr);

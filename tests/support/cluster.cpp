@@ -54,12 +54,12 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   dir_ = fs::temp_directory_path() / ("regledger-" + options_.name + "-" + std::to_string(rd()));
   auto def = genesis::default_definition();
   def.suite = options_.suite;
-  def.validators = options_.validators;
+  def.validators = options_.validators + options_.spare_validators;
   def.observers = options_.observers;
   def.scrypt_n = 1024;
   def.block.block_interval_ms = options_.block_interval_ms;
   def.block.max_block_txs = options_.max_block_txs;
-  int n = static_cast<int>(options_.validators + options_.observers);
+  int n = static_cast<int>(options_.validators + options_.spare_validators + options_.observers);
   int base = free_loopback_port_block(2 * n);
   def.api_port_base = static_cast<std::uint16_t>(base);
   def.p2p_port_base = static_cast<std::uint16_t>(base + n);
@@ -67,6 +67,15 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   auto init = must(genesis::init_network(def, dir_.string()), "init_network");
   genesis_ = must(ledger::parse_genesis(must(read_file(init.genesis_path), "read genesis")),
                   "parse genesis");
+  if (options_.spare_validators > 0) {
+    // The spares keep their homes (key, certificate, config) but are not in genesis.
+    genesis_.validators.resize(options_.validators);
+    const std::string text = ledger::genesis_to_json(genesis_);
+    must(write_file(init.genesis_path, text), "write genesis");
+    for (const auto& home : init.node_homes) {
+      must(write_file(home + "/genesis.json", text), "write genesis");
+    }
+  }
   ca_pem_ = must(read_file(init.tls_ca_path), "read ca");
   admin_.emplace(must(client::load_identity(init.admin_dir), "load admin"));
   homes_ = init.node_homes;
@@ -94,7 +103,11 @@ Cluster::~Cluster() {
 }
 
 void Cluster::start_all() {
-  for (std::size_t i = 0; i < nodes_.size(); ++i) start(i);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const bool spare =
+        i >= options_.validators && i < options_.validators + options_.spare_validators;
+    if (!spare) start(i);
+  }
 }
 
 void Cluster::start(std::size_t i) {

@@ -23,6 +23,10 @@ namespace rl::testing {
 struct ClusterOptions {
   std::uint32_t validators = 4;
   std::uint32_t observers = 0;
+  // Validator homes made by genesis init whose validators are then left out of genesis: nodes
+  // `validators` .. `validators + spare_validators - 1`, which join by governance
+  // (decision 0041). start_all() does not start them.
+  std::uint32_t spare_validators = 0;
   crypto::Suite suite = crypto::Suite::kP256Sha256;
   std::uint32_t block_interval_ms = 50;
   std::uint32_t max_block_txs = 5000;
@@ -46,7 +50,7 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   std::size_t size() const { return nodes_.size(); }
-  void start_all();
+  void start_all();  // every node but the spare validators
   void start(std::size_t i);
   void kill9(std::size_t i);
   int stop(std::size_t i);

@@ -109,5 +109,52 @@ TEST(NetworkSetup, LoneValidatorUsesTheSealer) {
   EXPECT_TRUE(uses_validator_network(g, c));
 }
 
+ledger::pb::ValidatorInfo info_of(const std::string& name, const crypto::Certificate& cert,
+                                  const std::string& p2p) {
+  ledger::pb::ValidatorInfo v;
+  v.set_name(name);
+  v.set_certificate_der(to_string(cert.to_der()));
+  v.set_power(1);
+  v.set_p2p_address(p2p);
+  return v;
+}
+
+// After validator-set governance (decision 0041) the members come from the ledger's sets: a
+// validator governance added is a member and dialled; one it removed is neither; a node that is
+// in no set yet still gets a config (it follows until it is added).
+TEST(NetworkSetup, MembersFollowTheLedgersValidatorSets) {
+  auto n = three_validators_and_an_observer();
+  auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
+  auto joiner = ledger::testing::issue_cert(
+      shared_pki().root, shared_pki().root_key, key, "cn9", ledger::testing::now_s() - 60,
+      ledger::testing::now_s() + 86400, crypto::CertProfile::kTlsServerClient);
+  // node2 removed, node9 added.
+  std::vector<ledger::pb::ValidatorInfo> sets = {info_of("node0", n.certs[0], "127.0.0.1:26000"),
+                                                 info_of("node1", n.certs[1], "127.0.0.1:26001"),
+                                                 info_of("node9", joiner, "127.0.0.1:26009")};
+  NodeConfig c;
+  c.name = "node1";
+  c.validator_index = 1;
+  auto pc = make_p2p_config(n.g, c, {}, "ca", sets);
+  ASSERT_TRUE(pc.ok()) << pc.error().to_string();
+  std::vector<std::string> names;
+  for (const auto& m : pc->members) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"node0", "node1", "node9", "observer0"}));
+  ASSERT_EQ(pc->dial.size(), 2u);
+  EXPECT_EQ(pc->dial[1].name, "node9");
+  EXPECT_EQ(pc->dial[1].port, 26009);
+
+  NodeConfig newcomer;
+  newcomer.name = "node7";
+  newcomer.validator_index = 7;
+  auto follower = make_p2p_config(n.g, newcomer, {}, "ca", sets);
+  ASSERT_TRUE(follower.ok()) << follower.error().to_string();
+  EXPECT_EQ(follower->dial.size(), 3u);
+
+  NodeConfig observer_as_validator;
+  observer_as_validator.name = "observer0";
+  EXPECT_EQ(make_p2p_config(n.g, observer_as_validator, {}, "ca", sets).error().code, "bad_config");
+}
+
 }  // namespace
 }  // namespace rl::node
