@@ -68,6 +68,15 @@ TEST(SyncProtocol, BlockRequestAndResponseAreBounded) {
   EXPECT_EQ(decode_block_request(Bytes(kMaxBlockRequestBytes + 1, 0x08), 32).error().code,
             "bad_block_request");
   EXPECT_EQ(decode_block_request(Bytes{0x0a, 0xff}, 32).error().code, "bad_block_request");
+  // Missing txs by id: each a hash, and no more than a request may name.
+  q.set_block_hash(std::string(32, 'h'));
+  q.add_tx_ids(std::string(32, 'a'));
+  ASSERT_TRUE(decode_block_request(ser(q), 32).ok());
+  q.add_tx_ids("short");
+  EXPECT_EQ(decode_block_request(ser(q), 32).error().code, "bad_block_request");
+  q.clear_tx_ids();
+  for (std::size_t i = 0; i <= kMaxRequestedTxs; ++i) q.add_tx_ids(std::string(32, 'a'));
+  EXPECT_EQ(decode_block_request(ser(q), 32).error().code, "bad_block_request");
 
   pb::BlockResponse a;
   a.set_block_hash(std::string(32, 'h'));
@@ -75,6 +84,10 @@ TEST(SyncProtocol, BlockRequestAndResponseAreBounded) {
   Bytes bytes = ser(a);
   ASSERT_TRUE(decode_block_response(bytes, 32, bytes.size()).ok());
   EXPECT_EQ(decode_block_response(bytes, 32, bytes.size() - 1).error().code, "bad_block_response");
+  a.add_txs("tx");  // a block and txs at once
+  EXPECT_EQ(decode_block_response(ser(a), 32, 1 << 20).error().code, "bad_block_response");
+  a.clear_block();
+  ASSERT_TRUE(decode_block_response(ser(a), 32, 1 << 20).ok());
   a.set_block_hash("x");
   EXPECT_EQ(decode_block_response(ser(a), 32, 1 << 20).error().code, "bad_block_response");
   EXPECT_EQ(decode_block_response(Bytes{0x12, 0x80}, 32, 1 << 20).error().code,
