@@ -48,6 +48,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "bench/common/report_payloads.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "ledger/tx.hpp"
 #include "ledger/tx_batch.hpp"
@@ -315,15 +316,7 @@ std::vector<SignedTx> presign(const Network& n, const Settings& s, std::size_t c
                               Signed* totals) {
   const auto& c = *n.cluster;
   std::uint64_t h = c.height(0);
-  std::vector<std::string> payloads;
-  for (const auto& org : n.orgs) {
-    std::string p = R"({"institution":")" + org +
-                    R"(","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1,"notes":")";
-    p += std::string(
-        static_cast<std::size_t>(std::max(0, s.payload - static_cast<int>(p.size()) - 2)), 'n');
-    p += "\"}";
-    payloads.push_back(std::move(p));
-  }
+  const std::vector<std::string> payloads = rl::bench::padded_report_payloads(n.orgs, s.payload);
   std::vector<SignedTx> out(count);
   std::atomic<std::uint64_t> bytes{0};
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());

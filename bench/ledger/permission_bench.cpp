@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/report_payloads.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/x509.hpp"
@@ -218,15 +219,7 @@ Network make_network(const Settings& s, const fs::path& dir) {
 // The cluster bench's submission: a capital-adequacy report of --payload bytes of JSON, round-
 // robin over the accounts, signed on every core. Nonces are unique per account.
 std::vector<rl::Bytes> presign(const Settings& s, const Network& n, std::uint64_t* bytes) {
-  std::vector<std::string> payloads;
-  for (const auto& org : n.orgs) {
-    std::string p = R"({"institution":")" + org +
-                    R"(","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1,"notes":")";
-    p += std::string(
-        static_cast<std::size_t>(std::max(0, s.payload - static_cast<int>(p.size()) - 2)), 'n');
-    p += "\"}";
-    payloads.push_back(std::move(p));
-  }
+  const std::vector<std::string> payloads = rl::bench::padded_report_payloads(n.orgs, s.payload);
   std::vector<rl::Bytes> out(static_cast<std::size_t>(s.txs));
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::atomic<std::uint64_t> total{0};

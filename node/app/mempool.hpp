@@ -60,12 +60,11 @@ class Mempool {
 
  private:
   static std::string nonce_key(const ledger::DecodedTx& tx);
-  static constexpr std::size_t kPeerFactor = 2;
   std::size_t max_txs(TxOrigin o) const {
-    return o == TxOrigin::kPeer ? max_txs_ * kPeerFactor : max_txs_;
+    return o == TxOrigin::kPeer ? max_txs_ * peer_factor_ : max_txs_;
   }
   std::size_t max_bytes(TxOrigin o) const {
-    return o == TxOrigin::kPeer ? max_bytes_ * kPeerFactor : max_bytes_;
+    return o == TxOrigin::kPeer ? max_bytes_ * peer_factor_ : max_bytes_;
   }
   std::size_t max_txs_;
   std::size_t max_bytes_;
