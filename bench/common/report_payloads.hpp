@@ -16,8 +16,7 @@ inline std::vector<std::string> padded_report_payloads(const std::vector<std::st
     std::string p = R"({"institution":")" + org +
                     R"(","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1,"notes":")";
     p += std::string(
-        static_cast<std::size_t>(std::max(0, payload_bytes - static_cast<int>(p.size()) - 2)),
-        'n');
+        static_cast<std::size_t>(std::max(0, payload_bytes - static_cast<int>(p.size()) - 2)), 'n');
     p += "\"}";
     payloads.push_back(std::move(p));
   }
