@@ -323,7 +323,8 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
     Bytes full = d.value;
     std::vector<ledger::TxRef> decoded;
     if (is_compact(d.value)) {
-      auto rebuilt = rebuild_from_mempool(d.value);
+      auto r = rebuild(d.value, nullptr);
+      auto* rebuilt = r.ok() ? std::get_if<RebuiltBlock>(&*r) : nullptr;
       if (!rebuilt) {
         // Decided, but this node never held the block's transactions (it restarted, or its
         // proposal check was still fetching). Wait for the full block: the peers that committed

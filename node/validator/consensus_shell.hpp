@@ -170,7 +170,8 @@ class ConsensusShell {
   // Compact proposals (consensus_shell_compact.cpp).
   void check_compact_proposal(const consensus::CheckProposal& c,
                               std::chrono::steady_clock::time_point first_try);
-  std::optional<RebuiltBlock> rebuild_from_mempool(ByteView compact);
+  // Rebuilds a compact value from `fetched` (may be empty) and the mempool.
+  Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const TxLookup& fetched);
   void note_proposal_sender(const consensus::Proposal& p, const std::string& peer);
   void request_block(const Bytes& hash, const std::string& peer);
   void retry_block_requests();

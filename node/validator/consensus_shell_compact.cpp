@@ -35,18 +35,22 @@ Bytes serialize_message(const google::protobuf::MessageLite& m) {
 
 }  // namespace
 
-std::optional<RebuiltBlock> ConsensusShell::rebuild_from_mempool(ByteView compact) {
-  auto r = rebuild_block(compact, kHashBytes, chain_.genesis().block.max_block_txs,
-                         [this](const Bytes& id) { return mempool_.find(id); });
-  if (!r.ok() || !std::holds_alternative<RebuiltBlock>(*r)) return std::nullopt;
-  return std::get<RebuiltBlock>(std::move(*r));
+Result<std::variant<RebuiltBlock, MissingTxs>> ConsensusShell::rebuild(ByteView compact,
+                                                                       const TxLookup& fetched) {
+  // Txs fetched for this proposal first, then the mempool.
+  return rebuild_block(compact, kHashBytes, chain_.genesis().block.max_block_txs,
+                       [&](const Bytes& id) -> ledger::TxRef {
+                         if (fetched) {
+                           if (auto tx = fetched(id)) return tx;
+                         }
+                         return mempool_.find(id);
+                       });
 }
 
 void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
                                             Clock::time_point first_try) {
   const auto started = Clock::now();
-  auto r = rebuild_block(c.value, kHashBytes, chain_.genesis().block.max_block_txs,
-                         [this](const Bytes& id) { return mempool_.find(id); });
+  auto r = rebuild(c.value, nullptr);
   if (!r.ok()) {
     // The proposer signed a value that is not a well-formed compact block: invalid as it stands.
     return accept_checked(c, r.error());
@@ -224,11 +228,10 @@ void ConsensusShell::on_fetched_txs(const std::string& peer, const Bytes& hash, 
   std::optional<RebuiltBlock> rebuilt;
   std::string why = exact ? "" : "the response is not exactly the txs asked for";
   if (exact) {
-    auto r = rebuild_block(c.value, kHashBytes, chain_.genesis().block.max_block_txs,
-                           [&](const Bytes& id) -> ledger::TxRef {
-                             auto f = fetched.find(to_string(id));
-                             return f != fetched.end() ? f->second : mempool_.find(id);
-                           });
+    auto r = rebuild(c.value, [&](const Bytes& id) -> ledger::TxRef {
+      auto f = fetched.find(to_string(id));
+      return f != fetched.end() ? f->second : nullptr;
+    });
     if (!r.ok()) {
       why = r.error().message;
     } else if (auto* m = std::get_if<MissingTxs>(&*r)) {
