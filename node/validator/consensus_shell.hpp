@@ -170,6 +170,11 @@ class ConsensusShell {
   // Compact proposals (consensus_shell_compact.cpp).
   void check_compact_proposal(const consensus::CheckProposal& c,
                               std::chrono::steady_clock::time_point first_try);
+  // Waits for the gossiped txs a rebuild of `c` lacked, polling only those ids, then checks `c`
+  // again (once they are all here, the admission queue is empty, or the wait ran out).
+  void wait_for_gossip(std::shared_ptr<const consensus::CheckProposal> c,
+                       std::chrono::steady_clock::time_point first_try,
+                       std::shared_ptr<std::vector<Bytes>> missing);
   // Rebuilds a compact value from `fetched` (may be empty) and the mempool.
   Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const TxLookup& fetched);
   void note_proposal_sender(const consensus::Proposal& p, const std::string& peer);
