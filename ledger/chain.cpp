@@ -346,6 +346,9 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
   rec.set_total_txs(h.total_txs + b.txs.size());
   batch.put(Cf::kMeta, kHeadKey, encode(rec));
   RL_TRY(store_->write(batch, /*sync=*/true));
+  // Without this the cache filled up with committed txs' verdicts and, at its bound, was dropped
+  // whole: every pending tx then had its signature verified a second time.
+  for (const auto& tx : b.txs) cache_.forget(signature_cache_key(anchor_.suite, tx));
   {
     std::lock_guard hl(head_mu_);
     head_.height = b.height;

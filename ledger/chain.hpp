@@ -91,6 +91,10 @@ class Chain {
   // Writes the block, its certificate, state, indexes and the new head in one synced batch.
   // The certificate must be valid for the block (checked here).
   Status commit_block(const PreparedBlock& block, const pb::CommitCertificate& cert);
+  // Signature verdicts cached for transactions not yet committed (commit_block drops those of
+  // the transactions it commits: a committed tx is refused as a duplicate before its signature
+  // is looked at, so its verdict is never needed again).
+  std::size_t cached_signature_verdicts() const { return cache_.verified_entries(); }
 
   // The validator's signing safety state (DESIGN principle 4), persisted with fsync before a
   // signature leaves the process.

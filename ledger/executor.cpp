@@ -114,7 +114,7 @@ Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const Decoded
     }
   }
 
-  Bytes tx_hash = crypto::hash(env.anchor.suite, tx.raw);
+  Bytes tx_hash = signature_cache_key(env.anchor.suite, tx);
   if (env.cache.is_verified(tx_hash)) return {};
   auto key = env.cache.key_for(cert_id, as_bytes(cert->certificate_der()));
   if (!key) return make_error("state_corrupt", "stored certificate does not parse");

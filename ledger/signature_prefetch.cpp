@@ -33,7 +33,7 @@ std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyC
   };
   std::vector<Miss> misses;
   for (const auto& tx : txs) {
-    Bytes h = crypto::hash(suite, tx.raw);
+    Bytes h = signature_cache_key(suite, tx);
     if (!cache.is_verified(h)) misses.push_back({&tx, std::move(h)});
   }
   if (misses.size() < kMinParallel) return 0;

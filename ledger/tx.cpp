@@ -49,7 +49,12 @@ Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw) {
     return make_error("missing_field", "expires_at_height must be set");
   }
   d.id = crypto::hash(suite, as_bytes(d.tx.body()));
+  d.raw_hash = crypto::hash(suite, d.raw);
   return d;
+}
+
+Bytes signature_cache_key(crypto::Suite suite, const DecodedTx& tx) {
+  return tx.raw_hash.empty() ? crypto::hash(suite, tx.raw) : tx.raw_hash;
 }
 
 Result<Bytes> sign_tx(const pb::TxBody& body, const crypto::PrivateKey& key, ByteView cert_id) {

@@ -21,7 +21,15 @@ struct DecodedTx {
   pb::Tx tx;
   pb::TxBody body;
   Bytes id;  // suite_hash(body bytes): never covers the signature
+  // suite_hash(raw), set by decode_tx: the key of the signature-verdict cache (VerifyCache),
+  // computed once per decode instead of at every check. Empty when built by hand (tests); the
+  // key is then computed from `raw`.
+  Bytes raw_hash;
 };
+
+// The VerifyCache key of `tx`: its exact bytes' hash, so a cached verdict never covers other
+// bytes.
+Bytes signature_cache_key(crypto::Suite suite, const DecodedTx& tx);
 
 // Transactions are shared, immutable, between the mempool and the proposer's block building, so
 // that peeking at thousands of candidates copies pointers rather than protobuf messages.

@@ -22,6 +22,11 @@ void VerifyCache::forget(const Bytes& tx_hash) {
   verified_.erase(key(tx_hash));
 }
 
+std::size_t VerifyCache::verified_entries() const {
+  std::lock_guard lock(mu_);
+  return verified_.size();
+}
+
 std::optional<crypto::PublicKey> VerifyCache::public_key(const Bytes& cert_id) const {
   std::lock_guard lock(mu_);
   auto it = keys_.find(key(cert_id));

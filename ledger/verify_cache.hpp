@@ -22,6 +22,8 @@ class VerifyCache {
   bool is_verified(const Bytes& tx_hash) const;
   void mark_verified(const Bytes& tx_hash);
   void forget(const Bytes& tx_hash);
+  // Verdicts held now (tests, and the bound below).
+  std::size_t verified_entries() const;
 
   std::optional<crypto::PublicKey> public_key(const Bytes& cert_id) const;
   void put_public_key(const Bytes& cert_id, const crypto::PublicKey& key);

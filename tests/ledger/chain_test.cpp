@@ -116,6 +116,20 @@ TEST_F(ChainTest, ReplicaReplaysStoredBlocksWithStoredCertificates) {
   EXPECT_TRUE(same_head(chain_->head(), replica->head()));
 }
 
+TEST_F(ChainTest, CommitDropsTheSignatureVerdictsOfTheTxsItCommits) {
+  const std::vector<Bytes> first{sign_as(admin_, register_org("bank-a")),
+                                 sign_as(admin_, register_org("bank-b"))};
+  const Bytes pending = sign_as(admin_, register_org("bank-c"));
+  for (const Bytes& raw : first) ASSERT_TRUE(chain_->admit(decode(raw), 0).ok());
+  ASSERT_TRUE(chain_->admit(decode(pending), 0).ok());
+  EXPECT_EQ(chain_->cached_signature_verdicts(), 3u);
+  commit_txs(first);
+  // Only the still-pending tx keeps its verdict, so the cache is bounded by what is pending.
+  EXPECT_EQ(chain_->cached_signature_verdicts(), 1u);
+  commit_txs({pending});
+  EXPECT_EQ(chain_->cached_signature_verdicts(), 0u);
+}
+
 TEST_F(ChainTest, DifferentTxOrderChangesTheBlock) {
   auto blocks = workload();
   for (std::size_t i = 0; i < 2; ++i) commit_txs(blocks[i]);
