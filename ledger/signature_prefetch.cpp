@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "common/thread_name.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -54,7 +55,12 @@ std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyC
   };
   const unsigned helpers = std::max(1u, std::thread::hardware_concurrency()) - 1;
   std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work);
+  for (unsigned t = 0; t < helpers; ++t) {
+    pool.emplace_back([&] {
+      name_this_thread("sig-prefetch");
+      work();
+    });
+  }
   work();
   pool.clear();  // joins
   return verified.load();

@@ -1,4 +1,5 @@
 #include "node/app/sealer.hpp"
+#include "common/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -25,7 +26,10 @@ Sealer::~Sealer() {
 
 void Sealer::start() {
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("sealer");
+    run();
+  });
 }
 
 void Sealer::stop() {

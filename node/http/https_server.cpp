@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "common/thread_name.hpp"
 #include "node/http/detail/session.hpp"
 #include "node/http/detail/session_env.hpp"
 
@@ -168,7 +169,10 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::start(HttpsServerConfig config
   impl->accept();
   impl->threads.reserve(static_cast<size_t>(impl->env.config.threads));
   for (int i = 0; i < impl->env.config.threads; ++i) {
-    impl->threads.emplace_back([raw = impl.get()] { raw->run_thread(); });
+    impl->threads.emplace_back([raw = impl.get()] {
+      name_this_thread("https");
+      raw->run_thread();
+    });
   }
   spdlog::info("http listening addr={} port={} threads={} mtls={}", impl->env.config.bind_address,
                impl->port, impl->env.config.threads, !impl->env.config.client_ca_pem.empty());

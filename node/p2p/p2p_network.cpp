@@ -29,6 +29,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/thread_name.hpp"
 #include "node/p2p/backoff.hpp"
 #include "node/p2p/connection.hpp"
 #include "node/p2p/frame.hpp"
@@ -144,7 +145,10 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
         if (slot.dial) dial(slot);
       }
     });
-    io_thread_ = std::thread([this] { run_io(); });
+    io_thread_ = std::thread([this] {
+      name_this_thread("p2p-io");
+      run_io();
+    });
     spdlog::info("p2p listening addr={} port={} self={} chain={} members={} dial={}",
                  config_.listen_host, port_, config_.self_name, config_.chain_id,
                  config_.members.size(), config_.dial.size());

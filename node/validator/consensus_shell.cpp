@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/thread_name.hpp"
 #include "consensus/codec.hpp"
 #include "crypto/hash.hpp"
 #include "node/app/admission.hpp"
@@ -139,11 +140,9 @@ void ConsensusShell::start() {
   // Admission verifies the signature; a worker of its own keeps that cost off the P2P reader
   // and the consensus thread. Gossip is one hop: every validator is connected to every other.
   tx_queue_ = std::make_unique<TxAdmissionQueue>(
-      config_.tx_queue_max, config_.tx_queue_max * 2048, [this](const Bytes& raw) {
+      config_.tx_queue_max, config_.tx_queue_max * 2048, [this](ledger::DecodedTx tx) {
         if (mempool_.full(TxOrigin::kPeer)) return;  // cheap refusal before the signature check
-        auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
-        if (!tx.ok()) return;
-        auto st = admit_tx(chain_, mempool_, std::move(tx).value(), wall_ms(), /*relayed=*/true);
+        auto st = admit_tx(chain_, mempool_, std::move(tx), wall_ms(), /*relayed=*/true);
         if (!st.ok() && st.error().code != "duplicate_tx") {
           spdlog::debug("p2p tx not admitted code={}", st.error().code);
         }
@@ -155,6 +154,7 @@ void ConsensusShell::start() {
     tick();
   });
   thread_ = std::thread([this] {
+    name_this_thread("consensus");
     auto guard = asio::make_work_guard(*io_);
     io_->run();
   });
@@ -178,7 +178,15 @@ ShellStatus ConsensusShell::status() const {
 void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
                               p2p::SharedBytes payload) {
   if (channel == p2p::Channel::kTx) {
-    if (tx_queue_) tx_queue_->push(std::move(payload));
+    // Decoded here (protobuf and two hashes, no signature) so that the queue knows each tx's id:
+    // a proposal that names a tx still waiting there takes it (TxAdmissionQueue::take).
+    if (!tx_queue_ || mempool_.full(TxOrigin::kPeer)) return;
+    auto tx = ledger::decode_tx(chain_.anchor().suite, *payload);
+    if (!tx.ok()) {
+      spdlog::debug("p2p tx does not decode peer={} code={}", peer, tx.error().code);
+      return;
+    }
+    tx_queue_->push(std::move(tx).value());
     return;
   }
   asio::post(*io_, [this, peer, channel, payload = std::move(payload)] {

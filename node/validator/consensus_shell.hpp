@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "consensus/core.hpp"
 #include "crypto/keys.hpp"
@@ -144,11 +145,15 @@ class ConsensusShell {
   };
 
   // Compact proposals this node could not rebuild, waiting for the full block from a peer.
+  // Transactions taken out of the admission queue for one proposal, by id (not yet verified:
+  // check_block verifies them).
+  using HeldTxs = std::unordered_map<std::string, ledger::TxRef>;
   struct BlockWait {
     std::optional<consensus::CheckProposal> check;  // empty: wanted for a stalled decision
     std::string asked;                              // empty: asked of every peer
     std::chrono::steady_clock::time_point at;
-    std::vector<Bytes> missing;  // the txs to ask for; empty: the whole block
+    std::vector<Bytes> missing;     // the txs to ask for; empty: the whole block
+    std::shared_ptr<HeldTxs> held;  // txs already taken for this proposal (may be null)
   };
 
   Status init_core();
@@ -168,15 +173,22 @@ class ConsensusShell {
   bool commit_prepared(const consensus::Decision& d, const ledger::PreparedBlock& block);
 
   // Compact proposals (consensus_shell_compact.cpp).
+  // `held`: txs already taken for this proposal (null on the first try).
   void check_compact_proposal(const consensus::CheckProposal& c,
-                              std::chrono::steady_clock::time_point first_try);
+                              std::chrono::steady_clock::time_point first_try,
+                              std::shared_ptr<HeldTxs> held = nullptr);
+  // Takes the `missing` txs still waiting in the admission queue into `held`; leaves in
+  // `missing` the ones that are not there.
+  void take_from_admission_queue(std::vector<Bytes>& missing, HeldTxs& held);
   // Waits for the gossiped txs a rebuild of `c` lacked, polling only those ids, then checks `c`
   // again (once they are all here, the admission queue is empty, or the wait ran out).
   void wait_for_gossip(std::shared_ptr<const consensus::CheckProposal> c,
                        std::chrono::steady_clock::time_point first_try,
-                       std::shared_ptr<std::vector<Bytes>> missing);
-  // Rebuilds a compact value from `fetched` (may be empty) and the mempool.
-  Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const TxLookup& fetched);
+                       std::shared_ptr<std::vector<Bytes>> missing, std::shared_ptr<HeldTxs> held);
+  // Rebuilds a compact value from `fetched` (may be empty), `held` (may be null) and the
+  // mempool.
+  Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const TxLookup& fetched,
+                                                         const HeldTxs* held = nullptr);
   void note_proposal_sender(const consensus::Proposal& p, const std::string& peer);
   void request_block(const Bytes& hash, const std::string& peer);
   void retry_block_requests();

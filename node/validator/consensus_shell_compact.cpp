@@ -37,40 +37,75 @@ Bytes serialize_message(const google::protobuf::MessageLite& m) {
 }  // namespace
 
 Result<std::variant<RebuiltBlock, MissingTxs>> ConsensusShell::rebuild(ByteView compact,
-                                                                       const TxLookup& fetched) {
-  // Txs fetched for this proposal first, then the mempool.
+                                                                       const TxLookup& fetched,
+                                                                       const HeldTxs* held) {
+  // Txs fetched for this proposal first, then the ones taken from the admission queue, then the
+  // mempool.
   return rebuild_block(compact, kHashBytes, chain_.genesis().block.max_block_txs,
                        [&](const Bytes& id) -> ledger::TxRef {
                          if (fetched) {
                            if (auto tx = fetched(id)) return tx;
                          }
+                         if (held && !held->empty()) {
+                           if (auto f = held->find(to_string(id)); f != held->end()) {
+                             return f->second;
+                           }
+                         }
                          return mempool_.find(id);
                        });
 }
 
+void ConsensusShell::take_from_admission_queue(std::vector<Bytes>& missing, HeldTxs& held) {
+  if (!tx_queue_ || missing.empty()) return;
+  auto taken = tx_queue_->take(missing);
+  if (taken.empty()) return;
+  for (auto& tx : taken) {
+    std::string key = to_string(tx->id);
+    held.insert_or_assign(std::move(key), std::move(tx));
+  }
+  std::erase_if(missing, [&](const Bytes& id) { return held.count(to_string(id)) != 0; });
+}
+
 void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
-                                            Clock::time_point first_try) {
+                                            Clock::time_point first_try,
+                                            std::shared_ptr<HeldTxs> held) {
   const auto started = Clock::now();
-  auto r = rebuild(c.value, nullptr);
+  if (!held) held = std::make_shared<HeldTxs>();
+  auto r = rebuild(c.value, nullptr, held.get());
   if (!r.ok()) {
     // The proposer signed a value that is not a well-formed compact block: invalid as it stands.
     return accept_checked(c, r.error());
   }
-  auto* rebuilt = std::get_if<RebuiltBlock>(&*r);
-  if (!rebuilt) {
+  if (auto* m = std::get_if<MissingTxs>(&*r)) {
     // Gossip and proposal travel on the same connections, but gossiped txs are admitted on a
-    // worker thread of their own: the missing ones are usually still in its queue. Give it a
-    // moment before moving megabytes.
+    // worker thread of their own: the missing ones are usually still in its queue. They are
+    // taken from there and verified with the block (check_block verifies, on every core, each
+    // signature not verified yet), which is what the worker would have spent on them anyway.
+    const std::size_t before = m->ids.size();
+    take_from_admission_queue(m->ids, *held);
+    if (m->ids.size() < before) {
+      spdlog::debug(
+          "compact proposal: txs taken from the admission queue height={} round={} "
+          "taken={} still_missing={}",
+          c.height, c.round, before - m->ids.size(), m->ids.size());
+      if (m->ids.empty()) r = rebuild(c.value, nullptr, held.get());
+    }
+  }
+  auto* rebuilt = r.ok() ? std::get_if<RebuiltBlock>(&*r) : nullptr;
+  if (!r.ok()) return accept_checked(c, r.error());
+  if (!rebuilt) {
+    // The rest may still be on the wire: give it a moment before moving megabytes.
     if (tx_queue_ && tx_queue_->pending() > 0 && started - first_try < kWaitForGossip) {
-      return wait_for_gossip(std::make_shared<const consensus::CheckProposal>(c), first_try,
-                             std::make_shared<std::vector<Bytes>>(
-                                 std::move(std::get<MissingTxs>(*r).ids)));
+      return wait_for_gossip(
+          std::make_shared<const consensus::CheckProposal>(c), first_try,
+          std::make_shared<std::vector<Bytes>>(std::move(std::get<MissingTxs>(*r).ids)), held);
     }
     auto& missing = std::get<MissingTxs>(*r).ids;
     spdlog::info("compact proposal lacks txs here; fetching them height={} round={} missing_txs={}",
                  c.height, c.round, missing.size());
     auto from = proposal_from_.find(c.value_hash);
-    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}, std::move(missing)});
+    awaiting_blocks_.insert_or_assign(c.value_hash,
+                                      BlockWait{c, {}, {}, std::move(missing), std::move(held)});
     return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
   }
   auto checked = chain_.check_block(rebuilt->block_bytes, &rebuilt->txs);
@@ -83,7 +118,7 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
         "message={}",
         c.height, c.round, checked.error().message);
     auto from = proposal_from_.find(c.value_hash);
-    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}, {}});
+    awaiting_blocks_.insert_or_assign(c.value_hash, BlockWait{c, {}, {}, {}, nullptr});
     return request_block(c.value_hash, from == proposal_from_.end() ? "" : from->second);
   }
   accept_checked(c, std::move(checked));
@@ -91,19 +126,21 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
 
 void ConsensusShell::wait_for_gossip(std::shared_ptr<const consensus::CheckProposal> c,
                                      Clock::time_point first_try,
-                                     std::shared_ptr<std::vector<Bytes>> missing) {
+                                     std::shared_ptr<std::vector<Bytes>> missing,
+                                     std::shared_ptr<HeldTxs> held) {
   // Rebuilding the whole proposal on every poll cost thousands of lookups and a protobuf parse
   // each time, for the few hundred txs still in flight (a tenth of a busy validator's CPU).
   auto timer = std::make_shared<boost::asio::steady_timer>(*io_, kGossipPoll);
-  timer->async_wait([this, timer, c, first_try,
-                     missing = std::move(missing)](const boost::system::error_code& ec) {
+  timer->async_wait([this, timer, c, first_try, missing = std::move(missing),
+                     held = std::move(held)](const boost::system::error_code& ec) {
     if (ec || halted_ || prepared_.count(c->value_hash) != 0) return;
     if (c->height != chain_.head().height + 1) return;
+    take_from_admission_queue(*missing, *held);
     std::erase_if(*missing, [&](const Bytes& id) { return mempool_.find(id) != nullptr; });
     const bool more_may_come =
         tx_queue_ && tx_queue_->pending() > 0 && Clock::now() - first_try < kWaitForGossip;
-    if (!missing->empty() && more_may_come) return wait_for_gossip(c, first_try, missing);
-    check_compact_proposal(*c, first_try);
+    if (!missing->empty() && more_may_come) return wait_for_gossip(c, first_try, missing, held);
+    check_compact_proposal(*c, first_try, held);
   });
 }
 
@@ -243,10 +280,13 @@ void ConsensusShell::on_fetched_txs(const std::string& peer, const Bytes& hash, 
   std::optional<RebuiltBlock> rebuilt;
   std::string why = exact ? "" : "the response is not exactly the txs asked for";
   if (exact) {
-    auto r = rebuild(c.value, [&](const Bytes& id) -> ledger::TxRef {
-      auto f = fetched.find(to_string(id));
-      return f != fetched.end() ? f->second : nullptr;
-    });
+    auto r = rebuild(
+        c.value,
+        [&](const Bytes& id) -> ledger::TxRef {
+          auto f = fetched.find(to_string(id));
+          return f != fetched.end() ? f->second : nullptr;
+        },
+        wait.held.get());
     if (!r.ok()) {
       why = r.error().message;
     } else if (auto* m = std::get_if<MissingTxs>(&*r)) {
@@ -270,7 +310,7 @@ void ConsensusShell::on_fetched_txs(const std::string& peer, const Bytes& hash, 
       "fetched txs do not complete the proposal; fetching the full block height={} "
       "round={} peer={} reason={}",
       c.height, c.round, peer, why);
-  awaiting_blocks_.insert_or_assign(hash, BlockWait{c, {}, {}, {}});
+  awaiting_blocks_.insert_or_assign(hash, BlockWait{c, {}, {}, {}, nullptr});
   request_block(hash, "");
 }
 
@@ -278,7 +318,7 @@ void ConsensusShell::stall_on(const consensus::Decision& d) {
   spdlog::warn("decided block not held here height={} hash={}; fetching it from peers", d.height,
                to_hex(d.value_hash).substr(0, 16));
   stalled_ = d;
-  awaiting_blocks_.insert_or_assign(d.value_hash, BlockWait{std::nullopt, {}, {}, {}});
+  awaiting_blocks_.insert_or_assign(d.value_hash, BlockWait{std::nullopt, {}, {}, {}, nullptr});
   request_block(d.value_hash, "");
 }
 

@@ -12,6 +12,15 @@ client::Identity enroll_reporter(const Cluster& c, std::size_t via) {
   auto id = enroll_over_api(c.target(via), c.genesis(), c.admin(), c.dir(), "bank-a",
                             "bank-a-reporting", "0105");
   if (!id.ok()) throw std::runtime_error("enroll: " + id.error().to_string());
+  // Committed on `via`; a test may submit through another node next, and a node a block behind
+  // would rightly refuse the certificate as not bound yet. Wait for every running node.
+  std::vector<std::size_t> up;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.running(i)) up.push_back(i);
+  }
+  if (!c.wait_height(up, c.height(via), std::chrono::seconds(30))) {
+    throw std::runtime_error("enroll: the running nodes did not reach the enrollment height");
+  }
   return std::move(id).value();
 }
 
