@@ -85,10 +85,10 @@ int hex4(const unsigned char* s) {
   return v;
 }
 
-// Whether strtod makes the number token [b, e) infinite; nlohmann's parser refuses exactly
-// those ("number overflow"). nlohmann hands the token to strtod with '.' replaced by the
-// locale's decimal point, which amounts to parsing it in the "C" locale: strtod_l with that
-// locale gives the same value whatever locale the process is in.
+// Whether strtod gives a finite value for the number token [b, e); nlohmann's parser refuses
+// exactly the infinite ones ("number overflow"). nlohmann hands the token to strtod with '.'
+// replaced by the locale's decimal point, which amounts to parsing it in the "C" locale:
+// strtod_l with that locale gives the same value whatever locale the process is in.
 bool strtod_is_finite(const unsigned char* b, const unsigned char* e) {
   static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t{});
   const auto n = static_cast<std::size_t>(e - b);
@@ -96,7 +96,7 @@ bool strtod_is_finite(const unsigned char* b, const unsigned char* e) {
   std::string large;  // only for a token of 128+ bytes that is not obviously finite
   char* text = small.data();
   if (n >= small.size()) {
-    large.resize(n);
+    large.resize(n + 1);
     text = large.data();
   }
   std::memcpy(text, b, n);
