@@ -1,8 +1,9 @@
 #pragma once
 // The structural check of a report payload against its template: a JSON object (at most
-// kMaxJsonDepth levels deep) that has every required top-level field. It streams the payload
-// through a SAX handler instead of building a document: this check runs for every report at
-// admission and again at every validator's execution, and building the DOM was most of its cost.
+// kMaxJsonDepth levels deep) that has every required top-level field. It scans the payload once
+// without building a document: this check runs for every report at admission and again at every
+// validator's execution. Which payloads it accepts is consensus-critical: it must stay equal to the
+// nlohmann::json SAX check it replaced (see report_payload.cpp).
 
 #include <cstddef>
 #include <string>

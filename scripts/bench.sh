@@ -7,6 +7,8 @@ echo; echo "== HTTPS transport (requests/s)"; "$BUILD/bench/node/http_echo_bench
 echo; echo "== single-node ingest (committed tx/s)"; "$BUILD/bench/ingest/ingest_bench" "${@:2}"
 echo; echo "== permission checks on the ingest path (on/off, overhead)"
 "$BUILD/bench/ledger/permission_bench"
+echo; echo "== report-payload check (us per ~1 KB payload, nlohmann SAX vs hand-written scanner)"
+"$BUILD/bench/ledger/report_payload_bench"
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".
