@@ -11,8 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto r = rl::ledger::receipt_from_json(text);
   if (r.ok()) {
     // An anchor with no validators: verification must fail cleanly, never crash.
-    rl::ledger::TrustAnchor anchor{
-        r->chain_id, rl::crypto::Suite::kP256Sha256, {}, {}, {}, {}, 0, {}, {}};
+    rl::ledger::TrustAnchor anchor;
+    anchor.chain_id = r->chain_id;
+    anchor.suite = rl::crypto::Suite::kP256Sha256;
     (void)rl::ledger::verify_receipt(anchor, *r);
   }
   return 0;
