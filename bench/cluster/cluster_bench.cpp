@@ -48,6 +48,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "bench/common/must.hpp"
 #include "bench/common/report_payloads.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "ledger/tx.hpp"
@@ -65,11 +66,7 @@ using rl::testing::Cluster;
 
 template <typename T>
 T must(rl::Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "cluster_bench: %s: %s\n", what, r.error().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
+  return rl::bench::must("cluster_bench", std::move(r), what);
 }
 
 double secs_since(Clock::time_point t) {

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/must.hpp"
 #include "bench/common/report_payloads.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
@@ -66,18 +67,11 @@ using Clock = std::chrono::steady_clock;
 
 template <typename T>
 T must(rl::Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "permission_bench: %s: %s\n", what, r.error().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
+  return rl::bench::must("permission_bench", std::move(r), what);
 }
 
 void must(const rl::Status& st, const char* what) {
-  if (!st.ok()) {
-    std::fprintf(stderr, "permission_bench: %s: %s\n", what, st.error().to_string().c_str());
-    std::exit(1);
-  }
+  rl::bench::must("permission_bench", st, what);
 }
 
 double secs_since(Clock::time_point t) {
