@@ -1,5 +1,9 @@
 #include "node/validator/compact_block.hpp"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include <limits>
 #include <set>
 
 #include "regledger.pb.h"
@@ -31,9 +35,20 @@ Bytes make_compact(const ledger::PreparedBlock& block) {
 }
 
 bool is_compact(ByteView value) {
-  pb::Block b;
-  if (!b.ParseFromArray(value.data(), static_cast<int>(value.size()))) return false;
-  return b.tx_ids_size() > 0 && b.txs_size() == 0;
+  // Walks the top-level fields without parsing them: a full-form value is megabytes of txs, and
+  // this runs on every proposal and decision just to pick the path.
+  if (value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return false;
+  google::protobuf::io::CodedInputStream in(value.data(), static_cast<int>(value.size()));
+  bool has_ids = false;
+  for (std::uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    const auto field = google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag);
+    if (field == pb::Block::kTxsFieldNumber) return false;
+    if (field == pb::Block::kTxIdsFieldNumber) has_ids = true;
+    if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return false;
+  }
+  // ReadTag() is 0 at the end and on a malformed tag; only the end counts.
+  return has_ids && in.ConsumedEntireMessage() &&
+         in.CurrentPosition() == static_cast<int>(value.size());
 }
 
 Result<std::variant<RebuiltBlock, MissingTxs>> rebuild_block(ByteView compact,

@@ -328,7 +328,10 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
   auto it = prepared_.find(d.value_hash);
   std::optional<ledger::PreparedBlock> checked;
   if (it == prepared_.end()) {
-    Bytes full = d.value;
+    // The decided value as it is, or the block rebuilt from a compact value (no copy of a
+    // full-form value: it can be megabytes).
+    ByteView full = d.value;
+    Bytes rebuilt_bytes;
     std::vector<ledger::TxRef> decoded;
     if (is_compact(d.value)) {
       auto r = rebuild(d.value, nullptr);
@@ -340,7 +343,8 @@ bool ConsensusShell::commit_decision(const consensus::Decision& d) {
         stall_on(d);
         return false;
       }
-      full = std::move(rebuilt->block_bytes);
+      rebuilt_bytes = std::move(rebuilt->block_bytes);
+      full = rebuilt_bytes;
       decoded = std::move(rebuilt->txs);
     }
     auto c = chain_.check_block(full, decoded.empty() ? nullptr : &decoded);

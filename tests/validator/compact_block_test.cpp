@@ -115,6 +115,22 @@ TEST_F(CompactBlockTest, MalformedCompactValuesAreRefused) {
             std::string::npos);
 }
 
+// is_compact only picks the path (it walks the fields without parsing them): ids and no txs,
+// well formed to the last byte. Anything else goes to the ordinary check, which refuses it.
+TEST_F(CompactBlockTest, IsCompactNeedsIdsNoTxsAndWellFormedBytes) {
+  const Bytes compact = make_compact(block_);
+  EXPECT_TRUE(is_compact(compact));
+  EXPECT_FALSE(is_compact(block_.block_bytes));
+  EXPECT_FALSE(is_compact(edit([](pb::Block& b) { b.add_txs("a tx"); })));
+  EXPECT_FALSE(is_compact(edit([](pb::Block& b) { b.clear_tx_ids(); })));
+  EXPECT_FALSE(is_compact(Bytes(compact.begin(), compact.end() - 1)));  // truncated
+  Bytes trailing = compact;
+  trailing.push_back(0);  // tag 0 is never valid
+  EXPECT_FALSE(is_compact(trailing));
+  EXPECT_FALSE(is_compact({}));
+  EXPECT_FALSE(is_compact(to_bytes("\xff\xff garbage")));
+}
+
 TEST_F(CompactBlockTest, TheLedgerNeverChecksACompactBlock) {
   const auto before = chain_->head();
   auto r = chain_->check_block(make_compact(block_));
