@@ -144,7 +144,7 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
   ExecEnv env{anchor_, cache_, options_};
-  std::vector<DecodedTx> included;
+  std::vector<TxRef> included;
   std::vector<IndexWrite> indexes;
   std::size_t bytes = 0;
   for (const auto& ref : candidates) {
@@ -160,19 +160,19 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
       continue;
     }
     bytes += tx.raw.size();
-    included.push_back(tx);
+    included.push_back(ref);
   }
   return assemble(std::move(included), overlay, std::move(indexes), ctx.time_ms, proposer, h);
 }
 
-Result<PreparedBlock> Chain::assemble(std::vector<DecodedTx> txs, StateOverlay& overlay,
+Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, StateOverlay& overlay,
                                       std::vector<IndexWrite> indexes, std::int64_t time_ms,
                                       std::uint32_t proposer, const ChainHead& h) {
   PreparedBlock b;
   b.height = h.height + 1;
   std::vector<Bytes> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, tx.raw));
+  for (const auto& tx : txs) leaves.push_back(crypto::merkle_leaf_hash(anchor_.suite, tx->raw));
 
   RL_ASSIGN_OR_RETURN(auto last_commit, commit(h.height));
   Bytes last_commit_bytes = last_commit ? encode(*last_commit) : Bytes{};
@@ -198,7 +198,7 @@ Result<PreparedBlock> Chain::assemble(std::vector<DecodedTx> txs, StateOverlay& 
   }
   pb::Block block;
   block.set_header(hdr.SerializeAsString());
-  for (const auto& tx : txs) block.add_txs(to_string(tx.raw));
+  for (const auto& tx : txs) block.add_txs(to_string(tx->raw));
   block.set_last_commit(to_string(last_commit_bytes));
   b.block_bytes = encode(block);
   b.block_hash = crypto::hash(anchor_.suite, as_bytes(block.header()));
@@ -257,7 +257,7 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   StateOverlay overlay(*store_);
   ExecEnv env{anchor_, cache_, options_};
   BlockContext ctx{hdr.height(), hdr.time_ms()};
-  std::vector<DecodedTx> txs;
+  std::vector<TxRef> txs;
   txs.reserve(static_cast<std::size_t>(block.txs_size()));
   for (int i = 0; i < block.txs_size(); ++i) {
     // Transactions this node already decoded (a block rebuilt from the mempool) are reused when
@@ -266,18 +266,18 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
       const TxRef& pre = (*decoded)[static_cast<std::size_t>(i)];
       if (pre && as_bytes(block.txs(i)).size() == pre->raw.size() &&
           std::equal(pre->raw.begin(), pre->raw.end(), as_bytes(block.txs(i)).begin())) {
-        txs.push_back(*pre);
+        txs.push_back(pre);
         continue;
       }
     }
     auto tx = decode_tx(anchor_.suite, as_bytes(block.txs(i)));
     if (!tx.ok()) return bad_block("tx " + std::to_string(i) + ": " + tx.error().to_string());
-    txs.push_back(std::move(tx).value());
+    txs.push_back(std::make_shared<const DecodedTx>(std::move(tx).value()));
   }
   prefetch_signatures(anchor_.suite, *store_, cache_, txs);
   std::vector<IndexWrite> indexes;
   for (std::size_t i = 0; i < txs.size(); ++i) {
-    auto st = execute_tx(env, overlay, txs[i], ctx, static_cast<std::uint32_t>(i), &indexes);
+    auto st = execute_tx(env, overlay, *txs[i], ctx, static_cast<std::uint32_t>(i), &indexes);
     if (!st.ok()) return bad_block("tx " + std::to_string(i) + ": " + st.error().to_string());
   }
   RL_ASSIGN_OR_RETURN(auto rebuilt, assemble(std::move(txs), overlay, std::move(indexes),
@@ -335,7 +335,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
     pb::TxLocation loc;
     loc.set_height(b.height);
     loc.set_index(static_cast<std::uint32_t>(i));
-    batch.put(Cf::kTxIndex, b.txs[i].id, encode(loc));
+    batch.put(Cf::kTxIndex, b.txs[i]->id, encode(loc));
   }
   pb::ChainHeadRecord rec;
   rec.set_height(b.height);
@@ -348,7 +348,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
   RL_TRY(store_->write(batch, /*sync=*/true));
   // Without this the cache filled up with committed txs' verdicts and, at its bound, was dropped
   // whole: every pending tx then had its signature verified a second time.
-  for (const auto& tx : b.txs) cache_.forget(signature_cache_key(anchor_.suite, tx));
+  for (const auto& tx : b.txs) cache_.forget(signature_cache_key(anchor_.suite, *tx));
   {
     std::lock_guard hl(head_mu_);
     head_.height = b.height;

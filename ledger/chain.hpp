@@ -39,7 +39,7 @@ struct PreparedBlock {
   Bytes block_bytes;
   Bytes block_hash;
   pb::BlockHeader header;
-  std::vector<DecodedTx> txs;
+  std::vector<TxRef> txs;  // shared with the mempool / the rebuilt block: never copied
   std::map<Bytes, Bytes> writes;
   std::vector<IndexWrite> indexes;
 };
@@ -143,7 +143,7 @@ class Chain {
   Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options);
 
  private:
-  Result<PreparedBlock> assemble(std::vector<DecodedTx> txs, StateOverlay& overlay,
+  Result<PreparedBlock> assemble(std::vector<TxRef> txs, StateOverlay& overlay,
                                  std::vector<IndexWrite> indexes, std::int64_t time_ms,
                                  std::uint32_t proposer, const ChainHead& head);
   Status init_or_check_genesis();

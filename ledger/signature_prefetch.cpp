@@ -27,15 +27,15 @@ std::optional<crypto::PublicKey> signer_key(const Store& store, VerifyCache& cac
 }  // namespace
 
 std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyCache& cache,
-                                const std::vector<DecodedTx>& txs) {
+                                const std::vector<TxRef>& txs) {
   struct Miss {
     const DecodedTx* tx;
     Bytes tx_hash;
   };
   std::vector<Miss> misses;
   for (const auto& tx : txs) {
-    Bytes h = signature_cache_key(suite, tx);
-    if (!cache.is_verified(h)) misses.push_back({&tx, std::move(h)});
+    Bytes h = signature_cache_key(suite, *tx);
+    if (!cache.is_verified(h)) misses.push_back({tx.get(), std::move(h)});
   }
   if (misses.size() < kMinParallel) return 0;
 

@@ -20,6 +20,6 @@ namespace rl::ledger {
 
 // Returns how many signatures were verified here.
 std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyCache& cache,
-                                const std::vector<DecodedTx>& txs);
+                                const std::vector<TxRef>& txs);
 
 }  // namespace rl::ledger

@@ -30,7 +30,7 @@ Bytes make_compact(const ledger::PreparedBlock& block) {
   pb::Block compact;
   compact.set_header(full.header());
   compact.set_last_commit(full.last_commit());
-  for (const auto& tx : block.txs) compact.add_tx_ids(to_string(tx.id));
+  for (const auto& tx : block.txs) compact.add_tx_ids(to_string(tx->id));
   return serialize(compact);
 }
 

@@ -369,7 +369,7 @@ bool ConsensusShell::commit_prepared(const consensus::Decision& d,
   }
   std::vector<Bytes> ids;
   ids.reserve(block.txs.size());
-  for (const auto& tx : block.txs) ids.push_back(tx.id);
+  for (const auto& tx : block.txs) ids.push_back(tx->id);
   mempool_.remove(ids);
   const auto now = Clock::now();
   spdlog::info(

@@ -185,10 +185,8 @@ class ConsensusShell {
   void wait_for_gossip(std::shared_ptr<const consensus::CheckProposal> c,
                        std::chrono::steady_clock::time_point first_try,
                        std::shared_ptr<std::vector<Bytes>> missing, std::shared_ptr<HeldTxs> held);
-  // Rebuilds a compact value from `fetched` (may be empty), `held` (may be null) and the
-  // mempool.
-  Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const TxLookup& fetched,
-                                                         const HeldTxs* held = nullptr);
+  // Rebuilds a compact value from `held` (may be null) and the mempool.
+  Result<std::variant<RebuiltBlock, MissingTxs>> rebuild(ByteView compact, const HeldTxs* held);
   void note_proposal_sender(const consensus::Proposal& p, const std::string& peer);
   void request_block(const Bytes& hash, const std::string& peer);
   void retry_block_requests();

@@ -37,15 +37,11 @@ Bytes serialize_message(const google::protobuf::MessageLite& m) {
 }  // namespace
 
 Result<std::variant<RebuiltBlock, MissingTxs>> ConsensusShell::rebuild(ByteView compact,
-                                                                       const TxLookup& fetched,
                                                                        const HeldTxs* held) {
-  // Txs fetched for this proposal first, then the ones taken from the admission queue, then the
+  // Txs held for this proposal (taken from the admission queue or fetched) first, then the
   // mempool.
   return rebuild_block(compact, kHashBytes, chain_.genesis().block.max_block_txs,
                        [&](const Bytes& id) -> ledger::TxRef {
-                         if (fetched) {
-                           if (auto tx = fetched(id)) return tx;
-                         }
                          if (held && !held->empty()) {
                            if (auto f = held->find(to_string(id)); f != held->end()) {
                              return f->second;
@@ -71,7 +67,7 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
                                             std::shared_ptr<HeldTxs> held) {
   const auto started = Clock::now();
   if (!held) held = std::make_shared<HeldTxs>();
-  auto r = rebuild(c.value, nullptr, held.get());
+  auto r = rebuild(c.value, held.get());
   if (!r.ok()) {
     // The proposer signed a value that is not a well-formed compact block: invalid as it stands.
     return accept_checked(c, r.error());
@@ -88,7 +84,7 @@ void ConsensusShell::check_compact_proposal(const consensus::CheckProposal& c,
           "compact proposal: txs taken from the admission queue height={} round={} "
           "taken={} still_missing={}",
           c.height, c.round, before - m->ids.size(), m->ids.size());
-      if (m->ids.empty()) r = rebuild(c.value, nullptr, held.get());
+      if (m->ids.empty()) r = rebuild(c.value, held.get());
     }
   }
   auto* rebuilt = r.ok() ? std::get_if<RebuiltBlock>(&*r) : nullptr;
@@ -199,7 +195,7 @@ void ConsensusShell::on_block_request(const std::string& peer, const Bytes& payl
     if (req->tx_ids_size() > 0) {
       std::unordered_map<std::string, const Bytes*> by_id;
       by_id.reserve(txs.size());
-      for (const auto& tx : txs) by_id.emplace(to_string(tx.id), &tx.raw);
+      for (const auto& tx : txs) by_id.emplace(to_string(tx->id), &tx->raw);
       for (const auto& id : req->tx_ids()) {
         auto found = by_id.find(id);
         if (found == by_id.end()) break;
@@ -266,27 +262,23 @@ void ConsensusShell::on_fetched_txs(const std::string& peer, const Bytes& hash, 
   const consensus::CheckProposal c = *wait.check;
   // Exactly the txs asked for, in order, each hashing to its id; anything else and the whole
   // block is asked of everyone instead.
-  std::unordered_map<std::string, ledger::TxRef> fetched;
+  // The fetched txs join those already held for this proposal (replacing a held copy of the
+  // same id: the peer answered for this block).
+  auto held = wait.held ? std::move(wait.held) : std::make_shared<HeldTxs>();
   bool exact = static_cast<std::size_t>(resp.txs_size()) == wait.missing.size();
   for (int i = 0; exact && i < resp.txs_size(); ++i) {
     auto tx = ledger::decode_tx(chain_.anchor().suite, as_bytes(resp.txs(i)));
     exact = tx.ok() && tx->id == wait.missing[static_cast<std::size_t>(i)];
     if (exact) {
       std::string key = to_string(tx->id);  // before the tx is moved from
-      fetched.emplace(std::move(key),
-                      std::make_shared<const ledger::DecodedTx>(std::move(tx).value()));
+      held->insert_or_assign(std::move(key),
+                             std::make_shared<const ledger::DecodedTx>(std::move(tx).value()));
     }
   }
   std::optional<RebuiltBlock> rebuilt;
   std::string why = exact ? "" : "the response is not exactly the txs asked for";
   if (exact) {
-    auto r = rebuild(
-        c.value,
-        [&](const Bytes& id) -> ledger::TxRef {
-          auto f = fetched.find(to_string(id));
-          return f != fetched.end() ? f->second : nullptr;
-        },
-        wait.held.get());
+    auto r = rebuild(c.value, held.get());
     if (!r.ok()) {
       why = r.error().message;
     } else if (auto* m = std::get_if<MissingTxs>(&*r)) {

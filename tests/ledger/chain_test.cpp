@@ -197,7 +197,7 @@ class CheckBlock : public ChainTest {
     block_ = build(*chain_, blocks[2]);
     ASSERT_EQ(block_.txs.size(), 3u);
     raw_txs_.clear();
-    for (const auto& t : block_.txs) raw_txs_.push_back(t.raw);
+    for (const auto& t : block_.txs) raw_txs_.push_back(t->raw);
   }
 
   void expect_bad_block(const Bytes& bytes, const std::string& what) {
@@ -377,7 +377,7 @@ class CommitBlock : public ChainTest {
     EXPECT_TRUE(same_head(chain_->head(), head_)) << what;
     EXPECT_FALSE(chain_->block_bytes(block_.height).value().has_value()) << what;
     EXPECT_FALSE(chain_->commit(block_.height).value().has_value()) << what;
-    EXPECT_FALSE(chain_->tx_location(block_.txs[0].id).value().has_value()) << what;
+    EXPECT_FALSE(chain_->tx_location(block_.txs[0]->id).value().has_value()) << what;
   }
 
   ChainHead head_;
@@ -492,7 +492,7 @@ TEST_F(ChainTest, ReopenKeepsHeadBlocksReceiptsAndReports) {
     blocks.push_back(*chain_->block_bytes(h).value());
     commits.push_back(chain_->commit(h).value()->SerializeAsString());
   }
-  const Bytes report_tx = committed[2].txs[0].id;
+  const Bytes report_tx = committed[2].txs[0]->id;
   const auto report_before = chain_->report(to_hex(report_tx)).value();
   ASSERT_TRUE(report_before.has_value());
 
@@ -505,12 +505,12 @@ TEST_F(ChainTest, ReopenKeepsHeadBlocksReceiptsAndReports) {
   }
   for (const auto& b : committed) {
     for (std::size_t i = 0; i < b.txs.size(); ++i) {
-      auto loc = chain_->tx_location(b.txs[i].id).value();
+      auto loc = chain_->tx_location(b.txs[i]->id).value();
       ASSERT_TRUE(loc.has_value());
       EXPECT_EQ(loc->height(), b.height);
       EXPECT_EQ(loc->index(), i);
-      EXPECT_EQ(*chain_->tx_bytes(b.txs[i].id).value(), b.txs[i].raw);
-      auto r = chain_->receipt(b.txs[i].id).value();
+      EXPECT_EQ(*chain_->tx_bytes(b.txs[i]->id).value(), b.txs[i]->raw);
+      auto r = chain_->receipt(b.txs[i]->id).value();
       ASSERT_TRUE(r.has_value());
       auto v = verify_receipt(chain_->anchor(), *r);
       EXPECT_TRUE(v.ok()) << v.error().to_string();
@@ -527,7 +527,7 @@ TEST_F(ChainTest, ReopenKeepsHeadBlocksReceiptsAndReports) {
   EXPECT_EQ(next.header.prev_block_hash(), to_string(head.block_hash));
   EXPECT_EQ(parse_block(next.block_bytes).last_commit(), commits.back());
   // Nonces used before the restart are still spent.
-  auto alice_report = committed[2].txs[0].raw;
+  auto alice_report = committed[2].txs[0]->raw;
   expect_rejected(alice_report, "nonce_replayed");
 }
 
@@ -568,9 +568,9 @@ TEST_F(ChainTest, FailedCommitLeavesNothingAcrossReopen) {
   chain_ = open_chain(dir_, genesis_);
   EXPECT_TRUE(same_head(chain_->head(), head));
   EXPECT_FALSE(chain_->block_bytes(b.height).value().has_value());
-  EXPECT_FALSE(chain_->tx_location(b.txs[0].id).value().has_value());
+  EXPECT_FALSE(chain_->tx_location(b.txs[0]->id).value().has_value());
   // The block that failed to commit is still valid to commit now.
-  auto rebuilt = build(*chain_, {b.txs[0].raw});
+  auto rebuilt = build(*chain_, {b.txs[0]->raw});
   EXPECT_EQ(rebuilt.header.app_hash(), b.header.app_hash());
 }
 

@@ -120,7 +120,7 @@ TEST_F(ExecutionRules, SameNonceTwiceInOneBlockKeepsOnlyTheFirst) {
   std::vector<DroppedTx> dropped;
   auto block = build(*chain_, {a, b}, &dropped);
   ASSERT_EQ(block.txs.size(), 1u);
-  EXPECT_EQ(block.txs[0].raw, a);
+  EXPECT_EQ(block.txs[0]->raw, a);
   ASSERT_EQ(dropped.size(), 1u);
   EXPECT_EQ(dropped[0].tx_id, decode(b).id);
   EXPECT_EQ(dropped[0].error.code, "nonce_replayed");
@@ -325,7 +325,7 @@ TEST_F(ExecutionRules, DataLevelIsMaxOfMappingAndTemplateFloor) {
     txs.push_back(sign_as(*c.who, submit_report(c.tmpl, "2026-Q3", c.payload)));
   auto block = commit_txs(txs);
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    auto rec = chain_->report(to_hex(block.txs[i].id));
+    auto rec = chain_->report(to_hex(block.txs[i]->id));
     ASSERT_TRUE(rec.ok());
     ASSERT_TRUE(rec->has_value()) << i;
     EXPECT_EQ((*rec)->data_level(), cases[i].expected) << "case " << i;
@@ -346,8 +346,8 @@ TEST_F(ExecutionRules, DataLevelFloorWinsAtTheBoundary) {
   auto above = enroll("above", "bank-a", "reporter", "0048");
   auto block = commit_txs({sign_as(at, submit_report(kSensitive, "2026-Q3", "{}")),
                            sign_as(above, submit_report(kSensitive, "2026-Q3", "{}"))});
-  EXPECT_EQ(chain_->report(to_hex(block.txs[0].id)).value()->data_level(), 50u);
-  EXPECT_EQ(chain_->report(to_hex(block.txs[1].id)).value()->data_level(), 51u);
+  EXPECT_EQ(chain_->report(to_hex(block.txs[0]->id)).value()->data_level(), 50u);
+  EXPECT_EQ(chain_->report(to_hex(block.txs[1]->id)).value()->data_level(), 51u);
 }
 
 }  // namespace
@@ -369,7 +369,7 @@ TEST_F(ExecutionRules, SignerCertificateExpiredAtBlockTime) {
   expect_rejected(sign_as(alice, submit_report(kLiquidity, "2026-Q4", R"({"lcr":1})")),
                   "certificate_expired");
   // What was signed while the certificate was valid keeps a verifiable receipt.
-  auto r = chain_->receipt(early_block.txs[0].id).value();
+  auto r = chain_->receipt(early_block.txs[0]->id).value();
   ASSERT_TRUE(r.has_value());
   auto v = verify_receipt(chain_->anchor(), *r);
   EXPECT_TRUE(v.ok()) << v.error().to_string();

@@ -155,7 +155,7 @@ std::uint32_t GovernedLedger::label_for(std::uint32_t level, const std::string& 
   auto who =
       enroll(std::string("probe-") + std::to_string(++label_probe_), "bank-a", "reporter", code);
   auto b = commit_txs({sign_as(who, submit_report(tmpl, "2026-Q3", R"({"lcr":1})"))});
-  return chain_->report(to_hex(b.txs[0].id)).value()->data_level();
+  return chain_->report(to_hex(b.txs[0]->id)).value()->data_level();
 }
 
 }  // namespace rl::ledger::testing

@@ -50,15 +50,15 @@ TEST_F(Governance, LaterSubmissionsGetTheNewLabelEarlierOnesKeepTheirs) {
       {sign_as(admin_, propose("map", height() + 20, set_mapping([](auto) { return 60u; })))});
   commit_txs({sign_as(reg_c_, approve("map"))});
   auto after = commit_txs({sign_as(alice, submit_report(kLiquidity, "2026-Q2", R"({"lcr":1})"))});
-  EXPECT_EQ(chain_->report(to_hex(before.txs[0].id)).value()->data_level(), 23u);
-  EXPECT_EQ(chain_->report(to_hex(after.txs[0].id)).value()->data_level(), 60u);
+  EXPECT_EQ(chain_->report(to_hex(before.txs[0]->id)).value()->data_level(), 23u);
+  EXPECT_EQ(chain_->report(to_hex(after.txs[0]->id)).value()->data_level(), 60u);
   // The template floor still wins over a lower mapping.
   commit_txs(
       {sign_as(admin_, propose("map-low", height() + 20, set_mapping([](auto) { return 0u; })))});
   commit_txs({sign_as(reg_b_, approve("map-low"))});
   auto capital =
       commit_txs({sign_as(alice, submit_report(kCapital, "2026-Q2", capital_payload()))});
-  EXPECT_EQ(chain_->report(to_hex(capital.txs[0].id)).value()->data_level(), 2u);
+  EXPECT_EQ(chain_->report(to_hex(capital.txs[0]->id)).value()->data_level(), 2u);
 }
 
 TEST_F(Governance, OneApprovalPerOrganization) {
@@ -152,7 +152,7 @@ TEST_F(Governance, TemplatesAreRegisteredAndUpdatedByGovernance) {
   expect_rejected(report("2026-Q1"), "not_found");  // M-1: not registered yet
   commit_txs({sign_as(reg_c_, approve("tpl"))});
   auto first = commit_txs({report("2026-Q1")});
-  EXPECT_EQ(chain_->report(to_hex(first.txs[0].id)).value()->data_level(), 13u);
+  EXPECT_EQ(chain_->report(to_hex(first.txs[0]->id)).value()->data_level(), 13u);
 
   commit_txs({sign_as(admin_, propose("tpl-2", height() + 20,
                                       update_template("fx-exposure", 40, {"net", "gross"})))});
@@ -161,8 +161,8 @@ TEST_F(Governance, TemplatesAreRegisteredAndUpdatedByGovernance) {
   expect_rejected(report("2026-Q3"), "bad_report");  // "gross" is now required
   auto later = commit_txs(
       {sign_as(alice, submit_report("fx-exposure", "2026-Q3", R"({"net":1,"gross":2})"))});
-  EXPECT_EQ(chain_->report(to_hex(later.txs[0].id)).value()->data_level(), 40u);
-  EXPECT_EQ(chain_->report(to_hex(first.txs[0].id)).value()->data_level(), 13u);
+  EXPECT_EQ(chain_->report(to_hex(later.txs[0]->id)).value()->data_level(), 40u);
+  EXPECT_EQ(chain_->report(to_hex(first.txs[0]->id)).value()->data_level(), 13u);
 }
 
 TEST_F(Governance, ActionIsRevalidatedWhenItExecutes) {
@@ -222,7 +222,7 @@ TEST_F(SingleRegulator, WithOneRegulatorTheProposalExecutesAtOnce) {
   EXPECT_TRUE(p.writes.count(keys::permission_mapping()));
   auto alice = enroll("alice", "bank-a", "reporter", "0010");
   auto r = commit_txs({sign_as(alice, submit_report(kLiquidity, "2026-Q3", R"({"lcr":1})"))});
-  EXPECT_EQ(chain_->report(to_hex(r.txs[0].id)).value()->data_level(), 77u);
+  EXPECT_EQ(chain_->report(to_hex(r.txs[0]->id)).value()->data_level(), 77u);
 }
 
 }  // namespace

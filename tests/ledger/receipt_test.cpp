@@ -37,7 +37,7 @@ class Receipts : public LedgerFixture {
   }
 
   Receipt receipt_for(std::size_t i) {
-    auto r = chain_->receipt(block_.txs[i].id);
+    auto r = chain_->receipt(block_.txs[i]->id);
     if (!r.ok() || !r->has_value()) throw std::runtime_error("no receipt");
     return **r;
   }
@@ -58,14 +58,14 @@ TEST_F(Receipts, EveryIndexInASevenTxBlockVerifies) {
     EXPECT_EQ(r.height, block_.height);
     EXPECT_EQ(r.index, i);
     EXPECT_EQ(r.tx_count, kBlockTxs);
-    EXPECT_EQ(r.tx, block_.txs[i].raw);
+    EXPECT_EQ(r.tx, block_.txs[i]->raw);
     EXPECT_EQ(r.proof.size(), path_len[i]) << i;
     ASSERT_FALSE(r.signer_chain.empty());
     auto v = verify_receipt(make_trust_anchor(genesis_).value(), r);
     ASSERT_TRUE(v.ok()) << "index " << i << ": " << v.error().to_string();
-    EXPECT_EQ(v->tx_id_hex, to_hex(block_.txs[i].id));
+    EXPECT_EQ(v->tx_id_hex, to_hex(block_.txs[i]->id));
     EXPECT_EQ(v->signer, signers[i]);
-    EXPECT_EQ(v->payload_kind, payload_name(block_.txs[i].body));
+    EXPECT_EQ(v->payload_kind, payload_name(block_.txs[i]->body));
     EXPECT_EQ(v->height, block_.height);
     EXPECT_EQ(v->block_time_ms, block_.header.time_ms());
     EXPECT_EQ(v->block_hash_hex, to_hex(block_.block_hash));

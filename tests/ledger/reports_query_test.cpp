@@ -64,7 +64,7 @@ class ReportsQuery : public LedgerFixture {
       auto b = commit_txs(txs);
       for (std::size_t i = 0; i < plan.size(); ++i) {
         submitted_.push_back(
-            {to_hex(b.txs[i].id), plan[i].who->id.org, plan[i].tmpl, plan[i].period, b.height});
+            {to_hex(b.txs[i]->id), plan[i].who->id.org, plan[i].tmpl, plan[i].period, b.height});
       }
     }
   }

@@ -37,6 +37,12 @@ class SignaturePrefetchTest : public LedgerFixture {
     return out;
   }
 
+  static std::vector<TxRef> refs(const std::vector<DecodedTx>& txs) {
+    std::vector<TxRef> out;
+    for (const auto& tx : txs) out.push_back(std::make_shared<const DecodedTx>(tx));
+    return out;
+  }
+
   bool cached(const VerifyCache& c, const DecodedTx& tx) {
     return c.is_verified(crypto::hash(genesis_.suite, tx.raw));
   }
@@ -55,18 +61,18 @@ TEST_F(SignaturePrefetchTest, VerifiesEveryGoodSignatureAndNoBadOne) {
   txs[9] = decode(to_bytes(unbound.SerializeAsString()));
 
   VerifyCache cache;
-  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, txs), 98u);
+  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, refs(txs)), 98u);
   for (std::size_t i = 0; i < txs.size(); ++i) {
     EXPECT_EQ(cached(cache, txs[i]), i != 7 && i != 9) << i;
   }
   // A second pass finds everything it can judge already cached.
-  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, txs), 0u);
+  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, refs(txs)), 0u);
 }
 
 TEST_F(SignaturePrefetchTest, SmallBlocksAreLeftToSequentialExecution) {
   auto txs = signed_txs(5);
   VerifyCache cache;
-  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, txs), 0u);
+  EXPECT_EQ(prefetch_signatures(genesis_.suite, *store_, cache, refs(txs)), 0u);
   for (const auto& tx : txs) EXPECT_FALSE(cached(cache, tx));
 }
 

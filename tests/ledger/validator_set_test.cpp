@@ -249,14 +249,14 @@ class ValidatorSetReceipts : public ValidatorSets {
     advance_to(add.height + 2);
     auto alice = enroll("alice", "bank-a", "reporter", "0020");
     auto b = commit_txs({sign_as(alice, submit_report(kLiquidity, "2026-Q1", R"({"lcr":1})"))});
-    return chain_->receipt(b.txs[0].id).value().value();
+    return chain_->receipt(b.txs[0]->id).value().value();
   }
 };
 
 TEST_F(ValidatorSetReceipts, BeforeAnyChangeTheyLookExactlyAsBefore) {
   auto alice = enroll("alice", "bank-a", "reporter", "0020");
   auto b = commit_txs({sign_as(alice, submit_report(kLiquidity, "2026-Q1", R"({"lcr":1})"))});
-  auto r = chain_->receipt(b.txs[0].id).value().value();
+  auto r = chain_->receipt(b.txs[0]->id).value().value();
   EXPECT_TRUE(r.handoffs.empty());
   auto json = receipt_to_json(r);
   EXPECT_EQ(json.find("validator_handoffs"), std::string::npos);

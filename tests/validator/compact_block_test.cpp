@@ -34,7 +34,7 @@ class CompactBlockTest : public LedgerFixture {
     }
     block_ = build(*chain_, txs);
     ASSERT_EQ(block_.txs.size(), 5u);
-    for (const auto& tx : block_.txs) pool_[tx.id] = std::make_shared<ledger::DecodedTx>(tx);
+    for (const auto& tx : block_.txs) pool_[tx->id] = std::make_shared<ledger::DecodedTx>(*tx);
   }
   TxLookup lookup() const {
     return [this](const Bytes& id) -> ledger::TxRef {
@@ -65,7 +65,7 @@ TEST_F(CompactBlockTest, RebuildsTheExactBlockWithTheSameHash) {
   EXPECT_TRUE(is_compact(compact));
   EXPECT_FALSE(is_compact(block_.block_bytes));
   std::size_t tx_bytes = 0;
-  for (const auto& tx : block_.txs) tx_bytes += tx.raw.size();
+  for (const auto& tx : block_.txs) tx_bytes += tx->raw.size();
   // Ids (32 bytes each, plus tag and length) in place of the transactions; header and
   // last_commit as they were.
   EXPECT_LE(compact.size() + tx_bytes, block_.block_bytes.size() + 5 * 34);
@@ -79,7 +79,7 @@ TEST_F(CompactBlockTest, RebuildsTheExactBlockWithTheSameHash) {
   ASSERT_NE(rebuilt, nullptr);
   EXPECT_EQ(rebuilt->block_bytes, block_.block_bytes);
   ASSERT_EQ(rebuilt->txs.size(), 5u);
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(rebuilt->txs[i]->id, block_.txs[i].id);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(rebuilt->txs[i]->id, block_.txs[i]->id);
 
   // The rebuilt block checks like the original, with the decoded transactions reused.
   auto checked = chain_->check_block(rebuilt->block_bytes, &rebuilt->txs);
@@ -89,13 +89,13 @@ TEST_F(CompactBlockTest, RebuildsTheExactBlockWithTheSameHash) {
 }
 
 TEST_F(CompactBlockTest, ReportsExactlyTheMissingIds) {
-  pool_.erase(block_.txs[1].id);
-  pool_.erase(block_.txs[3].id);
+  pool_.erase(block_.txs[1]->id);
+  pool_.erase(block_.txs[3]->id);
   auto r = rebuild_block(make_compact(block_), 32, 5000, lookup());
   ASSERT_TRUE(r.ok());
   const auto* missing = std::get_if<MissingTxs>(&*r);
   ASSERT_NE(missing, nullptr);
-  EXPECT_EQ(missing->ids, (std::vector<Bytes>{block_.txs[1].id, block_.txs[3].id}));
+  EXPECT_EQ(missing->ids, (std::vector<Bytes>{block_.txs[1]->id, block_.txs[3]->id}));
 }
 
 TEST_F(CompactBlockTest, MalformedCompactValuesAreRefused) {
@@ -145,12 +145,12 @@ TEST_F(CompactBlockTest, PreDecodedTxsThatDifferFromTheBlockCannotChangeTheVerdi
   // bytes instead and reaches the same verdict and hash.
   std::vector<ledger::TxRef> wrong(block_.txs.size());
   for (std::size_t i = 0; i < wrong.size(); ++i) {
-    wrong[i] = std::make_shared<ledger::DecodedTx>(block_.txs[(i + 1) % wrong.size()]);
+    wrong[i] = block_.txs[(i + 1) % wrong.size()];
   }
   auto checked = chain_->check_block(block_.block_bytes, &wrong);
   ASSERT_TRUE(checked.ok()) << checked.error().to_string();
   EXPECT_EQ(checked->header.app_hash(), block_.header.app_hash());
-  for (std::size_t i = 0; i < wrong.size(); ++i) EXPECT_EQ(checked->txs[i].id, block_.txs[i].id);
+  for (std::size_t i = 0; i < wrong.size(); ++i) EXPECT_EQ(checked->txs[i]->id, block_.txs[i]->id);
   std::vector<ledger::TxRef> short_list(2);
   EXPECT_EQ(chain_->check_block(block_.block_bytes, &short_list).error().code, "bad_block");
 }
