@@ -552,20 +552,38 @@ Result<std::optional<pb::ReportRecord>> Chain::report(const std::string& report_
 Result<std::vector<pb::ReportRecord>> Chain::list_reports(const ReportFilter& f) const {
   Bytes prefix;
   if (!f.org.empty()) {
-    prefix = to_bytes("rpt_org/" + f.org + "/");
+    prefix = keys::reports_by_org_prefix(f.org);
   } else if (!f.template_id.empty()) {
-    prefix = to_bytes("rpt_tpl/" + f.template_id + "/" + (f.period.empty() ? "" : f.period + "/"));
+    prefix = keys::reports_by_template_prefix(f.template_id, f.period);
   } else {
     return make_error("bad_query", "filter by org or by template");
   }
-  std::size_t limit = std::min(f.limit, limits::kMaxQueryLimit);
-  RL_ASSIGN_OR_RETURN(auto rows, store_->scan_prefix(Cf::kIndex, prefix, limit));
+  const std::size_t limit = std::min(f.limit, limits::kMaxQueryLimit);
   std::vector<pb::ReportRecord> out;
-  for (const auto& [k, v] : rows) {
-    RL_ASSIGN_OR_RETURN(auto rec, report(to_string(v)));
-    if (rec) out.push_back(std::move(*rec));
-  }
+  if (limit == 0) return out;
+  RL_TRY(visit_reports(prefix, {}, [&](ByteView, const pb::ReportRecord& r) {
+    out.push_back(r);
+    return out.size() < limit;
+  }));
   return out;
+}
+
+Status Chain::visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit) const {
+  Status inner;
+  RL_TRY(store_->visit_prefix(Cf::kIndex, prefix, after, [&](ByteView key, ByteView value) {
+    auto rec = report(to_string(value));
+    if (!rec.ok()) {
+      inner = rec.error();
+      return false;
+    }
+    // Index entries are written in the same batch as their records: a missing one is damage.
+    if (!*rec) {
+      inner = make_error("storage_corrupt", "a report index entry names no report");
+      return false;
+    }
+    return visit(key, **rec);
+  }));
+  return inner;
 }
 
 }  // namespace rl::ledger

@@ -138,6 +138,11 @@ class Chain {
   // CRL lists the revoked certificates among cert/...).
   Result<std::vector<std::pair<Bytes, Bytes>>> state_scan(ByteView prefix, std::size_t limit) const;
   Result<std::vector<pb::ReportRecord>> list_reports(const ReportFilter& filter) const;
+  // The report index under `prefix` (keys::reports_by_*_prefix, keys::all_reports_prefix) in
+  // key order, from the first key after `after` (empty: the start), each entry with its record,
+  // until `visit` returns false. The index key is the position a later call may resume after.
+  using ReportVisitor = std::function<bool(ByteView index_key, const pb::ReportRecord& report)>;
+  Status visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit) const;
 
   struct PrivateTag {};
   Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options);

@@ -148,6 +148,9 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
     case pb::Propose::kRemoveValidator:
     case pb::Propose::kSetValidatorPower:
       return check_validator_action(env, state, p, ctx);
+    case pb::Propose::kGrantRead:
+    case pb::Propose::kRevokeReadGrant:
+      return check_read_grant_action(state, p);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }
@@ -233,6 +236,9 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
     case pb::Propose::kRemoveValidator:
     case pb::Propose::kSetValidatorPower:
       return execute_validator_action(env, state, p, ctx);
+    case pb::Propose::kGrantRead:
+    case pb::Propose::kRevokeReadGrant:
+      return execute_read_grant_action(state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }

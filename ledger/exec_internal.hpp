@@ -100,4 +100,9 @@ Status check_validator_action(const ExecEnv& env, const StateOverlay& state, con
 Status execute_validator_action(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
                                 const BlockContext& ctx);
 
+// Cross-organization read grants of a proposal (exec_read_grants.cpp).
+Status check_read_grant_action(const StateOverlay& state, const pb::Propose& p);
+Status execute_read_grant_action(StateOverlay& state, const pb::Propose& p,
+                                 const BlockContext& ctx);
+
 }  // namespace rl::ledger::exec

@@ -39,4 +39,11 @@ inline Result<Permission> parse_permission_code(std::string_view code) {
 
 using PermissionMapping = std::array<std::uint32_t, 100>;
 
+// Organizations of these kinds supervise: their accounts read every organization's data
+// (within their output permission and clearance). An institution reads its own organization's
+// data and what governance granted it (GrantRead); docs/identity.md "Who reads whose data".
+inline bool is_supervisor_kind(std::string_view org_kind) {
+  return org_kind == "regulator" || org_kind == "auditor";
+}
+
 }  // namespace rl::ledger

@@ -59,10 +59,33 @@ inline Bytes trusted_roots() {
 inline Bytes proposal(std::string_view id) {
   return to_bytes("proposal/" + std::string(id));
 }
+// Cross-organization read grants (ReadGrantRecord): every grant a reader organization holds is
+// under one prefix, so a read check loads them with one scan. An empty template is "*", which
+// no template id can be.
+inline Bytes read_grants_prefix(std::string_view reader_org) {
+  return to_bytes("read_grant/" + std::string(reader_org) + "/");
+}
+inline Bytes read_grant(std::string_view reader_org, std::string_view owner_org,
+                        std::string_view template_id) {
+  return to_bytes("read_grant/" + std::string(reader_org) + "/" + std::string(owner_org) + "/" +
+                  (template_id.empty() ? std::string("*") : std::string(template_id)));
+}
 
 // Index keys (not part of app_hash: they are derived from state and blocks).
+inline Bytes reports_by_org_prefix(std::string_view org) {
+  return to_bytes("rpt_org/" + std::string(org) + "/");
+}
+// Every report, in (organization, height) order.
+inline Bytes all_reports_prefix() {
+  return to_bytes("rpt_org/");
+}
+// `period` empty: every period of the template.
+inline Bytes reports_by_template_prefix(std::string_view tmpl, std::string_view period) {
+  return to_bytes("rpt_tpl/" + std::string(tmpl) + "/" +
+                  (period.empty() ? std::string() : std::string(period) + "/"));
+}
 inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {
-  Bytes k = to_bytes("rpt_org/" + std::string(org) + "/");
+  Bytes k = reports_by_org_prefix(org);
   append_u64_be(k, height);
   auto s = "/" + std::string(id);
   k.insert(k.end(), s.begin(), s.end());
@@ -70,7 +93,7 @@ inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::str
 }
 inline Bytes reports_by_template(std::string_view tmpl, std::string_view period,
                                  std::uint64_t height, std::string_view id) {
-  Bytes k = to_bytes("rpt_tpl/" + std::string(tmpl) + "/" + std::string(period) + "/");
+  Bytes k = reports_by_template_prefix(tmpl, period);
   append_u64_be(k, height);
   auto s = "/" + std::string(id);
   k.insert(k.end(), s.begin(), s.end());

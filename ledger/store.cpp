@@ -107,15 +107,30 @@ Status Store::write(WriteBatch& batch, bool sync) {
 Result<std::vector<std::pair<Bytes, Bytes>>> Store::scan_prefix(Cf cf, ByteView prefix,
                                                                 std::size_t limit) const {
   std::vector<std::pair<Bytes, Bytes>> out;
+  if (limit == 0) return out;
+  RL_TRY(visit_prefix(cf, prefix, {}, [&](ByteView k, ByteView v) {
+    out.emplace_back(Bytes(k.begin(), k.end()), Bytes(v.begin(), v.end()));
+    return out.size() < limit;
+  }));
+  return out;
+}
+
+Status Store::visit_prefix(Cf cf, ByteView prefix, ByteView after, const Visitor& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
-  for (it->Seek(slice(prefix)); it->Valid() && out.size() < limit; it->Next()) {
+  const bool resume = !after.empty() && slice(after).compare(slice(prefix)) >= 0;
+  it->Seek(slice(resume ? after : prefix));
+  if (resume && it->Valid() && it->key() == slice(after)) it->Next();
+  for (; it->Valid(); it->Next()) {
     auto k = it->key();
     if (!k.starts_with(slice(prefix))) break;
     auto v = it->value();
-    out.emplace_back(Bytes(k.data(), k.data() + k.size()), Bytes(v.data(), v.data() + v.size()));
+    if (!visit(ByteView(reinterpret_cast<const std::uint8_t*>(k.data()), k.size()),
+               ByteView(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()))) {
+      break;
+    }
   }
   if (!it->status().ok()) return db_error("scan", it->status());
-  return out;
+  return {};
 }
 
 }  // namespace rl::ledger

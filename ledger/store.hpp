@@ -2,6 +2,7 @@
 // RocksDB-backed storage with one column family per kind of data. All handles are RAII; a
 // block commit is one WriteBatch written with sync=true (DESIGN principle 3).
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,10 @@ class Store {
   // Keys with `prefix`, in order, at most `limit`; returns (key, value) pairs.
   Result<std::vector<std::pair<Bytes, Bytes>>> scan_prefix(Cf cf, ByteView prefix,
                                                            std::size_t limit) const;
+  // Keys with `prefix` that sort after `after` (empty: all of them), in order, until `visit`
+  // returns false. `visit` must not write to the store.
+  using Visitor = std::function<bool(ByteView key, ByteView value)>;
+  Status visit_prefix(Cf cf, ByteView prefix, ByteView after, const Visitor& visit) const;
 
  private:
   struct PrivateTag {};

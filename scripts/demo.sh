@@ -158,7 +158,7 @@ TX=$("$RL" --identity "$WORK/bank-a" --json report list --org bank-a \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["reports"][0]["report_id"])')
 "$RL" --identity "$WORK/bank-a" tx get "$TX" | head -n 8
 
-step "6b. Who sees what: permission codes RRLL and the mapping level -> data level"
+step "6b. Who sees what: whose data (organization scope), then how deep (RRLL and the mapping)"
 "$RL" org register --as "$ADMIN" --id bank-b --name "Bank B plc" --kind institution
 "$RL" org register --as "$ADMIN" --id audit-firm --name "Audit Firm LLP" --kind auditor
 enroll_reader() {  # ACCOUNT ORG PERMISSION
@@ -169,31 +169,54 @@ enroll_reader() {  # ACCOUNT ORG PERMISSION
     --issuer-cert "$NET/ca/issuing.pem" --issuer-key "$NET/ca/issuing.key" --out "$WORK/$1" >/dev/null
   install -m 600 "$WORK/$1.pw" "$WORK/$1/password"
 }
-enroll_reader bank-b-reporting bank-b 0002
+enroll_reader bank-b-reporting bank-b 0105
+enroll_reader bank-a-junior bank-a 0102
+enroll_reader bank-a-input bank-a 0005
 enroll_reader junior-auditor audit-firm 1102
 enroll_reader senior-auditor audit-firm 1199
-printf '   %-18s %-6s %s\n' account code "GET /v1/reports?org=bank-a"
-for who in bank-a bank-b-reporting junior-auditor senior-auditor; do
+cat >"$WORK/report-b.json" <<'JSON'
+{"institution": "bank-b", "period": "2026-Q3", "cet1_ratio": 11.8, "total_capital": 980000000}
+JSON
+"$RL" report submit --as "$WORK/bank-b-reporting" --template capital-adequacy --period 2026-Q3 \
+  --file "$WORK/report-b.json" --wait >/dev/null
+TXB=$("$RL" --identity "$WORK/bank-b-reporting" --json report list --org bank-b \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["reports"][0]["report_id"])')
+ok "bank-b-reporting (0105) submitted its own capital adequacy return"
+visible() {  # IDENTITY_DIR QUERY_ARGS...: how many reports the account sees, or the refusal
+  local dir=$1 out
+  shift
+  if out=$(REGLEDGER_IDENTITY="$dir" "$RL" --json report list "$@" 2>&1); then
+    printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'
+  else
+    printf '%s' "$out" | grep -o 'error: [a-z_]*' | head -n1
+  fi
+}
+printf '   %-18s %-6s %-12s %-12s %s\n' account code "org=bank-a" "org=bank-b" "template=capital-adequacy"
+for who in bank-a bank-a-junior bank-a-input bank-b-reporting junior-auditor senior-auditor; do
   dir="$WORK/$who"
   acct=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["account"])' "$dir/identity.json")
   perm=$(REGLEDGER_IDENTITY="$dir" "$RL" --json whoami | python3 -c 'import json,sys; print(json.load(sys.stdin)["permission"]["code"])')
-  if out=$(REGLEDGER_IDENTITY="$dir" "$RL" --json report list --org bank-a 2>&1); then
-    seen=$(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["reports"]), "report(s) visible")')
-  else
-    seen="refused: $(printf '%s' "$out" | grep -o 'error: [a-z_]*' | head -n1)"
-  fi
-  printf '   %-18s %-6s %s\n' "$acct" "$perm" "$seen"
+  printf '   %-18s %-6s %-12s %-12s %s\n' "$acct" "$perm" "$(visible "$dir" --org bank-a)" \
+    "$(visible "$dir" --org bank-b)" "$(visible "$dir" --template capital-adequacy)"
 done
-[[ $(REGLEDGER_IDENTITY="$WORK/junior-auditor" "$RL" --json report list --org bank-a \
-  | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["reports"]))') == 0 ]] \
-  || die "a level-02 reader sees a level-05 report"
-if REGLEDGER_IDENTITY="$WORK/junior-auditor" "$RL" report get "$TX" >/dev/null 2>&1; then
-  die "a level-02 reader read a level-05 report directly"
+[[ $(visible "$WORK/bank-a" --org bank-b) == 0 && $(visible "$WORK/bank-a" --template capital-adequacy) == 1 ]] \
+  || die "bank-a sees bank-b's report"
+[[ $(visible "$WORK/bank-b-reporting" --org bank-a) == 0 ]] || die "bank-b sees bank-a's report"
+[[ $(visible "$WORK/senior-auditor" --template capital-adequacy) == 2 ]] \
+  || die "the senior auditor does not see both banks' reports"
+[[ $(visible "$WORK/junior-auditor" --org bank-a) == 0 ]] || die "a level-02 reader sees a level-05 report"
+[[ $(visible "$WORK/bank-a-junior" --org bank-a) == 0 ]] || die "bank-a's level-02 account sees a level-05 report"
+other=$(REGLEDGER_IDENTITY="$WORK/bank-a" "$RL" report get "$TXB" 2>&1) && die "bank-a read bank-b's report"
+unknown=$(REGLEDGER_IDENTITY="$WORK/bank-a" "$RL" report get "$(printf '%064d' 0)" 2>&1) && die "unknown id served"
+[[ "$other" == "$unknown" ]] || die "bank-b's report id answers differently from an unknown id"
+echo "   bank-a asks for bank-b's report by id: $other"
+if REGLEDGER_IDENTITY="$WORK/bank-a" "$RL" tx get "$TXB" >/dev/null 2>&1; then
+  die "bank-a read bank-b's signed transaction"
 fi
-if REGLEDGER_IDENTITY="$WORK/bank-b-reporting" "$RL" report list --org bank-a >/dev/null 2>&1; then
+if REGLEDGER_IDENTITY="$WORK/bank-a-input" "$RL" report list --org bank-a >/dev/null 2>&1; then
   die "an input-only account read reports"
 fi
-ok "input-only accounts read nothing; a reader below the report's level does not even see it listed"
+ok "each bank sees only its own reports (another bank's id answers like an unknown one); the auditor sees both; lower levels see less; input-only accounts read none"
 REGLEDGER_IDENTITY="$WORK/senior-auditor" "$RL" audit verify || die "audit log does not verify"
 ok "the auditor re-verified the node's hash-chained authentication audit log"
 

@@ -22,9 +22,9 @@
 // After --warmup untimed runs, runs alternate on, off, on, off ...; the medians and the overhead
 // are reported.
 //
-// Optionally (--queries > 0): list-report queries (Chain::list_reports by organization, 100 rows)
-// with and without the node's read-permission filter (identity::filter_reports for a reader with
-// output permission at level --reader-level vs. open reads), interleaved the same way.
+// Optionally (--queries > 0): list-report queries by organization (100 rows) through the node's
+// listing (identity::list_visible_reports) for a regulator and for a bank's account, each with
+// output permission at level --reader-level, vs. open reads, interleaved the same way.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -56,6 +56,7 @@
 #include "node/app/identity/ledger_view.hpp"
 #include "node/app/identity/principal.hpp"
 #include "node/app/identity/read_policy.hpp"
+#include "node/app/identity/report_listing.hpp"
 #include "node/app/mempool.hpp"
 #include "node/app/node_config.hpp"
 
@@ -358,24 +359,39 @@ RunResult ingest(const Settings& s, const Network& n, const std::vector<rl::Byte
   return r;
 }
 
-// List queries by organization (100 rows each), with the reader's filter or open.
-double query_us(const ledger::Chain& chain, const Network& n, int queries,
-                const std::optional<rl::node::identity::Principal>& reader, std::size_t* kept) {
-  rl::node::identity::LedgerView view(chain);
+// List queries by organization (100 rows each, GET /v1/reports?org=...), through the node's
+// listing (identity::list_visible_reports: organization scope, output permission, clearance) for
+// `reader`, or open (nullopt: ReadAccess::kOpen). Queries go round `orgs`.
+double query_us(const ledger::Chain& chain, const std::vector<std::string>& orgs, int queries,
+                const rl::node::identity::OptionalReader& reader, std::size_t* kept) {
   std::size_t rows = 0;
   auto start = Clock::now();
   for (int q = 0; q < queries; ++q) {
-    ledger::ReportFilter f;
-    f.org = n.orgs[static_cast<std::size_t>(q) % n.orgs.size()];
-    f.limit = 100;
-    auto listed = must(chain.list_reports(f), "list_reports");
-    auto visible =
-        must(rl::node::identity::filter_reports(reader, view, std::move(listed)), "filter");
-    rows += visible.size();
+    rl::node::identity::ReportQuery query;
+    query.org = orgs[static_cast<std::size_t>(q) % orgs.size()];
+    query.limit = 100;
+    rows +=
+        must(rl::node::identity::list_visible_reports(chain, reader, query), "list").reports.size();
   }
   double us = secs_since(start) * 1e6 / queries;
   *kept = rows;
   return us;
+}
+
+// A reader as the node loads it for a session of `account` (organization kind `kind`), with
+// output permission at `level`.
+rl::node::identity::ReadContext reader_of(const ledger::Chain& chain, const std::string& account,
+                                          const std::string& org, const std::string& kind,
+                                          int level) {
+  rl::node::identity::Principal p;
+  p.account = account;
+  p.org = org;
+  p.org_kind = kind;
+  p.role = "reporter";
+  p.permission_code = "11" + two_digits(static_cast<std::size_t>(level));
+  p.permission = must(ledger::parse_permission_code(p.permission_code), "reader code");
+  rl::node::identity::LedgerView view(chain);
+  return must(rl::node::identity::load_read_context(view, std::move(p)), "read context");
 }
 
 }  // namespace
@@ -527,25 +543,34 @@ int main(int argc, char** argv) {
     // is the node's (read_policy); open reads are ReadAccess::kOpen. The reader has output
     // permission at --reader-level.
     auto chain = must(ledger::Chain::open(kept.string(), net.genesis), "reopen chain");
-    rl::node::identity::Principal reader;
-    reader.account = "regulator-admin";
-    reader.org = "regulator";
-    reader.org_kind = "regulator";
-    reader.role = "admin";
-    reader.permission_code = "11" + two_digits(static_cast<std::size_t>(s.reader_level));
-    reader.permission = must(ledger::parse_permission_code(reader.permission_code), "reader code");
-    std::vector<double> with, without;
-    std::size_t kept_with = 0, kept_without = 0;
-    query_us(*chain, net, std::min(s.queries, 200), std::nullopt, &kept_without);  // warm
-    for (int i = 0; i < s.runs; ++i) {
-      with.push_back(query_us(*chain, net, s.queries, reader, &kept_with));
-      without.push_back(query_us(*chain, net, s.queries, std::nullopt, &kept_without));
+    // A regulator reads every organization within its clearance; a bank's account reads only its
+    // own organization's reports (it asks for those).
+    struct Case {
+      const char* who;
+      rl::node::identity::ReadContext reader;
+      std::vector<std::string> orgs;
+    };
+    std::vector<Case> cases;
+    cases.push_back({"regulator, every organization",
+                     reader_of(*chain, "regulator-admin", "regulator", "regulator", s.reader_level),
+                     net.orgs});
+    cases.push_back({"institution, its own organization",
+                     reader_of(*chain, "bank-reader", net.orgs[0], "institution", s.reader_level),
+                     {net.orgs[0]}});
+    for (const auto& c : cases) {
+      std::vector<double> with, without;
+      std::size_t kept_with = 0, kept_without = 0;
+      query_us(*chain, c.orgs, std::min(s.queries, 200), std::nullopt, &kept_without);  // warm
+      for (int i = 0; i < s.runs; ++i) {
+        with.push_back(query_us(*chain, c.orgs, s.queries, c.reader, &kept_with));
+        without.push_back(query_us(*chain, c.orgs, s.queries, std::nullopt, &kept_without));
+      }
+      const double mw = median(with), mo = median(without);
+      std::printf(
+          "list queries (100 reports by org; %s), us/query: filter %.1f  open %.1f  (medians of "
+          "%d rounds of %d); rows returned %zu vs %zu; read filter overhead: %.1f%%\n",
+          c.who, mw, mo, s.runs, s.queries, kept_with, kept_without, (mw / mo - 1.0) * 100.0);
     }
-    const double mw = median(with), mo = median(without);
-    std::printf(
-        "list queries (100 reports by org), us/query: filter %.1f  open %.1f  (medians of %d "
-        "rounds of %d); rows returned %zu vs %zu; read filter overhead: %.1f%%\n",
-        mw, mo, s.runs, s.queries, kept_with, kept_without, (mw / mo - 1.0) * 100.0);
   }
   std::printf("RESULT permission_on_tx_per_s=%.0f permission_off_tx_per_s=%.0f overhead_pct=%.1f\n",
               med_on, med_off, overhead);

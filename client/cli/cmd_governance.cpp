@@ -19,7 +19,8 @@ int submit_signed(Globals& g, const std::string& as_dir,
                   const std::string& what) {
   auto signer = load_signer(as_dir);
   if (!signer.ok()) return report_error(signer.error());
-  auto c = make_client(g);
+  // The signer's session follows the commit (GET /v1/txs/<id> needs one).
+  auto c = make_client(g, as_dir);
   if (!c.ok()) return report_error(c.error());
   auto pos = chain_position(*c);
   if (!pos.ok()) return report_error(pos.error());
@@ -45,6 +46,8 @@ struct ProposeOpts {
   std::string add_validator, remove_validator, set_power;
   std::string validator_cert, tls_cert, p2p, api;
   std::uint64_t power = 0;
+  // Cross-organization read grants: reader organization, owner organization, template.
+  std::string grant_read, revoke_read, owner, only_template;
 };
 
 // AddValidator from the options: the node certificate file holds the leaf first, then any
@@ -77,14 +80,31 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
   ledger::pb::Propose p;
   int actions = !o.set_mapping.empty() + !o.add_template.empty() + !o.update_template.empty() +
                 !o.add_root.empty() + !o.remove_root.empty() + !o.add_validator.empty() +
-                !o.remove_validator.empty() + !o.set_power.empty();
+                !o.remove_validator.empty() + !o.set_power.empty() + !o.grant_read.empty() +
+                !o.revoke_read.empty();
   if (actions != 1) {
     return make_error("bad_argument",
                       "give exactly one of --set-mapping, --add-template, --update-template, "
                       "--add-root, --remove-root, --add-validator, --remove-validator, "
-                      "--set-power");
+                      "--set-power, --grant-read, --revoke-read");
   }
-  if (!o.add_validator.empty()) {
+  const bool read_grant = !o.grant_read.empty() || !o.revoke_read.empty();
+  if (read_grant != !o.owner.empty() || (!read_grant && !o.only_template.empty())) {
+    return make_error("bad_argument",
+                      "--grant-read and --revoke-read take --owner (and optionally "
+                      "--only-template); --owner and --only-template go with them only");
+  }
+  if (!o.grant_read.empty()) {
+    auto* g = p.mutable_grant_read();
+    g->set_reader_org(o.grant_read);
+    g->set_owner_org(o.owner);
+    g->set_template_id(o.only_template);
+  } else if (!o.revoke_read.empty()) {
+    auto* r = p.mutable_revoke_read_grant();
+    r->set_reader_org(o.revoke_read);
+    r->set_owner_org(o.owner);
+    r->set_template_id(o.only_template);
+  } else if (!o.add_validator.empty()) {
     RL_ASSIGN_OR_RETURN(*p.mutable_add_validator(), add_validator_action(o));
   } else if (!o.remove_validator.empty()) {
     p.mutable_remove_validator()->set_name(o.remove_validator);
@@ -184,7 +204,8 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   auto* gov = app.add_subcommand(
       "governance",
       "Changes that need M of the N genesis regulators: the permission mapping, report "
-      "templates, trusted root CAs, the validator set. The proposer's organization is the "
+      "templates, trusted root CAs, the validator set, cross-organization read grants. The "
+      "proposer's organization is the "
       "first approval; the approval that reaches M executes the change in the same "
       "transaction. A validator-set change executed in block h takes effect at h + 2; only "
       "one may be pending at a time (validator_change_pending).");
@@ -248,6 +269,17 @@ void add_governance_commands(CLI::App& app, Globals& g) {
                    "Voting power for --add-validator / --set-power: 1-65536, and the set's "
                    "total at most 65536")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{65536}));
+  propose->add_option("--grant-read", po->grant_read,
+                      "Let this institution read the reports of --owner (all of them, or only "
+                      "--only-template's), with their transactions and receipts; its accounts' "
+                      "output permission and clearance still apply");
+  propose->add_option("--revoke-read", po->revoke_read,
+                      "End the read grant of this institution on --owner (same --only-template "
+                      "as granted)");
+  propose->add_option("--owner", po->owner,
+                      "With --grant-read / --revoke-read: the organization whose reports are read");
+  propose->add_option("--only-template", po->only_template,
+                      "With --grant-read / --revoke-read: only reports of this template");
   propose->callback([po, &g] { g.exit_code = governance_propose(g, *po); });
 
   auto approve_id = std::make_shared<std::string>();

@@ -1,5 +1,6 @@
 // regledger report submit | report list | report get
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "client/cli/context.hpp"
 #include "client/lib/tx_builder.hpp"
@@ -36,9 +37,40 @@ int report_submit(Globals& g, const SubmitOpts& o) {
 }
 
 struct ListOpts {
-  std::string org, template_id, period;
+  std::string org, template_id, period, after;
   int limit = 100;
+  bool all = false;
 };
+
+// One page, or with --all every page. The node answers only with reports this account may
+// read: another organization's reports are absent, as if they did not exist.
+int report_list(Globals& g, const ListOpts& o) {
+  auto c = make_client(g);
+  if (!c.ok()) return report_error(c.error());
+  std::string base = "/v1/reports?limit=" + std::to_string(o.limit);
+  if (!o.org.empty()) base += "&org=" + o.org;
+  if (!o.template_id.empty()) base += "&template=" + o.template_id;
+  if (!o.period.empty()) base += "&period=" + o.period;
+  nlohmann::json all = nlohmann::json::array();
+  std::string after = o.after;
+  std::string next;
+  for (;;) {
+    auto r = c->get_json(after.empty() ? base : base + "&after=" + after);
+    if (!r.ok()) return report_error(r.error());
+    for (auto& row : (*r)["reports"]) all.push_back(std::move(row));
+    next = r->value("next", "");
+    if (!o.all || next.empty()) break;
+    if (!g.json_output) std::cerr << "... " << all.size() << " reports so far\n";
+    after = next;
+  }
+  nlohmann::json out = {{"reports", all}, {"count", all.size()}};
+  if (!next.empty()) out["next"] = next;
+  std::cout << out.dump(2) << "\n";
+  if (!next.empty() && !g.json_output) {
+    std::cerr << "more reports match: run again with --after " << next << " (or use --all)\n";
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -63,28 +95,21 @@ void add_report_commands(CLI::App& app, Globals& g) {
   submit->callback([so, &g] { g.exit_code = report_submit(g, *so); });
 
   auto lo = std::make_shared<ListOpts>();
-  auto* list = rep->add_subcommand("list", "List reports by organization or by template/period");
-  list->add_option("--org", lo->org, "Organization id");
-  list->add_option("--template", lo->template_id, "Template id");
-  list->add_option("--period", lo->period, "Period (with --template)");
-  list->add_option("--limit", lo->limit, "At most this many")->check(CLI::Range(1, 1000));
-  list->callback([lo, &g] {
-    auto c = make_client(g);
-    if (!c.ok()) {
-      g.exit_code = report_error(c.error());
-      return;
-    }
-    std::string q = "/v1/reports?limit=" + std::to_string(lo->limit);
-    if (!lo->org.empty()) q += "&org=" + lo->org;
-    if (!lo->template_id.empty()) q += "&template=" + lo->template_id;
-    if (!lo->period.empty()) q += "&period=" + lo->period;
-    auto r = c->get_json(q);
-    if (!r.ok()) {
-      g.exit_code = report_error(r.error());
-      return;
-    }
-    std::cout << r->dump(2) << "\n";
-  });
+  auto* list = rep->add_subcommand(
+      "list",
+      "List the reports this account may read, newest height last. Filters combine; with none, "
+      "every readable report. An institution's account sees its own organization's reports and "
+      "those governance granted it; a regulator's or auditor's sees every organization's; "
+      "either only up to its clearance.");
+  list->add_option("--org", lo->org, "Only this organization's reports");
+  list->add_option("--template", lo->template_id, "Only reports of this template");
+  list->add_option("--period", lo->period, "Only reports for this period, e.g. 2026-Q3");
+  list->add_option("--limit", lo->limit, "Reports per page")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  list->add_option("--after", lo->after, "Start after this cursor (the `next` of a page)");
+  list->add_flag("--all", lo->all, "Follow `next` until every matching report is listed");
+  list->callback([lo, &g] { g.exit_code = report_list(g, *lo); });
 
   auto id = std::make_shared<std::string>();
   auto* get = rep->add_subcommand("get", "Show one report's ledger record");

@@ -6,15 +6,20 @@
 
 #include "common/thread_priority.hpp"
 #include "crypto/hash.hpp"
+#include "ledger/limits.hpp"
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
+#include "node/app/identity/report_listing.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node {
 namespace {
 
 using nlohmann::json;
+
+// A list cursor is an index key: a few ids and a height.
+constexpr std::size_t kMaxCursorBytes = 512;
 
 http::HttpResponse ok_json(const json& j, int status = 200) {
   http::HttpResponse r;
@@ -38,6 +43,18 @@ Result<Bytes> parse_id(std::string_view hex) {
   auto b = from_hex(hex);
   if (!b.ok()) return make_error("bad_id", "ids are 64 hex characters");
   return std::move(b).value();
+}
+
+// What a reader gets for an id that does not exist, and, word for word, for one it may not read
+// (read_policy.hpp): one error per kind of id, so the two cannot be told apart.
+Error no_such_tx() {
+  return make_error("tx_not_found", "no such transaction on this node");
+}
+Error no_such_block() {
+  return make_error("block_not_found", "no block at that height");
+}
+Error no_such_report() {
+  return make_error("report_not_found", "no such report");
 }
 
 json report_json(const ledger::pb::ReportRecord& r) {
@@ -116,14 +133,20 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
                           tail("/v1/receipts/") || tail("/v1/reports/");
   if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
-  auto reader = identity_.reader(req);
-  if (!reader.ok()) return error_response(reader.error());
-  if (path == "/v1/reports") return list_reports(req, *reader);
-  if (auto h = tail("/v1/blocks/")) return get_block(*h, *reader);
-  if (auto id = tail("/v1/txs/")) return get_tx(*id, *reader);
-  if (auto id = tail("/v1/receipts/")) return get_receipt(*id, *reader);
+  auto principal = identity_.reader(req);
+  if (!principal.ok()) return error_response(principal.error());
+  Reader reader;
+  if (*principal) {
+    auto ctx = identity::load_read_context(identity_.auth().ledger(), std::move(**principal));
+    if (!ctx.ok()) return error_response(ctx.error());
+    reader = std::move(ctx).value();
+  }
+  if (path == "/v1/reports") return list_reports(req, reader);
+  if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);
+  if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
+  if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
   auto id = tail("/v1/reports/");
-  return get_report(*id, *reader);
+  return get_report(*id, reader);
 }
 
 http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
@@ -213,7 +236,7 @@ Result<Api::StoredBlock> Api::load_block(std::string_view text) const {
     return make_error("bad_height", "height must be a decimal number");
   }
   RL_ASSIGN_OR_RETURN(auto raw, chain_.block_bytes(b.height));
-  if (!raw) return make_error("block_not_found", "no block at that height");
+  if (!raw) return no_such_block();
   b.raw = std::move(*raw);
   if (!b.block.ParseFromArray(b.raw.data(), static_cast<int>(b.raw.size())) ||
       !b.header.ParseFromString(b.block.header())) {
@@ -226,9 +249,9 @@ http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
   auto stored = load_block(text);
   if (!stored.ok()) return error_response(stored.error());
   const auto& [height, raw, block, hdr] = *stored;
-  if (auto st = identity::authorize_block(reader, identity_.auth().ledger(), block); !st.ok()) {
-    return error_response(st.error());
-  }
+  auto visible = identity::may_read_block(reader, identity_.auth().ledger(), block);
+  if (!visible.ok()) return error_response(visible.error());
+  if (!*visible) return error_response(no_such_block());
   json txs = json::array();
   for (const auto& t : block.txs()) {
     auto d = ledger::decode_tx(chain_.anchor().suite, as_bytes(t));
@@ -277,14 +300,17 @@ http::HttpResponse Api::get_tx(std::string_view hex, const Reader& reader) {
   auto loc = chain_.tx_location(*id);
   if (!loc.ok()) return error_response(loc.error());
   if (!*loc) {
-    if (mempool_.contains(*id)) return ok_json({{"tx_id", hex}, {"status", "pending"}});
-    return error_response(make_error("tx_not_found", "no such transaction on this node"));
+    auto pending = mempool_.find(*id);
+    if (pending && identity::may_see_pending(reader, *pending)) {
+      return ok_json({{"tx_id", hex}, {"status", "pending"}});
+    }
+    return error_response(no_such_tx());
   }
   auto raw = chain_.tx_bytes(*id);
   if (!raw.ok() || !*raw) return error_response(make_error("storage_corrupt", "tx bytes missing"));
-  if (auto st = identity::authorize_tx(reader, identity_.auth().ledger(), **raw); !st.ok()) {
-    return error_response(st.error());
-  }
+  auto visible = identity::may_read_tx(reader, identity_.auth().ledger(), **raw);
+  if (!visible.ok()) return error_response(visible.error());
+  if (!*visible) return error_response(no_such_tx());
   auto d = ledger::decode_tx(chain_.anchor().suite, **raw);
   json j = {{"tx_id", hex},
             {"status", "committed"},
@@ -304,36 +330,36 @@ http::HttpResponse Api::get_receipt(std::string_view hex, const Reader& reader) 
   if (!id.ok()) return error_response(id.error());
   auto r = chain_.receipt(*id);
   if (!r.ok()) return error_response(r.error());
-  if (!*r)
-    return error_response(make_error("tx_not_found", "no committed transaction with that id"));
-  if (auto st = identity::authorize_tx(reader, identity_.auth().ledger(), (*r)->tx); !st.ok()) {
-    return error_response(st.error());
-  }
+  if (!*r) return error_response(no_such_tx());
+  auto visible = identity::may_read_tx(reader, identity_.auth().ledger(), (*r)->tx);
+  if (!visible.ok()) return error_response(visible.error());
+  if (!*visible) return error_response(no_such_tx());
   http::HttpResponse resp;
   resp.body = ledger::receipt_to_json(**r);
   return resp;
 }
 
 http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
-  auto r = chain_.report(std::string(id));
-  if (!r.ok()) return error_response(r.error());
-  if (!*r) return error_response(make_error("report_not_found", "no such report"));
-  if (auto st = identity::authorize_report(reader, identity_.auth().ledger(), **r); !st.ok()) {
+  // Asked before the id is looked up: an account without output permission learns nothing.
+  if (auto st = identity::check_output_permission(reader); !st.ok()) {
     return error_response(st.error());
   }
+  auto r = chain_.report(std::string(id));
+  if (!r.ok()) return error_response(r.error());
+  if (!*r || !identity::may_read_report(reader, **r)) return error_response(no_such_report());
   return ok_json(report_json(**r));
 }
 
 http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader& reader) {
-  ledger::ReportFilter f;
+  identity::ReportQuery q;
   auto get = [&](const char* k) {
     auto it = req.query.find(k);
     return it == req.query.end() ? std::string() : it->second;
   };
-  f.org = get("org");
-  f.template_id = get("template");
-  f.period = get("period");
-  for (const auto* v : {&f.org, &f.template_id, &f.period}) {
+  q.org = get("org");
+  q.template_id = get("template");
+  q.period = get("period");
+  for (const auto* v : {&q.org, &q.template_id, &q.period}) {
     if (v->size() > 64 || v->find('/') != std::string::npos) {
       return error_response(make_error("bad_query", "filter values are ids of at most 64 bytes"));
     }
@@ -341,20 +367,29 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
   if (auto l = get("limit"); !l.empty()) {
     std::size_t n = 0;
     auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
-    if (ec != std::errc() || p != l.data() + l.size() || n == 0) {
-      return error_response(make_error("bad_query", "limit must be a positive integer"));
+    if (ec != std::errc() || p != l.data() + l.size() || n == 0 ||
+        n > ledger::limits::kMaxQueryLimit) {
+      return error_response(make_error(
+          "bad_query",
+          "limit must be an integer 1-" + std::to_string(ledger::limits::kMaxQueryLimit)));
     }
-    f.limit = n;
+    q.limit = n;
   }
-  auto listed = chain_.list_reports(f);
-  if (!listed.ok()) return error_response(listed.error());
-  // Reports above the reader's clearance are left out, not only refused one by one.
-  auto rows =
-      identity::filter_reports(reader, identity_.auth().ledger(), std::move(listed).value());
-  if (!rows.ok()) return error_response(rows.error());
+  if (auto a = get("after"); !a.empty()) {
+    auto cursor = from_hex(a);
+    if (a.size() > 2 * kMaxCursorBytes || !cursor.ok()) {
+      return error_response(
+          make_error("bad_query", "after is the `next` cursor of a previous page (hex)"));
+    }
+    q.after = std::move(cursor).value();
+  }
+  auto page = identity::list_visible_reports(chain_, reader, q);
+  if (!page.ok()) return error_response(page.error());
   json out = json::array();
-  for (const auto& r : *rows) out.push_back(report_json(r));
-  return ok_json({{"reports", out}, {"count", out.size()}});
+  for (const auto& r : page->reports) out.push_back(report_json(r));
+  json j = {{"reports", out}, {"count", out.size()}};
+  if (!page->next.empty()) j["next"] = to_hex(page->next);
+  return ok_json(j);
 }
 
 }  // namespace rl::node

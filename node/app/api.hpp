@@ -8,6 +8,7 @@
 
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
+#include "node/app/identity/read_policy.hpp"
 #include "node/app/mempool.hpp"
 #include "node/http/http_types.hpp"
 #include "node/http/https_server.hpp"
@@ -44,7 +45,7 @@ class Api {
   // Admission of exact Tx bytes (decode, mempool, gossip); returns the tx id (hex).
   Result<std::string> submit_raw(ByteView raw);
   http::HttpResponse get_status();
-  using Reader = std::optional<identity::Principal>;  // nullopt: reads are open (config)
+  using Reader = identity::OptionalReader;  // nullopt: reads are open (config)
   // A stored block by its decimal height. Codes: bad_height, block_not_found, storage_corrupt.
   struct StoredBlock {
     std::uint64_t height = 0;

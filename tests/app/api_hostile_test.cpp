@@ -219,7 +219,7 @@ TEST_F(ApiHostileTest, QueryEndpointsRejectGarbage) {
   const auto auth = client::bearer_headers(node_.login(*reporter_));
   struct Case {
     const char* method;
-    const char* target;
+    std::string target;
     int status;
     const char* code;
   };
@@ -237,8 +237,12 @@ TEST_F(ApiHostileTest, QueryEndpointsRejectGarbage) {
       {"GET", "/v1/blocks/-1", 400, "bad_height"},
       {"GET", "/v1/blocks/99999999999999999999999", 400, "bad_height"},
       {"GET", "/v1/blocks/999", 404, "block_not_found"},
-      {"GET", "/v1/reports", 400, "bad_query"},
       {"GET", "/v1/reports?org=a&limit=x", 400, "bad_query"},
+      {"GET", "/v1/reports?limit=0", 400, "bad_query"},
+      {"GET", "/v1/reports?limit=1001", 400, "bad_query"},
+      {"GET", "/v1/reports?after=zz", 400, "bad_query"},
+      {"GET", "/v1/reports?org=a/b", 400, "bad_query"},
+      {"GET", "/v1/reports?after=" + std::string(2000, '0'), 400, "bad_query"},
       {"GET", "/v1/nothing", 404, "route_not_found"},
       {"DELETE", "/v1/status", 405, "method_not_allowed"},
       {"GET", "/v1/txs", 405, "method_not_allowed"},

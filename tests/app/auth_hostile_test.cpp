@@ -430,11 +430,11 @@ TEST(AuthLimitsTest, ChallengeAndSessionTablesAreBounded) {
 }
 
 // Reads: output permission and report.data_level <= mapping[reader level], on the direct get
-// and in list results alike.
+// and in list results alike (organization scope: org_scope_test.cpp).
 class ReadPermissionTest : public AuthHostileTest {
  protected:
-  std::string submit_report() {
-    auto tx = node_.sign(*bank_a_, [&](ledger::pb::TxBody& b) {
+  std::string submit_report(const client::Identity& who) {
+    auto tx = node_.sign(who, [&](ledger::pb::TxBody& b) {
       auto* p = b.mutable_submit_report();
       p->set_template_id("capital-adequacy");
       p->set_period("2026-Q3");
@@ -448,6 +448,7 @@ class ReadPermissionTest : public AuthHostileTest {
     node_.seal();
     return json::parse(r->body)["tx_id"].get<std::string>();
   }
+  std::string submit_report() { return submit_report(*bank_a_); }
 
   std::vector<std::string> listed(const std::string& token) {
     auto r = node_.get(token, "/v1/reports?org=bank-a");
@@ -482,11 +483,11 @@ TEST_F(ReadPermissionTest, ReaderBelowTheReportsLevelDoesNotSeeIt) {
 
   auto before = snapshot();
   auto direct = node_.get(low_token, "/v1/reports/" + id);
-  EXPECT_EQ(direct->status, 403) << direct->body;
-  EXPECT_EQ(code_of(*direct), "permission_denied");
+  EXPECT_EQ(direct->status, 404) << direct->body;
+  EXPECT_EQ(code_of(*direct), "report_not_found") << "answered as if it did not exist";
   EXPECT_TRUE(listed(low_token).empty()) << "absent from the list, not only refused";
   for (const auto& target : std::vector<std::string>{"/v1/txs/" + id, "/v1/receipts/" + id}) {
-    EXPECT_EQ(code_of(*node_.get(low_token, target)), "permission_denied") << target;
+    EXPECT_EQ(code_of(*node_.get(low_token, target)), "tx_not_found") << target;
   }
   EXPECT_EQ(snapshot(), before);
 
@@ -496,8 +497,8 @@ TEST_F(ReadPermissionTest, ReaderBelowTheReportsLevelDoesNotSeeIt) {
 }
 
 TEST_F(ReadPermissionTest, ReportingUnitReadsItsOwnTxsAndOthersDoNot) {
-  auto id = submit_report();
   auto writer = node_.enroll_reporter("bank-a", "bank-a-input", "0005");
+  auto id = submit_report(writer);
   auto own = node_.login(writer);
   EXPECT_EQ(node_.get(own, "/v1/txs/" + id)->status, 200);
   EXPECT_EQ(node_.get(own, "/v1/receipts/" + id)->status, 200);
@@ -506,11 +507,11 @@ TEST_F(ReadPermissionTest, ReportingUnitReadsItsOwnTxsAndOthersDoNot) {
   auto height = std::to_string(json::parse(tx->body)["height"].get<std::uint64_t>());
   EXPECT_EQ(node_.get(own, "/v1/blocks/" + height)->status, 200);
 
-  // bank-b may read (0105) but not at the report's level... give it a level-00 reader.
-  auto other = node_.enroll_reporter("bank-b", "bank-b-reader", "1100");
+  // Another bank, even with output permission at a level that clears the report, reads none of it.
+  auto other = node_.enroll_reporter("bank-b", "bank-b-reader", "1199");
   auto other_bank = node_.login(other);
-  EXPECT_EQ(code_of(*node_.get(other_bank, "/v1/receipts/" + id)), "permission_denied");
-  EXPECT_EQ(code_of(*node_.get(other_bank, "/v1/blocks/" + height)), "permission_denied");
+  EXPECT_EQ(code_of(*node_.get(other_bank, "/v1/receipts/" + id)), "tx_not_found");
+  EXPECT_EQ(code_of(*node_.get(other_bank, "/v1/blocks/" + height)), "block_not_found");
   // The header and its commit certificate stay public, for anyone verifying the chain.
   auto hdr = node_.client().get("/v1/headers/" + height);
   EXPECT_EQ(hdr->status, 200) << hdr->body;

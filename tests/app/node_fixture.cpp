@@ -198,23 +198,26 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
       "", account, org, genesis.chain_id, genesis.suite, key, cert, cert.id(genesis.suite)};
 }
 
-void NodeFixture::revoke_certificate(ByteView cert_id, const std::string& reason) {
-  submit_to(*chain, *mempool, genesis.suite, sign(*admin, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_revoke_certificate();
-    p->set_cert_id(to_string(cert_id));
-    p->set_reason(reason);
-  }));
+void NodeFixture::commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill) {
+  submit_to(*chain, *mempool, genesis.suite, sign(*admin, fill));
   seal();
 }
 
+void NodeFixture::revoke_certificate(ByteView cert_id, const std::string& reason) {
+  commit_as_admin([&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_revoke_certificate();
+    p->set_cert_id(to_string(cert_id));
+    p->set_reason(reason);
+  });
+}
+
 void NodeFixture::suspend_account(const std::string& account, const std::string& reason) {
-  submit_to(*chain, *mempool, genesis.suite, sign(*admin, [&](ledger::pb::TxBody& b) {
+  commit_as_admin([&](ledger::pb::TxBody& b) {
     auto* p = b.mutable_suspend_account();
     p->set_account_id(account);
     p->set_suspend(true);
     p->set_reason(reason);
-  }));
-  seal();
+  });
 }
 
 NodeSnapshot NodeFixture::snapshot() const {

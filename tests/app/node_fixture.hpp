@@ -63,6 +63,9 @@ class NodeFixture {
   // GET with a bearer token.
   Result<http::HttpResponse> get(const std::string& token, const std::string& target) const;
 
+  // Commits, as the regulator admin, one transaction in a block of its own (admission errors
+  // throw). The genesis regulator alone governs (threshold 1): a Propose executes at once.
+  void commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill);
   // Commits, as the regulator admin, a RevokeCertificate / SuspendAccount transaction (one block).
   void revoke_certificate(ByteView cert_id, const std::string& reason = "test revocation");
   void suspend_account(const std::string& account, const std::string& reason = "test suspension");

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/file_io.hpp"
 #include "tests/client/cli_runner.hpp"
@@ -100,6 +101,91 @@ TEST_F(CliIdentityTest, AuditLogVerifiesForARegulatorOnly) {
   auto refused = regledger({"--identity", net_->reporter_dir, "audit", "verify"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_TRUE(contains(refused.err, "permission_denied")) << refused.err;
+}
+
+// Organization scope through the CLI (issue #12): a second bank enrolled and reporting with the
+// CLI itself; each bank lists and gets only its own reports (another bank's id fails like an
+// unknown one), the regulator sees both, pages join up, and a governance read grant opens
+// bank-b's reports to bank-a until it is revoked.
+TEST_F(CliIdentityTest, EachBankListsAndGetsOnlyItsOwnReports) {
+  const std::string admin = net_->admin_dir;
+  const auto pw = (net_->dir / "bank-b.pw").string();
+  const auto b_dir = (net_->dir / "bank-b-rep").string();
+  ASSERT_TRUE(write_file(pw, "bank b's long password\n", true).ok());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"org", "register", "--as", admin, "--id", "bank-b", "--name", "Bank B", "--kind",
+            "institution"},
+           {"account", "register", "--as", admin, "--id", "bank-b-rep", "--org", "bank-b",
+            "--permission", "0105", "--password-file", pw},
+           {"account", "enroll", "--as", admin, "--account", "bank-b-rep", "--org", "bank-b",
+            "--issuer-cert", (net_->dir / "ca/issuing.pem").string(), "--issuer-key",
+            (net_->dir / "ca/issuing.key").string(), "--out", b_dir}}) {
+    auto r = regledger(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_TRUE(write_file(b_dir + "/password", "bank b's long password\n", true).ok());
+  const auto report = (net_->dir / "bank-b-report.json").string();
+  ASSERT_TRUE(write_file(report, R"({"institution":"bank-b","period":"2026-Q1",)"
+                                 R"("cet1_ratio":11.8,"total_capital":5})")
+                  .ok());
+  auto sub = regledger({"report", "submit", "--as", b_dir, "--template", "capital-adequacy",
+                        "--period", "2026-Q1", "--file", report, "--wait"});
+  ASSERT_EQ(sub.exit_code, 0) << sub.err;
+
+  auto list = [&](const std::string& who, std::vector<std::string> args) {
+    std::vector<std::string> all{"--json", "--identity", who, "report", "list"};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = regledger(all);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? json::parse(r.out) : json::object();
+  };
+  auto b_own = list(b_dir, {});
+  ASSERT_EQ(b_own["count"], 1) << b_own.dump();
+  const std::string b_id = b_own["reports"][0]["report_id"];
+
+  const std::string a_dir = net_->reporter_dir;
+  EXPECT_EQ(list(a_dir, {"--org", "bank-b"})["count"], 0);
+  auto by_template = list(a_dir, {"--template", "capital-adequacy", "--period", "2026-Q1"});
+  ASSERT_GE(by_template["count"].get<int>(), 1);
+  for (const auto& row : by_template["reports"]) EXPECT_EQ(row["org"], "bank-a");
+  EXPECT_EQ(list(b_dir, {"--org", "bank-a"})["count"], 0);
+
+  auto other = regledger({"--identity", a_dir, "report", "get", b_id});
+  auto unknown = regledger({"--identity", a_dir, "report", "get", std::string(64, '0')});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_TRUE(contains(other.err, "report_not_found")) << other.err;
+  EXPECT_EQ(other.err, unknown.err);
+  auto tx = regledger({"--identity", a_dir, "tx", "get", b_id});
+  EXPECT_NE(tx.exit_code, 0);
+  EXPECT_TRUE(contains(tx.err, "tx_not_found")) << tx.err;
+
+  // The regulator admin (0199) sees both banks; one page at a time joins up to the whole list.
+  auto everything = list(admin, {"--template", "capital-adequacy"});
+  std::set<std::string> orgs;
+  for (const auto& row : everything["reports"]) orgs.insert(row["org"]);
+  EXPECT_EQ(orgs, (std::set<std::string>{"bank-a", "bank-b"}));
+  auto first = list(admin, {"--template", "capital-adequacy", "--limit", "1"});
+  EXPECT_EQ(first["count"], 1);
+  EXPECT_TRUE(first.contains("next"));
+  auto paged = list(admin, {"--template", "capital-adequacy", "--limit", "1", "--all"});
+  EXPECT_EQ(paged["reports"], everything["reports"]);
+  EXPECT_FALSE(paged.contains("next"));
+
+  // A read grant by governance (the genesis regulator alone governs here), then its revocation.
+  auto bad =
+      regledger({"governance", "propose", "--as", admin, "--id", "g0", "--grant-read", "bank-a"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(contains(bad.err, "--owner")) << bad.err;
+  auto grant = regledger({"governance", "propose", "--as", admin, "--id", "g1", "--grant-read",
+                          "bank-a", "--owner", "bank-b", "--only-template", "capital-adequacy"});
+  ASSERT_EQ(grant.exit_code, 0) << grant.err;
+  EXPECT_EQ(list(a_dir, {"--org", "bank-b"})["count"], 1);
+  EXPECT_EQ(regledger({"--identity", a_dir, "report", "get", b_id}).exit_code, 0);
+  EXPECT_EQ(list(b_dir, {"--org", "bank-a"})["count"], 0) << "a grant is one way";
+  auto revoke = regledger({"governance", "propose", "--as", admin, "--id", "g2", "--revoke-read",
+                           "bank-a", "--owner", "bank-b", "--only-template", "capital-adequacy"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  EXPECT_EQ(list(a_dir, {"--org", "bank-b"})["count"], 0);
 }
 
 // The validator-set actions of `governance propose` (decision 0041) reach the ledger and come

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "ledger/permission.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node::identity {
@@ -210,7 +211,8 @@ http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
   if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
   auto p = auth_.authenticate(token, req.remote);
   if (!p.ok()) return error_response(p.error());
-  if (p->org_kind != "auditor" && p->org_kind != "regulator") {
+  // Every organization's authentication decisions are in one chained log: supervisors only.
+  if (!ledger::is_supervisor_kind(p->org_kind)) {
     return error_response(
         make_error("permission_denied", "the audit log is for auditors and regulators"));
   }

@@ -1,91 +1,108 @@
 #include "node/app/identity/read_policy.hpp"
 
+#include "ledger/state_keys.hpp"
+
 namespace rl::node::identity {
 namespace {
 
-Error denied(const std::string& why) {
-  return make_error("permission_denied", why);
+// More grants than this for one reader organization are not read (fail closed: the reader sees
+// less, never more). Governance would have to pass thousands of proposals to get here.
+constexpr std::size_t kMaxGrantsRead = 4096;
+
+bool report_visible(const ReadContext& r, const ledger::pb::ReportRecord& report) {
+  const auto level = r.principal.permission.level;
+  return r.principal.permission.output && level < r.mapping.size() &&
+         report.data_level() <= r.mapping[level] &&
+         r.scope.sees_reports_of(report.org_id(), report.template_id());
+}
+
+Result<bool> may_read_decoded_tx(const ReadContext& r, const LedgerView& view,
+                                 const ledger::DecodedTx& tx) {
+  if (tx.body.signer() == r.principal.account) return true;
+  if (!r.principal.permission.output) return false;
+  if (tx.body.has_submit_report()) {
+    // A submission that created no report has nothing to label it with: not readable.
+    RL_ASSIGN_OR_RETURN(auto report, view.report(to_hex(tx.id)));
+    return report && report_visible(r, *report);
+  }
+  RL_ASSIGN_OR_RETURN(auto signer, view.account(tx.body.signer()));
+  return signer && r.scope.sees_everything_of(signer->org_id());
 }
 
 }  // namespace
 
-Status check_output_permission(const Principal& reader) {
-  if (!reader.permission.output) {
-    return denied("account " + reader.account + " has no output (read) permission");
-  }
-  return {};
+bool ReadScope::sees_reports_of(std::string_view org, std::string_view template_id) const {
+  if (supervisor || org == own_org) return true;
+  auto it = grants.find(org);
+  return it != grants.end() &&
+         (it->second.contains(std::string()) || it->second.contains(std::string(template_id)));
 }
 
-bool may_read_report(const Principal& reader, const ledger::PermissionMapping& mapping,
-                     const ledger::pb::ReportRecord& report) {
-  return reader.permission.output && reader.permission.level < mapping.size() &&
-         report.data_level() <= mapping[reader.permission.level];
+bool ReadScope::sees_everything_of(std::string_view org) const {
+  return supervisor || org == own_org;
 }
 
-Status check_report_read(const Principal& reader, const ledger::PermissionMapping& mapping,
-                         const ledger::pb::ReportRecord& report) {
-  RL_TRY(check_output_permission(reader));
-  if (!may_read_report(reader, mapping, report)) {
-    return denied("the report's data level is above the reader's clearance");
-  }
-  return {};
+std::vector<std::string> ReadScope::visible_orgs() const {
+  if (supervisor) return {};
+  std::vector<std::string> out{own_org};
+  for (const auto& [owner, templates] : grants) out.push_back(owner);
+  return out;
 }
 
-Status check_tx_read(const Principal& reader, const ledger::PermissionMapping& mapping,
-                     const LedgerView& view, const ledger::DecodedTx& tx) {
-  RL_ASSIGN_OR_RETURN(auto signer, view.account(tx.body.signer()));
-  if (signer && signer->org_id() == reader.org) return {};
-  RL_TRY(check_output_permission(reader));
-  if (tx.body.has_submit_report()) {
-    RL_ASSIGN_OR_RETURN(auto report, view.report(to_hex(tx.id)));
-    // A submission that created no report (not committed) has nothing to label it: refuse.
-    if (!report) return denied("the transaction's report is not readable");
-    return check_report_read(reader, mapping, *report);
-  }
-  return {};
-}
-
-Status authorize_report(const OptionalReader& reader, const LedgerView& view,
-                        const ledger::pb::ReportRecord& report) {
-  if (!reader) return {};
-  RL_ASSIGN_OR_RETURN(auto mapping, view.mapping());
-  return check_report_read(*reader, mapping, report);
-}
-
-Result<std::vector<ledger::pb::ReportRecord>> filter_reports(
-    const OptionalReader& reader, const LedgerView& view,
-    std::vector<ledger::pb::ReportRecord> rows) {
-  if (!reader) return rows;
-  RL_TRY(check_output_permission(*reader));
-  RL_ASSIGN_OR_RETURN(auto mapping, view.mapping());
-  std::erase_if(rows, [&](const auto& r) { return !may_read_report(*reader, mapping, r); });
-  return rows;
-}
-
-Status authorize_tx(const OptionalReader& reader, const LedgerView& view, ByteView raw_tx) {
-  if (!reader) return {};
-  RL_ASSIGN_OR_RETURN(auto mapping, view.mapping());
-  auto tx = ledger::decode_tx(view.anchor().suite, raw_tx);
-  if (!tx.ok()) return make_error("storage_corrupt", "stored transaction does not decode");
-  return check_tx_read(*reader, mapping, view, *tx);
-}
-
-Status authorize_block(const OptionalReader& reader, const LedgerView& view,
-                       const ledger::pb::Block& block) {
-  if (!reader) return {};
-  RL_ASSIGN_OR_RETURN(auto mapping, view.mapping());
-  for (const auto& raw : block.txs()) {
-    auto tx = ledger::decode_tx(view.anchor().suite, as_bytes(raw));
-    if (!tx.ok()) return make_error("storage_corrupt", "stored transaction does not decode");
-    auto st = check_tx_read(*reader, mapping, view, *tx);
-    if (!st.ok()) {
-      if (st.error().code != "permission_denied") return st;
-      return denied(
-          "the block carries a transaction the reader may not read; use "
-          "/v1/headers/<height> for the header and commit certificate");
+Result<ReadContext> load_read_context(const LedgerView& view, Principal principal) {
+  ReadContext r;
+  RL_ASSIGN_OR_RETURN(r.mapping, view.mapping());
+  r.scope.own_org = principal.org;
+  r.scope.supervisor = ledger::is_supervisor_kind(principal.org_kind);
+  if (!r.scope.supervisor) {
+    RL_ASSIGN_OR_RETURN(
+        auto rows,
+        view.chain().state_scan(ledger::keys::read_grants_prefix(principal.org), kMaxGrantsRead));
+    for (const auto& [key, value] : rows) {
+      ledger::pb::ReadGrantRecord g;
+      if (!g.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        return make_error("state_corrupt", "read grant record does not decode");
+      }
+      if (g.active() && g.reader_org() == principal.org) {
+        r.scope.grants[g.owner_org()].insert(g.template_id());
+      }
     }
   }
+  r.principal = std::move(principal);
+  return r;
+}
+
+Status check_output_permission(const OptionalReader& reader) {
+  if (reader && !reader->principal.permission.output) {
+    return make_error("permission_denied",
+                      "account " + reader->principal.account + " has no output (read) permission");
+  }
   return {};
+}
+
+bool may_read_report(const OptionalReader& reader, const ledger::pb::ReportRecord& report) {
+  return !reader || report_visible(*reader, report);
+}
+
+Result<bool> may_read_tx(const OptionalReader& reader, const LedgerView& view, ByteView raw_tx) {
+  if (!reader) return true;
+  auto tx = ledger::decode_tx(view.anchor().suite, raw_tx);
+  if (!tx.ok()) return make_error("storage_corrupt", "stored transaction does not decode");
+  return may_read_decoded_tx(*reader, view, *tx);
+}
+
+Result<bool> may_read_block(const OptionalReader& reader, const LedgerView& view,
+                            const ledger::pb::Block& block) {
+  if (!reader) return true;
+  for (const auto& raw : block.txs()) {
+    RL_ASSIGN_OR_RETURN(bool ok, may_read_tx(reader, view, as_bytes(raw)));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool may_see_pending(const OptionalReader& reader, const ledger::DecodedTx& tx) {
+  return !reader || tx.body.signer() == reader->principal.account;
 }
 
 }  // namespace rl::node::identity

@@ -1,17 +1,28 @@
 #pragma once
-// Who may read what (DESIGN.md section 5, docs/identity.md "Read permissions").
+// Who may read what (docs/identity.md "Who reads whose data"). One place for every rule; the
+// API asks these functions and never decides on its own.
 //
-//  - Reports: output permission (RR = 11 or 01) and data_level <= mapping[reader level].
-//    List queries leave out what the reader may not read.
-//  - A transaction (and its receipt): readable by any account of the signer's organization
-//    (a reporting unit always sees its own submissions and their receipts), otherwise only with
-//    output permission and, for a SubmitReport, clearance for the report it created.
+//  - Whose data: an account of an institution reads its own organization's data, and the
+//    reports another organization submits when governance granted it (GrantRead, per template
+//    or all). Accounts of supervising organizations (regulator, auditor) read every
+//    organization's data.
+//  - How deep: on top of that, a report needs output permission (RR = 11 or 01) and
+//    data_level <= mapping[reader level].
+//  - A transaction (and its receipt): its signer always reads it (a reporting unit sees its own
+//    submissions, even input-only). Anyone else needs output permission and: for a
+//    SubmitReport, the report it created readable as above; for any other transaction, the
+//    signer's organization is the reader's own or the reader supervises (grants cover reports
+//    only).
 //  - A full block: only when every transaction in it is readable.
-//  - /v1/status, /healthz and /v1/headers/<h> (header + commit certificate, no payloads) are
-//    public: anyone can follow and verify the chain.
+//  - What a reader may not read answers exactly as what does not exist, so ids cannot be
+//    probed; list answers (rows, counts, cursors) are built from readable rows only.
+//  - /v1/status, /healthz and /v1/headers/<h> (header + commit certificate, no payloads, no
+//    organization) are public: anyone can follow and verify the chain.
 
+#include <map>
 #include <optional>
-#include <vector>
+#include <set>
+#include <string>
 
 #include "ledger/tx.hpp"
 #include "node/app/identity/ledger_view.hpp"
@@ -19,27 +30,44 @@
 
 namespace rl::node::identity {
 
-// Code: permission_denied.
-Status check_output_permission(const Principal& reader);
-bool may_read_report(const Principal& reader, const ledger::PermissionMapping& mapping,
-                     const ledger::pb::ReportRecord& report);
-// Codes: permission_denied, and storage errors.
-Status check_report_read(const Principal& reader, const ledger::PermissionMapping& mapping,
-                         const ledger::pb::ReportRecord& report);
-Status check_tx_read(const Principal& reader, const ledger::PermissionMapping& mapping,
-                     const LedgerView& view, const ledger::DecodedTx& tx);
+// Which organizations' data a reader may see, as the committed ledger says now.
+struct ReadScope {
+  bool supervisor = false;  // regulator or auditor: every organization
+  std::string own_org;
+  // Active GrantRead records: owner organization -> templates ("" = every template).
+  std::map<std::string, std::set<std::string>, std::less<>> grants;
 
-// The API's gates. A nullopt reader means reads are open (ReadAccess::kOpen) and passes.
-using OptionalReader = std::optional<Principal>;
-Status authorize_report(const OptionalReader& reader, const LedgerView& view,
-                        const ledger::pb::ReportRecord& report);
-// Leaves out the reports the reader may not read (permission_denied without output permission).
-Result<std::vector<ledger::pb::ReportRecord>> filter_reports(
-    const OptionalReader& reader, const LedgerView& view,
-    std::vector<ledger::pb::ReportRecord> rows);
-// `raw_tx`: exact Tx bytes as stored.
-Status authorize_tx(const OptionalReader& reader, const LedgerView& view, ByteView raw_tx);
-Status authorize_block(const OptionalReader& reader, const LedgerView& view,
-                       const ledger::pb::Block& block);
+  // Reports of `org` under `template_id`.
+  bool sees_reports_of(std::string_view org, std::string_view template_id) const;
+  // Anything of `org` (grants only ever open reports, so: own organization or supervisor).
+  bool sees_everything_of(std::string_view org) const;
+  // Organizations some of whose reports are visible; empty when the reader supervises.
+  std::vector<std::string> visible_orgs() const;
+};
+
+// A reader with everything its read checks need, loaded once per request.
+struct ReadContext {
+  Principal principal;
+  ReadScope scope;
+  ledger::PermissionMapping mapping{};
+};
+
+// A nullopt reader means reads are open (ReadAccess::kOpen): everything is visible.
+using OptionalReader = std::optional<ReadContext>;
+
+// Code: state_corrupt (and storage errors).
+Result<ReadContext> load_read_context(const LedgerView& view, Principal principal);
+
+// Code: permission_denied when the account has no output permission. Asked before any id is
+// looked up, so the answer does not depend on what exists.
+Status check_output_permission(const OptionalReader& reader);
+
+bool may_read_report(const OptionalReader& reader, const ledger::pb::ReportRecord& report);
+// `raw_tx`: exact Tx bytes as stored. Code: storage_corrupt.
+Result<bool> may_read_tx(const OptionalReader& reader, const LedgerView& view, ByteView raw_tx);
+Result<bool> may_read_block(const OptionalReader& reader, const LedgerView& view,
+                            const ledger::pb::Block& block);
+// A transaction still in the mempool: only its signer learns that it is pending.
+bool may_see_pending(const OptionalReader& reader, const ledger::DecodedTx& tx);
 
 }  // namespace rl::node::identity

@@ -1,0 +1,36 @@
+#pragma once
+// GET /v1/reports: the reports a reader may read that match the filters, a page at a time.
+//
+// Every filter (organization, template, period) is a condition on each row, and every row is
+// checked by read_policy before it counts: the page, its count and its cursor are made of
+// readable rows only, so another organization's reports cannot be learned from them, whatever
+// the filters or the cursor say. The cursor is the index key of the last row returned (its
+// organization, height and id: nothing the reader did not just read).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/chain.hpp"
+#include "node/app/identity/read_policy.hpp"
+
+namespace rl::node::identity {
+
+struct ReportQuery {
+  std::string org;          // empty: any organization the reader sees
+  std::string template_id;  // empty: any template
+  std::string period;       // empty: any period
+  std::size_t limit = 100;  // 1 .. ledger::limits::kMaxQueryLimit
+  Bytes after;              // a previous page's cursor (empty: the first page)
+};
+
+struct ReportPage {
+  std::vector<ledger::pb::ReportRecord> reports;
+  Bytes next;  // empty: no further readable report matches
+};
+
+// Codes: permission_denied (no output permission), bad_query, storage errors.
+Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const OptionalReader& reader,
+                                        const ReportQuery& query);
+
+}  // namespace rl::node::identity
