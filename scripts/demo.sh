@@ -278,4 +278,4 @@ done
 tail -n 1 "$WORK/node0.log"
 ok "all four validators stopped with status 0"
 
-printf '\n\033[1;32mDEMO PASSED\033[0m: four validators; enroll, log in, submit, commit, query by permission, audit log verified, receipt verified offline, tampering detected, one validator down and back without loss.\n'
+printf '\n\033[1;32mDEMO PASSED\033[0m: four validators; enroll, log in, submit, commit, reads scoped by organization and permission, audit log verified, receipt verified offline, tampering detected, one validator down and back without loss.\n'
