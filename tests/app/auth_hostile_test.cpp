@@ -434,14 +434,7 @@ TEST(AuthLimitsTest, ChallengeAndSessionTablesAreBounded) {
 class ReadPermissionTest : public AuthHostileTest {
  protected:
   std::string submit_report(const client::Identity& who) {
-    auto tx = node_.sign(who, [&](ledger::pb::TxBody& b) {
-      auto* p = b.mutable_submit_report();
-      p->set_template_id("capital-adequacy");
-      p->set_period("2026-Q3");
-      p->set_content_type("application/json");
-      p->set_payload(
-          R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":14.2,"total_capital":1})");
-    });
+    auto tx = node_.sign_report(who, "capital-adequacy", "2026-Q3");
     auto c = node_.client();
     auto r = node_.post_tx_bytes(c, tx);
     EXPECT_EQ(r->status, 202) << r->body;

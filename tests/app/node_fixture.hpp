@@ -63,6 +63,10 @@ class NodeFixture {
   // GET with a bearer token.
   Result<http::HttpResponse> get(const std::string& token, const std::string& target) const;
 
+  // A SubmitReport signed by `who`: a capital-adequacy-shaped JSON payload naming `who`'s
+  // organization and the period (valid for every template the tests register).
+  Bytes sign_report(const client::Identity& who, const std::string& template_id,
+                    const std::string& period) const;
   // Commits, as the regulator admin, one transaction in a block of its own (admission errors
   // throw). The genesis regulator alone governs (threshold 1): a Propose executes at once.
   void commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill);

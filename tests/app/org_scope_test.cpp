@@ -84,14 +84,7 @@ class OrgScopeTest : public ::testing::Test {
   }
 
   Report submit(const client::Identity& who, const std::string& tmpl, const std::string& period) {
-    auto tx = node_.sign(who, [&](ledger::pb::TxBody& b) {
-      auto* p = b.mutable_submit_report();
-      p->set_template_id(tmpl);
-      p->set_period(period);
-      p->set_content_type("application/json");
-      p->set_payload(R"({"institution":")" + who.org + R"(","period":")" + period +
-                     R"(","cet1_ratio":14.2,"total_capital":1})");
-    });
+    auto tx = node_.sign_report(who, tmpl, period);
     auto c = node_.client();
     auto r = node_.post_tx_bytes(c, tx);
     EXPECT_EQ(r->status, 202) << r->body;
@@ -273,14 +266,7 @@ TEST_F(OrgScopeTest, ALowerLevelAccountOfTheSameBankSeesLess) {
 TEST_F(OrgScopeTest, APendingTransactionIsSeenByItsSignerOnly) {
   auto b = node_.enroll_reporter("bank-b", "b-second", "0105");
   readers_["b-second"] = {"b-second", node_.login(b)};
-  auto tx = node_.sign(b, [&](ledger::pb::TxBody& body) {
-    auto* p = body.mutable_submit_report();
-    p->set_template_id("capital-adequacy");
-    p->set_period("2026-Q4");
-    p->set_content_type("application/json");
-    p->set_payload(
-        R"({"institution":"bank-b","period":"2026-Q4","cet1_ratio":1,"total_capital":1})");
-  });
+  auto tx = node_.sign_report(b, "capital-adequacy", "2026-Q4");
   auto c = node_.client();
   auto r = node_.post_tx_bytes(c, tx);
   ASSERT_EQ(r->status, 202) << r->body;
