@@ -126,7 +126,7 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
                                                err::kBadMessage, "response body"));
   const Bytes init_hash = tagged_hash(suite, domain::kInitHash, view(pending.init_msg()));
   if (!bytes_equal(body.init_hash(), init_hash)) {
-    return fail(err::kReplayed, "response answers another INIT");
+    return fail(err::kBadTranscript, "response answers another INIT");
   }
   const std::int64_t now = clock_->now();
   RL_ASSIGN_OR_RETURN(VerifiedCert receiver,

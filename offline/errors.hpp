@@ -21,6 +21,7 @@ inline constexpr std::string_view kBadVoucher = "bad_voucher";  // structure, id
 inline constexpr std::string_view kBadKey = "bad_key";          // ephemeral ECDH key
 inline constexpr std::string_view kBadDispersion = "bad_dispersion";
 inline constexpr std::string_view kUnknownIssuer = "unknown_issuer";
+inline constexpr std::string_view kBadTranscript = "bad_transcript";  // answers another INIT
 inline constexpr std::string_view kReplayed = "replayed";
 inline constexpr std::string_view kDoubleSpend = "double_spend";  // within one provenance
 inline constexpr std::string_view kCapExceeded = "cap_exceeded";
