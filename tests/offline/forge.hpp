@@ -19,8 +19,8 @@ inline std::string reseal_hop(crypto::Suite suite, const std::string& hop_bytes,
   const Bytes body_bytes = encode(body);
   hop.set_body(as_string(body_bytes));
   hop.set_sender_signature(as_string(must(sign_tagged(key, domain::kHopSig, body_bytes))));
-  hop.set_issuer_mac(as_string(must(domain_mac(suite, device_mac_key, domain::kIssuerMac,
-                                               hop_hash(suite, body_bytes)))));
+  hop.set_issuer_mac(as_string(
+      must(domain_mac(suite, device_mac_key, domain::kIssuerMac, hop_hash(suite, body_bytes)))));
   return as_string(encode(hop));
 }
 

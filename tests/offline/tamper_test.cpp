@@ -50,20 +50,19 @@ TEST_P(TamperTest, InitFieldsRefusedByReceiver) {
        [&](pb::InitMsg& m) {
          *m.mutable_sender_chain() = encode_chain(foreign.cert, foreign.intermediates);
        }},
-      {{"ephemeral key", "bad_key"},
-       [](pb::InitMsg& m) { m.set_sender_ephemeral("not a key"); }},
+      {{"ephemeral key", "bad_key"}, [](pb::InitMsg& m) { m.set_sender_ephemeral("not a key"); }},
       {{"suite", "bad_message"}, [](pb::InitMsg& m) { m.set_suite("rsa"); }},
   };
   const Bytes before = serialized(**b);
   for (const auto& [c, edit] : cases) {
     EXPECT_EQ(code_of((*b)->respond(edit_init(init, edit))), c.code) << c.name;
-    EXPECT_EQ(serialized(**b), before) << c.name;
+    EXPECT_TRUE(serialized(**b) == before) << c.name;
   }
   Bytes truncated(init.begin(), init.begin() + static_cast<long>(init.size() / 2));
   EXPECT_EQ(code_of((*b)->respond(truncated)), "bad_message");
   EXPECT_EQ(code_of((*b)->respond(Bytes(net.limits().max_message_bytes + 1, 0))),
             "message_too_large");
-  EXPECT_EQ(serialized(**b), before);
+  EXPECT_TRUE(serialized(**b) == before);
   // An INIT altered in transit gets a response the sender refuses: it answers another INIT.
   const Bytes altered = edit_init(init, [](pb::InitMsg& m) { m.set_amount(31'00); });
   const Bytes resp_to_altered = must((*b)->respond(altered));
@@ -91,10 +90,12 @@ TEST_P(TamperTest, ResponseFieldsRefusedBySender) {
       {{"ephemeral key", "bad_key"},
        resign_response(resp, bkey, [](pb::ResponseBody& r) { r.set_receiver_ephemeral("x"); })},
       {{"transcript", "bad_transcript"},
-       resign_response(resp, bkey, [](pb::ResponseBody& r) { flip_first(*r.mutable_init_hash()); })},
-      {{"certificate bytes", "bad_certificate"},
        resign_response(resp, bkey,
-                       [](pb::ResponseBody& r) { flip_last(*r.mutable_receiver_chain()->mutable_leaf()); })},
+                       [](pb::ResponseBody& r) { flip_first(*r.mutable_init_hash()); })},
+      {{"certificate bytes", "bad_certificate"},
+       resign_response(
+           resp, bkey,
+           [](pb::ResponseBody& r) { flip_last(*r.mutable_receiver_chain()->mutable_leaf()); })},
       {{"certificate from a foreign CA", "certificate_untrusted"},
        resign_response(resp, foreign_b.key,
                        [&](pb::ResponseBody& r) {
@@ -116,7 +117,7 @@ TEST_P(TamperTest, ResponseFieldsRefusedBySender) {
   const Bytes before = serialized(**a);
   for (const auto& [c, msg] : cases) {
     EXPECT_EQ(code_of((*a)->execute(msg)), c.code) << c.name;
-    EXPECT_EQ(serialized(**a), before) << c.name;
+    EXPECT_TRUE(serialized(**a) == before) << c.name;
   }
   must((*a)->finish(must((*b)->complete(must((*a)->execute(resp))))));
   EXPECT_EQ((*a)->balance(), 70'00);
@@ -136,8 +137,7 @@ TEST_P(TamperTest, ExecuteFieldsRefusedByReceiver) {
     });
   };
   std::vector<std::pair<Case, Bytes>> cases = {
-      {{"amount moved from change to receiver", "bad_amount"},
-       forge([](pb::HopBody& h) {
+      {{"amount moved from change to receiver", "bad_amount"}, forge([](pb::HopBody& h) {
          h.mutable_outputs(0)->set_amount(h.outputs(0).amount() + 1);
          h.mutable_outputs(1)->set_amount(h.outputs(1).amount() - 1);
        })},
@@ -146,8 +146,7 @@ TEST_P(TamperTest, ExecuteFieldsRefusedByReceiver) {
       {{"random of another transfer", "bad_random"},
        forge([](pb::HopBody& h) { (*h.mutable_ra())[0] ^= 1; })},
       {{"random short", "bad_random"}, forge([](pb::HopBody& h) { h.mutable_rb()->pop_back(); })},
-      {{"execute timestamp old", "stale_timestamp"},
-       forge([](pb::HopBody& h) {
+      {{"execute timestamp old", "stale_timestamp"}, forge([](pb::HopBody& h) {
          h.set_execute_time(h.execute_time() - 1000);
          h.set_init_time(h.execute_time());
        })},
@@ -199,7 +198,7 @@ TEST_P(TamperTest, ExecuteFieldsRefusedByReceiver) {
   const Bytes before = serialized(**b);
   for (const auto& [c, msg] : cases) {
     EXPECT_EQ(code_of((*b)->complete(msg)), c.code) << c.name;
-    EXPECT_EQ(serialized(**b), before) << c.name << ": state changed";
+    EXPECT_TRUE(serialized(**b) == before) << c.name << ": state changed";
   }
   const Bytes ack = must((*b)->complete(exec));
   must((*a)->finish(ack));
@@ -228,7 +227,8 @@ TEST_P(TamperTest, AckFieldsRefusedBySender) {
   auto bad_mac = parse<pb::AckMsg>(ack);
   flip_last(*bad_mac.mutable_session_mac());
   const std::vector<std::pair<Case, Bytes>> cases = {
-      {{"hop hash", "bad_voucher"}, forge([](pb::AckBody& a) { flip_first(*a.mutable_hop_hash()); })},
+      {{"hop hash", "bad_voucher"},
+       forge([](pb::AckBody& a) { flip_first(*a.mutable_hop_hash()); })},
       {{"random", "bad_random"}, forge([](pb::AckBody& a) { flip_first(*a.mutable_rb()); })},
       {{"signature", "bad_signature"}, encode(bad_sig)},
       {{"session MAC", "bad_mac"}, encode(bad_mac)},
@@ -236,7 +236,7 @@ TEST_P(TamperTest, AckFieldsRefusedBySender) {
   const Bytes before = serialized(**a);
   for (const auto& [c, msg] : cases) {
     EXPECT_EQ(code_of((*a)->finish(msg)), c.code) << c.name;
-    EXPECT_EQ(serialized(**a), before) << c.name;
+    EXPECT_TRUE(serialized(**a) == before) << c.name;
   }
   must((*a)->finish(ack));
   EXPECT_FALSE((*a)->state().has_pending_send());
@@ -263,14 +263,12 @@ TEST_P(TamperTest, SettlementRefusesTamperedChains) {
   };
   auto more = [](pb::HopBody& h) { h.mutable_outputs(0)->set_amount(h.outputs(0).amount() + 1); };
   const std::vector<std::pair<Case, Bytes>> cases = {
-      {{"amount, not re-signed", "bad_signature"},
-       raw_edit([&](pb::Hop& h) {
+      {{"amount, not re-signed", "bad_signature"}, raw_edit([&](pb::Hop& h) {
          auto body = parse<pb::HopBody>(view(h.body()));
          more(body);
          h.set_body(as_string(encode(body)));
        })},
-      {{"amount, re-signed, old issuer MAC", "bad_mac"},
-       raw_edit([&](pb::Hop& h) {
+      {{"amount, re-signed, old issuer MAC", "bad_mac"}, raw_edit([&](pb::Hop& h) {
          auto body = parse<pb::HopBody>(view(h.body()));
          more(body);
          const Bytes bb = encode(body);
@@ -294,7 +292,8 @@ TEST_P(TamperTest, SettlementRefusesTamperedChains) {
            foreign.key, a->creds.mac_key))},
       {{"signature", "bad_signature"},
        raw_edit([](pb::Hop& h) { flip_last(*h.mutable_sender_signature()); })},
-      {{"issuer MAC", "bad_mac"}, raw_edit([](pb::Hop& h) { flip_first(*h.mutable_issuer_mac()); })},
+      {{"issuer MAC", "bad_mac"},
+       raw_edit([](pb::Hop& h) { flip_first(*h.mutable_issuer_mac()); })},
       {{"voucher bytes", "bad_voucher"}, with_hop("\x12\x01")},
   };
   for (const auto& [c, bytes] : cases) {
@@ -326,8 +325,8 @@ TEST_P(TamperTest, ReplaysAreRefused) {
   EXPECT_EQ(code_of((*b)->complete(t.execute)), "replayed");
   EXPECT_EQ(code_of((*a)->finish(t.ack)), "replayed");
   EXPECT_EQ(code_of((*b)->respond(t.init)), "replayed");
-  EXPECT_EQ(serialized(**a), a_state);
-  EXPECT_EQ(serialized(**b), b_state);
+  EXPECT_TRUE(serialized(**a) == a_state);
+  EXPECT_TRUE(serialized(**b) == b_state);
   // The old EXECUTE replayed while a new transfer is open: still recognised and refused.
   const Bytes init2 = must((*a)->init(10'00));
   const Bytes resp2 = must((*b)->respond(init2));
@@ -338,8 +337,8 @@ TEST_P(TamperTest, ReplaysAreRefused) {
   EXPECT_EQ((*b)->balance(), 40'00);
 }
 
-INSTANTIATE_TEST_SUITE_P(Suites, TamperTest,
-                         ::testing::Values(Suite::kP256Sha256, Suite::kSm2Sm3), suite_label);
+INSTANTIATE_TEST_SUITE_P(Suites, TamperTest, ::testing::Values(Suite::kP256Sha256, Suite::kSm2Sm3),
+                         suite_label);
 
 }  // namespace
 }  // namespace rl::offline::testing
