@@ -89,6 +89,12 @@ struct Checker {
       return fail(err::kBadVoucher, "a device cannot pay itself");
     }
     if (body.sender_counter() == 0) return fail(err::kBadVoucher, "sender counter starts at 1");
+    // The transfer index counts the sender's offline transfers since it last settled.
+    if (body.transfer_index() == 0 || body.transfer_index() > lim.transfers_before_settle) {
+      return fail(err::kTransferCountLimit,
+                  "transfer index " + std::to_string(body.transfer_index()) + " is outside 1.." +
+                      std::to_string(lim.transfers_before_settle));
+    }
     if (body.inputs_size() == 0 || static_cast<std::size_t>(body.inputs_size()) > lim.max_inputs) {
       return fail(err::kBadVoucher,
                   "hop must consume 1.." + std::to_string(lim.max_inputs) + " outputs");

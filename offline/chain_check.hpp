@@ -62,7 +62,8 @@ struct ChainFacts {
 // Codes (first failure wins, in this order per element): message_too_large, bad_voucher,
 // unknown_issuer, bad_signature (root); bad_voucher, bad_certificate, certificate_untrusted,
 // certificate_expired, certificate_revoked, bad_signature, bad_mac, bad_random,
-// stale_timestamp, bad_dispersion, double_spend, bad_amount, voucher_expired, hop_limit (hop).
+// stale_timestamp, bad_dispersion, bad_voucher, transfer_count_limit, double_spend, bad_amount,
+// voucher_expired, hop_limit (hop).
 Result<ChainFacts> verify_provenance(const ChainContext& ctx,
                                      const regledger::offline::v1::Provenance& provenance);
 

@@ -78,8 +78,8 @@ class CrashSim {
   }
 
   // One transfer with an optional crash armed on one side; then recovery until idle.
-  void transfer(SimDevice& s, SimDevice& r, std::int64_t amount, SimDevice* crash_dev,
-                int crash_at, bool after) {
+  void transfer(SimDevice& s, SimDevice& r, std::int64_t amount, SimDevice* crash_dev, int crash_at,
+                bool after) {
     if (crash_dev) crash_dev->port.arm(crash_at, after);
     run_protocol(s, r, amount);
     check();
@@ -135,8 +135,10 @@ class CrashSim {
       }
       check();
       const Status fin = s.dev->finish(*ack);
-      if (s.port.take_crash()) restart(s);
-      else ASSERT_TRUE(fin.ok()) << fin.error().to_string();
+      if (s.port.take_crash())
+        restart(s);
+      else
+        ASSERT_TRUE(fin.ok()) << fin.error().to_string();
     }
     ASSERT_FALSE(s.dev->state().has_pending_send()) << "sender did not recover";
   }
@@ -172,9 +174,8 @@ class CrashSim {
     std::int64_t held = 0;
     for (const auto& d : devices_) {
       held += d->dev->balance();
-      reports.push_back(must(check_settlement(net_.settlement(),
-                                              encode(d->dev->settlement_provenance())),
-                             "settle"));
+      reports.push_back(must(
+          check_settlement(net_.settlement(), encode(d->dev->settlement_provenance())), "settle"));
     }
     EXPECT_EQ(held, total_);
     EXPECT_TRUE(find_conflicts(reports).empty());
@@ -204,7 +205,7 @@ TEST_P(CrashTest, EveryBoundary) {
   auto& d = sim.devices();
   for (bool after : {false, true}) {
     for (int write = 0; write < 3; ++write) {
-      sim.transfer(*d[0], *d[1], 1'00, d[0].get(), write, after);  // sender side
+      sim.transfer(*d[0], *d[1], 1'00, d[0].get(), write, after);                 // sender side
       if (write < 2) sim.transfer(*d[1], *d[2], 1'00, d[2].get(), write, after);  // receiver
       net.clock().advance(1);
     }

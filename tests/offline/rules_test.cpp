@@ -102,6 +102,11 @@ TEST_P(RulesTest, TransferCountLimitIsEnforced) {
   must(transfer(**a, **b, 1'00));
   EXPECT_EQ(code_of((*a)->init(1'00)), "transfer_count_limit");
   EXPECT_EQ((*a)->state().transfers_since_settlement(), 2u);
+  // The settlement check refuses a hop whose transfer index is beyond the limit.
+  SettlementContext ctx = net.settlement();
+  EXPECT_TRUE(check_settlement(ctx, provenance_bytes(**b)).ok());
+  ctx.limits.transfers_before_settle = 1;
+  EXPECT_EQ(code_of(check_settlement(ctx, provenance_bytes(**b))), "transfer_count_limit");
 }
 
 TEST_P(RulesTest, ExpiryIsEnforced) {
