@@ -137,14 +137,21 @@ pb::Provenance Device::settlement_provenance() const {
   return out;
 }
 
-Result<crypto::PrivateKey> Device::new_ephemeral_key() {
+Result<std::pair<Bytes, crypto::PrivateKey>> Device::new_ephemeral_key() {
   // From the injected random source, so simulations replay exactly; a scalar outside [1, n-1]
   // (probability ~2^-32 for both curves) is drawn again.
   for (int attempt = 0; attempt < 8; ++attempt) {
-    auto key = crypto::PrivateKey::from_raw_scalar(config_.suite, random_->bytes(32));
-    if (key.ok()) return key;
+    Bytes scalar = random_->bytes(32);
+    auto key = crypto::PrivateKey::from_raw_scalar(config_.suite, scalar);
+    if (key.ok()) return std::make_pair(std::move(scalar), std::move(key).value());
   }
   return fail(err::kBadKey, "random source gives no valid scalar");
+}
+
+Result<crypto::PrivateKey> Device::ephemeral_key(const std::string& scalar) const {
+  auto key = crypto::PrivateKey::from_raw_scalar(config_.suite, as_bytes(scalar));
+  if (!key.ok()) return fail(err::kCorruptState, "journaled ephemeral key");
+  return key;
 }
 
 }  // namespace rl::offline

@@ -86,7 +86,9 @@ class Device {
          Random& random, std::string device_id);
 
   Status commit(regledger::offline::v1::DeviceState next);
-  Result<crypto::PrivateKey> new_ephemeral_key();
+  // A fresh ephemeral ECDH key: its raw scalar (what the journal keeps) and the key.
+  Result<std::pair<Bytes, crypto::PrivateKey>> new_ephemeral_key();
+  Result<crypto::PrivateKey> ephemeral_key(const std::string& scalar) const;
   void check_invariants(const regledger::offline::v1::DeviceState& s) const;
 
   DeviceConfig config_;

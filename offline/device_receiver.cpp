@@ -53,7 +53,8 @@ Result<Bytes> Device::respond(ByteView init_bytes) {
   for (const pb::ReceivedRecord& r : state_.received()) {
     if (r.ra() == init.ra()) return fail(err::kReplayed, "INIT already answered and completed");
   }
-  RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, new_ephemeral_key());
+  RL_ASSIGN_OR_RETURN(auto eph_pair, new_ephemeral_key());
+  const crypto::PrivateKey& eph = eph_pair.second;
   pb::ResponseBody body;
   body.set_init_hash(as_string(tagged_hash(suite, domain::kInitHash, init_bytes)));
   *body.mutable_receiver_chain() = encode_chain(creds_.cert, creds_.intermediates);
@@ -74,7 +75,7 @@ Result<Bytes> Device::respond(ByteView init_bytes) {
   pb::PendingReceive* p = next.mutable_pending_receive();
   p->set_init_msg(as_string(init_bytes));
   p->set_response_msg(as_string(resp_bytes));
-  p->set_ephemeral_key_pem(eph.to_pem());
+  p->set_ephemeral_scalar(as_string(eph_pair.first));
   RL_TRY(commit(std::move(next)));
   return resp_bytes;
 }
@@ -102,8 +103,7 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
     resp_body = decode<pb::ResponseBody>(view(resp.body()), lim.max_message_bytes,
                                          err::kCorruptState, "journaled response body")
                     .value();
-    RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph,
-                        crypto::PrivateKey::from_pem(p.ephemeral_key_pem()));
+    RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, ephemeral_key(p.ephemeral_scalar()));
     RL_ASSIGN_OR_RETURN(
         session_key, session_key_for(suite, eph, view(init->sender_ephemeral()), view(init->ra()),
                                      view(resp_body->rb()), device_id_));

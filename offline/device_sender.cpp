@@ -71,7 +71,8 @@ Result<Bytes> Device::init(std::int64_t amount) {
   }
   const std::int64_t now = clock_->now();
   RL_TRY(select_coins(state_, amount, now, lim));
-  RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, new_ephemeral_key());
+  RL_ASSIGN_OR_RETURN(auto eph_pair, new_ephemeral_key());
+  const crypto::PrivateKey& eph = eph_pair.second;
   pb::InitMsg msg;
   msg.set_suite(std::string(crypto::suite_name(config_.suite)));
   msg.set_amount(amount);
@@ -87,7 +88,7 @@ Result<Bytes> Device::init(std::int64_t amount) {
   pb::PendingSend* p = next.mutable_pending_send();
   p->set_stage(pb::PendingSend::INITIATED);
   p->set_init_msg(as_string(init));
-  p->set_ephemeral_key_pem(eph.to_pem());
+  p->set_ephemeral_scalar(as_string(eph_pair.first));
   p->set_amount(amount);
   RL_TRY(commit(std::move(next)));
   return init;
@@ -147,8 +148,7 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   const pb::InitMsg init = decode<pb::InitMsg>(view(pending.init_msg()), lim.max_message_bytes,
                                                err::kCorruptState, "journaled init")
                                .value();
-  RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph,
-                      crypto::PrivateKey::from_pem(pending.ephemeral_key_pem()));
+  RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, ephemeral_key(pending.ephemeral_scalar()));
   RL_ASSIGN_OR_RETURN(Bytes session_key,
                       session_key_for(suite, eph, view(body.receiver_ephemeral()), view(init.ra()),
                                       view(body.rb()), body.dispersion_factor()));
@@ -252,7 +252,7 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   p->set_receiver_device_id(receiver.device_id);
   p->set_receiver_cert_der(as_string(receiver.cert.to_der()));
   p->set_rb(body.rb());
-  p->clear_ephemeral_key_pem();  // the session key is all that is needed from here on
+  p->clear_ephemeral_scalar();  // the session key is all that is needed from here on
   RL_TRY(commit(std::move(next)));
   // Value is conserved: what left the coins is exactly the amount in flight.
   assert(balance() + in_flight() == before);
