@@ -134,6 +134,22 @@ bool Device::has_received(ByteView hop_hash) const {
 pb::Provenance Device::settlement_provenance() const {
   pb::Provenance out;
   for (const pb::Coin& c : state_.coins()) merge_provenance(out, c.provenance());
+  // An executed transfer the receiver never acknowledged can still be settled from this side
+  // (its output 0 is credited to the receiver): include the hop and what it spent.
+  if (in_flight() > 0) {
+    auto exec = decode<pb::ExecuteMsg>(view(state_.pending_send().execute_msg()),
+                                       config_.limits.max_message_bytes, err::kCorruptState,
+                                       "journaled EXECUTE");
+    if (exec.ok()) {
+      auto body = decode<pb::ExecuteBody>(view(exec->body()), config_.limits.max_message_bytes,
+                                          err::kCorruptState, "journaled EXECUTE body");
+      if (body.ok()) {
+        pb::Provenance with_hop = body->provenance();
+        with_hop.add_hops(body->hop());
+        merge_provenance(out, with_hop);
+      }
+    }
+  }
   return out;
 }
 

@@ -181,6 +181,20 @@ TEST_P(RulesTest, RolledBackDevicePaysTwiceAndSettlementFindsIt) {
   EXPECT_EQ(code_of(check_settlement(net.settlement(), encode(both))), "double_spend");
 }
 
+TEST_P(RulesTest, UnacknowledgedTransferSettlesFromTheSenderSide) {
+  auto a = net.device("device-a");
+  auto b = net.device("device-b");
+  net.load(*a, 20'00);
+  const Bytes init = must((*a)->init(20'00));  // exact amount: no change coin on A
+  must((*a)->execute(must((*b)->respond(init))));
+  // B never completes. A's settlement still carries the hop, B's output unspent.
+  const SettlementReport r = must(check_settlement(net.settlement(), provenance_bytes(**a)));
+  ASSERT_EQ(r.hop_hashes.size(), 1u);
+  ASSERT_EQ(r.unspent.size(), 1u);
+  EXPECT_EQ(r.unspent[0].owner_device_id, "device-b");
+  EXPECT_EQ(r.unspent[0].amount, 20'00);
+}
+
 INSTANTIATE_TEST_SUITE_P(Suites, RulesTest, ::testing::Values(Suite::kP256Sha256, Suite::kSm2Sm3),
                          suite_label);
 
