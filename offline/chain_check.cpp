@@ -30,8 +30,8 @@ struct Checker {
   }
 
   Status root(const std::string& bytes) {
-    RL_ASSIGN_OR_RETURN(VerifiedRoot r,
-                        verify_root_voucher(ctx.suite, ctx.issuer_keys, view(bytes), ctx.limits));
+    RL_ASSIGN_OR_RETURN(VerifiedRoot r, verify_root_voucher(ctx.suite, ctx.issuer_keys,
+                                                            as_bytes(bytes), ctx.limits));
     if (!seen_sources.insert(r.hash).second) return fail(err::kBadVoucher, "root listed twice");
     CreatedOutput out{output_id(ctx.suite, r.hash, 0),
                       r.hash,
@@ -48,12 +48,12 @@ struct Checker {
 
   Status hop(const std::string& bytes) {
     const Limits& lim = ctx.limits;
-    RL_ASSIGN_OR_RETURN(
-        pb::Hop hop, decode<pb::Hop>(view(bytes), lim.max_message_bytes, err::kBadVoucher, "hop"));
-    RL_ASSIGN_OR_RETURN(
-        pb::HopBody body,
-        decode<pb::HopBody>(view(hop.body()), lim.max_message_bytes, err::kBadVoucher, "hop body"));
-    const Bytes hash = hop_hash(ctx.suite, view(hop.body()));
+    RL_ASSIGN_OR_RETURN(pb::Hop hop, decode<pb::Hop>(as_bytes(bytes), lim.max_message_bytes,
+                                                     err::kBadVoucher, "hop"));
+    RL_ASSIGN_OR_RETURN(pb::HopBody body,
+                        decode<pb::HopBody>(as_bytes(hop.body()), lim.max_message_bytes,
+                                            err::kBadVoucher, "hop body"));
+    const Bytes hash = hop_hash(ctx.suite, as_bytes(hop.body()));
     if (body.suite() != crypto::suite_name(ctx.suite)) {
       return fail(err::kBadVoucher, "hop is for another suite");
     }
@@ -63,15 +63,15 @@ struct Checker {
     RL_ASSIGN_OR_RETURN(VerifiedCert sender,
                         verify_device_chain(ctx.suite, ctx.trust, body.sender_chain(),
                                             body.sender_device_id(), body.execute_time(), lim));
-    if (!verify_tagged(sender.cert.public_key(), domain::kHopSig, view(hop.body()),
-                       view(hop.sender_signature()))) {
+    if (!verify_tagged(sender.cert.public_key(), domain::kHopSig, as_bytes(hop.body()),
+                       as_bytes(hop.sender_signature()))) {
       return fail(err::kBadSignature, "hop signature does not verify");
     }
     if (ctx.issuer_master_key) {
       RL_ASSIGN_OR_RETURN(Bytes device_key, diversify_device_key(ctx.suite, *ctx.issuer_master_key,
                                                                  body.sender_device_id()));
       if (!verify_domain_mac(ctx.suite, device_key, domain::kIssuerMac, hash,
-                             view(hop.issuer_mac()))) {
+                             as_bytes(hop.issuer_mac()))) {
         return fail(err::kBadMac, "issuer MAC does not verify");
       }
     }
@@ -105,7 +105,7 @@ struct Checker {
     std::uint32_t depth = 0;
     std::vector<Bytes> ids;
     for (const pb::OutputRef& ref : body.inputs()) {
-      Bytes id = output_id(ctx.suite, view(ref.source_hash()), ref.index());
+      Bytes id = output_id(ctx.suite, as_bytes(ref.source_hash()), ref.index());
       auto it = by_id.find(id);
       if (it == by_id.end()) return fail(err::kBadVoucher, "hop input is not in the provenance");
       const CreatedOutput& src = facts.created[it->second];

@@ -24,20 +24,11 @@ Result<Msg> decode(ByteView bytes, std::size_t max_bytes, std::string_view error
   return msg;
 }
 
-// Protobuf `bytes` fields are std::string.
-inline ByteView view(const std::string& s) {
-  return as_bytes(s);
-}
-
 template <typename Msg>
 Bytes encode(const Msg& msg) {
   Bytes out(msg.ByteSizeLong());
   if (!out.empty()) msg.SerializeToArray(out.data(), static_cast<int>(out.size()));
   return out;
-}
-
-inline std::string as_string(ByteView b) {
-  return std::string(b.begin(), b.end());
 }
 
 inline Error fail(std::string_view code, std::string message) {

@@ -31,7 +31,7 @@ Result<Device> Device::open(DeviceConfig config, DeviceCredentials credentials, 
   if (credentials.key.suite() != suite || credentials.cert.public_key().suite() != suite) {
     return fail(err::kBadCertificate, "device key is not of the network's suite");
   }
-  if (!bytes_equal(as_string(credentials.cert.public_key().to_der()),
+  if (!bytes_equal(to_string(credentials.cert.public_key().to_der()),
                    credentials.key.public_key().to_der())) {
     return fail(err::kBadCertificate, "device key does not match its certificate");
   }
@@ -101,13 +101,13 @@ Status Device::load(ByteView root_voucher) {
   }
   pb::DeviceState next = state_;
   pb::Coin* coin = next.add_coins();
-  coin->mutable_ref()->set_source_hash(as_string(root.hash));
+  coin->mutable_ref()->set_source_hash(to_string(root.hash));
   coin->mutable_ref()->set_index(0);
   coin->set_amount(root.body.amount());
   coin->set_expiry(root.body.expiry());
   coin->set_depth(0);
-  coin->mutable_provenance()->add_roots(as_string(root_voucher));
-  next.add_loaded_roots(as_string(root.hash));
+  coin->mutable_provenance()->add_roots(to_string(root_voucher));
+  next.add_loaded_roots(to_string(root.hash));
   return commit(std::move(next));
 }
 
@@ -137,11 +137,11 @@ pb::Provenance Device::settlement_provenance() const {
   // An executed transfer the receiver never acknowledged can still be settled from this side
   // (its output 0 is credited to the receiver): include the hop and what it spent.
   if (in_flight() > 0) {
-    auto exec = decode<pb::ExecuteMsg>(view(state_.pending_send().execute_msg()),
+    auto exec = decode<pb::ExecuteMsg>(as_bytes(state_.pending_send().execute_msg()),
                                        config_.limits.max_message_bytes, err::kCorruptState,
                                        "journaled EXECUTE");
     if (exec.ok()) {
-      auto body = decode<pb::ExecuteBody>(view(exec->body()), config_.limits.max_message_bytes,
+      auto body = decode<pb::ExecuteBody>(as_bytes(exec->body()), config_.limits.max_message_bytes,
                                           err::kCorruptState, "journaled EXECUTE body");
       if (body.ok()) {
         pb::Provenance with_hop = body->provenance();

@@ -46,7 +46,7 @@ Result<Bytes> Device::respond(ByteView init_bytes) {
                       verify_device_chain(suite, config_.trust, init.sender_chain(),
                                           init.sender_device_id(), now, lim));
   if (sender.device_id == device_id_) return fail(err::kWrongDevice, "cannot pay itself");
-  auto sender_eph = crypto::PublicKey::from_der(view(init.sender_ephemeral()));
+  auto sender_eph = crypto::PublicKey::from_der(as_bytes(init.sender_ephemeral()));
   if (!sender_eph.ok() || sender_eph->suite() != suite) {
     return fail(err::kBadKey, "sender ephemeral key is not a key of the network's suite");
   }
@@ -56,26 +56,26 @@ Result<Bytes> Device::respond(ByteView init_bytes) {
   RL_ASSIGN_OR_RETURN(auto eph_pair, new_ephemeral_key());
   const crypto::PrivateKey& eph = eph_pair.second;
   pb::ResponseBody body;
-  body.set_init_hash(as_string(tagged_hash(suite, domain::kInitHash, init_bytes)));
+  body.set_init_hash(to_string(tagged_hash(suite, domain::kInitHash, init_bytes)));
   *body.mutable_receiver_chain() = encode_chain(creds_.cert, creds_.intermediates);
   body.set_receiver_device_id(device_id_);
-  body.set_rb(as_string(random_->bytes(kRandomSize)));
+  body.set_rb(to_string(random_->bytes(kRandomSize)));
   body.set_dispersion_factor(device_id_);
-  body.set_receiver_ephemeral(as_string(eph.public_key().to_der()));
+  body.set_receiver_ephemeral(to_string(eph.public_key().to_der()));
   body.set_response_time(now);
   const Bytes body_bytes = encode(body);
   RL_ASSIGN_OR_RETURN(Bytes sig, sign_tagged(creds_.key, domain::kResponseSig, body_bytes));
   pb::ResponseMsg resp;
-  resp.set_body(as_string(body_bytes));
-  resp.set_signature(as_string(sig));
+  resp.set_body(to_string(body_bytes));
+  resp.set_signature(to_string(sig));
   const Bytes resp_bytes = encode(resp);
 
   // One receive at a time: a new INIT replaces an unfinished one (it holds no value).
   pb::DeviceState next = state_;
   pb::PendingReceive* p = next.mutable_pending_receive();
-  p->set_init_msg(as_string(init_bytes));
-  p->set_response_msg(as_string(resp_bytes));
-  p->set_ephemeral_scalar(as_string(eph_pair.first));
+  p->set_init_msg(to_string(init_bytes));
+  p->set_response_msg(to_string(resp_bytes));
+  p->set_ephemeral_scalar(to_string(eph_pair.first));
   RL_TRY(commit(std::move(next)));
   return resp_bytes;
 }
@@ -93,27 +93,25 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
   bool mac_ok = false;
   if (state_.has_pending_receive()) {
     const pb::PendingReceive& p = state_.pending_receive();
-    init = decode<pb::InitMsg>(view(p.init_msg()), lim.max_message_bytes, err::kCorruptState,
-                               "journaled INIT")
-               .value();
-    const pb::ResponseMsg resp =
-        decode<pb::ResponseMsg>(view(p.response_msg()), lim.max_message_bytes, err::kCorruptState,
-                                "journaled response")
-            .value();
-    resp_body = decode<pb::ResponseBody>(view(resp.body()), lim.max_message_bytes,
-                                         err::kCorruptState, "journaled response body")
-                    .value();
+    RL_ASSIGN_OR_RETURN(init, decode<pb::InitMsg>(as_bytes(p.init_msg()), lim.max_message_bytes,
+                                                  err::kCorruptState, "journaled INIT"));
+    RL_ASSIGN_OR_RETURN(const pb::ResponseMsg resp,
+                        decode<pb::ResponseMsg>(as_bytes(p.response_msg()), lim.max_message_bytes,
+                                                err::kCorruptState, "journaled response"));
+    RL_ASSIGN_OR_RETURN(resp_body,
+                        decode<pb::ResponseBody>(as_bytes(resp.body()), lim.max_message_bytes,
+                                                 err::kCorruptState, "journaled response body"));
     RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, ephemeral_key(p.ephemeral_scalar()));
     RL_ASSIGN_OR_RETURN(
-        session_key, session_key_for(suite, eph, view(init->sender_ephemeral()), view(init->ra()),
-                                     view(resp_body->rb()), device_id_));
-    mac_ok = verify_domain_mac(suite, session_key, domain::kSessionMac, view(exec.body()),
-                               view(exec.session_mac()));
+        session_key, session_key_for(suite, eph, as_bytes(init->sender_ephemeral()),
+                                     as_bytes(init->ra()), as_bytes(resp_body->rb()), device_id_));
+    mac_ok = verify_domain_mac(suite, session_key, domain::kSessionMac, as_bytes(exec.body()),
+                               as_bytes(exec.session_mac()));
   }
   if (!mac_ok) {
     for (const pb::ReceivedRecord& r : state_.received()) {
-      if (verify_domain_mac(suite, view(r.session_key()), domain::kSessionMac, view(exec.body()),
-                            view(exec.session_mac()))) {
+      if (verify_domain_mac(suite, as_bytes(r.session_key()), domain::kSessionMac,
+                            as_bytes(exec.body()), as_bytes(exec.session_mac()))) {
         return fail(err::kReplayed, "EXECUTE of a completed transfer");
       }
     }
@@ -123,7 +121,7 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
 
   // 2. Structure, then every signature and certificate of the hop and its provenance.
   RL_ASSIGN_OR_RETURN(pb::ExecuteBody body,
-                      decode<pb::ExecuteBody>(view(exec.body()), lim.max_message_bytes,
+                      decode<pb::ExecuteBody>(as_bytes(exec.body()), lim.max_message_bytes,
                                               err::kBadVoucher, "EXECUTE body"));
   const std::int64_t now = clock_->now();
   ChainContext ctx{suite, config_.trust, config_.issuer_keys, std::nullopt, lim};
@@ -169,7 +167,7 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
 
   // 5. The acknowledgement, then one atomic write of the received output.
   pb::AckBody ack_body;
-  ack_body.set_hop_hash(as_string(tip.hash));
+  ack_body.set_hop_hash(to_string(tip.hash));
   ack_body.set_ra(hop.ra());
   ack_body.set_rb(hop.rb());
   ack_body.set_receiver_device_id(device_id_);
@@ -178,14 +176,14 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
   RL_ASSIGN_OR_RETURN(Bytes ack_mac,
                       domain_mac(suite, session_key, domain::kAckMac, ack_body_bytes));
   pb::AckMsg ack;
-  ack.set_body(as_string(ack_body_bytes));
-  ack.set_signature(as_string(sig));
-  ack.set_session_mac(as_string(ack_mac));
+  ack.set_body(to_string(ack_body_bytes));
+  ack.set_signature(to_string(sig));
+  ack.set_session_mac(to_string(ack_mac));
   const Bytes ack_bytes = encode(ack);
 
   pb::DeviceState next = state_;
   pb::Coin* coin = next.add_coins();
-  coin->mutable_ref()->set_source_hash(as_string(tip.hash));
+  coin->mutable_ref()->set_source_hash(to_string(tip.hash));
   coin->mutable_ref()->set_index(0);
   coin->set_amount(hop.outputs(0).amount());
   coin->set_expiry(hop.expiry());
@@ -205,9 +203,9 @@ Result<Bytes> Device::complete(ByteView exec_bytes) {
   }
   pb::ReceivedRecord* rec = next.add_received();
   rec->set_ra(hop.ra());
-  rec->set_hop_hash(as_string(tip.hash));
-  rec->set_ack_msg(as_string(ack_bytes));
-  rec->set_session_key(as_string(session_key));
+  rec->set_hop_hash(to_string(tip.hash));
+  rec->set_ack_msg(to_string(ack_bytes));
+  rec->set_session_key(to_string(session_key));
   while (next.received_size() > kKeepReceived) {
     next.mutable_received()->erase(next.mutable_received()->begin());
   }

@@ -77,18 +77,18 @@ Result<Bytes> Device::init(std::int64_t amount) {
   msg.set_suite(std::string(crypto::suite_name(config_.suite)));
   msg.set_amount(amount);
   msg.set_init_time(now);
-  msg.set_ra(as_string(random_->bytes(kRandomSize)));
+  msg.set_ra(to_string(random_->bytes(kRandomSize)));
   msg.set_sender_device_id(device_id_);
   msg.set_sender_name(creds_.name.substr(0, lim.max_name_bytes));
   *msg.mutable_sender_chain() = encode_chain(creds_.cert, creds_.intermediates);
-  msg.set_sender_ephemeral(as_string(eph.public_key().to_der()));
+  msg.set_sender_ephemeral(to_string(eph.public_key().to_der()));
   const Bytes init = encode(msg);
 
   pb::DeviceState next = state_;
   pb::PendingSend* p = next.mutable_pending_send();
   p->set_stage(pb::PendingSend::INITIATED);
-  p->set_init_msg(as_string(init));
-  p->set_ephemeral_scalar(as_string(eph_pair.first));
+  p->set_init_msg(to_string(init));
+  p->set_ephemeral_scalar(to_string(eph_pair.first));
   p->set_amount(amount);
   RL_TRY(commit(std::move(next)));
   return init;
@@ -123,9 +123,9 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
       pb::ResponseMsg resp,
       decode<pb::ResponseMsg>(response_bytes, lim.max_message_bytes, err::kBadMessage, "response"));
   RL_ASSIGN_OR_RETURN(pb::ResponseBody body,
-                      decode<pb::ResponseBody>(view(resp.body()), lim.max_message_bytes,
+                      decode<pb::ResponseBody>(as_bytes(resp.body()), lim.max_message_bytes,
                                                err::kBadMessage, "response body"));
-  const Bytes init_hash = tagged_hash(suite, domain::kInitHash, view(pending.init_msg()));
+  const Bytes init_hash = tagged_hash(suite, domain::kInitHash, as_bytes(pending.init_msg()));
   if (!bytes_equal(body.init_hash(), init_hash)) {
     return fail(err::kBadTranscript, "response answers another INIT");
   }
@@ -133,8 +133,8 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   RL_ASSIGN_OR_RETURN(VerifiedCert receiver,
                       verify_device_chain(suite, config_.trust, body.receiver_chain(),
                                           body.receiver_device_id(), now, lim));
-  if (!verify_tagged(receiver.cert.public_key(), domain::kResponseSig, view(resp.body()),
-                     view(resp.signature()))) {
+  if (!verify_tagged(receiver.cert.public_key(), domain::kResponseSig, as_bytes(resp.body()),
+                     as_bytes(resp.signature()))) {
     return fail(err::kBadSignature, "receiver signature does not verify");
   }
   if (receiver.device_id == device_id_) return fail(err::kWrongDevice, "cannot pay itself");
@@ -145,13 +145,14 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   if (body.dispersion_factor() != receiver.device_id) {
     return fail(err::kBadDispersion, "dispersion factor is not the receiver's device id");
   }
-  const pb::InitMsg init = decode<pb::InitMsg>(view(pending.init_msg()), lim.max_message_bytes,
-                                               err::kCorruptState, "journaled init")
-                               .value();
+  RL_ASSIGN_OR_RETURN(const pb::InitMsg init,
+                      decode<pb::InitMsg>(as_bytes(pending.init_msg()), lim.max_message_bytes,
+                                          err::kCorruptState, "journaled init"));
   RL_ASSIGN_OR_RETURN(crypto::PrivateKey eph, ephemeral_key(pending.ephemeral_scalar()));
-  RL_ASSIGN_OR_RETURN(Bytes session_key,
-                      session_key_for(suite, eph, view(body.receiver_ephemeral()), view(init.ra()),
-                                      view(body.rb()), body.dispersion_factor()));
+  RL_ASSIGN_OR_RETURN(
+      Bytes session_key,
+      session_key_for(suite, eph, as_bytes(body.receiver_ephemeral()), as_bytes(init.ra()),
+                      as_bytes(body.rb()), body.dispersion_factor()));
   if (state_.transfers_since_settlement() >= lim.transfers_before_settle) {
     return fail(err::kTransferCountLimit, "device must settle before more offline transfers");
   }
@@ -188,7 +189,7 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   hop.set_sender_name(init.sender_name());
   *hop.mutable_sender_chain() = init.sender_chain();
   hop.set_receiver_device_id(receiver.device_id);
-  hop.set_receiver_cert_id(as_string(receiver.cert_id));
+  hop.set_receiver_cert_id(to_string(receiver.cert_id));
   hop.set_sender_counter(state_.counter() + 1);
   hop.set_transfer_index(state_.transfers_since_settlement() + 1);
   hop.set_init_time(init.init_time());
@@ -201,13 +202,13 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   const Bytes hop_body = encode(hop);
   const Bytes hash = hop_hash(suite, hop_body);
   pb::Hop signed_hop;
-  signed_hop.set_body(as_string(hop_body));
+  signed_hop.set_body(to_string(hop_body));
   RL_ASSIGN_OR_RETURN(Bytes sig, sign_tagged(creds_.key, domain::kHopSig, hop_body));
-  signed_hop.set_sender_signature(as_string(sig));
+  signed_hop.set_sender_signature(to_string(sig));
   RL_ASSIGN_OR_RETURN(Bytes issuer_mac,
                       domain_mac(suite, creds_.mac_key, domain::kIssuerMac, hash));
-  signed_hop.set_issuer_mac(as_string(issuer_mac));
-  const std::string hop_bytes = as_string(encode(signed_hop));
+  signed_hop.set_issuer_mac(to_string(issuer_mac));
+  const std::string hop_bytes = to_string(encode(signed_hop));
 
   pb::ExecuteBody exec_body;
   exec_body.set_hop(hop_bytes);
@@ -216,8 +217,8 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   RL_ASSIGN_OR_RETURN(Bytes session_mac,
                       domain_mac(suite, session_key, domain::kSessionMac, exec_body_bytes));
   pb::ExecuteMsg exec;
-  exec.set_body(as_string(exec_body_bytes));
-  exec.set_session_mac(as_string(session_mac));
+  exec.set_body(to_string(exec_body_bytes));
+  exec.set_session_mac(to_string(session_mac));
   const Bytes exec_bytes = encode(exec);
   if (exec_bytes.size() > lim.max_message_bytes) {
     return fail(err::kMessageTooLarge, "EXECUTE would exceed the message size limit");
@@ -234,7 +235,7 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
   }
   if (change > 0) {
     pb::Coin* c = next.add_coins();
-    c->mutable_ref()->set_source_hash(as_string(hash));
+    c->mutable_ref()->set_source_hash(to_string(hash));
     c->mutable_ref()->set_index(1);
     c->set_amount(change);
     c->set_expiry(expiry);
@@ -243,14 +244,16 @@ Result<Bytes> Device::execute(ByteView response_bytes) {
     c->mutable_provenance()->add_hops(hop_bytes);
   }
   next.set_counter(state_.counter() + 1);
+  assert(next.counter() > state_.counter());       // monotonic: the ledger detects reuse
+  assert(pending.amount() + change == sel.total);  // outputs == consumed inputs
   next.set_transfers_since_settlement(state_.transfers_since_settlement() + 1);
   pb::PendingSend* p = next.mutable_pending_send();
   p->set_stage(pb::PendingSend::EXECUTED);
-  p->set_execute_msg(as_string(exec_bytes));
-  p->set_hop_hash(as_string(hash));
-  p->set_session_key(as_string(session_key));
+  p->set_execute_msg(to_string(exec_bytes));
+  p->set_hop_hash(to_string(hash));
+  p->set_session_key(to_string(session_key));
   p->set_receiver_device_id(receiver.device_id);
-  p->set_receiver_cert_der(as_string(receiver.cert.to_der()));
+  p->set_receiver_cert_der(to_string(receiver.cert.to_der()));
   p->set_rb(body.rb());
   p->clear_ephemeral_scalar();  // the session key is all that is needed from here on
   RL_TRY(commit(std::move(next)));
@@ -265,8 +268,9 @@ Status Device::finish(ByteView ack_bytes) {
   const crypto::Suite suite = config_.suite;
   RL_ASSIGN_OR_RETURN(pb::AckMsg ack, decode<pb::AckMsg>(ack_bytes, lim.max_message_bytes,
                                                          err::kBadMessage, "acknowledgement"));
-  RL_ASSIGN_OR_RETURN(pb::AckBody body, decode<pb::AckBody>(view(ack.body()), lim.max_message_bytes,
-                                                            err::kBadMessage, "ack body"));
+  RL_ASSIGN_OR_RETURN(pb::AckBody body,
+                      decode<pb::AckBody>(as_bytes(ack.body()), lim.max_message_bytes,
+                                          err::kBadMessage, "ack body"));
   if (!state_.has_pending_send() || state_.pending_send().stage() != pb::PendingSend::EXECUTED) {
     for (const std::string& h : state_.completed_sends()) {
       if (h == body.hop_hash()) return fail(err::kReplayed, "transfer already completed");
@@ -274,23 +278,23 @@ Status Device::finish(ByteView ack_bytes) {
     return fail(err::kNoTransfer, "no executed transfer waiting for an acknowledgement");
   }
   const pb::PendingSend& p = state_.pending_send();
-  if (!verify_domain_mac(suite, view(p.session_key()), domain::kAckMac, view(ack.body()),
-                         view(ack.session_mac()))) {
+  if (!verify_domain_mac(suite, as_bytes(p.session_key()), domain::kAckMac, as_bytes(ack.body()),
+                         as_bytes(ack.session_mac()))) {
     for (const std::string& h : state_.completed_sends()) {
       if (h == body.hop_hash()) return fail(err::kReplayed, "transfer already completed");
     }
     return fail(err::kBadMac, "acknowledgement session MAC does not verify");
   }
-  auto receiver_cert = crypto::Certificate::from_der(view(p.receiver_cert_der()));
+  auto receiver_cert = crypto::Certificate::from_der(as_bytes(p.receiver_cert_der()));
   if (!receiver_cert.ok()) return fail(err::kCorruptState, "journaled receiver certificate");
-  if (!verify_tagged(receiver_cert->public_key(), domain::kAckSig, view(ack.body()),
-                     view(ack.signature()))) {
+  if (!verify_tagged(receiver_cert->public_key(), domain::kAckSig, as_bytes(ack.body()),
+                     as_bytes(ack.signature()))) {
     return fail(err::kBadSignature, "acknowledgement signature does not verify");
   }
   if (body.hop_hash() != p.hop_hash()) return fail(err::kBadVoucher, "ack names another hop");
-  const pb::InitMsg init = decode<pb::InitMsg>(view(p.init_msg()), lim.max_message_bytes,
-                                               err::kCorruptState, "journaled init")
-                               .value();
+  RL_ASSIGN_OR_RETURN(const pb::InitMsg init,
+                      decode<pb::InitMsg>(as_bytes(p.init_msg()), lim.max_message_bytes,
+                                          err::kCorruptState, "journaled init"));
   if (body.ra() != init.ra() || body.rb() != p.rb()) {
     return fail(err::kBadRandom, "ack randoms are not this transfer's");
   }

@@ -13,12 +13,12 @@ Result<VerifiedCert> verify_device_chain(crypto::Suite suite, const TrustAnchors
       static_cast<std::size_t>(chain.intermediates_size()) > limits.max_intermediates) {
     return fail(err::kBadCertificate, "certificate chain too large");
   }
-  auto leaf = crypto::Certificate::from_der(view(chain.leaf()));
+  auto leaf = crypto::Certificate::from_der(as_bytes(chain.leaf()));
   if (!leaf.ok()) return fail(err::kBadCertificate, "device certificate does not decode");
   std::vector<crypto::Certificate> intermediates;
   for (const std::string& der : chain.intermediates()) {
     if (der.size() > limits.max_cert_bytes) return fail(err::kBadCertificate, "too large");
-    auto c = crypto::Certificate::from_der(view(der));
+    auto c = crypto::Certificate::from_der(as_bytes(der));
     if (!c.ok()) return fail(err::kBadCertificate, "intermediate does not decode");
     intermediates.push_back(std::move(c).value());
   }
@@ -56,8 +56,8 @@ Result<VerifiedCert> verify_device_chain(crypto::Suite suite, const TrustAnchors
 regledger::offline::v1::CertChain encode_chain(const crypto::Certificate& leaf,
                                                const std::vector<crypto::Certificate>& inter) {
   regledger::offline::v1::CertChain out;
-  out.set_leaf(as_string(leaf.to_der()));
-  for (const crypto::Certificate& c : inter) out.add_intermediates(as_string(c.to_der()));
+  out.set_leaf(to_string(leaf.to_der()));
+  for (const crypto::Certificate& c : inter) out.add_intermediates(to_string(c.to_der()));
   return out;
 }
 

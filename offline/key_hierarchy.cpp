@@ -2,6 +2,7 @@
 
 #include "crypto/offline_kdf.hpp"
 #include "crypto/symmetric.hpp"
+#include "offline/ids.hpp"
 
 namespace rl::offline {
 
@@ -36,10 +37,7 @@ Result<Bytes> derive_session_key(crypto::Suite suite, ByteView ecdh_secret, Byte
 
 Result<Bytes> domain_mac(crypto::Suite suite, ByteView key, std::string_view domain,
                          ByteView data) {
-  Bytes msg = to_bytes(domain);
-  msg.push_back(0);
-  msg.insert(msg.end(), data.begin(), data.end());
-  return crypto::suite_cmac(suite, key, msg);
+  return crypto::suite_cmac(suite, key, tagged(domain, data));
 }
 
 bool verify_domain_mac(crypto::Suite suite, ByteView key, std::string_view domain, ByteView data,

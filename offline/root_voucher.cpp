@@ -17,12 +17,12 @@ Result<Bytes> issue_root_voucher(const crypto::PrivateKey& issuer_key,
   body.set_amount(spec.amount);
   body.set_expiry(spec.expiry);
   body.set_serial(spec.serial);
-  body.set_issuer_key_id(as_string(key_id(issuer_key.public_key())));
+  body.set_issuer_key_id(to_string(key_id(issuer_key.public_key())));
   const Bytes body_bytes = encode(body);
   RL_ASSIGN_OR_RETURN(Bytes sig, sign_tagged(issuer_key, domain::kRootSig, body_bytes));
   pb::RootVoucher root;
-  root.set_body(as_string(body_bytes));
-  root.set_signature(as_string(sig));
+  root.set_body(to_string(body_bytes));
+  root.set_signature(to_string(sig));
   return encode(root);
 }
 
@@ -33,7 +33,7 @@ Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
       pb::RootVoucher root,
       decode<pb::RootVoucher>(root_bytes, limits.max_message_bytes, err::kBadVoucher, "root"));
   RL_ASSIGN_OR_RETURN(pb::RootVoucherBody body,
-                      decode<pb::RootVoucherBody>(view(root.body()), limits.max_message_bytes,
+                      decode<pb::RootVoucherBody>(as_bytes(root.body()), limits.max_message_bytes,
                                                   err::kBadVoucher, "root body"));
   if (body.suite() != crypto::suite_name(suite)) {
     return fail(err::kBadVoucher, "root voucher is for another suite");
@@ -43,12 +43,13 @@ Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
     if (k.suite() == suite && bytes_equal(body.issuer_key_id(), key_id(k))) issuer = &k;
   }
   if (issuer == nullptr) return fail(err::kUnknownIssuer, "root voucher issuer is not trusted");
-  if (!verify_tagged(*issuer, domain::kRootSig, view(root.body()), view(root.signature()))) {
+  if (!verify_tagged(*issuer, domain::kRootSig, as_bytes(root.body()),
+                     as_bytes(root.signature()))) {
     return fail(err::kBadSignature, "root voucher signature does not verify");
   }
   if (body.amount() <= 0) return fail(err::kBadAmount, "root voucher amount must be positive");
   if (body.device_id().empty()) return fail(err::kBadVoucher, "root voucher has no device");
-  return VerifiedRoot{root_hash(suite, view(root.body())), std::move(body)};
+  return VerifiedRoot{root_hash(suite, as_bytes(root.body())), std::move(body)};
 }
 
 }  // namespace rl::offline

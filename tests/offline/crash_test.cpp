@@ -154,7 +154,7 @@ class CrashSim {
       }
       if (d->dev->in_flight() > 0) {
         const pb::PendingSend& p = d->dev->state().pending_send();
-        if (!device(p.receiver_device_id()).dev->has_received(view(p.hop_hash()))) {
+        if (!device(p.receiver_device_id()).dev->has_received(as_bytes(p.hop_hash()))) {
           sum += d->dev->in_flight();
         }
       }

@@ -13,27 +13,27 @@ namespace rl::offline::testing {
 inline std::string reseal_hop(crypto::Suite suite, const std::string& hop_bytes,
                               const std::function<void(pb::HopBody&)>& edit,
                               const crypto::PrivateKey& key, ByteView device_mac_key) {
-  auto hop = parse<pb::Hop>(view(hop_bytes));
-  auto body = parse<pb::HopBody>(view(hop.body()));
+  auto hop = parse<pb::Hop>(as_bytes(hop_bytes));
+  auto body = parse<pb::HopBody>(as_bytes(hop.body()));
   edit(body);
   const Bytes body_bytes = encode(body);
-  hop.set_body(as_string(body_bytes));
-  hop.set_sender_signature(as_string(must(sign_tagged(key, domain::kHopSig, body_bytes))));
-  hop.set_issuer_mac(as_string(
+  hop.set_body(to_string(body_bytes));
+  hop.set_sender_signature(to_string(must(sign_tagged(key, domain::kHopSig, body_bytes))));
+  hop.set_issuer_mac(to_string(
       must(domain_mac(suite, device_mac_key, domain::kIssuerMac, hop_hash(suite, body_bytes)))));
-  return as_string(encode(hop));
+  return to_string(encode(hop));
 }
 
 // An ExecuteMsg whose body is edited and then MACed again with the session key.
 inline Bytes remac_execute(crypto::Suite suite, ByteView exec_bytes, ByteView session_key,
                            const std::function<void(pb::ExecuteBody&)>& edit) {
   auto exec = parse<pb::ExecuteMsg>(exec_bytes);
-  auto body = parse<pb::ExecuteBody>(view(exec.body()));
+  auto body = parse<pb::ExecuteBody>(as_bytes(exec.body()));
   edit(body);
   const Bytes body_bytes = encode(body);
-  exec.set_body(as_string(body_bytes));
+  exec.set_body(to_string(body_bytes));
   exec.set_session_mac(
-      as_string(must(domain_mac(suite, session_key, domain::kSessionMac, body_bytes))));
+      to_string(must(domain_mac(suite, session_key, domain::kSessionMac, body_bytes))));
   return encode(exec);
 }
 
@@ -41,11 +41,11 @@ inline Bytes remac_execute(crypto::Suite suite, ByteView exec_bytes, ByteView se
 inline Bytes resign_response(ByteView resp_bytes, const crypto::PrivateKey& key,
                              const std::function<void(pb::ResponseBody&)>& edit) {
   auto resp = parse<pb::ResponseMsg>(resp_bytes);
-  auto body = parse<pb::ResponseBody>(view(resp.body()));
+  auto body = parse<pb::ResponseBody>(as_bytes(resp.body()));
   edit(body);
   const Bytes body_bytes = encode(body);
-  resp.set_body(as_string(body_bytes));
-  resp.set_signature(as_string(must(sign_tagged(key, domain::kResponseSig, body_bytes))));
+  resp.set_body(to_string(body_bytes));
+  resp.set_signature(to_string(must(sign_tagged(key, domain::kResponseSig, body_bytes))));
   return encode(resp);
 }
 

@@ -27,8 +27,8 @@ TEST_P(ProtocolTest, OneVoucherWithChange) {
 
   // The hop: one input, output 0 to B, output 1 change to A; counter, index, randoms.
   const auto exec = parse<pb::ExecuteMsg>(t.execute);
-  const auto body = parse<pb::ExecuteBody>(view(exec.body()));
-  const auto hop = parse<pb::HopBody>(view(parse<pb::Hop>(view(body.hop())).body()));
+  const auto body = parse<pb::ExecuteBody>(as_bytes(exec.body()));
+  const auto hop = parse<pb::HopBody>(as_bytes(parse<pb::Hop>(as_bytes(body.hop())).body()));
   ASSERT_EQ(hop.inputs_size(), 1);
   ASSERT_EQ(hop.outputs_size(), 2);
   EXPECT_EQ(hop.outputs(0).owner_device_id(), "device-b");
@@ -53,8 +53,8 @@ TEST_P(ProtocolTest, ExactAmountHasNoChange) {
   auto b = net.device("device-b");
   net.load(*a, 25'00);
   const Transcript t = must(transfer(**a, **b, 25'00), "transfer");
-  const auto body = parse<pb::ExecuteBody>(view(parse<pb::ExecuteMsg>(t.execute).body()));
-  const auto hop = parse<pb::HopBody>(view(parse<pb::Hop>(view(body.hop())).body()));
+  const auto body = parse<pb::ExecuteBody>(as_bytes(parse<pb::ExecuteMsg>(t.execute).body()));
+  const auto hop = parse<pb::HopBody>(as_bytes(parse<pb::Hop>(as_bytes(body.hop())).body()));
   EXPECT_EQ(hop.outputs_size(), 1);
   EXPECT_EQ((*a)->balance(), 0);
   EXPECT_EQ((*a)->state().coins_size(), 0);
@@ -69,8 +69,8 @@ TEST_P(ProtocolTest, SeveralVouchersCoverTheAmount) {
     // Needs every voucher but leaves change from the last one.
     const std::int64_t amount = n * 10'00 - 3'00;
     const Transcript t = must(transfer(**a, **b, amount), "transfer");
-    const auto body = parse<pb::ExecuteBody>(view(parse<pb::ExecuteMsg>(t.execute).body()));
-    const auto hop = parse<pb::HopBody>(view(parse<pb::Hop>(view(body.hop())).body()));
+    const auto body = parse<pb::ExecuteBody>(as_bytes(parse<pb::ExecuteMsg>(t.execute).body()));
+    const auto hop = parse<pb::HopBody>(as_bytes(parse<pb::Hop>(as_bytes(body.hop())).body()));
     EXPECT_EQ(hop.inputs_size(), n);
     EXPECT_EQ(body.provenance().roots_size(), n);
     EXPECT_EQ((*a)->balance(), 3'00);

@@ -105,9 +105,9 @@ TEST_P(TamperTest, ResponseFieldsRefusedBySender) {
   };
   // Fields changed without the receiver's key: the signature gives them away.
   auto unsigned_edit = parse<pb::ResponseMsg>(resp);
-  auto body = parse<pb::ResponseBody>(view(unsigned_edit.body()));
+  auto body = parse<pb::ResponseBody>(as_bytes(unsigned_edit.body()));
   (*body.mutable_rb())[0] ^= 1;
-  unsigned_edit.set_body(as_string(encode(body)));
+  unsigned_edit.set_body(to_string(encode(body)));
   cases.push_back({{"random changed, not re-signed", "bad_signature"}, encode(unsigned_edit)});
   auto bad_sig = parse<pb::ResponseMsg>(resp);
   flip_last(*bad_sig.mutable_signature());
@@ -168,20 +168,20 @@ TEST_P(TamperTest, ExecuteFieldsRefusedByReceiver) {
       {{"hop signature", "bad_signature"},
        remac_execute(s, exec, session,
                      [](pb::ExecuteBody& body) {
-                       auto hop = parse<pb::Hop>(view(body.hop()));
+                       auto hop = parse<pb::Hop>(as_bytes(body.hop()));
                        flip_last(*hop.mutable_sender_signature());
-                       body.set_hop(as_string(encode(hop)));
+                       body.set_hop(to_string(encode(hop)));
                      })},
       {{"voucher bytes", "bad_voucher"},
        remac_execute(s, exec, session, [](pb::ExecuteBody& body) { body.set_hop("\x0a\xff"); })},
       {{"provenance root amount", "bad_signature"},
        remac_execute(s, exec, session,
                      [](pb::ExecuteBody& body) {
-                       auto root = parse<pb::RootVoucher>(view(body.provenance().roots(0)));
-                       auto rb = parse<pb::RootVoucherBody>(view(root.body()));
+                       auto root = parse<pb::RootVoucher>(as_bytes(body.provenance().roots(0)));
+                       auto rb = parse<pb::RootVoucherBody>(as_bytes(root.body()));
                        rb.set_amount(rb.amount() + 1);
-                       root.set_body(as_string(encode(rb)));
-                       body.mutable_provenance()->set_roots(0, as_string(encode(root)));
+                       root.set_body(to_string(encode(rb)));
+                       body.mutable_provenance()->set_roots(0, to_string(encode(root)));
                      })},
       {{"provenance without its root", "bad_voucher"},
        remac_execute(s, exec, session,
@@ -214,12 +214,12 @@ TEST_P(TamperTest, AckFieldsRefusedBySender) {
   // The receiver's own forgery: edited body, signed and MACed again.
   auto forge = [&](const std::function<void(pb::AckBody&)>& edit) {
     auto msg = parse<pb::AckMsg>(ack);
-    auto body = parse<pb::AckBody>(view(msg.body()));
+    auto body = parse<pb::AckBody>(as_bytes(msg.body()));
     edit(body);
     const Bytes bb = encode(body);
-    msg.set_body(as_string(bb));
-    msg.set_signature(as_string(must(sign_tagged(b->creds.key, domain::kAckSig, bb))));
-    msg.set_session_mac(as_string(must(domain_mac(s, session, domain::kAckMac, bb))));
+    msg.set_body(to_string(bb));
+    msg.set_signature(to_string(must(sign_tagged(b->creds.key, domain::kAckSig, bb))));
+    msg.set_session_mac(to_string(must(domain_mac(s, session, domain::kAckMac, bb))));
     return encode(msg);
   };
   auto bad_sig = parse<pb::AckMsg>(ack);
@@ -257,23 +257,23 @@ TEST_P(TamperTest, SettlementRefusesTamperedChains) {
     return with_hop(reseal_hop(s, prov.hops(0), edit, a->creds.key, a->creds.mac_key));
   };
   auto raw_edit = [&](const std::function<void(pb::Hop&)>& edit) {
-    auto hop = parse<pb::Hop>(view(prov.hops(0)));
+    auto hop = parse<pb::Hop>(as_bytes(prov.hops(0)));
     edit(hop);
-    return with_hop(as_string(encode(hop)));
+    return with_hop(to_string(encode(hop)));
   };
   auto more = [](pb::HopBody& h) { h.mutable_outputs(0)->set_amount(h.outputs(0).amount() + 1); };
   const std::vector<std::pair<Case, Bytes>> cases = {
       {{"amount, not re-signed", "bad_signature"}, raw_edit([&](pb::Hop& h) {
-         auto body = parse<pb::HopBody>(view(h.body()));
+         auto body = parse<pb::HopBody>(as_bytes(h.body()));
          more(body);
-         h.set_body(as_string(encode(body)));
+         h.set_body(to_string(encode(body)));
        })},
       {{"amount, re-signed, old issuer MAC", "bad_mac"}, raw_edit([&](pb::Hop& h) {
-         auto body = parse<pb::HopBody>(view(h.body()));
+         auto body = parse<pb::HopBody>(as_bytes(h.body()));
          more(body);
          const Bytes bb = encode(body);
-         h.set_body(as_string(bb));
-         h.set_sender_signature(as_string(must(sign_tagged(a->creds.key, domain::kHopSig, bb))));
+         h.set_body(to_string(bb));
+         h.set_sender_signature(to_string(must(sign_tagged(a->creds.key, domain::kHopSig, bb))));
        })},
       {{"amount, re-signed and re-MACed by the sender", "bad_amount"}, resealed(more)},
       {{"random", "bad_random"}, resealed([](pb::HopBody& h) { h.mutable_ra()->pop_back(); })},
@@ -301,9 +301,9 @@ TEST_P(TamperTest, SettlementRefusesTamperedChains) {
   }
   // Root voucher tampering, unknown issuers, the wrong master key, a lower hop limit.
   pb::Provenance bad_root = prov;
-  auto root = parse<pb::RootVoucher>(view(prov.roots(0)));
+  auto root = parse<pb::RootVoucher>(as_bytes(prov.roots(0)));
   flip_last(*root.mutable_signature());
-  bad_root.set_roots(0, as_string(encode(root)));
+  bad_root.set_roots(0, to_string(encode(root)));
   EXPECT_EQ(code_of(check_settlement(net.settlement(), encode(bad_root))), "bad_signature");
   SettlementContext other_issuer = net.settlement();
   other_issuer.issuer_keys = {must(crypto::PrivateKey::generate(s)).public_key()};
