@@ -136,6 +136,24 @@ TEST_P(ProtocolTest, JournalSurvivesRestartOnDisk) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_P(ProtocolTest, JournalOfAnotherDeviceOrCorruptIsRefused) {
+  auto a = net.device("device-a");
+  auto b = net.device("device-b");
+  net.load(*a, 10'00);
+  // B's credentials over A's journal.
+  EXPECT_EQ(code_of(Device::open(b->config, b->creds, a->storage, net.clock(), *b->random)),
+            "corrupt_state");
+  MemoryStorage garbage;
+  must(garbage.commit(to_bytes("\xff\xff\xff not a journal")));
+  EXPECT_EQ(code_of(Device::open(a->config, a->creds, garbage, net.clock(), *a->random)),
+            "corrupt_state");
+  // A key that is not the certificate's.
+  DeviceCredentials mixed = a->creds;
+  mixed.key = b->creds.key;
+  EXPECT_EQ(code_of(Device::open(a->config, mixed, a->storage, net.clock(), *a->random)),
+            "bad_certificate");
+}
+
 INSTANTIATE_TEST_SUITE_P(Suites, ProtocolTest,
                          ::testing::Values(Suite::kP256Sha256, Suite::kSm2Sm3), suite_label);
 
