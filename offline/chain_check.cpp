@@ -58,8 +58,8 @@ struct Checker {
       return fail(err::kBadVoucher, "hop is for another suite");
     }
     if (!seen_sources.insert(hash).second) return fail(err::kBadVoucher, "hop listed twice");
-    // Certificate at the time the sender says it signed; device clocks are checked for
-    // freshness by the receiver, and certificate validity bounds how far they can lie.
+    // Certificate at the time the sender says it signed: an honest receiver refused a time
+    // outside its freshness window, so backdating needs collusion (docs/offline.md, threats).
     RL_ASSIGN_OR_RETURN(VerifiedCert sender,
                         verify_device_chain(ctx.suite, ctx.trust, body.sender_chain(),
                                             body.sender_device_id(), body.execute_time(), lim));
