@@ -538,6 +538,45 @@ Result<std::vector<std::pair<Bytes, Bytes>>> Chain::state_scan(ByteView prefix,
   return store_->scan_prefix(Cf::kState, prefix, limit);
 }
 
+Result<std::int64_t> Chain::balance(std::string_view org) const {
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kState, keys::balance(org)));
+  if (!raw) return std::int64_t{0};
+  pb::BalanceRecord rec;
+  if (!rec.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("state_corrupt", "balance record does not decode");
+  }
+  return rec.amount();
+}
+
+Result<ValueAudit> Chain::value_audit() const {
+  ValueAudit a;
+  RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kState, keys::value_supply()));
+  if (raw) {
+    pb::ValueSupplyRecord s;
+    if (!s.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+      return make_error("state_corrupt", "value supply record does not decode");
+    }
+    a.issued = s.issued();
+    a.on_devices = s.on_devices();
+  }
+  Status inner;
+  RL_TRY(store_->visit_prefix(Cf::kState, keys::balances_prefix(), {}, [&](ByteView, ByteView v) {
+    pb::BalanceRecord rec;
+    if (!rec.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      inner = make_error("state_corrupt", "balance record does not decode");
+      return false;
+    }
+    if (__builtin_add_overflow(a.balances, rec.amount(), &a.balances)) {
+      inner = make_error("value_overflow", "balances add up past int64");
+      return false;
+    }
+    ++a.organizations;
+    return true;
+  }));
+  RL_TRY(inner);
+  return a;
+}
+
 Result<std::optional<pb::ReportRecord>> Chain::report(const std::string& report_id) const {
   if (report_id.size() > 2 * 64) return std::optional<pb::ReportRecord>();
   RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kState, keys::report(report_id)));

@@ -49,6 +49,16 @@ struct DroppedTx {
   Error error;
 };
 
+// The settlement unit's books as committed (docs/offline.md "Value on the ledger").
+struct ValueAudit {
+  std::int64_t issued = 0;
+  std::int64_t on_devices = 0;
+  std::int64_t balances = 0;  // sum over every organization
+  std::size_t organizations = 0;
+  // The conservation invariant: every unit issued is in a balance or on a device.
+  bool holds() const { return balances + on_devices == issued; }
+};
+
 struct ReportFilter {
   std::string org;  // either org, or template (+ optional period)
   std::string template_id;
@@ -138,6 +148,10 @@ class Chain {
   // CRL lists the revoked certificates among cert/...).
   Result<std::vector<std::pair<Bytes, Bytes>>> state_scan(ByteView prefix, std::size_t limit) const;
   Result<std::vector<pb::ReportRecord>> list_reports(const ReportFilter& filter) const;
+  // An organization's committed balance (0 when it never held any). Code: state_corrupt.
+  Result<std::int64_t> balance(std::string_view org) const;
+  // Every balance added up, with the supply counters. Codes: state_corrupt, value_overflow.
+  Result<ValueAudit> value_audit() const;
   // The report index under `prefix` (keys::reports_by_*_prefix, keys::all_reports_prefix) in
   // key order, from the first key after `after` (empty: the start), each entry with its record,
   // until `visit` returns false. The index key is the position a later call may resume after.

@@ -151,6 +151,8 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
     case pb::Propose::kGrantRead:
     case pb::Propose::kRevokeReadGrant:
       return check_read_grant_action(state, p);
+    case pb::Propose::kIssueValue:
+      return check_issue_value(state, p.issue_value());
     case pb::Propose::ACTION_NOT_SET:
       break;
   }
@@ -239,6 +241,8 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
     case pb::Propose::kGrantRead:
     case pb::Propose::kRevokeReadGrant:
       return execute_read_grant_action(state, p, ctx);
+    case pb::Propose::kIssueValue:
+      return execute_issue_value(state, p.issue_value(), ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }

@@ -105,4 +105,8 @@ Status check_read_grant_action(const StateOverlay& state, const pb::Propose& p);
 Status execute_read_grant_action(StateOverlay& state, const pb::Propose& p,
                                  const BlockContext& ctx);
 
+// IssueValue (exec_value.cpp).
+Status check_issue_value(const StateOverlay& state, const pb::IssueValue& a);
+Status execute_issue_value(StateOverlay& state, const pb::IssueValue& a, const BlockContext& ctx);
+
 }  // namespace rl::ledger::exec

@@ -71,6 +71,18 @@ inline Bytes read_grant(std::string_view reader_org, std::string_view owner_org,
                   (template_id.empty() ? std::string("*") : std::string(template_id)));
 }
 
+// The settlement unit (docs/offline.md "Value on the ledger"): balances (BalanceRecord) and
+// the supply counters (ValueSupplyRecord).
+inline Bytes balances_prefix() {
+  return to_bytes("bal/");
+}
+inline Bytes balance(std::string_view org) {
+  return to_bytes("bal/" + std::string(org));
+}
+inline Bytes value_supply() {
+  return to_bytes("param/value_supply");
+}
+
 // Index keys (not part of app_hash: they are derived from state and blocks).
 inline Bytes reports_by_org_prefix(std::string_view org) {
   return to_bytes("rpt_org/" + std::string(org) + "/");

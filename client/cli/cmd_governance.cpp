@@ -48,6 +48,9 @@ struct ProposeOpts {
   std::uint64_t power = 0;
   // Cross-organization read grants: reader organization, owner organization, template.
   std::string grant_read, revoke_read, owner, only_template;
+  // IssueValue: organization and amount in minor units.
+  std::string issue_value;
+  std::int64_t amount = 0;
 };
 
 // AddValidator from the options: the node certificate file holds the leaf first, then any
@@ -81,12 +84,16 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
   int actions = !o.set_mapping.empty() + !o.add_template.empty() + !o.update_template.empty() +
                 !o.add_root.empty() + !o.remove_root.empty() + !o.add_validator.empty() +
                 !o.remove_validator.empty() + !o.set_power.empty() + !o.grant_read.empty() +
-                !o.revoke_read.empty();
+                !o.revoke_read.empty() + !o.issue_value.empty();
   if (actions != 1) {
     return make_error("bad_argument",
                       "give exactly one of --set-mapping, --add-template, --update-template, "
                       "--add-root, --remove-root, --add-validator, --remove-validator, "
-                      "--set-power, --grant-read, --revoke-read");
+                      "--set-power, --grant-read, --revoke-read, --issue-value");
+  }
+  if (o.issue_value.empty() != (o.amount == 0)) {
+    return make_error("bad_argument",
+                      "--issue-value ORG goes with --amount N (minor units, N > 0)");
   }
   const bool read_grant = !o.grant_read.empty() || !o.revoke_read.empty();
   if (read_grant != !o.owner.empty() || (!read_grant && !o.only_template.empty())) {
@@ -94,7 +101,10 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
                       "--grant-read and --revoke-read take --owner (and optionally "
                       "--only-template); --owner and --only-template go with them only");
   }
-  if (!o.grant_read.empty()) {
+  if (!o.issue_value.empty()) {
+    p.mutable_issue_value()->set_org_id(o.issue_value);
+    p.mutable_issue_value()->set_amount(o.amount);
+  } else if (!o.grant_read.empty()) {
     auto* g = p.mutable_grant_read();
     g->set_reader_org(o.grant_read);
     g->set_owner_org(o.owner);
@@ -204,7 +214,8 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   auto* gov = app.add_subcommand(
       "governance",
       "Changes that need M of the N genesis regulators: the permission mapping, report "
-      "templates, trusted root CAs, the validator set, cross-organization read grants. The "
+      "templates, trusted root CAs, the validator set, cross-organization read grants, issuing "
+      "value of the settlement unit. The "
       "proposer's organization is the "
       "first approval; the approval that reaches M executes the change in the same "
       "transaction. A validator-set change executed in block h takes effect at h + 2; only "
@@ -280,6 +291,14 @@ void add_governance_commands(CLI::App& app, Globals& g) {
                       "With --grant-read / --revoke-read: the organization whose reports are read");
   propose->add_option("--only-template", po->only_template,
                       "With --grant-read / --revoke-read: only reports of this template");
+  propose->add_option("--issue-value", po->issue_value,
+                      "Issue new value of the settlement unit to this organization's balance; "
+                      "needs --amount");
+  propose
+      ->add_option("--amount", po->amount,
+                   "With --issue-value: minor units (integer, > 0; no fractions, no floating "
+                   "point)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 62));
   propose->callback([po, &g] { g.exit_code = governance_propose(g, *po); });
 
   auto approve_id = std::make_shared<std::string>();

@@ -198,6 +198,31 @@ void add_query_commands(CLI::App& app, Globals& g) {
   });
 
   auto txid = std::make_shared<std::string>();
+  auto org = std::make_shared<std::string>();
+  auto* bal = app.add_subcommand(
+      "balance",
+      "Show an organization's balance of the settlement unit (minor units). Your own "
+      "organization's; regulators and auditors see every organization's");
+  bal->add_option("org", *org, "Organization id")->required();
+  bal->callback([org, &g] {
+    auto c = make_client(g);
+    if (!c.ok()) {
+      g.exit_code = report_error(c.error());
+      return;
+    }
+    auto r = c->get_json("/v1/balances/" + *org);
+    if (!r.ok()) {
+      g.exit_code = report_error(r.error());
+      return;
+    }
+    if (g.json_output) {
+      std::cout << r->dump() << "\n";
+    } else {
+      std::cout << *org << " balance " << (*r)["balance"].get<std::int64_t>() << " at height "
+                << (*r)["height"].get<std::uint64_t>() << "\n";
+    }
+  });
+
   auto* tx = app.add_subcommand("tx", "Transactions");
   tx->require_subcommand(1);
   tx->add_subcommand("get",

@@ -56,6 +56,9 @@ Error no_such_block() {
 Error no_such_report() {
   return make_error("report_not_found", "no such report");
 }
+Error no_such_org() {
+  return make_error("org_not_found", "no such organization");
+}
 
 json report_json(const ledger::pb::ReportRecord& r) {
   return {{"report_id", r.report_id()},
@@ -83,7 +86,7 @@ int http_status_for(const std::string& code) {
     return 403;
   }
   if (code == "not_found" || code == "tx_not_found" || code == "block_not_found" ||
-      code == "report_not_found" || code == "route_not_found") {
+      code == "report_not_found" || code == "route_not_found" || code == "org_not_found") {
     return 404;
   }
   if (code == "method_not_allowed") return 405;
@@ -131,7 +134,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto h = tail("/v1/headers/")) return get_header(*h);
   // Everything below carries report data: the reader is authenticated first.
   const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
-                          tail("/v1/receipts/") || tail("/v1/reports/");
+                          tail("/v1/receipts/") || tail("/v1/reports/") || tail("/v1/balances/");
   if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
   auto principal = identity_.reader(req);
   if (!principal.ok()) return error_response(principal.error());
@@ -145,6 +148,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);
   if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
   if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
+  if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
   auto id = tail("/v1/reports/");
   return get_report(*id, reader);
 }
@@ -337,6 +341,19 @@ http::HttpResponse Api::get_receipt(std::string_view hex, const Reader& reader) 
   http::HttpResponse resp;
   resp.body = ledger::receipt_to_json(**r);
   return resp;
+}
+
+http::HttpResponse Api::get_balance(std::string_view org, const Reader& reader) {
+  // Another organization's balance answers like an organization that does not exist.
+  if (org.size() > ledger::limits::kMaxIdBytes) return error_response(no_such_org());
+  if (reader && !reader->scope.sees_everything_of(org)) return error_response(no_such_org());
+  auto known = identity_.auth().ledger().organization(org);
+  if (!known.ok()) return error_response(known.error());
+  if (!*known) return error_response(no_such_org());
+  auto amount = chain_.balance(org);
+  if (!amount.ok()) return error_response(amount.error());
+  return ok_json(
+      {{"org", std::string(org)}, {"balance", *amount}, {"height", chain_.head().height}});
 }
 
 http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {

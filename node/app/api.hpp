@@ -59,6 +59,9 @@ class Api {
   http::HttpResponse get_tx(std::string_view id, const Reader& reader);
   http::HttpResponse get_receipt(std::string_view id, const Reader& reader);
   http::HttpResponse get_report(std::string_view id, const Reader& reader);
+  // GET /v1/balances/<org>: the organization's settlement-unit balance; its own accounts and
+  // supervisors only.
+  http::HttpResponse get_balance(std::string_view org, const Reader& reader);
   http::HttpResponse list_reports(const http::HttpRequest& req, const Reader& reader);
 
   ledger::Chain& chain_;
