@@ -227,10 +227,16 @@ Result<Genesis> parse_genesis(std::string_view text) {
     const auto& b = j["block"];
     RL_ASSIGN_OR_RETURN(auto interval, get_uint(b, "interval_ms", 100));
     RL_ASSIGN_OR_RETURN(auto max_txs, get_uint(b, "max_txs", 5000));
+    RL_ASSIGN_OR_RETURN(auto window,
+                        get_uint(b, "tx_expiry_window", BlockParams::kDefaultTxExpiryWindow));
     if (interval == 0 || interval > 60000) return bad("block.interval_ms must be 1-60000");
     if (max_txs == 0 || max_txs > limits::kMaxBlockTxs) return bad("block.max_txs out of range");
+    if (window == 0 || window > limits::kMaxTxExpiryWindow) {
+      return bad("block.tx_expiry_window must be 1-" + std::to_string(limits::kMaxTxExpiryWindow));
+    }
     g.block.block_interval_ms = static_cast<std::uint32_t>(interval);
     g.block.max_block_txs = static_cast<std::uint32_t>(max_txs);
+    g.block.tx_expiry_window = window;
   }
   if (j.contains("governance")) {
     const auto& gov = j["governance"];
@@ -346,6 +352,10 @@ std::string genesis_to_json(const Genesis& g) {
                               {"max_payload_bytes", t.max_payload_bytes}});
   }
   j["block"] = {{"interval_ms", g.block.block_interval_ms}, {"max_txs", g.block.max_block_txs}};
+  // Only when not the default: genesis files written before the window existed keep their hash.
+  if (g.block.tx_expiry_window != BlockParams::kDefaultTxExpiryWindow) {
+    j["block"]["tx_expiry_window"] = g.block.tx_expiry_window;
+  }
   // Only when declared: genesis files written before governance existed keep their hash.
   if (g.governance_threshold) j["governance"] = {{"threshold", *g.governance_threshold}};
   return j.dump(2) + "\n";
@@ -399,6 +409,8 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     a.observer_keys.push_back(c.ok() ? c->public_key().to_der() : Bytes{});
   }
   a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
+  a.tx_expiry_window = g.block.tx_expiry_window;
+  a.max_block_txs = g.block.max_block_txs;
   return a;
 }
 
