@@ -10,6 +10,7 @@
 #include "crypto/internal_digest.hpp"
 #include "crypto/internal_keys.hpp"
 #include "crypto/internal_ossl.hpp"
+#include "crypto/signature_form.hpp"
 
 namespace rl::crypto {
 namespace internal {
@@ -231,6 +232,11 @@ Result<Bytes> sign(const PrivateKey& key, ByteView message) {
     return internal::ossl_error("sign_failed", "signing failed");
   }
   sig.resize(sig_len);
+  // Only the low-s form of an ECDSA signature is accepted where bytes identify a signed object
+  // (crypto/signature_form.hpp), so it is the only form this function produces.
+  if (signature_form(key.suite(), sig) == SignatureForm::kHighS) {
+    return mirror_ecdsa_signature(key.suite(), sig);
+  }
   return sig;
 }
 

@@ -10,6 +10,7 @@
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
+#include "ledger/json_keys.hpp"
 #include "node/app/node_config.hpp"
 
 namespace rl::genesis {
@@ -112,6 +113,9 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
   RL_ASSIGN_OR_RETURN(auto text, read_file(path, 1024 * 1024));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad(path + " is not a JSON object");
+  if (auto key = ledger::first_duplicate_json_key(text)) {
+    return bad("duplicate key '" + *key + "' in " + path);
+  }
   static const std::set<std::string> known = {
       "_comment",      "chain_id",      "suite",      "validators", "host",
       "api_port_base", "p2p_port_base", "regulator",  "block",      "permission_mapping",

@@ -9,6 +9,7 @@
 #include "ledger/exec_internal.hpp"
 #include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/nonce_pruning.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
 #include "ledger/validator_sets.hpp"
@@ -143,6 +144,7 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
   ChainHead h = head();
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
+  RL_TRY(prune_replay_records(overlay, ctx.height));
   ExecEnv env{anchor_, cache_, options_};
   std::vector<TxRef> included;
   std::vector<IndexWrite> indexes;
@@ -163,6 +165,12 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
     included.push_back(ref);
   }
   return assemble(std::move(included), overlay, std::move(indexes), ctx.time_ms, proposer, h);
+}
+
+Status Chain::prune_replay_records(StateOverlay& overlay, std::uint64_t height) {
+  RL_TRY(prune_expired_nonces(*store_, overlay, height,
+                              nonce_prune_limit(genesis_.block.max_block_txs)));
+  return {};
 }
 
 Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, StateOverlay& overlay,
@@ -204,6 +212,7 @@ Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, StateOverlay& over
   b.block_hash = crypto::hash(anchor_.suite, as_bytes(block.header()));
   b.txs = std::move(txs);
   b.writes = overlay.writes();
+  b.deletes = overlay.deletes();
   b.indexes = std::move(indexes);
   return b;
 }
@@ -275,6 +284,7 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
     txs.push_back(std::make_shared<const DecodedTx>(std::move(tx).value()));
   }
   prefetch_signatures(anchor_.suite, *store_, cache_, txs);
+  RL_TRY(prune_replay_records(overlay, ctx.height));
   std::vector<IndexWrite> indexes;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     auto st = execute_tx(env, overlay, *txs[i], ctx, static_cast<std::uint32_t>(i), &indexes);
@@ -330,6 +340,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
   batch.put(Cf::kBlocks, hk, b.block_bytes);
   batch.put(Cf::kCommits, hk, encode(cert));
   for (const auto& [k, v] : b.writes) batch.put(Cf::kState, k, v);
+  for (const auto& k : b.deletes) batch.del(Cf::kState, k);
   for (const auto& iw : b.indexes) batch.put(Cf::kIndex, iw.key, iw.value);
   for (std::size_t i = 0; i < b.txs.size(); ++i) {
     pb::TxLocation loc;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,7 @@ struct PreparedBlock {
   pb::BlockHeader header;
   std::vector<TxRef> txs;  // shared with the mempool / the rebuilt block: never copied
   std::map<Bytes, Bytes> writes;
+  std::set<Bytes> deletes;  // state keys the block deletes (expired replay records)
   std::vector<IndexWrite> indexes;
 };
 
@@ -166,6 +168,8 @@ class Chain {
                                  std::vector<IndexWrite> indexes, std::int64_t time_ms,
                                  std::uint32_t proposer, const ChainHead& head);
   Status init_or_check_genesis();
+  // The block-level step before a block's txs execute, identical in build_block and check_block.
+  Status prune_replay_records(StateOverlay& overlay, std::uint64_t height);
 
   Genesis genesis_;
   TrustAnchor anchor_;

@@ -4,6 +4,7 @@
 
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
+#include "ledger/nonce_pruning.hpp"
 #include "ledger/report_payload.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -140,6 +141,15 @@ Result<Signer> check_envelope(const ExecEnv& env, StateOverlay& state, const Dec
                                         std::to_string(body.expires_at_height()) +
                                         "; block height is " + std::to_string(ctx.height));
   }
+  // The window is what makes pruning replay records safe (nonce_pruning.hpp): a tx is only ever
+  // valid within `window` heights of the block that carries it.
+  if (body.expires_at_height() - ctx.height > env.anchor.tx_expiry_window) {
+    return make_error("tx_expiry_too_far",
+                      "tx expires at height " + std::to_string(body.expires_at_height()) +
+                          "; a block at height " + std::to_string(ctx.height) +
+                          " accepts at most " +
+                          std::to_string(ctx.height + env.anchor.tx_expiry_window));
+  }
   RL_ASSIGN_OR_RETURN(auto acct, load<pb::AccountRecord>(state, keys::account(body.signer())));
   if (!acct) return make_error("unknown_signer", "account " + body.signer() + " does not exist");
   Signer signer{std::move(*acct), {}};
@@ -181,7 +191,7 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
   auto result = [&]() -> Status {
     const auto& body = tx.body;
     RL_ASSIGN_OR_RETURN(Signer signer, check_envelope(env, state, tx, ctx));
-    state.put(keys::nonce(body.signer(), body.nonce()), Bytes{1});
+    record_nonce(state, body.signer(), body.nonce(), body.expires_at_height());
     switch (body.payload_case()) {
       case pb::TxBody::kRegisterOrganization:
         return exec_register_org(signer, state, body.register_organization(), ctx);

@@ -1,9 +1,11 @@
 #include "ledger/genesis.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "crypto/hash.hpp"
+#include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
 
 namespace rl::ledger {
@@ -67,12 +69,25 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
+// Ids name state records (org/<id>, acct/<id>, tmpl/<id>) and P2P identities: a second entry
+// with the same id would silently overwrite the first one's record.
+template <typename Items, typename IdOf>
+Status refuse_duplicates(const Items& items, const std::string& kind, IdOf id_of) {
+  std::set<std::string> seen;
+  for (const auto& item : items) {
+    const std::string& id = id_of(item);
+    if (!seen.insert(id).second) return bad("duplicate " + kind + " '" + id + "'");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Genesis> parse_genesis(std::string_view text) {
   if (text.size() > limits::kMaxGenesisBytes) return bad("genesis file too large");
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  if (auto key = first_duplicate_json_key(text)) return bad("duplicate key '" + *key + "'");
 
   static const std::set<std::string> kKnown = {"chain_id",
                                                "suite",
@@ -132,13 +147,12 @@ Result<Genesis> parse_genesis(std::string_view text) {
     }
   }
   {
-    std::set<std::string> names;
-    for (const auto& v : g.validators) {
-      if (!names.insert(v.name).second) return bad("duplicate node name '" + v.name + "'");
-    }
-    for (const auto& o : g.observers) {
-      if (!names.insert(o.name).second) return bad("duplicate node name '" + o.name + "'");
-    }
+    // Validators and observers share one name space: the name is the node's P2P identity.
+    std::vector<std::string> names;
+    for (const auto& v : g.validators) names.push_back(v.name);
+    for (const auto& o : g.observers) names.push_back(o.name);
+    RL_TRY(refuse_duplicates(names, "node name",
+                             [](const std::string& n) -> const std::string& { return n; }));
   }
 
   if (j.contains("organizations")) {
@@ -213,10 +227,16 @@ Result<Genesis> parse_genesis(std::string_view text) {
     const auto& b = j["block"];
     RL_ASSIGN_OR_RETURN(auto interval, get_uint(b, "interval_ms", 100));
     RL_ASSIGN_OR_RETURN(auto max_txs, get_uint(b, "max_txs", 5000));
+    RL_ASSIGN_OR_RETURN(auto window,
+                        get_uint(b, "tx_expiry_window", BlockParams::kDefaultTxExpiryWindow));
     if (interval == 0 || interval > 60000) return bad("block.interval_ms must be 1-60000");
     if (max_txs == 0 || max_txs > limits::kMaxBlockTxs) return bad("block.max_txs out of range");
+    if (window == 0 || window > limits::kMaxTxExpiryWindow) {
+      return bad("block.tx_expiry_window must be 1-" + std::to_string(limits::kMaxTxExpiryWindow));
+    }
     g.block.block_interval_ms = static_cast<std::uint32_t>(interval);
     g.block.max_block_txs = static_cast<std::uint32_t>(max_txs);
+    g.block.tx_expiry_window = window;
   }
   if (j.contains("governance")) {
     const auto& gov = j["governance"];
@@ -227,6 +247,27 @@ Result<Genesis> parse_genesis(std::string_view text) {
     RL_ASSIGN_OR_RETURN(auto m, get_uint(gov, "threshold", 0, true));
     if (m > 1000) return bad("governance.threshold out of range");
     g.governance_threshold = static_cast<std::uint32_t>(m);
+  }
+  RL_TRY(
+      refuse_duplicates(g.organizations, "organization id",
+                        [](const GenesisOrganization& o) -> const std::string& { return o.id; }));
+  RL_TRY(refuse_duplicates(g.accounts, "account id",
+                           [](const GenesisAccount& a) -> const std::string& { return a.id; }));
+  RL_TRY(refuse_duplicates(g.templates, "template id",
+                           [](const GenesisTemplate& t) -> const std::string& { return t.id; }));
+  {
+    // A certificate is bound to one account (cert/<id> records its account): binding it twice
+    // would leave it bound to whichever account came last.
+    std::map<std::string, std::string> owner;  // pem -> account
+    for (const auto& a : g.accounts) {
+      for (const auto& pem : a.certificate_pems) {
+        auto [it, fresh] = owner.emplace(pem, a.id);
+        if (!fresh) {
+          return bad("duplicate account certificate: bound to '" + it->second + "' and '" + a.id +
+                     "'");
+        }
+      }
+    }
   }
   RL_TRY(effective_governance_threshold(g));
   return g;
@@ -311,6 +352,10 @@ std::string genesis_to_json(const Genesis& g) {
                               {"max_payload_bytes", t.max_payload_bytes}});
   }
   j["block"] = {{"interval_ms", g.block.block_interval_ms}, {"max_txs", g.block.max_block_txs}};
+  // Only when not the default: genesis files written before the window existed keep their hash.
+  if (g.block.tx_expiry_window != BlockParams::kDefaultTxExpiryWindow) {
+    j["block"]["tx_expiry_window"] = g.block.tx_expiry_window;
+  }
   // Only when declared: genesis files written before governance existed keep their hash.
   if (g.governance_threshold) j["governance"] = {{"threshold", *g.governance_threshold}};
   return j.dump(2) + "\n";
@@ -364,6 +409,8 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     a.observer_keys.push_back(c.ok() ? c->public_key().to_der() : Bytes{});
   }
   a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
+  a.tx_expiry_window = g.block.tx_expiry_window;
+  a.max_block_txs = g.block.max_block_txs;
   return a;
 }
 

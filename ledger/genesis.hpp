@@ -71,6 +71,13 @@ struct GenesisTemplate {
 struct BlockParams {
   std::uint32_t block_interval_ms = 100;
   std::uint32_t max_block_txs = 5000;
+  // "block.tx_expiry_window": a tx in the block at height h must have expires_at_height <= h +
+  // this (a consensus rule, checked at admission and in every block). It is what lets replay
+  // records be pruned after expiry, and it bounds them to (window + 1) * max_block_txs plus the
+  // pruning backlog (decision 0045). The default equals the client's default expiry
+  // (client::kDefaultExpiryBlocks), so every tx an unmodified client builds is within it.
+  std::uint64_t tx_expiry_window = kDefaultTxExpiryWindow;
+  static constexpr std::uint64_t kDefaultTxExpiryWindow = 1000;
 };
 
 struct Genesis {
@@ -122,6 +129,8 @@ struct TrustAnchor {
   std::uint64_t total_power = 0;
   Bytes validators_hash;
   Bytes genesis_hash;  // suite hash of the canonical genesis JSON
+  std::uint64_t tx_expiry_window = BlockParams::kDefaultTxExpiryWindow;  // genesis block params
+  std::uint32_t max_block_txs = 0;                                       // genesis block params
   // The genesis validators and observers as declared (names, certificates, addresses): the
   // first entry of the validator-set history, and the names a new validator may not reuse.
   std::vector<GenesisValidator> genesis_validators;

@@ -15,6 +15,9 @@ inline constexpr std::size_t kMaxCertificateBytes = 8 * 1024;
 inline constexpr std::size_t kMaxChainCertificates = 4;
 inline constexpr std::size_t kMaxReportPayloadBytes = 256 * 1024;
 inline constexpr std::size_t kMaxBlockTxs = 20000;
+// genesis block.tx_expiry_window: about a day of blocks at 1 s. Replay records are bounded by
+// (window + 1) * max_txs, so a larger window only buys memory.
+inline constexpr std::uint64_t kMaxTxExpiryWindow = 100000;
 inline constexpr std::size_t kMaxBlockBytes = 64 * 1024 * 1024;
 inline constexpr std::size_t kMaxGenesisBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxReceiptBytes = 2 * 1024 * 1024;

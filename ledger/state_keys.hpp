@@ -30,6 +30,29 @@ inline Bytes nonce(std::string_view account, std::uint64_t n) {
   append_u64_be(k, n);
   return k;
 }
+// Replay records by expiry (decision 0045): "nonce_exp/" u64be(expires_at_height) "/" account
+// "/" u64be(nonce), empty value. Height first, so pruning reads them oldest first; the part after
+// the height is the part of the nonce key after "nonce/".
+inline Bytes nonce_expiry_prefix() {
+  return to_bytes("nonce_exp/");
+}
+inline Bytes nonce_expiry_from(std::uint64_t expires_at_height) {
+  Bytes k = nonce_expiry_prefix();
+  append_u64_be(k, expires_at_height);
+  return k;
+}
+inline Bytes nonce_expiry(std::uint64_t expires_at_height, std::string_view account,
+                          std::uint64_t n) {
+  Bytes k = nonce_expiry_from(expires_at_height);
+  Bytes tail = nonce(account, n);
+  k.push_back('/');
+  k.insert(k.end(), tail.begin() + 6, tail.end());  // after "nonce/"
+  return k;
+}
+// Where pruning resumes: u64be, the lowest expiry height that may still have records.
+inline Bytes nonce_prune_cursor() {
+  return to_bytes("param/nonce_prune_from");
+}
 inline Bytes permission_mapping() {
   return to_bytes("param/permission_mapping");
 }

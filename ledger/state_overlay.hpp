@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "common/bytes.hpp"
 #include "crypto/suite.hpp"
@@ -18,6 +19,9 @@ class StateOverlay {
 
   Result<std::optional<Bytes>> get(const Bytes& key) const;
   void put(Bytes key, Bytes value);
+  // Deletes `key` from the block's state. Block-level only (pruning, decision 0045), never inside
+  // a transaction: it is not staged, and a later put of the key in this block replaces it.
+  void del(Bytes key);
 
   // Transaction staging.
   void begin_tx() { staged_.clear(); }
@@ -25,7 +29,10 @@ class StateOverlay {
   void abort_tx() { staged_.clear(); }
 
   const std::map<Bytes, Bytes>& writes() const { return writes_; }
-  // H("regledger/writeset/v1\0" || for each (k, v) in key order: u32be |k| k u32be |v| v)
+  const std::set<Bytes>& deletes() const { return deletes_; }  // disjoint from writes()
+  // H("regledger/writeset/v1\0" || for each put or delete in key order: u32be |k| k, then
+  // u32be |v| v for a put, or u32be 0xffffffff (no value can be that long) for a delete). A
+  // block without deletes hashes exactly as before deletes existed.
   Bytes write_set_hash(crypto::Suite suite) const;
 
  private:
@@ -35,6 +42,7 @@ class StateOverlay {
   // thousands of a block's txs share are then read from RocksDB once per block.
   mutable std::map<Bytes, std::optional<Bytes>> committed_reads_;
   std::map<Bytes, Bytes> writes_;
+  std::set<Bytes> deletes_;
   std::map<Bytes, Bytes> staged_;
 };
 

@@ -3,7 +3,9 @@
 #include <cstring>
 
 #include "crypto/hash.hpp"
+#include "crypto/signature_form.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/tx_canonical.hpp"
 
 namespace rl::ledger {
 
@@ -27,9 +29,13 @@ Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw) {
   }
   DecodedTx d;
   d.raw.assign(raw.begin(), raw.end());
+  // One byte string per transaction (decision 0045): the Tx and its body must each be the
+  // canonical encoding of what they decode to.
+  RL_TRY(check_wire_form(*pb::Tx::descriptor(), raw, /*trailing_after_last=*/true));
   if (!d.tx.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
     return make_error("bad_tx_encoding", "transaction is not a valid Tx protobuf");
   }
+  RL_TRY(check_reencodes_to(d.tx, raw, "the Tx"));
   if (d.tx.body().empty()) return make_error("missing_field", "tx body is empty");
   if (d.tx.signature().empty()) return make_error("missing_field", "tx signature is empty");
   if (d.tx.signer_cert_id().size() != crypto::hash_size(suite)) {
@@ -38,15 +44,30 @@ Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw) {
   if (!d.body.ParseFromString(d.tx.body())) {
     return make_error("bad_tx_encoding", "tx body is not a valid TxBody protobuf");
   }
+  // Before the body's form: a payload from a future version is an unknown field of TxBody, and
+  // "unknown payload" says more.
   if (d.body.payload_case() == pb::TxBody::PAYLOAD_NOT_SET) {
     return make_error("unknown_payload", "tx body carries no payload type this node knows");
   }
+  RL_TRY(check_wire_form(*pb::TxBody::descriptor(), as_bytes(d.tx.body()),
+                         /*trailing_after_last=*/false));
+  RL_TRY(check_reencodes_to(d.body, as_bytes(d.tx.body()), "the tx body"));
   if (d.body.chain_id().empty()) return make_error("missing_field", "chain_id is empty");
   if (d.body.signer().empty() || d.body.signer().size() > limits::kMaxIdBytes) {
     return make_error("missing_field", "signer must be 1-64 bytes");
   }
   if (d.body.expires_at_height() == 0) {
     return make_error("missing_field", "expires_at_height must be set");
+  }
+  // Last, so that a malformed body is named as such whatever the signature holds.
+  switch (crypto::signature_form(suite, as_bytes(d.tx.signature()))) {
+    case crypto::SignatureForm::kCanonical:
+      break;
+    case crypto::SignatureForm::kNotDer:
+      return make_error("tx_signature_not_der", "the signature is not one strict DER (r, s)");
+    case crypto::SignatureForm::kHighS:
+      return make_error("tx_signature_high_s",
+                        "the signature's s is above n/2; only its low-s mirror is accepted");
   }
   d.id = crypto::hash(suite, as_bytes(d.tx.body()));
   d.raw_hash = crypto::hash(suite, d.raw);

@@ -35,8 +35,12 @@ Bytes signature_cache_key(crypto::Suite suite, const DecodedTx& tx);
 // that peeking at thousands of candidates copies pointers rather than protobuf messages.
 using TxRef = std::shared_ptr<const DecodedTx>;
 
-// Strict decoding: size limit, well-formed protobuf, known payload, required fields present.
-// Codes: tx_too_large, bad_tx_encoding, unknown_payload, missing_field.
+// Strict decoding: size limit, well-formed protobuf, known payload, required fields present,
+// and one byte string per transaction (decision 0045): the Tx and its body are canonical
+// protobuf, the signature strict DER and, for P-256, low-s. Codes: tx_too_large,
+// bad_tx_encoding, unknown_payload, missing_field, and the canonical-form refusals
+// tx_unknown_field, tx_field_order, tx_non_minimal_varint, tx_trailing_bytes (tx_canonical.hpp),
+// tx_non_canonical, tx_signature_not_der, tx_signature_high_s.
 Result<DecodedTx> decode_tx(crypto::Suite suite, ByteView raw);
 
 // Builds and signs a transaction (client side).

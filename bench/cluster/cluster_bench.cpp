@@ -51,6 +51,7 @@
 #include "bench/common/must.hpp"
 #include "bench/common/report_payloads.hpp"
 #include "client/lib/tx_builder.hpp"
+#include "ledger/limits.hpp"
 #include "ledger/tx.hpp"
 #include "ledger/tx_batch.hpp"
 #include "tests/support/cluster.hpp"
@@ -243,6 +244,8 @@ Network start_network(const Settings& s) {
   o.validators = static_cast<std::uint32_t>(s.validators);
   o.block_interval_ms = static_cast<std::uint32_t>(s.block_interval_ms);
   o.max_block_txs = static_cast<std::uint32_t>(s.max_block_txs);
+  // The widest window genesis allows: the txs of a run stay valid however many heights it takes.
+  o.tx_expiry_window = rl::ledger::limits::kMaxTxExpiryWindow;
   // Node defaults (NodeConfig), not the test harness's short ones.
   o.timeout_propose_ms = 2000;
   o.timeout_vote_ms = 1000;
@@ -324,7 +327,7 @@ std::vector<SignedTx> presign(const Network& n, const Settings& s, std::size_t c
       std::uint64_t local = 0;
       for (std::size_t i = t; i < count; i += threads) {
         std::size_t r = i % n.reporters.size();
-        // Far expiry: the txs of a run must stay valid however many heights it takes.
+        // The farthest expiry the network's window allows (start_network).
         auto tx = must(rl::client::build_signed_tx(
                            *n.reporters[r], c.genesis().chain_id, h,
                            [&](rl::ledger::pb::TxBody& b) {
@@ -334,7 +337,7 @@ std::vector<SignedTx> presign(const Network& n, const Settings& s, std::size_t c
                              p->set_content_type("application/json");
                              p->set_payload(payloads[r]);
                            },
-                           /*expiry_blocks=*/10'000'000),
+                           /*expiry_blocks=*/rl::ledger::limits::kMaxTxExpiryWindow),
                        "sign");
         auto d = must(rl::ledger::decode_tx(c.genesis().suite, tx), "decode own tx");
         local += tx.size();

@@ -50,6 +50,7 @@
 #include "ledger/chain.hpp"
 #include "ledger/commit.hpp"
 #include "ledger/genesis.hpp"
+#include "ledger/limits.hpp"
 #include "ledger/permission.hpp"
 #include "ledger/tx.hpp"
 #include "node/app/admission.hpp"
@@ -152,6 +153,8 @@ Network make_network(const Settings& s, const fs::path& dir) {
   auto def = rl::genesis::default_definition();
   def.scrypt_n = 1024;
   def.block.max_block_txs = static_cast<std::uint32_t>(s.block_txs);
+  // The widest window genesis allows: every pre-signed tx stays valid for the whole run.
+  def.block.tx_expiry_window = ledger::limits::kMaxTxExpiryWindow;
   def.chain_id = "permission-bench";
   auto init = must(rl::genesis::init_network(def, (dir / "net").string()), "genesis init");
   auto g = must(ledger::parse_genesis(must(rl::read_file(init.genesis_path), "read genesis")),
@@ -228,7 +231,7 @@ std::vector<rl::Bytes> presign(const Settings& s, const Network& n, std::uint64_
         ledger::pb::TxBody body;
         body.set_chain_id(n.genesis.chain_id);
         body.set_nonce(i / n.accounts.size() + 1);
-        body.set_expires_at_height(10'000'000);
+        body.set_expires_at_height(ledger::limits::kMaxTxExpiryWindow);
         body.set_signer(a.id);
         auto* r = body.mutable_submit_report();
         r->set_template_id("capital-adequacy");

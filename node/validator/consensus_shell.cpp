@@ -80,7 +80,8 @@ ConsensusShell::ConsensusShell(PrivateTag, ledger::Chain& chain, Mempool& mempoo
       hasher_(chain.anchor().suite),
       config_(std::move(config)),
       schedule_(std::move(schedule)),
-      io_(std::make_unique<asio::io_context>(1)) {
+      io_(std::make_unique<asio::io_context>(1)),
+      inbox_(config_.inbox_max_frames, config_.inbox_max_bytes) {
   if (key) signer_.emplace(std::move(*key));
 }
 
@@ -169,7 +170,9 @@ void ConsensusShell::stop() {
 
 ShellStatus ConsensusShell::status() const {
   std::lock_guard lock(status_mu_);
-  return status_;
+  ShellStatus s = status_;
+  s.inbox_dropped = inbox_.dropped();
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +192,19 @@ void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
     tx_queue_->push(std::move(tx).value());
     return;
   }
-  asio::post(*io_, [this, peer, channel, payload = std::move(payload)] {
+  const std::size_t size = payload ? payload->size() : 0;
+  if (!inbox_.try_admit(size)) {
+    if (inbox_.should_log(std::chrono::steady_clock::now())) {
+      spdlog::warn(
+          "shell inbox full: dropped a frame from peer={} channel={}; {} dropped so far, "
+          "{} frames / {} bytes queued",
+          peer, static_cast<int>(channel), inbox_.dropped(), inbox_.queued_frames(),
+          inbox_.queued_bytes());
+    }
+    return;
+  }
+  asio::post(*io_, [this, peer, channel, size, payload = std::move(payload)] {
+    inbox_.release(size);
     if (halted_) return;
     switch (channel) {
       case p2p::Channel::kConsensus:

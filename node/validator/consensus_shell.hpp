@@ -32,6 +32,7 @@
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/compact_block.hpp"
 #include "node/validator/consensus_crypto.hpp"
+#include "node/validator/inbox_bound.hpp"
 #include "node/validator/message_parts.hpp"
 #include "node/validator/safety_state_store.hpp"
 #include "node/validator/tx_admission_queue.hpp"
@@ -62,6 +63,10 @@ struct ShellConfig {
   std::int64_t max_clock_drift_ms = 10000;
   // Gossiped transactions waiting for admission; beyond this they are dropped.
   std::size_t tx_queue_max = 20000;
+  // Every other frame from peers waiting for the shell thread (inbox_bound.hpp); beyond either
+  // bound it is dropped and counted. The bytes bound holds several maximum-size frames.
+  std::size_t inbox_max_frames = 10000;
+  std::size_t inbox_max_bytes = std::size_t{128} << 20;
   // Consensus messages larger than this (proposals with big blocks) go out in parts.
   std::size_t part_bytes = std::size_t{1} << 20;
   // Propose blocks in compact form (tx ids; peers rebuild them from their mempools and fetch
@@ -87,6 +92,7 @@ struct ShellStatus {
   std::uint64_t best_peer_height = 0;
   std::uint64_t blocks_synced = 0;
   std::uint64_t blocks_decided = 0;
+  std::uint64_t inbox_dropped = 0;  // peer frames dropped because the shell's inbox was full
 };
 
 class ConsensusShell {
@@ -225,6 +231,7 @@ class ConsensusShell {
   std::unique_ptr<boost::asio::io_context> io_;
   std::thread thread_;
   bool halted_ = false;
+  InboxBound inbox_;
   std::unique_ptr<TxAdmissionQueue> tx_queue_;  // gossiped txs, admitted off the P2P thread
 
   // Blocks this node built or checked for the next height, by block hash.

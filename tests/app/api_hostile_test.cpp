@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/lib/session.hpp"
+#include "crypto/signature_form.hpp"
 #include "tests/app/node_fixture.hpp"
 
 namespace rl::testing {
@@ -124,6 +125,26 @@ TEST_F(ApiHostileTest, BadSignature) {
   sig[sig.size() / 2] ^= 0x01;
   t.set_signature(sig);
   expect_tx_rejected(to_bytes(t.SerializeAsString()), 400, "bad_signature");
+}
+
+// Issue #19: the twins of a validly signed tx (same body, same id) are refused at admission, each
+// with its own code; the original is then admitted.
+TEST_F(ApiHostileTest, NonCanonicalTwinsAreRefusedEachWithItsOwnCode) {
+  Bytes tx = sign_body(report_body(11));
+  ledger::pb::Tx t;
+  ASSERT_TRUE(t.ParseFromArray(tx.data(), static_cast<int>(tx.size())));
+  ledger::pb::Tx high = t;
+  high.set_signature(to_string(
+      crypto::mirror_ecdsa_signature(node_.genesis.suite, as_bytes(t.signature())).value()));
+  expect_tx_rejected(to_bytes(high.SerializeAsString()), 400, "tx_signature_high_s");
+  Bytes unknown = tx;
+  for (std::uint8_t b : {0x22, 0x01, 0x78}) unknown.push_back(b);  // field 4: "x"
+  expect_tx_rejected(unknown, 400, "tx_unknown_field");
+  Bytes trailing = tx;
+  trailing.push_back(0x00);
+  expect_tx_rejected(trailing, 400, "tx_trailing_bytes");
+  auto c = node_.client();
+  EXPECT_EQ(node_.post_tx_bytes(c, tx)->status, 202);
 }
 
 TEST_F(ApiHostileTest, SignedByAnotherKey) {

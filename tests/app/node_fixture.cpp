@@ -67,9 +67,8 @@ void NodeFixture::start_node() {
 void NodeFixture::make_identity() {
   identity.reset();
   enroll.reset();
-  auth = std::make_unique<node::identity::AuthService>(*chain, *audit, auth_config_, [this] {
-    return node::identity::AuthService::system_now_ms() + clock_offset_ms.load();
-  });
+  auth = std::make_unique<node::identity::AuthService>(*chain, *audit, auth_config_,
+                                                       [this] { return now_ms(); });
   node::identity::IssuingCa ca{*issuing_cert, *issuing_key};
   // The test drives block production, so enrollment answers "pending" at once.
   node::identity::EnrollConfig ec{.ca = ca, .op = {admin->account, admin->key, admin->cert_id}};

@@ -15,6 +15,7 @@
 #include "genesis/network_init.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/api.hpp"
+#include "node/app/identity/auth_service.hpp"
 #include "node/app/mempool.hpp"
 #include "node/app/sealer.hpp"
 #include "node/http/https_server.hpp"
@@ -73,8 +74,11 @@ class NodeFixture {
   // Commits, as the regulator admin, a RevokeCertificate / SuspendAccount transaction (one block).
   void revoke_certificate(ByteView cert_id, const std::string& reason = "test revocation");
   void suspend_account(const std::string& account, const std::string& reason = "test suspension");
-  // The node's clock as the identity layer sees it: real time plus this offset.
+  // The identity layer's clock: the wall time when the fixture was made plus this offset. It
+  // moves only when a test moves it, so a lockout, challenge or session deadline never depends
+  // on how long a loaded machine takes between two requests.
   std::atomic<std::int64_t> clock_offset_ms{0};
+  std::int64_t now_ms() const { return clock_start_ms_ + clock_offset_ms.load(); }
 
   std::filesystem::path dir;
   std::string ca_pem;
@@ -97,6 +101,7 @@ class NodeFixture {
   void make_identity();
   std::filesystem::path home_;
   node::identity::AuthConfig auth_config_;
+  const std::int64_t clock_start_ms_ = node::identity::AuthService::system_now_ms();
 };
 
 }  // namespace rl::testing

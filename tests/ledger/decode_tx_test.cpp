@@ -155,8 +155,18 @@ TEST(DecodeTx, BodyThatIsNotATxBody) {
 }
 
 TEST(DecodeTx, RandomAndMutatedBytesNeverCrash) {
-  static const std::set<std::string> kCodes = {"ok", "bad_tx_encoding", "missing_field",
-                                               "unknown_payload", "tx_too_large"};
+  static const std::set<std::string> kCodes = {"ok",
+                                               "bad_tx_encoding",
+                                               "missing_field",
+                                               "unknown_payload",
+                                               "tx_too_large",
+                                               "tx_unknown_field",
+                                               "tx_field_order",
+                                               "tx_non_minimal_varint",
+                                               "tx_trailing_bytes",
+                                               "tx_non_canonical",
+                                               "tx_signature_not_der",
+                                               "tx_signature_high_s"};
   std::mt19937_64 rng(20260101);
   Bytes base = valid_tx();
   for (int i = 0; i < 3000; ++i) {

@@ -80,10 +80,10 @@ client::Identity make_identity(const std::string& account, const std::string& or
 using Fill = std::function<void(pb::TxBody&)>;
 
 struct TxOptions {
-  std::optional<std::uint64_t> nonce;  // default: a fresh, process-unique nonce
-  std::uint64_t expires_at_height = 1'000'000;
-  std::optional<std::string> chain_id;  // default: the identity's chain id
-  std::optional<std::string> signer;    // default: the identity's account
+  std::optional<std::uint64_t> nonce;      // default: a fresh, process-unique nonce
+  std::uint64_t expires_at_height = 1000;  // within the default expiry window from any test height
+  std::optional<std::string> chain_id;     // default: the identity's chain id
+  std::optional<std::string> signer;       // default: the identity's account
 };
 
 std::uint64_t fresh_nonce();

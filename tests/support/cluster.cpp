@@ -59,6 +59,7 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   def.scrypt_n = 1024;
   def.block.block_interval_ms = options_.block_interval_ms;
   def.block.max_block_txs = options_.max_block_txs;
+  def.block.tx_expiry_window = options_.tx_expiry_window;
   int n = static_cast<int>(options_.validators + options_.spare_validators + options_.observers);
   int base = free_loopback_port_block(2 * n);
   def.api_port_base = static_cast<std::uint16_t>(base);

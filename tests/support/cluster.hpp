@@ -30,6 +30,7 @@ struct ClusterOptions {
   crypto::Suite suite = crypto::Suite::kP256Sha256;
   std::uint32_t block_interval_ms = 50;
   std::uint32_t max_block_txs = 5000;
+  std::uint64_t tx_expiry_window = ledger::BlockParams::kDefaultTxExpiryWindow;
   // Short timeouts keep rounds with a dead proposer quick in tests.
   std::uint64_t timeout_propose_ms = 1000;
   std::uint64_t timeout_vote_ms = 500;

@@ -199,5 +199,34 @@ TEST_F(ConsensusShellTest, SafetyStateAheadOfTheStoreRefusesToStart) {
   EXPECT_EQ(corrupt.error().code, "storage_corrupt");
 }
 
+// Issue #19: frames a peer sends faster than the shell thread drains them are bounded. The shell
+// is not started, so nothing drains: exactly the bound is queued, the rest is dropped and
+// counted; once started, the queued junk is discarded and the validator keeps deciding.
+TEST_F(ConsensusShellTest, PeerFramesBeyondTheInboxBoundAreDroppedAndCounted) {
+  Mempool mempool(1000, 1 << 20);
+  RecordingNetwork net(*chain_);
+  ShellConfig c = fast_config();
+  c.inbox_max_frames = 100;
+  c.inbox_max_bytes = std::size_t{1} << 20;
+  auto shell = ConsensusShell::create(*chain_, mempool, pki_.validator_key, c);
+  ASSERT_TRUE(shell.ok()) << shell.error().to_string();
+  (*shell)->set_network(&net);
+  const auto junk = std::make_shared<const Bytes>(Bytes(64, 0x5a));
+  for (int i = 0; i < 1000; ++i) (*shell)->on_frame("node-x", p2p::Channel::kConsensus, junk);
+  EXPECT_EQ((*shell)->status().inbox_dropped, 900u);
+  // Bytes bound: a second shell with room for 10 such frames by size.
+  ShellConfig by_bytes = fast_config();
+  by_bytes.inbox_max_bytes = 10 * 64;
+  auto small = ConsensusShell::create(*chain_, mempool, pki_.validator_key, by_bytes);
+  ASSERT_TRUE(small.ok());
+  for (int i = 0; i < 50; ++i) (*small)->on_frame("node-x", p2p::Channel::kStatus, junk);
+  EXPECT_EQ((*small)->status().inbox_dropped, 40u);
+
+  (*shell)->start();
+  ASSERT_TRUE(wait_height(2)) << "no blocks decided; fatal=" << fatal_;
+  (*shell)->stop();
+  EXPECT_TRUE(fatal_.empty()) << fatal_;
+}
+
 }  // namespace
 }  // namespace rl::node
