@@ -4,7 +4,8 @@
 //   2. if `persist`: write the SafetyState and fsync it;
 //   3. only then broadcast `broadcast`, schedule `timers`, and pass `build_proposal`,
 //      `check_proposals` and `evidence` to the application.
-// "Persist before send" is what makes "never sign twice" survive a crash (DESIGN.md 3.4).
+// "Persist before send" is what makes "never sign twice" survive a crash (docs/consensus.md,
+// decision 0004).
 
 #include <optional>
 #include <vector>

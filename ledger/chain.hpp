@@ -108,8 +108,8 @@ class Chain {
   // is looked at, so its verdict is never needed again).
   std::size_t cached_signature_verdicts() const { return cache_.verified_entries(); }
 
-  // The validator's signing safety state (DESIGN principle 4), persisted with fsync before a
-  // signature leaves the process.
+  // The validator's signing safety state (docs/consensus.md, decision 0004), persisted with fsync
+  // before a signature leaves the process.
   Result<std::optional<pb::SignerState>> signer_state() const;
   Status save_signer_state(const pb::SignerState& state);
   // The consensus core's SafetyState (consensus/codec.hpp bytes) for multi-validator networks;

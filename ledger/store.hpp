@@ -1,6 +1,6 @@
 #pragma once
 // RocksDB-backed storage with one column family per kind of data. All handles are RAII; a
-// block commit is one WriteBatch written with sync=true (DESIGN principle 3).
+// block commit is one WriteBatch written with sync=true: a crash leaves it wholly in or out.
 
 #include <functional>
 #include <memory>

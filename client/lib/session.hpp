@@ -1,5 +1,5 @@
 #pragma once
-// Logging in to a node (DESIGN.md section 5): ask for a challenge, sign
+// Logging in to a node (docs/identity.md "Logging in"): ask for a challenge, sign
 // "regledger/login/v1\0" || chain_id || challenge with the identity's key, and send it with the
 // account password and the certificate. The private key never leaves the client; the answer
 // is a short-lived bearer token for the query endpoints.

@@ -1,5 +1,5 @@
 #pragma once
-// The API's error shape: {"error":{"code":"...","message":"..."}} (DESIGN.md section 9).
+// The API's error shape: {"error":{"code":"...","message":"..."}} (docs/api/openapi.yaml).
 
 #include <string_view>
 

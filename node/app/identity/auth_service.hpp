@@ -1,6 +1,6 @@
 #pragma once
-// Two-factor login (DESIGN.md section 5): a single-use challenge, then account + password +
-// certificate + a signature over the challenge, checked against the committed ledger; a
+// Two-factor login (docs/identity.md "Logging in"): a single-use challenge, then account + password
+// + certificate + a signature over the challenge, checked against the committed ledger; a
 // short-lived session token bound to the certificate; lockout after repeated failures. Every
 // decision goes to the audit log. Sessions and challenges live in memory: a restarted node
 // forgets them and clients log in again.

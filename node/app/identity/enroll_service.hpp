@@ -1,8 +1,8 @@
 #pragma once
-// Enrollment through the node (DESIGN.md section 5): an account holder sends account +
-// password + a CSR; the node checks them, its issuing CA signs the certificate, and the node's
-// operator identity (a regulator admin) submits the BindCertificate transaction. The holder's
-// private key never leaves the holder: only the CSR (its proof of possession) comes here.
+// Enrollment through the node (docs/identity.md "Enrollment through a node"): an account holder
+// sends account + password + a CSR; the node checks them, its issuing CA signs the certificate, and
+// the node's operator identity (a regulator admin) submits the BindCertificate transaction. The
+// holder's private key never leaves the holder: only the CSR (its proof of possession) comes here.
 //
 // Approval is per organization: automatic, or (organizations listed in admin_approval_orgs)
 // the request waits, in this node's memory, until an admin of that organization (or a
