@@ -41,12 +41,12 @@ Result<json> to_json(const http::HttpResponse& r) {
   return j;
 }
 
-// Queries that carry report data (docs/identity.md "Read permissions"); status, headers, the
-// CRL, submissions and the auth endpoints themselves are served without a session.
+// Queries that carry organizations' data (docs/identity.md "Who reads whose data"); status,
+// headers, the CRL, submissions and the auth endpoints themselves are served without a session.
 bool needs_session(const std::string& method, const std::string& target) {
   if (method != "GET") return false;
-  for (const char* p : {"/v1/reports", "/v1/txs/", "/v1/receipts/", "/v1/blocks/", "/v1/audit",
-                        "/v1/auth/session"}) {
+  for (const char* p : {"/v1/reports", "/v1/txs/", "/v1/receipts/", "/v1/blocks/", "/v1/balances/",
+                        "/v1/audit", "/v1/auth/session"}) {
     if (target.rfind(p, 0) == 0) return true;
   }
   return false;
