@@ -7,7 +7,9 @@
 // attempt, so it has given up on the older). The loser is *retired*, not cut: it finishes
 // writing what was already queued on it, sends Bye, and still delivers what the peer sends until
 // the peer's Bye. Every frame accepted by send() thus travels on exactly one connection and is
-// delivered at most once, and none is lost to the race.
+// delivered at most once, and none is lost to the race. Order holds per connection: frames
+// sent just before a switch (on the retiring connection) and just after it (on its successor)
+// may arrive interleaved, which consensus, sync and gossip all tolerate.
 #include <algorithm>
 #include <atomic>
 #include <map>

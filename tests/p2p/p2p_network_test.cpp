@@ -123,10 +123,14 @@ TEST(P2pNetwork, FullMeshDeliversEveryChannelBroadcastAndLargeFrames) {
 
 // A burst of small frames is written in batches (several frames per write); a large frame in
 // the middle is written piecewise. Every frame arrives once, whole, in order, and counts once.
+// Order is a property of one connection: only node0 dials, so no simultaneous-dial switch (whose
+// retired connection drains in parallel with its successor) can happen in the middle.
 TEST(P2pNetwork, BurstsOfSmallFramesArriveWholeAndInOrderAroundALargeOne) {
   const std::vector<std::uint16_t> ports{test::free_port(), test::free_port()};
+  std::vector<P2pConfig> configs = mesh_configs(ports);
+  configs[1].dial.clear();
   std::vector<RunningNode> nodes;
-  for (P2pConfig& c : mesh_configs(ports)) nodes.push_back(test::start_node(std::move(c)));
+  for (P2pConfig& c : configs) nodes.push_back(test::start_node(std::move(c)));
   ASSERT_TRUE(test::wait_until([&] { return test::mesh_stable(refs(nodes)); }));
 
   constexpr int kSmall = 3000;
