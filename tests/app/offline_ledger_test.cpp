@@ -10,6 +10,7 @@
 #include "ledger/state_keys.hpp"
 #include "offline/codec.hpp"
 #include "offline/device.hpp"
+#include "offline/ids.hpp"
 #include "offline/key_hierarchy.hpp"
 #include "offline/root_voucher.hpp"
 #include "tests/app/node_fixture.hpp"
@@ -340,6 +341,50 @@ TEST_F(OfflineLedgerTest, RolledBackDeviceDoubleSpendIsCaughtAndCharged) {
   // A revoked device settles nothing.
   expect_refused(settle_tx(*bank_a_, "dev-a", provenance(*a)), "device_revoked");
   expect_refused(load_tx(*bank_a_, "dev-a", root_voucher("dev-a", 10)), "device_revoked");
+}
+
+// The double-spent value travels one hop further (C pays E) before it settles: the onward hop is
+// tainted too, so E's credit is charged to bank-a. bank-a's balance is 0 by then (it loaded
+// everything onto devices), so E is credited nothing, the 250 is recorded as unrecovered, no
+// balance goes negative and conservation holds.
+TEST_F(OfflineLedgerTest, OnwardDoubleSpentValueIsChargedUpToTheOwnersBalance) {
+  auto a = make_device("dev-a", 1), b = make_device("dev-b", 2), c = make_device("dev-c", 3);
+  auto e = make_device("dev-e", 4), a2 = make_device("dev-a2", 5);
+  auto e_admin = node_.enroll_reporter("bank-e", "e-admin", "0105", "institution", "admin");
+  register_and_load(*a, 1000);
+  ASSERT_EQ(submit(register_tx(*bank_a_, *a2, "bank-a")), "");
+  ASSERT_EQ(submit(load_tx(*bank_a_, "dev-a2", root_voucher("dev-a2", 99'000))), "");
+  EXPECT_EQ(balance("bank-a"), 0);
+  ASSERT_EQ(submit(register_tx(*bank_b_, *b, "bank-b")), "");
+  ASSERT_EQ(submit(register_tx(*bank_c_, *c, "bank-c")), "");
+  ASSERT_EQ(submit(register_tx(e_admin, *e, "bank-e")), "");
+
+  const Bytes saved = *must(a->storage.load());
+  pay(*a, *b, 600);
+  must(a->storage.commit(saved));
+  reopen(*a);
+  pay(*a, *c, 600);
+  pay(*c, *e, 250);
+
+  ASSERT_EQ(submit(settle_tx(*bank_b_, "dev-b", provenance(*b))), "");
+  ASSERT_EQ(submit(settle_tx(e_admin, "dev-e", provenance(*e))), "");
+  EXPECT_EQ(balance("bank-e"), 0);
+  EXPECT_EQ(balance("bank-a"), 0);
+  EXPECT_EQ(record<ledger::pb::DeviceRecord>(ledger::keys::device("dev-a"))->status(), "REVOKED");
+  EXPECT_EQ(record<ledger::pb::DeviceRecord>(ledger::keys::device("dev-c"))->status(), "ACTIVE");
+  // E's output: created by C's onward hop, charged to bank-a, nothing covered.
+  const auto prov = e->dev->settlement_provenance();
+  const auto& hop = prov.hops();
+  ASSERT_FALSE(hop.empty());
+  opb::Hop last;
+  ASSERT_TRUE(last.ParseFromString(hop[hop.size() - 1]));
+  const Bytes hop_hash = offline::hop_hash(suite(), as_bytes(last.body()));
+  auto settled = record<ledger::pb::SettledOutputRecord>(
+      ledger::keys::offline_settled(offline::output_id(suite(), hop_hash, 0)));
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->charged_org(), "bank-a");
+  EXPECT_EQ(settled->credited(), 0);
+  EXPECT_EQ(settled->unrecovered(), 250);
 }
 
 // The genesis "offline" section: a node's master key must hash to genesis offline.master_key_hash
