@@ -20,6 +20,9 @@ namespace {
 
 namespace opb = regledger::offline::v1;
 
+// off_out/ value of an output credited by a settlement (no hop hash is this short).
+constexpr std::string_view kSettledMarker = "settled";
+
 // Hop bytes by hop hash, for the proofs and off_hop/. Runs after check_settlement accepted the
 // same bytes, so a decode failure here is a bug, not bad input.
 Result<std::map<Bytes, Bytes>> hops_by_hash(crypto::Suite suite, ByteView provenance,
@@ -165,6 +168,9 @@ Result<std::size_t> credit_holder(StateOverlay& state, const pb::DeviceRecord& h
       r.set_unrecovered(o.amount - covered);
     }
     state.put(key, encode(r));
+    // The device still holds the coin after settling (there is no device-side "settled" step):
+    // marking it consumed makes a later hop that spends it a double spend like any other.
+    state.put(keys::offline_consumed(o.output_id), to_bytes(kSettledMarker));
     ++credited;
   }
   return credited;

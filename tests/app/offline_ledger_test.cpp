@@ -387,6 +387,24 @@ TEST_F(OfflineLedgerTest, OnwardDoubleSpentValueIsChargedUpToTheOwnersBalance) {
   EXPECT_EQ(settled->unrecovered(), 250);
 }
 
+// B settles what A paid it, keeps the (settled) coin on the device and pays C with it: C's
+// settlement finds the output spent after it was credited, revokes B and charges bank-b.
+TEST_F(OfflineLedgerTest, SpendingASettledCoinIsADoubleSpend) {
+  auto a = make_device("dev-a", 1), b = make_device("dev-b", 2), c = make_device("dev-c", 3);
+  register_and_load(*a, 1000);
+  ASSERT_EQ(submit(register_tx(*bank_b_, *b, "bank-b")), "");
+  ASSERT_EQ(submit(register_tx(*bank_c_, *c, "bank-c")), "");
+  pay(*a, *b, 300);
+  ASSERT_EQ(submit(settle_tx(*bank_b_, "dev-b", provenance(*b))), "");
+  EXPECT_EQ(balance("bank-b"), 300);
+  pay(*b, *c, 100);
+  ASSERT_EQ(submit(settle_tx(*bank_c_, "dev-c", provenance(*c))), "");
+  EXPECT_EQ(balance("bank-c"), 100);
+  EXPECT_EQ(balance("bank-b"), 200);  // charged for the coin it had already settled
+  EXPECT_EQ(on_devices(), 700);       // A's change only
+  EXPECT_EQ(record<ledger::pb::DeviceRecord>(ledger::keys::device("dev-b"))->status(), "REVOKED");
+}
+
 // The genesis "offline" section: a node's master key must hash to genesis offline.master_key_hash
 // (validators must agree), and the section is parsed strictly.
 TEST_F(OfflineLedgerTest, MasterKeyAndGenesisSectionAreChecked) {
