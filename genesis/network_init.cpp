@@ -12,6 +12,7 @@
 #include "crypto/x509.hpp"
 #include "ledger/json_keys.hpp"
 #include "node/app/node_config.hpp"
+#include "offline/key_hierarchy.hpp"
 
 namespace rl::genesis {
 namespace {
@@ -217,6 +218,19 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   for (const auto& r : def.regulators) g.organizations.push_back({r.org, r.name, "regulator"});
   g.governance_threshold = def.governance_threshold;
 
+  // Offline value (docs/offline.md "Network configuration"): the issuer key pair that signs root
+  // vouchers (public half in genesis) and the issuer master MAC key, which only its hash names
+  // in genesis; the key goes to every node's home, 0600.
+  RL_ASSIGN_OR_RETURN(auto offline_issuer, crypto::PrivateKey::generate(def.suite));
+  const Bytes offline_master = crypto::random_bytes(offline::mac_key_size(def.suite));
+  RL_TRY(
+      write_file((out / "ca/offline-issuer.pem").string(), offline_issuer.public_key().to_pem()));
+  RL_TRY(write_file((out / "ca/offline-issuer.key").string(), offline_issuer.to_pem(), true));
+  RL_TRY(write_file((out / "ca/offline-master.key").string(), to_hex(offline_master) + "\n", true));
+  g.offline = ledger::GenesisOffline{{offline_issuer.public_key().to_pem()},
+                                     ledger::master_key_check(def.suite, offline_master),
+                                     offline::Limits{}};
+
   // sm2-sm3: a separate P-256 transport CA for TLS only (decision 0033).
   std::optional<Ca> tls_root;
   if (def.suite != crypto::Suite::kP256Sha256) {
@@ -321,6 +335,9 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     c.api_port = static_cast<std::uint16_t>(def.api_port_base + n.slot);
     c.p2p_listen_host = def.host;
     c.p2p_port = static_cast<std::uint16_t>(def.p2p_port_base + n.slot);
+    c.offline_master_key_file = "offline-master.key";
+    RL_TRY(write_file((home / c.offline_master_key_file).string(), to_hex(offline_master) + "\n",
+                      true));
     RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
     RL_TRY(write_file((home / "node.pem").string(), n.cert.to_pem()));

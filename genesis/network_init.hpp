@@ -8,7 +8,10 @@
 //   ca/root.{pem,key}         trusted root (genesis.root_certificates)
 //   ca/issuing.{pem,key}      issuing CA for accounts (genesis.intermediate_certificates)
 //   ca/tls-root.{pem,key}     sm2-sm3 only: P-256 CA for node TLS certificates
+//   ca/offline-issuer.{pem,key}  root-voucher issuer key pair (public key in genesis "offline")
+//   ca/offline-master.key     issuer master MAC key, hex, 0600 (only its hash is in genesis)
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
+//                             offline-master.key (config "offline.master_key_file")
 //   nodes/observerK/          the same for observer K (not a validator; "observer": true)
 //   accounts/ADMIN/           identity.json key.pem cert.pem password (one per regulator)
 

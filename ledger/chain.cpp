@@ -54,6 +54,15 @@ Result<std::unique_ptr<Chain>> Chain::open(const std::string& data_dir, const Ge
   return chain;
 }
 
+Status Chain::set_offline_master_key(Bytes key) {
+  if (!genesis_.offline) {
+    return make_error("offline_disabled", "genesis has no offline section");
+  }
+  RL_TRY(check_master_key(anchor_.suite, *genesis_.offline, key));
+  offline_master_key_ = std::move(key);
+  return {};
+}
+
 Status Chain::init_or_check_genesis() {
   RL_ASSIGN_OR_RETURN(auto raw, store_->get(Cf::kMeta, kHeadKey));
   if (raw) {
@@ -107,7 +116,7 @@ ChainHead Chain::head() const {
 Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_};
+  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
 }
@@ -124,7 +133,7 @@ Result<std::vector<pb::CertificateRecord>> Chain::revoked_certificates(std::size
 Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_};
+  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return check_tx_envelope(env, overlay, tx, ctx);
 }
@@ -145,7 +154,7 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
   RL_TRY(prune_replay_records(overlay, ctx.height));
-  ExecEnv env{anchor_, cache_, options_};
+  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
   std::vector<TxRef> included;
   std::vector<IndexWrite> indexes;
   std::size_t bytes = 0;
@@ -264,7 +273,7 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   }
 
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_};
+  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
   BlockContext ctx{hdr.height(), hdr.time_ms()};
   std::vector<TxRef> txs;
   txs.reserve(static_cast<std::size_t>(block.txs_size()));

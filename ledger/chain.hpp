@@ -77,6 +77,10 @@ class Chain {
 
   const TrustAnchor& anchor() const { return anchor_; }
   const Genesis& genesis() const { return genesis_; }
+  // The issuer master MAC key of a genesis with an "offline" section, from the node's config;
+  // set once, before the chain executes anything. Code offline_key_mismatch (size or hash differs
+  // from genesis), offline_disabled (genesis has no offline section).
+  Status set_offline_master_key(Bytes key);
   ChainHead head() const;
 
   // Validates a transaction against committed state as if it were in the next block at
@@ -176,6 +180,7 @@ class Chain {
   std::unique_ptr<Store> store_;
   VerifyCache cache_;
   ExecOptions options_;
+  Bytes offline_master_key_;
   mutable std::mutex head_mu_;
   ChainHead head_;
   // Serializes build/check/commit: one block at a time changes state.

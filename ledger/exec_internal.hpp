@@ -109,4 +109,12 @@ Status execute_read_grant_action(StateOverlay& state, const pb::Propose& p,
 Status check_issue_value(const StateOverlay& state, const pb::IssueValue& a);
 Status execute_issue_value(StateOverlay& state, const pb::IssueValue& a, const BlockContext& ctx);
 
+// Offline devices (exec_devices.cpp, exec_settle.cpp; docs/offline.md "On the ledger").
+Status exec_register_device(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                            const pb::RegisterDevice& p, const BlockContext& ctx);
+Status exec_load_device(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                        const pb::LoadDevice& p, const BlockContext& ctx);
+Status exec_settle_vouchers(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                            const pb::SettleVouchers& p, const BlockContext& ctx);
+
 }  // namespace rl::ledger::exec

@@ -209,6 +209,12 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
         return exec_propose(env, signer, state, body.propose(), ctx);
       case pb::TxBody::kApprove:
         return exec_approve(env, signer, state, body.approve(), ctx);
+      case pb::TxBody::kRegisterDevice:
+        return exec_register_device(env, signer, state, body.register_device(), ctx);
+      case pb::TxBody::kLoadDevice:
+        return exec_load_device(env, signer, state, body.load_device(), ctx);
+      case pb::TxBody::kSettleVouchers:
+        return exec_settle_vouchers(env, signer, state, body.settle_vouchers(), ctx);
       case pb::TxBody::PAYLOAD_NOT_SET:
         break;
     }

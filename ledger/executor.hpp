@@ -41,6 +41,9 @@ struct ExecEnv {
   const TrustAnchor& anchor;
   VerifyCache& cache;
   ExecOptions options{};
+  // The issuer master MAC key from the node's config (Chain::set_offline_master_key), checked
+  // against genesis; null or empty: SettleVouchers is refused (offline_disabled).
+  const Bytes* offline_master_key = nullptr;
 };
 
 // Secondary index entries produced by a transaction (written with the block, not hashed).

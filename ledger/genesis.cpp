@@ -81,6 +81,57 @@ Status refuse_duplicates(const Items& items, const std::string& kind, IdOf id_of
   return {};
 }
 
+Result<std::int64_t> get_positive(const json& j, const char* key, std::int64_t dflt) {
+  RL_ASSIGN_OR_RETURN(auto v, get_uint(j, key, static_cast<std::uint64_t>(dflt)));
+  if (v == 0 || v > (std::uint64_t{1} << 62)) {
+    return bad(std::string("offline.limits.") + key + " must be 1 .. 2^62");
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+// The "offline" section (ledger/genesis_offline.hpp); strict like the top level.
+Result<GenesisOffline> parse_offline(const json& o) {
+  if (!o.is_object()) return bad("offline must be an object");
+  for (const auto& [k, v] : o.items()) {
+    if (k != "issuer_keys" && k != "master_key_hash" && k != "limits") {
+      return bad("unknown field 'offline." + k + "'");
+    }
+  }
+  GenesisOffline off;
+  RL_ASSIGN_OR_RETURN(off.issuer_keys, get_string_array(o, "issuer_keys"));
+  if (off.issuer_keys.empty() || off.issuer_keys.size() > 16) {
+    return bad("offline.issuer_keys must name 1-16 keys");
+  }
+  RL_ASSIGN_OR_RETURN(off.master_key_hash, get_hex(o, "master_key_hash"));
+  if (off.master_key_hash.empty() || off.master_key_hash.size() > 64) {
+    return bad("offline.master_key_hash must be a hash");
+  }
+  if (o.contains("limits")) {
+    const auto& l = o["limits"];
+    if (!l.is_object()) return bad("offline.limits must be an object");
+    static const std::set<std::string> kLimits = {"balance_cap", "per_transfer_cap",
+                                                  "transfers_before_settle", "hop_limit",
+                                                  "voucher_expiry_seconds"};
+    for (const auto& [k, v] : l.items()) {
+      if (!kLimits.count(k)) return bad("unknown field 'offline.limits." + k + "'");
+    }
+    auto& lim = off.limits;
+    RL_ASSIGN_OR_RETURN(lim.balance_cap, get_positive(l, "balance_cap", lim.balance_cap));
+    RL_ASSIGN_OR_RETURN(lim.per_transfer_cap,
+                        get_positive(l, "per_transfer_cap", lim.per_transfer_cap));
+    RL_ASSIGN_OR_RETURN(auto tbs,
+                        get_positive(l, "transfers_before_settle",
+                                     static_cast<std::int64_t>(lim.transfers_before_settle)));
+    lim.transfers_before_settle = static_cast<std::uint64_t>(tbs);
+    RL_ASSIGN_OR_RETURN(auto hops, get_positive(l, "hop_limit", lim.hop_limit));
+    if (hops > 64) return bad("offline.limits.hop_limit must be 1-64");
+    lim.hop_limit = static_cast<std::uint32_t>(hops);
+    RL_ASSIGN_OR_RETURN(lim.max_voucher_lifetime,
+                        get_positive(l, "voucher_expiry_seconds", lim.max_voucher_lifetime));
+  }
+  return off;
+}
+
 }  // namespace
 
 Result<Genesis> parse_genesis(std::string_view text) {
@@ -101,7 +152,8 @@ Result<Genesis> parse_genesis(std::string_view text) {
                                                "permission_mapping",
                                                "templates",
                                                "block",
-                                               "governance"};
+                                               "governance",
+                                               "offline"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad("unknown top-level field '" + k + "'");
   }
@@ -269,6 +321,11 @@ Result<Genesis> parse_genesis(std::string_view text) {
       }
     }
   }
+  if (j.contains("offline")) {
+    RL_ASSIGN_OR_RETURN(auto off, parse_offline(j["offline"]));
+    g.offline = std::move(off);
+    RL_TRY(parse_issuer_keys(g.suite, *g.offline));
+  }
   RL_TRY(effective_governance_threshold(g));
   return g;
 }
@@ -358,6 +415,17 @@ std::string genesis_to_json(const Genesis& g) {
   }
   // Only when declared: genesis files written before governance existed keep their hash.
   if (g.governance_threshold) j["governance"] = {{"threshold", *g.governance_threshold}};
+  if (g.offline) {
+    const auto& l = g.offline->limits;
+    j["offline"] = {{"issuer_keys", g.offline->issuer_keys},
+                    {"master_key_hash", to_hex(g.offline->master_key_hash)},
+                    {"limits",
+                     {{"balance_cap", l.balance_cap},
+                      {"per_transfer_cap", l.per_transfer_cap},
+                      {"transfers_before_settle", l.transfers_before_settle},
+                      {"hop_limit", l.hop_limit},
+                      {"voucher_expiry_seconds", l.max_voucher_lifetime}}}};
+  }
   return j.dump(2) + "\n";
 }
 
@@ -407,6 +475,10 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     auto c = crypto::Certificate::from_pem(o.certificate_pem);
     a.observer_names.push_back(o.name);
     a.observer_keys.push_back(c.ok() ? c->public_key().to_der() : Bytes{});
+  }
+  if (g.offline) {
+    RL_ASSIGN_OR_RETURN(a.offline_issuer_keys, parse_issuer_keys(g.suite, *g.offline));
+    a.offline_limits = g.offline->limits;
   }
   a.genesis_hash = crypto::hash(g.suite, as_bytes(genesis_to_json(g)));
   a.tx_expiry_window = g.block.tx_expiry_window;

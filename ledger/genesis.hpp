@@ -14,6 +14,7 @@
 #include "crypto/keys.hpp"
 #include "crypto/suite.hpp"
 #include "crypto/x509.hpp"
+#include "ledger/genesis_offline.hpp"
 
 namespace rl::ledger {
 
@@ -96,6 +97,9 @@ struct Genesis {
   // "governance": {"threshold": M}: how many of the N regulator organizations (kind
   // "regulator" in `organizations`) must approve a governance proposal. Absent = 1 when N is 1.
   std::optional<std::uint32_t> governance_threshold;
+  // "offline": issuer keys, master key hash, limits (docs/offline.md). Absent: the network has
+  // no offline value and refuses device transactions (offline_disabled).
+  std::optional<GenesisOffline> offline;
 };
 
 // M for this genesis: the declared threshold (1 <= M <= N), else 1 when N == 1, else 0 when
@@ -136,6 +140,9 @@ struct TrustAnchor {
   std::vector<GenesisValidator> genesis_validators;
   std::vector<std::string> observer_names;
   std::vector<Bytes> observer_keys;  // SPKI DER of the observers' (transport) certificates
+  // Genesis "offline": the parsed issuer keys; empty when the section is absent.
+  std::vector<crypto::PublicKey> offline_issuer_keys;
+  offline::Limits offline_limits;
 
   // The genesis set as ValidatorKeys.
   ValidatorKeys genesis_set() const {

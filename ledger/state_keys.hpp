@@ -106,6 +106,36 @@ inline Bytes value_supply() {
   return to_bytes("param/value_supply");
 }
 
+// Offline devices and settlement (docs/offline.md "On the ledger"). Hashes and output ids are
+// hex; device ids are [A-Za-z0-9._-].
+inline Bytes device(std::string_view id) {
+  return to_bytes("dev/" + std::string(id));
+}
+inline Bytes offline_root(ByteView root_hash) {
+  return to_bytes("off_root/" + to_hex(root_hash));
+}
+// Value: the hash of the hop that consumed the output (the first one settled).
+inline Bytes offline_consumed(ByteView output_id) {
+  return to_bytes("off_out/" + to_hex(output_id));
+}
+// Value: the hash of the hop that used the device's counter (the first one settled).
+inline Bytes offline_counter(std::string_view device_id, std::uint64_t counter) {
+  Bytes k = to_bytes("off_ctr/" + std::string(device_id) + "/");
+  append_u64_be(k, counter);
+  return k;
+}
+// Value: the Hop bytes, kept so that a later double spend's proof carries both signed hops.
+inline Bytes offline_hop(ByteView hop_hash) {
+  return to_bytes("off_hop/" + to_hex(hop_hash));
+}
+inline Bytes offline_settled(ByteView output_id) {
+  return to_bytes("off_settled/" + to_hex(output_id));
+}
+// `what`: the hex output id, or "ctr-" and the counter.
+inline Bytes offline_double_spend(ByteView second_hop_hash, std::string_view what) {
+  return to_bytes("off_ds/" + to_hex(second_hop_hash) + "/" + std::string(what));
+}
+
 // Index keys (not part of app_hash: they are derived from state and blocks).
 inline Bytes reports_by_org_prefix(std::string_view org) {
   return to_bytes("rpt_org/" + std::string(org) + "/");

@@ -110,6 +110,12 @@ std::string_view payload_name(const pb::TxBody& body) {
       return "propose";
     case pb::TxBody::kApprove:
       return "approve";
+    case pb::TxBody::kRegisterDevice:
+      return "register_device";
+    case pb::TxBody::kLoadDevice:
+      return "load_device";
+    case pb::TxBody::kSettleVouchers:
+      return "settle_vouchers";
     case pb::TxBody::PAYLOAD_NOT_SET:
       break;
   }

@@ -47,4 +47,55 @@ Status issue(StateOverlay& state, std::string_view org, std::int64_t amount, std
   return {};
 }
 
+namespace {
+
+Status check_amount(std::int64_t amount) {
+  if (amount <= 0 || amount > kMaxSupply) {
+    return make_error("bad_amount", "an amount is 1 .. 2^62 minor units");
+  }
+  return {};
+}
+
+Status add(StateOverlay& state, std::string_view org, std::int64_t delta, std::uint64_t height) {
+  RL_ASSIGN_OR_RETURN(auto held, balance(state, org));
+  if (delta < 0 && held < -delta) {
+    return make_error("insufficient_balance", "organization " + std::string(org) + " holds " +
+                                                  std::to_string(held) + ", needs " +
+                                                  std::to_string(-delta));
+  }
+  return put_balance(state, org, held + delta, height);
+}
+
+}  // namespace
+
+Status load_onto_device(StateOverlay& state, std::string_view org, std::int64_t amount,
+                        std::uint64_t height) {
+  RL_TRY(check_amount(amount));
+  RL_TRY(add(state, org, -amount, height));
+  RL_ASSIGN_OR_RETURN(auto s, supply(state));
+  s.set_on_devices(s.on_devices() + amount);  // <= issued <= 2^62: no overflow
+  state.put(keys::value_supply(), exec::encode(s));
+  return {};
+}
+
+Status settle_from_devices(StateOverlay& state, std::string_view org, std::int64_t amount,
+                           std::uint64_t height) {
+  RL_TRY(check_amount(amount));
+  RL_ASSIGN_OR_RETURN(auto s, supply(state));
+  if (s.on_devices() < amount) {
+    return make_error("state_corrupt", "settling " + std::to_string(amount) + " but only " +
+                                           std::to_string(s.on_devices()) + " is on devices");
+  }
+  s.set_on_devices(s.on_devices() - amount);
+  state.put(keys::value_supply(), exec::encode(s));
+  return add(state, org, amount, height);
+}
+
+Status transfer(StateOverlay& state, std::string_view from, std::string_view to,
+                std::int64_t amount, std::uint64_t height) {
+  RL_TRY(check_amount(amount));
+  RL_TRY(add(state, from, -amount, height));
+  return add(state, to, amount, height);
+}
+
 }  // namespace rl::ledger::value

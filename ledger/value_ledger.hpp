@@ -24,4 +24,17 @@ Result<pb::ValueSupplyRecord> supply(const StateOverlay& state);
 // New value for `org` (IssueValue, genesis). Codes: bad_amount, supply_exhausted.
 Status issue(StateOverlay& state, std::string_view org, std::int64_t amount, std::uint64_t height);
 
+// Offline value (docs/offline.md "Settlement and double spends"). Codes: bad_amount,
+// insufficient_balance.
+// LoadDevice: `org`'s balance moves onto a device (supply.on_devices).
+Status load_onto_device(StateOverlay& state, std::string_view org, std::int64_t amount,
+                        std::uint64_t height);
+// SettleVouchers: value comes back from devices to `org`. More than is on devices would create
+// value: refused (state_corrupt), the executor's taint rule must have charged it instead.
+Status settle_from_devices(StateOverlay& state, std::string_view org, std::int64_t amount,
+                           std::uint64_t height);
+// Moves value between organizations (a double spend's loss charged to the spender's owner).
+Status transfer(StateOverlay& state, std::string_view from, std::string_view to,
+                std::int64_t amount, std::uint64_t height);
+
 }  // namespace rl::ledger::value

@@ -51,6 +51,20 @@ int run(const std::string& home, const std::string& log_level_override, int port
 
   auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
   if (!chain.ok()) return fail(chain.error());
+  // Every node of an offline network executes SettleVouchers, which needs the issuer master
+  // key: a node without it, or with another one, would disagree with the others, so it does
+  // not start.
+  if (genesis->offline) {
+    if (cfg->offline_master_key_file.empty()) {
+      return fail(rl::make_error("offline_key_missing",
+                                 "genesis has an offline section; config.json needs "
+                                 "offline.master_key_file"));
+    }
+    auto master = rl::ledger::read_master_key_file(cfg->path(cfg->offline_master_key_file));
+    if (!master.ok()) return fail(master.error());
+    auto set = (*chain)->set_offline_master_key(std::move(master).value());
+    if (!set.ok()) return fail(set.error());
+  }
   auto& anchor = (*chain)->anchor();
   auto latest_set = (*chain)->latest_validator_set();
   if (!latest_set.ok()) return fail(latest_set.error());

@@ -59,5 +59,7 @@ void add_report_commands(CLI::App& app, Globals& g);
 void add_query_commands(CLI::App& app, Globals& g);
 // After add_identity_commands (adds `account suspend|reinstate` to its `account`).
 void add_governance_commands(CLI::App& app, Globals& g);
+// `device`: the offline device simulator (cmd_device.cpp).
+void add_device_commands(CLI::App& app, Globals& g);
 
 }  // namespace rl::cli

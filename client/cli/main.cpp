@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   rl::cli::add_report_commands(app, g);
   rl::cli::add_query_commands(app, g);
   rl::cli::add_governance_commands(app, g);
+  rl::cli::add_device_commands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return g.exit_code;

@@ -28,7 +28,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   static const std::set<std::string> known = {
       "name",      "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
       "tls_cert",  "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
-      "consensus", "identity"};
+      "consensus", "identity",        "offline"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -96,6 +96,14 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.cert_validity_days = i.value("cert_validity_days", c.cert_validity_days);
       c.enroll_approval =
           i.value("enroll_approval", std::map<std::string, std::string>(c.enroll_approval));
+    }
+    if (j.contains("offline")) {
+      const auto& o = j["offline"];
+      if (!o.is_object()) return bad("offline must be an object");
+      for (const auto& [k, v] : o.items()) {
+        if (k != "master_key_file") return bad("unknown key 'offline." + k + "' in config.json");
+      }
+      c.offline_master_key_file = o.value("master_key_file", c.offline_master_key_file);
     }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
@@ -197,6 +205,9 @@ std::string node_config_to_json(const NodeConfig& c) {
               {"enroll_wait_ms", c.enroll_wait_ms},
               {"cert_validity_days", c.cert_validity_days},
               {"enroll_approval", c.enroll_approval}}}};
+  if (!c.offline_master_key_file.empty()) {
+    j["offline"] = {{"master_key_file", c.offline_master_key_file}};
+  }
   return j.dump(2) + "\n";
 }
 

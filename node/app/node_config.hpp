@@ -77,6 +77,12 @@ struct NodeConfig {
   // Per organization: "auto" (default) or "admin" (an admin of the organization approves).
   std::map<std::string, std::string> enroll_approval;
 
+  // Offline value (config.json "offline", docs/offline.md "Network configuration"). The issuer
+  // master MAC key file (hex; every validator and observer of a network with a genesis
+  // "offline" section needs it to execute SettleVouchers; its hash must equal genesis
+  // offline.master_key_hash or the node refuses to start).
+  std::string offline_master_key_file;
+
   std::string path(const std::string& rel) const;
 };
 

@@ -42,6 +42,12 @@ NodeFixture::NodeFixture(node::identity::AuthConfig auth_config) : dir(unique_di
 
   home_ = std::filesystem::path(init.node_homes[0]);
   chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
+  offline_master_key = must(ledger::read_master_key_file((home_ / "offline-master.key").string()));
+  if (auto s = chain->set_offline_master_key(offline_master_key); !s.ok()) {
+    throw std::runtime_error("fixture: " + s.error().to_string());
+  }
+  offline_issuer_key =
+      must(crypto::PrivateKey::from_pem(must(read_file((dir / "ca/offline-issuer.key").string()))));
   audit = must(node::identity::AuditLog::open((home_ / "audit").string()));
   auth_config_ = auth_config;
   make_identity();

@@ -95,6 +95,9 @@ class NodeFixture {
   std::optional<client::Identity> admin;
   std::optional<crypto::Certificate> issuing_cert;
   std::optional<crypto::PrivateKey> issuing_key;
+  // Offline value: the genesis issuer key (signs root vouchers) and the master MAC key.
+  std::optional<crypto::PrivateKey> offline_issuer_key;
+  Bytes offline_master_key;
 
  private:
   void start_node();

@@ -114,9 +114,10 @@ TEST(DecodeTx, NoPayloadIsUnknownPayload) {
 }
 
 TEST(DecodeTx, UnknownPayloadFieldNumberIsUnknownPayload) {
-  // A payload from a future version: field 20, length-delimited, which this node does not know.
+  // A payload from a future version: field 100, length-delimited, which this node does not know
+  // (field numbers up to 20 are taken; 18-20 are the offline device payloads).
   std::string body = make_body(admin(), nullptr).SerializeAsString();
-  const std::string future_field = std::string("\xa2\x01\x03", 3) + "abc";
+  const std::string future_field = std::string("\xa2\x06\x03", 3) + "abc";
   body += future_field;
   pb::TxBody probe;
   ASSERT_TRUE(probe.ParseFromString(body));
