@@ -8,17 +8,12 @@
 #include <string>
 
 #include "crypto/internal_ossl.hpp"
+#include "crypto/offline_kdf.hpp"
 
 namespace rl::crypto {
 namespace {
 
 using internal::ossl_error;
-
-// OSSL_PARAM octet strings take a non-const pointer even when only read.
-void* mutable_ptr(ByteView b) {
-  static unsigned char empty = 0;
-  return b.empty() ? &empty : const_cast<std::uint8_t*>(b.data());
-}
 
 Result<Bytes> run_mac(const char* mac_name, const OSSL_PARAM* params, ByteView key, ByteView data) {
   internal::EvpMacPtr mac(EVP_MAC_fetch(nullptr, mac_name, nullptr));
@@ -120,40 +115,11 @@ Result<Bytes> aes_cmac(ByteView key, ByteView data) {
   if (cipher == nullptr) {
     return make_error("invalid_key_length", "AES-CMAC key must be 16, 24 or 32 bytes");
   }
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, const_cast<char*>(cipher), 0),
-      OSSL_PARAM_construct_end()};
-  return run_mac("CMAC", params, key, data);
+  return cmac(cipher, key, data);
 }
 
 Result<Bytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length) {
-  // RFC 5869: L <= 255 * HashLen.
-  if (length == 0 || length > 255 * 32) {
-    return make_error("invalid_length", "HKDF-SHA256 output must be 1..8160 bytes");
-  }
-  internal::EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
-  internal::EvpKdfCtxPtr ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr);
-  if (!ctx) return ossl_error("crypto_internal", "cannot fetch HKDF");
-  char digest_name[] = "SHA2-256";
-  OSSL_PARAM params[5];
-  std::size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest_name, 0);
-  params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, mutable_ptr(ikm), ikm.size());
-  // An absent salt means HashLen zero bytes (RFC 5869 2.2); OpenSSL does that when omitted.
-  if (!salt.empty()) {
-    params[n++] =
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, mutable_ptr(salt), salt.size());
-  }
-  if (!info.empty()) {
-    params[n++] =
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, mutable_ptr(info), info.size());
-  }
-  params[n] = OSSL_PARAM_construct_end();
-  Bytes out(length);
-  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) {
-    return ossl_error("kdf_failed", "HKDF derivation failed");
-  }
-  return out;
+  return hkdf("SHA2-256", ikm, salt, info, length);
 }
 
 Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r,
