@@ -81,7 +81,7 @@ ConsensusShell::ConsensusShell(PrivateTag, ledger::Chain& chain, Mempool& mempoo
       config_(std::move(config)),
       schedule_(std::move(schedule)),
       io_(std::make_unique<asio::io_context>(1)),
-      inbox_(config_.inbox_max_frames, config_.inbox_max_bytes) {
+      inbox_(config_.inbox_max_frames, config_.inbox_max_bytes, config_.inbox_peer_share) {
   if (key) signer_.emplace(std::move(*key));
 }
 
@@ -193,7 +193,7 @@ void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
     return;
   }
   const std::size_t size = payload ? payload->size() : 0;
-  if (!inbox_.try_admit(size)) {
+  if (!inbox_.try_admit(peer, size)) {
     if (inbox_.should_log(std::chrono::steady_clock::now())) {
       spdlog::warn(
           "shell inbox full: dropped a frame from peer={} channel={}; {} dropped so far, "
@@ -204,7 +204,7 @@ void ConsensusShell::on_frame(const std::string& peer, p2p::Channel channel,
     return;
   }
   asio::post(*io_, [this, peer, channel, size, payload = std::move(payload)] {
-    inbox_.release(size);
+    inbox_.release(peer, size);
     if (halted_) return;
     switch (channel) {
       case p2p::Channel::kConsensus:

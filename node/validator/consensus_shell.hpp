@@ -67,6 +67,8 @@ struct ShellConfig {
   // bound it is dropped and counted. The bytes bound holds several maximum-size frames.
   std::size_t inbox_max_frames = 10000;
   std::size_t inbox_max_bytes = std::size_t{128} << 20;
+  // One peer may fill at most 1/inbox_peer_share of either bound (InboxBound).
+  std::size_t inbox_peer_share = 4;
   // Consensus messages larger than this (proposals with big blocks) go out in parts.
   std::size_t part_bytes = std::size_t{1} << 20;
   // Propose blocks in compact form (tx ids; peers rebuild them from their mempools and fetch

@@ -13,23 +13,29 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 
 namespace rl::node {
 
 class InboxBound {
  public:
-  InboxBound(std::size_t max_frames, std::size_t max_bytes)
-      : max_frames_(max_frames), max_bytes_(max_bytes) {}
+  // A peer may hold at most 1/`peer_share` of each bound, so that one member flooding its
+  // link leaves the rest of the inbox to the others' votes (honest peers send a few frames per
+  // step and never come near their share).
+  InboxBound(std::size_t max_frames, std::size_t max_bytes, std::size_t peer_share = 4);
 
-  // Reserves room for a frame of `bytes`; false (and counted as dropped) when the inbox is full.
-  // One frame is always admitted into an empty inbox, whatever its size.
-  bool try_admit(std::size_t bytes);
+  // Reserves room for a frame of `bytes` from `peer`; false (and counted as dropped) when the
+  // inbox or that peer's share of it is full. A peer with nothing queued always gets one frame
+  // into an inbox that has room for a frame, and one frame always fits an empty inbox, whatever
+  // its size.
+  bool try_admit(const std::string& peer, std::size_t bytes);
   // The frame was handled (or discarded) on the shell thread.
-  void release(std::size_t bytes);
+  void release(const std::string& peer, std::size_t bytes);
 
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
-  std::size_t queued_frames() const { return frames_.load(std::memory_order_relaxed); }
-  std::size_t queued_bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  std::size_t queued_frames() const;
+  std::size_t queued_bytes() const;
 
   // True at most once per `interval` (a log line at most once a second, however fast frames
   // are dropped).
@@ -37,10 +43,17 @@ class InboxBound {
                   std::chrono::steady_clock::duration interval = std::chrono::seconds(1));
 
  private:
+  struct Usage {
+    std::size_t frames = 0;
+    std::size_t bytes = 0;
+  };
   const std::size_t max_frames_;
   const std::size_t max_bytes_;
-  std::atomic<std::size_t> frames_{0};
-  std::atomic<std::size_t> bytes_{0};
+  const std::size_t peer_max_frames_;
+  const std::size_t peer_max_bytes_;
+  mutable std::mutex mu_;
+  Usage total_;                                   // guarded by mu_
+  std::unordered_map<std::string, Usage> peers_;  // guarded by mu_; only peers with frames queued
   std::atomic<std::uint64_t> dropped_{0};
   std::mutex log_mu_;
   std::chrono::steady_clock::time_point last_log_{};

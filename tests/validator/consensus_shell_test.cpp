@@ -212,14 +212,20 @@ TEST_F(ConsensusShellTest, PeerFramesBeyondTheInboxBoundAreDroppedAndCounted) {
   ASSERT_TRUE(shell.ok()) << shell.error().to_string();
   (*shell)->set_network(&net);
   const auto junk = std::make_shared<const Bytes>(Bytes(64, 0x5a));
-  for (int i = 0; i < 1000; ++i) (*shell)->on_frame("node-x", p2p::Channel::kConsensus, junk);
-  EXPECT_EQ((*shell)->status().inbox_dropped, 900u);
-  // Bytes bound: a second shell with room for 10 such frames by size.
+  // Each peer holds at most a quarter of the inbox (inbox_peer_share = 4): 25 frames each.
+  for (const char* peer : {"node-w", "node-x", "node-y", "node-z"}) {
+    for (int i = 0; i < 250; ++i) (*shell)->on_frame(peer, p2p::Channel::kConsensus, junk);
+  }
+  EXPECT_EQ((*shell)->status().inbox_dropped, 4u * 225u);
+  // Bytes bound: a second shell with room for 10 such frames by size (160 bytes, 2 frames, a
+  // peer); five peers fill it.
   ShellConfig by_bytes = fast_config();
   by_bytes.inbox_max_bytes = 10 * 64;
   auto small = ConsensusShell::create(*chain_, mempool, pki_.validator_key, by_bytes);
   ASSERT_TRUE(small.ok());
-  for (int i = 0; i < 50; ++i) (*small)->on_frame("node-x", p2p::Channel::kStatus, junk);
+  for (const char* peer : {"a", "b", "c", "d", "e"}) {
+    for (int i = 0; i < 10; ++i) (*small)->on_frame(peer, p2p::Channel::kStatus, junk);
+  }
   EXPECT_EQ((*small)->status().inbox_dropped, 40u);
 
   (*shell)->start();
