@@ -22,8 +22,7 @@ offline::TrustAnchors device_trust(const ExecEnv& env) {
 }
 
 Result<pb::DeviceRecord> load_device(const StateOverlay& state, const std::string& device_id) {
-  if (!valid_id(device_id))
-    return make_error("bad_field", "device_id must be 1-64 of [A-Za-z0-9._-]");
+  RL_TRY(check_device_id(device_id));
   RL_ASSIGN_OR_RETURN(auto rec, load<pb::DeviceRecord>(state, keys::device(device_id)));
   if (!rec) return make_error("unknown_device", "device " + device_id + " is not registered");
   return std::move(*rec);
@@ -32,9 +31,7 @@ Result<pb::DeviceRecord> load_device(const StateOverlay& state, const std::strin
 Status exec_register_device(const ExecEnv& env, const Signer& s, StateOverlay& state,
                             const pb::RegisterDevice& p, const BlockContext& ctx) {
   RL_TRY(require_offline(env));
-  if (!valid_id(p.device_id())) {
-    return make_error("bad_field", "device_id must be 1-64 of [A-Za-z0-9._-]");
-  }
+  RL_TRY(check_device_id(p.device_id()));
   if (!valid_id(p.owner_org())) return make_error("bad_field", "owner_org");
   if (!is_org_admin(s, p.owner_org()) && !is_regulator_admin(s)) {
     return denied("a device is registered by an admin of its owner organization or a regulator");

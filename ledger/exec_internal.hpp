@@ -9,6 +9,7 @@
 
 #include "crypto/x509.hpp"
 #include "ledger/executor.hpp"
+#include "ledger/id_rules.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/permission.hpp"
 
@@ -30,16 +31,6 @@ Result<std::optional<Msg>> load(const StateOverlay& state, const Bytes& key) {
     return make_error("state_corrupt", "cannot decode state record");
   }
   return std::optional<Msg>(std::move(m));
-}
-
-inline bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes) {
-  if (id.empty() || id.size() > max) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 inline Error denied(const std::string& why) {

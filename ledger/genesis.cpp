@@ -5,6 +5,7 @@
 #include <set>
 
 #include "crypto/hash.hpp"
+#include "ledger/id_rules.hpp"
 #include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
 
@@ -57,16 +58,6 @@ Result<std::vector<std::string>> get_string_array(const json& j, const char* key
     out.push_back(e.get<std::string>());
   }
   return out;
-}
-
-bool valid_id(const std::string& id) {
-  if (id.empty() || id.size() > limits::kMaxIdBytes) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // Ids name state records (org/<id>, acct/<id>, tmpl/<id>) and P2P identities: a second entry

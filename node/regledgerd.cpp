@@ -54,6 +54,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
   // Every node of an offline network executes SettleVouchers, which needs the issuer master
   // key: a node without it, or with another one, would disagree with the others, so it does
   // not start.
+  rl::Bytes offline_master_key;  // also derives device MAC keys (POST /v1/devices/enroll)
   if (genesis->offline) {
     if (cfg->offline_master_key_file.empty()) {
       return fail(rl::make_error("offline_key_missing",
@@ -62,6 +63,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
     }
     auto master = rl::ledger::read_master_key_file(cfg->path(cfg->offline_master_key_file));
     if (!master.ok()) return fail(master.error());
+    offline_master_key = *master;
     auto set = (*chain)->set_offline_master_key(std::move(master).value());
     if (!set.ok()) return fail(set.error());
   }
@@ -105,6 +107,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
     issuing_ca = rl::node::identity::IssuingCa{*ca_cert, *ca_key};
   }
   std::unique_ptr<rl::node::identity::EnrollService> enroll;
+  std::unique_ptr<rl::node::identity::DeviceEnrollService> device_enroll;
   if (issuing_ca && !cfg->operator_dir.empty()) {
     auto op =
         rl::node::identity::load_operator_identity(cfg->path(cfg->operator_dir), anchor.suite);
@@ -115,6 +118,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
     for (const auto& [org, mode] : cfg->enroll_approval) {
       if (mode == "admin") ec.admin_approval_orgs.insert(org);
     }
+    device_enroll =
+        std::make_unique<rl::node::identity::DeviceEnrollService>(auth, ec, offline_master_key);
     enroll = std::make_unique<rl::node::identity::EnrollService>(auth, std::move(ec));
   }
   rl::node::identity::IdentityApi identity(auth,
@@ -123,6 +128,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
                                                : rl::node::identity::ReadAccess::kSession,
                                            std::move(issuing_ca));
   identity.set_enroll_service(enroll.get());
+  identity.set_device_enroll_service(device_enroll.get());
 
   // Relayed txs may fill the mempool to n times the client bound (n validators): the whole
   // network's pending set, which compact proposals are rebuilt from (decision 0042).

@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "client/cli/context.hpp"
+#include "client/cli/device_enroll.hpp"
+#include "client/cli/device_files.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "crypto/x509.hpp"
@@ -26,6 +28,12 @@ namespace fs = std::filesystem;
 
 constexpr const char* kProtocolHelp =
     "Simulated offline devices (docs/offline.md). Protocol order, sender S and receiver R:\n"
+    "  device enroll DIR --id ID --owner ORG --as ADMIN   personalize through a node (needs\n"
+    "                                            --genesis): key made here, the CSR goes to\n"
+    "                                            POST /v1/devices/enroll; the node's CA signs,\n"
+    "                                            RegisterDevice is submitted, the MAC key comes\n"
+    "                                            back. The node-backed way: no register step\n"
+    "  or, holding the network's CA and master key files:\n"
     "  device create DIR --id ID --network NET   personalize: key, certificate from NET's\n"
     "                                            issuing CA, MAC key diversified from NET's\n"
     "                                            master key (the issuer's role)\n"
@@ -106,13 +114,7 @@ Status create_device(const std::string& dir, const std::string& id, const std::s
   opt.profile = crypto::CertProfile::kEndEntity;
   RL_ASSIGN_OR_RETURN(auto cert, crypto::issue_certificate(issuer, issuer_key, csr, opt));
   RL_ASSIGN_OR_RETURN(auto mac_key, offline::diversify_device_key(g.suite, master, id));
-  fs::create_directories(d / "state");
-  RL_TRY(write_file((d / "genesis.json").string(), ledger::genesis_to_json(g)));
-  RL_TRY(write_file((d / "key.pem").string(), key.to_pem(), true));
-  RL_TRY(write_file((d / "cert.pem").string(), cert.to_pem()));
-  RL_TRY(write_file((d / "chain.pem").string(), issuer.to_pem()));
-  RL_TRY(write_file((d / "mac.key").string(), to_hex(mac_key) + "\n", true));
-  return {};
+  return write_device_dir(dir, g, key, cert, issuer, mac_key);
 }
 
 // Signs `fill` as the identity in `as_dir`, submits and waits for the commit.
@@ -170,6 +172,18 @@ void add_device_commands(CLI::App& app, Globals& g) {
     auto s = create_device(o->dir, o->id, o->net);
     g.exit_code = s.ok() ? 0 : report_error(s.error());
     if (s.ok()) std::cout << "device " << o->id << " created in " << o->dir << "\n";
+  });
+
+  auto* enroll = dev->add_subcommand(
+      "enroll", "Personalize a new device in DIR through a node (POST /v1/devices/enroll)");
+  dir_arg(enroll);
+  enroll->add_option("--id", o->id, "Device id (certificate CN)")->required();
+  enroll->add_option("--owner", o->owner, "Owner organization")->required();
+  enroll->add_option("--as", o->as,
+                     "Identity directory of an admin of ORG or a regulator admin "
+                     "(default: --identity)");
+  enroll->callback([o, &g] {
+    g.exit_code = run_device_enroll(g, {o->dir, o->id, o->owner, o->as});
   });
 
   auto* reg = dev->add_subcommand("register", "RegisterDevice on the ledger");

@@ -27,12 +27,13 @@ std::filesystem::path unique_dir() {
 
 }  // namespace
 
-NodeFixture::NodeFixture(node::identity::AuthConfig auth_config) : dir(unique_dir()) {
+NodeFixture::NodeFixture(node::identity::AuthConfig auth_config, bool offline) : dir(unique_dir()) {
   auto def = genesis::default_definition();
   def.scrypt_n = 1024;
   def.block.max_block_txs = 5000;
   auto init = must(genesis::init_network(def, dir.string()));
   genesis = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
+  if (!offline) genesis.offline.reset();
   ca_pem = must(read_file((dir / "ca/root.pem").string()));
   issuing_cert =
       must(crypto::Certificate::from_pem(must(read_file((dir / "ca/issuing.pem").string()))));
@@ -43,7 +44,7 @@ NodeFixture::NodeFixture(node::identity::AuthConfig auth_config) : dir(unique_di
   home_ = std::filesystem::path(init.node_homes[0]);
   chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
   offline_master_key = must(ledger::read_master_key_file((home_ / "offline-master.key").string()));
-  if (auto s = chain->set_offline_master_key(offline_master_key); !s.ok()) {
+  if (auto s = offline ? chain->set_offline_master_key(offline_master_key) : Status{}; !s.ok()) {
     throw std::runtime_error("fixture: " + s.error().to_string());
   }
   offline_issuer_key =
@@ -72,6 +73,7 @@ void NodeFixture::start_node() {
 
 void NodeFixture::make_identity() {
   identity.reset();
+  device_enroll.reset();
   enroll.reset();
   auth = std::make_unique<node::identity::AuthService>(*chain, *audit, auth_config_,
                                                        [this] { return now_ms(); });
@@ -80,10 +82,13 @@ void NodeFixture::make_identity() {
   node::identity::EnrollConfig ec{.ca = ca, .op = {admin->account, admin->key, admin->cert_id}};
   ec.wait = std::chrono::milliseconds(0);
   ec.admin_approval_orgs = {kAdminApprovedOrg};
+  device_enroll = std::make_unique<node::identity::DeviceEnrollService>(
+      *auth, ec, genesis.offline ? offline_master_key : Bytes{});
   enroll = std::make_unique<node::identity::EnrollService>(*auth, ec);
   identity = std::make_unique<node::identity::IdentityApi>(
       *auth, node::identity::ReadAccess::kSession, ca);
   identity->set_enroll_service(enroll.get());
+  identity->set_device_enroll_service(device_enroll.get());
 }
 
 std::string NodeFixture::login(const client::Identity& id, const std::string& password) {
@@ -104,6 +109,7 @@ NodeFixture::~NodeFixture() {
   api.reset();
   sealer.reset();
   identity.reset();
+  device_enroll.reset();
   enroll.reset();
   auth.reset();
   audit.reset();

@@ -33,7 +33,8 @@ struct NodeSnapshot {
 
 class NodeFixture {
  public:
-  explicit NodeFixture(node::identity::AuthConfig auth_config = {});
+  // `offline` false: the genesis has no "offline" section (and the node no master key).
+  explicit NodeFixture(node::identity::AuthConfig auth_config = {}, bool offline = true);
   ~NodeFixture();
 
   http::HttpsClient client() const;
@@ -89,6 +90,7 @@ class NodeFixture {
   std::unique_ptr<node::identity::AuditLog> audit;
   std::unique_ptr<node::identity::AuthService> auth;
   std::unique_ptr<node::identity::EnrollService> enroll;  // operator: the regulator admin
+  std::unique_ptr<node::identity::DeviceEnrollService> device_enroll;  // same CA and operator
   std::unique_ptr<node::identity::IdentityApi> identity;
   std::unique_ptr<node::Api> api;
   std::unique_ptr<http::HttpsServer> server;

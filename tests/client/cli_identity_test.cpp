@@ -94,6 +94,38 @@ TEST_F(CliIdentityTest, EnrollThroughTheNodeThenLogIn) {
   EXPECT_EQ(bad.exit_code, 1);
 }
 
+// `device enroll`: the key is made in DIR, the node's CA signs, RegisterDevice commits, and the
+// directory is a device every other `device` subcommand opens. A non-admin is refused and no
+// directory is written.
+TEST_F(CliIdentityTest, DeviceEnrollThroughTheNode) {
+  auto dir = (net_->dir / "dev-cli").string();
+  auto r = regledger({"--genesis", net_->genesis_path, "device", "enroll", dir, "--id", "dev-cli",
+                      "--owner", "bank-a", "--as", net_->admin_dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "committed")) << r.out;
+  for (const char* f : {"genesis.json", "key.pem", "cert.pem", "chain.pem", "mac.key"}) {
+    EXPECT_TRUE(fs::exists(fs::path(dir) / f)) << f;
+  }
+  EXPECT_EQ(fs::status(fs::path(dir) / "key.pem").permissions() & fs::perms::group_all,
+            fs::perms::none);
+  EXPECT_EQ(fs::status(fs::path(dir) / "mac.key").permissions() & fs::perms::others_all,
+            fs::perms::none);
+  auto show = regledger({"device", "show", dir});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_TRUE(contains(show.out, "dev-cli balance 0")) << show.out;
+
+  auto again = regledger({"--genesis", net_->genesis_path, "device", "enroll", dir + "-2", "--id",
+                          "dev-cli", "--owner", "bank-a", "--as", net_->admin_dir});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(contains(again.err, "device_exists")) << again.err;
+  EXPECT_FALSE(fs::exists(dir + "-2/key.pem"));
+  auto denied = regledger({"--genesis", net_->genesis_path, "device", "enroll", dir + "-3", "--id",
+                           "dev-cli-3", "--owner", "bank-a", "--as", net_->reporter_dir});
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_TRUE(contains(denied.err, "permission_denied")) << denied.err;
+  EXPECT_FALSE(fs::exists(dir + "-3/key.pem"));
+}
+
 TEST_F(CliIdentityTest, AuditLogVerifiesForARegulatorOnly) {
   auto ok = regledger({"--identity", net_->admin_dir, "audit", "verify"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;

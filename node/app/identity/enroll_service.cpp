@@ -1,42 +1,9 @@
 #include "node/app/identity/enroll_service.hpp"
 
-#include <nlohmann/json.hpp>
-#include <thread>
-
-#include "common/file_io.hpp"
 #include "crypto/symmetric.hpp"
-#include "ledger/tx.hpp"
+#include "node/app/identity/csr_check.hpp"
 
 namespace rl::node::identity {
-namespace {
-
-constexpr std::size_t kMaxCsrBytes = 16 * 1024;
-constexpr std::uint64_t kTxExpiryBlocks = 100;
-
-}  // namespace
-
-Result<OperatorIdentity> load_operator_identity(const std::string& dir, crypto::Suite suite) {
-  auto bad = [&](const std::string& why) {
-    return make_error("bad_operator", "operator identity " + dir + ": " + why);
-  };
-  auto meta = read_file(dir + "/identity.json", 64 * 1024);
-  auto key_pem = read_file(dir + "/key.pem", 64 * 1024);
-  auto cert_pem = read_file(dir + "/cert.pem", 64 * 1024);
-  if (!meta.ok() || !key_pem.ok() || !cert_pem.ok()) {
-    return bad("needs identity.json, key.pem and cert.pem");
-  }
-  auto j = nlohmann::json::parse(*meta, nullptr, false);
-  if (!j.is_object() || !j.contains("account") || !j["account"].is_string()) {
-    return bad("identity.json has no account");
-  }
-  auto key = crypto::PrivateKey::from_pem(*key_pem);
-  auto cert = crypto::Certificate::from_pem(*cert_pem);
-  if (!key.ok() || !cert.ok()) return bad("key.pem or cert.pem does not parse");
-  if (key->public_key().to_der() != cert->public_key().to_der()) {
-    return bad("key.pem is not the key of cert.pem");
-  }
-  return OperatorIdentity{j["account"].get<std::string>(), *key, cert->id(suite)};
-}
 
 Result<EnrollResult> EnrollService::enroll(const std::string& account, const std::string& password,
                                            const std::string& csr_pem, const std::string& remote,
@@ -45,24 +12,13 @@ Result<EnrollResult> EnrollService::enroll(const std::string& account, const std
     (void)auth_.audit().append(auth_.now_ms(), account, "enroll", "refused", e.code, remote);
     return e;
   };
+  // Size first: a password check costs a scrypt, an oversized body should not.
   if (csr_pem.empty() || csr_pem.size() > kMaxCsrBytes) {
     return make_error("bad_request", "csr_pem is required (at most 16 KiB)");
   }
   RL_ASSIGN_OR_RETURN(auto acct, auth_.check_password(account, password, "enroll", remote));
-
-  auto csr = crypto::CertificateRequest::from_pem(csr_pem);
-  if (!csr.ok()) return refuse(make_error("bad_csr", "csr_pem does not parse"));
-  if (!csr->verify_signature()) {
-    return refuse(make_error("bad_csr_signature", "the CSR's self-signature does not verify"));
-  }
-  const auto& anchor = auth_.ledger().anchor();
-  if (csr->public_key().suite() != anchor.suite) {
-    return refuse(make_error("wrong_key_type", "the CSR's key is not of the network's suite " +
-                                                   std::string(crypto::suite_name(anchor.suite))));
-  }
-  if (csr->subject().common_name != account) {
-    return refuse(make_error("subject_mismatch", "the CSR's subject CN must be the account id"));
-  }
+  auto csr = check_csr(csr_pem, auth_.ledger().anchor().suite, account);
+  if (!csr.ok()) return refuse(csr.error());
 
   if (config_.admin_approval_orgs.count(acct.org_id())) {
     EnrollResult out;
@@ -95,9 +51,7 @@ Result<EnrollResult> EnrollService::approve(const std::string& request_id,
     if (it == waiting_.end()) {
       return make_error("enroll_request_unknown", "no enrollment request with that id awaits");
     }
-    const bool org_admin = approver.role == "admin" && approver.org == it->second.org;
-    const bool regulator_admin = approver.role == "admin" && approver.org_kind == "regulator";
-    if (!org_admin && !regulator_admin) {
+    if (!may_administer(approver, it->second.org)) {
       (void)auth_.audit().append(auth_.now_ms(), approver.account, "enroll_approve", "refused",
                                  "permission_denied", remote);
       return make_error("permission_denied",
@@ -147,46 +101,23 @@ Result<EnrollResult> EnrollService::issue_and_bind(const std::string& account,
                                                    const crypto::CertificateRequest& csr,
                                                    const std::string& remote,
                                                    const TxSubmitter& submit) {
-  const auto& anchor = auth_.ledger().anchor();
-  const auto now_s = auth_.now_ms() / 1000;
-  crypto::IssueOptions io;
-  io.profile = crypto::CertProfile::kEndEntity;
-  io.not_before = now_s - 300;  // tolerate clock skew between node and relying parties
-  io.not_after = now_s + config_.cert_validity_s;
-  auto cert = crypto::issue_certificate(config_.ca.cert, config_.ca.key, csr, io);
-  if (!cert.ok()) return cert.error();
-
-  ledger::pb::TxBody body;
-  body.set_chain_id(anchor.chain_id);
-  body.set_nonce(read_u64_be(crypto::random_bytes(8)) >> 1);
-  body.set_expires_at_height(auth_.ledger().chain().head().height + kTxExpiryBlocks);
-  body.set_signer(config_.op.account);
-  auto* bind = body.mutable_bind_certificate();
-  bind->set_account_id(account);
-  bind->set_certificate_der(to_string(cert->to_der()));
-  auto tx = ledger::sign_tx(body, config_.op.key, config_.op.cert_id);
-  if (!tx.ok()) return tx.error();
-  auto tx_id = submit(*tx);
-  if (!tx_id.ok()) return tx_id.error();
-
+  RL_ASSIGN_OR_RETURN(
+      auto cert, issue_end_entity(config_.ca, csr, auth_.now_ms() / 1000, config_.cert_validity_s));
+  RL_ASSIGN_OR_RETURN(auto sub, submit_as_operator(
+                                    auth_.ledger().chain(), config_.op,
+                                    [&](ledger::pb::TxBody& body) {
+                                      auto* bind = body.mutable_bind_certificate();
+                                      bind->set_account_id(account);
+                                      bind->set_certificate_der(to_string(cert.to_der()));
+                                    },
+                                    submit, config_.wait));
   EnrollResult out;
   out.account = account;
   out.org = org;
-  out.certificate_pem = cert->to_pem();
+  out.certificate_pem = cert.to_pem();
   out.chain_pem = {config_.ca.cert.to_pem()};
-  out.tx_id = *tx_id;
-  // Wait (bounded) so that the common case answers with a certificate already bound.
-  auto id_bytes = from_hex(*tx_id);
-  const auto deadline = std::chrono::steady_clock::now() + config_.wait;
-  while (id_bytes.ok()) {
-    auto loc = auth_.ledger().chain().tx_location(*id_bytes);
-    if (loc.ok() && *loc) {
-      out.committed = true;
-      break;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  out.tx_id = sub.tx_id;
+  out.committed = sub.committed;
   (void)auth_.audit().append(auth_.now_ms(), account, "enroll", out.committed ? "ok" : "pending",
                              "", remote);
   return out;

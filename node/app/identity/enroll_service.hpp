@@ -9,7 +9,6 @@
 // regulator admin) approves it with their session.
 
 #include <chrono>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,20 +17,10 @@
 
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/identity/crl.hpp"
+#include "node/app/identity/operator_tx.hpp"
 #include "node/app/identity/principal.hpp"
 
 namespace rl::node::identity {
-
-// The account whose key signs the BindCertificate transactions of enrollments on this node.
-struct OperatorIdentity {
-  std::string account;
-  crypto::PrivateKey key;
-  Bytes cert_id;
-};
-
-// Reads an identity directory as `regledger genesis init` writes one (identity.json with
-// "account", key.pem, cert.pem). Code: bad_operator.
-Result<OperatorIdentity> load_operator_identity(const std::string& dir, crypto::Suite suite);
 
 struct EnrollConfig {
   IssuingCa ca;
@@ -42,9 +31,6 @@ struct EnrollConfig {
   std::set<std::string> admin_approval_orgs = {};
   std::size_t max_waiting = 1000;  // requests awaiting approval, node-wide
 };
-
-// Hands exact Tx bytes to this node's admission (mempool + gossip); returns the tx id (hex).
-using TxSubmitter = std::function<Result<std::string>(const Bytes& raw)>;
 
 struct EnrollResult {
   std::string account;

@@ -126,6 +126,7 @@ std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& re
   if (path == "/v1/audit") return req.method == "GET" ? audit(req) : wrong_method("GET");
   if (path == "/v1/crl") return req.method == "GET" ? crl() : wrong_method("GET");
   if (path == "/v1/enroll") return post ? enroll(req) : wrong_method("POST");
+  if (path == "/v1/devices/enroll") return post ? enroll_device(req) : wrong_method("POST");
   constexpr std::string_view kEnroll = "/v1/enroll/";
   if (path.size() > kEnroll.size() && path.compare(0, kEnroll.size(), kEnroll) == 0) {
     std::string_view rest(path);
@@ -273,6 +274,38 @@ http::HttpResponse IdentityApi::enrollment_status(const std::string& id) {
   auto r = enroll_->status(id);
   if (!r.ok()) return error_response(r.error());
   return enroll_answer(*r);
+}
+
+http::HttpResponse IdentityApi::enroll_device(const http::HttpRequest& req) {
+  if (device_enroll_ == nullptr || !submit_) {
+    return error_response(make_error(
+        "enroll_unavailable",
+        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)"));
+  }
+  auto token = bearer_token(req);
+  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  auto p = auth_.authenticate(token, req.remote);
+  if (!p.ok()) return error_response(p.error());
+  auto j = parse_object(req.body);
+  if (!j.ok()) return error_response(j.error());
+  DeviceEnrollRequest dr{string_field(*j, "device_id"), string_field(*j, "owner_org"),
+                         string_field(*j, "csr_pem")};
+  auto r = device_enroll_->enroll(*p, dr, req.remote, submit_);
+  if (!r.ok()) return error_response(r.error());
+  json out = {{"device_id", r->device_id},
+              {"owner_org", r->owner_org},
+              {"certificate_pem", r->certificate_pem},
+              {"chain_pem", r->chain_pem},
+              {"tx_id", r->tx_id},
+              {"committed", r->committed},
+              {"status", r->committed ? "committed" : "pending"},
+              {"mac_key", to_hex(r->mac_key)}};
+  http::HttpResponse resp;
+  resp.status = r->committed ? 200 : 202;
+  resp.body = out.dump();
+  // The body carries a device secret: no cache keeps it.
+  resp.headers.emplace_back("cache-control", "no-store");
+  return resp;
 }
 
 http::HttpResponse IdentityApi::crl() {

@@ -11,6 +11,9 @@
 //                                                  or {request_id, status: awaiting_approval}
 //   POST /v1/enroll/<id>/approve                 an admin of the organization (session)
 //   GET  /v1/enroll/<id>                         what became of a request
+//   POST /v1/devices/enroll {device_id, owner_org, csr_pem}   (session: an admin of owner_org
+//                   or a regulator admin) -> {certificate_pem, chain_pem, tx_id, committed,
+//                   status, mac_key}
 // Logic lives in AuthService and read_policy; this file only speaks HTTP.
 
 #include <mutex>
@@ -18,6 +21,7 @@
 
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/identity/crl.hpp"
+#include "node/app/identity/device_enroll_service.hpp"
 #include "node/app/identity/enroll_service.hpp"
 #include "node/http/http_types.hpp"
 
@@ -44,6 +48,8 @@ class IdentityApi {
   AuthService& auth() { return auth_; }
   // Enrollment (nullptr: /v1/enroll answers enroll_unavailable). Not owned.
   void set_enroll_service(EnrollService* service) { enroll_ = service; }
+  // Device enrollment (nullptr: /v1/devices/enroll answers enroll_unavailable). Not owned.
+  void set_device_enroll_service(DeviceEnrollService* service) { device_enroll_ = service; }
   // How enrollment hands its BindCertificate to this node's admission (set by the Api).
   void set_submitter(TxSubmitter submit) { submit_ = std::move(submit); }
 
@@ -57,6 +63,7 @@ class IdentityApi {
   http::HttpResponse enroll(const http::HttpRequest& req);
   http::HttpResponse approve_enrollment(const http::HttpRequest& req, const std::string& id);
   http::HttpResponse enrollment_status(const std::string& id);
+  http::HttpResponse enroll_device(const http::HttpRequest& req);
 
   AuthService& auth_;
   ReadAccess access_;
@@ -67,6 +74,7 @@ class IdentityApi {
   std::optional<CrlSnapshot> crl_cache_;
   std::int64_t crl_built_s_ = 0;
   EnrollService* enroll_ = nullptr;
+  DeviceEnrollService* device_enroll_ = nullptr;
   TxSubmitter submit_;
 };
 

@@ -18,4 +18,12 @@ struct Principal {
   Bytes cert_id;
 };
 
+// Who may act for organization `org` in the node's own services (approving an enrollment,
+// enrolling a device): an admin of that organization, or a regulator admin. The same rule the
+// ledger applies to RegisterDevice; checked here because the node's operator, a regulator admin,
+// is the transaction's signer and the ledger cannot see the caller.
+inline bool may_administer(const Principal& p, const std::string& org) {
+  return p.role == "admin" && (p.org == org || p.org_kind == "regulator");
+}
+
 }  // namespace rl::node::identity
