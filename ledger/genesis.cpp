@@ -449,11 +449,20 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
     if (!c.ok()) return bad("intermediate certificate: " + c.error().message);
     a.intermediates.push_back(std::move(c).value());
   }
+  // One key, one vote: a key under two names would count its holder's votes twice, and one
+  // compromised machine could then be more than f faults (governance refuses the same,
+  // duplicate_validator).
+  std::map<Bytes, std::string> key_owner;  // signing key DER -> validator name
   for (const auto& v : g.validators) {
     auto c = crypto::Certificate::from_pem(v.certificate_pem);
     if (!c.ok()) return bad("validator " + v.name + " certificate: " + c.error().message);
     auto key = c->public_key();
     if (key.suite() != g.suite) return bad("validator " + v.name + " key does not match suite");
+    auto [it, fresh] = key_owner.emplace(key.to_der(), v.name);
+    if (!fresh) {
+      return bad("duplicate validator key: '" + it->second + "' and '" + v.name +
+                 "' have the same signing key");
+    }
     a.validator_keys.push_back(key);
     a.validator_powers.push_back(v.power);
     a.total_power += v.power;

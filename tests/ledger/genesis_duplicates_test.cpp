@@ -119,5 +119,26 @@ TEST_F(NetworkDefinitionDuplicates, DuplicateKeysAndTemplatesAreRefusedAndNamed)
       << d.error().message;
 }
 
+// One key, one vote: a second validator with another name but the first one's certificate
+// (so its signing key) is refused with both names.
+TEST_F(GenesisDuplicates, ValidatorKeyTwiceIsRefusedAndBothNamed) {
+  json j = base_;
+  json twin = j["validators"][0];
+  twin["name"] = "twin-validator";
+  twin["p2p"] = "127.0.0.1:26699";
+  j["validators"].push_back(twin);
+  auto g = parse_genesis(j.dump());
+  ASSERT_TRUE(g.ok()) << g.error().to_string();  // the names differ: parsing is not the rule
+  auto a = make_trust_anchor(*g);
+  ASSERT_FALSE(a.ok()) << "two validators with one key made a trust anchor";
+  EXPECT_EQ(a.error().code, "bad_genesis");
+  EXPECT_NE(a.error().message.find("duplicate validator key"), std::string::npos)
+      << a.error().message;
+  EXPECT_NE(a.error().message.find("'twin-validator'"), std::string::npos) << a.error().message;
+  EXPECT_NE(a.error().message.find("'" + j["validators"][0]["name"].get<std::string>() + "'"),
+            std::string::npos)
+      << a.error().message;
+}
+
 }  // namespace
 }  // namespace rl::ledger::testing

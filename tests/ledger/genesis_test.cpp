@@ -19,6 +19,7 @@ Genesis rich_genesis() {
   g.validators[0].power = 7;
   GenesisValidator v2 = g.validators[0];
   v2.name = "validator-1";
+  v2.certificate_pem = pki.issuing.to_pem();  // another key: one key may vote only once
   v2.power = 3;
   v2.p2p_address = "10.0.0.2:26656";
   v2.api_url = "https://10.0.0.2:8443";
