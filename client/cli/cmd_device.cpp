@@ -117,20 +117,6 @@ Status create_device(const std::string& dir, const std::string& id, const std::s
   return write_device_dir(dir, g, key, cert, issuer, mac_key);
 }
 
-// Signs `fill` as the identity in `as_dir`, submits and waits for the commit.
-int submit_as(Globals& g, const std::string& as_dir, const client::Fill& fill,
-              const std::string& what) {
-  auto signer = load_signer(as_dir);
-  if (!signer.ok()) return report_error(signer.error());
-  auto c = make_client(g, as_dir);
-  if (!c.ok()) return report_error(c.error());
-  auto pos = chain_position(*c);
-  if (!pos.ok()) return report_error(pos.error());
-  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, fill);
-  if (!tx.ok()) return report_error(tx.error());
-  return submit_and_report(g, *c, *tx, /*wait=*/true, "", what);
-}
-
 // One protocol step: message in (may be empty), message out (may be empty).
 template <typename Step>
 int step(const std::string& dir, const std::string& in, const std::string& out, Step&& run) {
@@ -204,7 +190,7 @@ void add_device_commands(CLI::App& app, Globals& g) {
       return;
     }
     const std::string id = cert->subject().common_name;
-    g.exit_code = submit_as(
+    g.exit_code = submit_signed(
         g, o->as,
         [&](ledger::pb::TxBody& b) {
           auto* r = b.mutable_register_device();
@@ -241,7 +227,7 @@ void add_device_commands(CLI::App& app, Globals& g) {
       g.exit_code = report_error(root.error());
       return;
     }
-    g.exit_code = submit_as(
+    g.exit_code = submit_signed(
         g, o->as,
         [&](ledger::pb::TxBody& b) {
           b.mutable_load_device()->set_device_id((*d)->id);
@@ -310,7 +296,7 @@ void add_device_commands(CLI::App& app, Globals& g) {
       return;
     }
     const Bytes prov = offline::encode((*d)->dev->settlement_provenance());
-    g.exit_code = submit_as(
+    g.exit_code = submit_signed(
         g, o->as,
         [&](ledger::pb::TxBody& b) {
           b.mutable_settle_vouchers()->set_device_id((*d)->id);

@@ -12,29 +12,6 @@
 namespace rl::cli {
 namespace {
 
-// Signs the payload `fill_at(current height)` as the identity in `as_dir`, submits it, waits
-// for the commit and prints it.
-int submit_signed(Globals& g, const std::string& as_dir,
-                  const std::function<client::Fill(std::uint64_t)>& fill_at,
-                  const std::string& what) {
-  auto signer = load_signer(as_dir);
-  if (!signer.ok()) return report_error(signer.error());
-  // The signer's session follows the commit (GET /v1/txs/<id> needs one).
-  auto c = make_client(g, as_dir);
-  if (!c.ok()) return report_error(c.error());
-  auto pos = chain_position(*c);
-  if (!pos.ok()) return report_error(pos.error());
-  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, fill_at(pos->second));
-  if (!tx.ok()) return report_error(tx.error());
-  return submit_and_report(g, *c, *tx, /*wait=*/true, "", what);
-}
-
-int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
-                  const std::string& what) {
-  return submit_signed(
-      g, as_dir, [&](std::uint64_t) { return fill; }, what);
-}
-
 Result<std::string> read_small(const std::string& path) {
   return read_file(path, 256 * 1024);
 }

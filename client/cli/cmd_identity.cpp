@@ -18,21 +18,6 @@ std::int64_t now_s() {
       .count();
 }
 
-// Builds, signs and submits a tx whose payload `fill` sets, as the identity in `as_dir`.
-int submit_as(Globals& g, const std::string& as_dir,
-              const std::function<void(ledger::pb::TxBody&)>& fill, const std::string& what,
-              bool wait = true) {
-  auto signer = load_signer(as_dir);
-  if (!signer.ok()) return report_error(signer.error());
-  auto c = make_client(g, as_dir);
-  if (!c.ok()) return report_error(c.error());
-  auto pos = chain_position(*c);
-  if (!pos.ok()) return report_error(pos.error());
-  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, fill);
-  if (!tx.ok()) return report_error(tx.error());
-  return submit_and_report(g, *c, *tx, wait, "", what);
-}
-
 struct OrgOpts {
   std::string as, id, name, kind = "institution";
 };
@@ -54,7 +39,7 @@ int account_register(Globals& g, const AccountOpts& o) {
   }
   auto cred = genesis::make_credential(password, o.scrypt_n);
   if (!cred.ok()) return report_error(cred.error());
-  return submit_as(
+  return submit_signed(
       g, o.as,
       [&](ledger::pb::TxBody& b) {
         auto* p = b.mutable_register_account();
@@ -105,7 +90,7 @@ int account_enroll(Globals& g, const EnrollOpts& o) {
     std::cout << "certificate issued subject=\"" << cert->subject_string()
               << "\" serial=" << cert->serial_hex() << "\n";
   }
-  int rc = submit_as(
+  int rc = submit_signed(
       g, o.as,
       [&](ledger::pb::TxBody& b) {
         auto* p = b.mutable_bind_certificate();
@@ -133,7 +118,7 @@ void add_identity_commands(CLI::App& app, Globals& g) {
   oreg->add_option("--name", oo->name, "Display name")->required();
   oreg->add_option("--kind", oo->kind, "institution | regulator | auditor");
   oreg->callback([oo, &g] {
-    g.exit_code = submit_as(
+    g.exit_code = submit_signed(
         g, oo->as,
         [&](ledger::pb::TxBody& b) {
           auto* p = b.mutable_register_organization();

@@ -143,4 +143,24 @@ int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool w
   return 0;
 }
 
+int submit_signed(Globals& g, const std::string& as_dir,
+                  const std::function<client::Fill(std::uint64_t)>& fill_at,
+                  const std::string& what, bool wait) {
+  auto signer = load_signer(as_dir);
+  if (!signer.ok()) return report_error(signer.error());
+  auto c = make_client(g, as_dir);
+  if (!c.ok()) return report_error(c.error());
+  auto pos = chain_position(*c);
+  if (!pos.ok()) return report_error(pos.error());
+  auto tx = client::build_signed_tx(*signer, pos->first, pos->second, fill_at(pos->second));
+  if (!tx.ok()) return report_error(tx.error());
+  return submit_and_report(g, *c, *tx, wait, "", what);
+}
+
+int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
+                  const std::string& what, bool wait) {
+  return submit_signed(
+      g, as_dir, [&](std::uint64_t) { return fill; }, what, wait);
+}
+
 }  // namespace rl::cli

@@ -2,12 +2,15 @@
 // Shared state and helpers of the `regledger` subcommands.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "client/lib/identity.hpp"
 #include "client/lib/node_client.hpp"
+#include "client/lib/tx_builder.hpp"
 #include "common/result.hpp"
 
 namespace rl::cli {
@@ -46,6 +49,15 @@ Result<std::pair<std::string, std::uint64_t>> chain_position(client::NodeClient&
 // against genesis when the client has it).
 int submit_and_report(Globals& g, client::NodeClient& c, const Bytes& tx, bool wait,
                       const std::string& receipt_out, const std::string& what);
+
+// Signs the payload as the identity in `as_dir` (its session follows the commit: GET
+// /v1/txs/<id> needs one), submits it, waits for the commit unless `wait` is false, and prints
+// it. `fill_at` gets the current height (for payloads that expire relative to it).
+int submit_signed(Globals& g, const std::string& as_dir,
+                  const std::function<client::Fill(std::uint64_t)>& fill_at,
+                  const std::string& what, bool wait = true);
+int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
+                  const std::string& what, bool wait = true);
 
 // Loads the saved sessions and the login of --identity into `c` (cmd_auth.cpp).
 Status attach_session(const Globals& g, client::NodeClient& c);
