@@ -170,7 +170,7 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
     const std::vector<TxRef> head_of(candidates.begin(),
                                      candidates.begin() + static_cast<std::ptrdiff_t>(n));
     prefetch_signatures(anchor_.suite, *store_, cache_, head_of);
-    prefetch_settlements(anchor_, offline_memo_, head_of);
+    prefetch_settlements(anchor_, offline_master_key_, offline_memo_, head_of);
   }
   std::vector<TxRef> included;
   std::vector<IndexWrite> indexes;
@@ -310,7 +310,9 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
     txs.push_back(std::make_shared<const DecodedTx>(std::move(tx).value()));
   }
   prefetch_signatures(anchor_.suite, *store_, cache_, txs);
-  if (options_.offline_verify_memo) prefetch_settlements(anchor_, offline_memo_, txs);
+  if (options_.offline_verify_memo) {
+    prefetch_settlements(anchor_, offline_master_key_, offline_memo_, txs);
+  }
   RL_TRY(prune_replay_records(overlay, ctx.height));
   std::vector<IndexWrite> indexes;
   for (std::size_t i = 0; i < txs.size(); ++i) {

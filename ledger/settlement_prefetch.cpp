@@ -25,7 +25,7 @@ struct Item {
 };
 
 // What the settlement check does first with one hop, through the memo (chain_check.cpp).
-void warm_hop(const TrustAnchor& anchor, const offline::TrustAnchors& trust,
+void warm_hop(const TrustAnchor& anchor, const offline::TrustAnchors& trust, ByteView master_key,
               offline::VerifyMemo& memo, const std::string& bytes) {
   const offline::Limits& lim = anchor.offline_limits;
   auto hop =
@@ -37,14 +37,20 @@ void warm_hop(const TrustAnchor& anchor, const offline::TrustAnchors& trust,
   auto sender = memo.device_chain(anchor.suite, trust, body->sender_chain(),
                                   body->sender_device_id(), body->execute_time(), lim);
   if (!sender.ok()) return;
-  memo.tagged_signature(sender->cert.public_key(), offline::domain::kHopSig, as_bytes(hop->body()),
-                        as_bytes(hop->sender_signature()));
+  if (!memo.tagged_signature(sender->cert.public_key(), offline::domain::kHopSig,
+                             as_bytes(hop->body()), as_bytes(hop->sender_signature()))) {
+    return;
+  }
+  if (master_key.empty()) return;
+  (void)memo.issuer_mac(anchor.suite, master_key, body->sender_device_id(),
+                        offline::hop_hash(anchor.suite, as_bytes(hop->body())),
+                        as_bytes(hop->issuer_mac()));
 }
 
 }  // namespace
 
-std::size_t prefetch_settlements(const TrustAnchor& anchor, offline::VerifyMemo& memo,
-                                 const std::vector<TxRef>& txs) {
+std::size_t prefetch_settlements(const TrustAnchor& anchor, ByteView master_key,
+                                 offline::VerifyMemo& memo, const std::vector<TxRef>& txs) {
   if (anchor.offline_issuer_keys.empty()) return 0;  // no offline section: nothing settles
   const offline::Limits& lim = anchor.offline_limits;
   std::vector<opb::Provenance> provenances;
@@ -76,7 +82,7 @@ std::size_t prefetch_settlements(const TrustAnchor& anchor, offline::VerifyMemo&
         (void)offline::verify_root_voucher(anchor.suite, anchor.offline_issuer_keys,
                                            as_bytes(*items[i].bytes), lim, &memo);
       } else {
-        warm_hop(anchor, trust, memo, *items[i].bytes);
+        warm_hop(anchor, trust, master_key, memo, *items[i].bytes);
       }
     }
   };

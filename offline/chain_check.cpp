@@ -75,7 +75,12 @@ struct Checker {
     if (!signed_ok) {
       return fail(err::kBadSignature, "hop signature does not verify");
     }
-    if (ctx.issuer_master_key) {
+    if (ctx.issuer_master_key && ctx.memo) {
+      RL_ASSIGN_OR_RETURN(bool mac_ok, ctx.memo->issuer_mac(ctx.suite, *ctx.issuer_master_key,
+                                                            body.sender_device_id(), hash,
+                                                            as_bytes(hop.issuer_mac())));
+      if (!mac_ok) return fail(err::kBadMac, "issuer MAC does not verify");
+    } else if (ctx.issuer_master_key) {
       RL_ASSIGN_OR_RETURN(Bytes device_key, diversify_device_key(ctx.suite, *ctx.issuer_master_key,
                                                                  body.sender_device_id()));
       if (!verify_domain_mac(ctx.suite, device_key, domain::kIssuerMac, hash,

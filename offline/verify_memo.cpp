@@ -5,6 +5,7 @@
 #include "crypto/hash.hpp"
 #include "offline/codec.hpp"
 #include "offline/ids.hpp"
+#include "offline/key_hierarchy.hpp"
 
 namespace rl::offline {
 namespace {
@@ -113,8 +114,31 @@ bool VerifyMemo::tagged_signature(const crypto::PublicKey& pub, std::string_view
   return true;
 }
 
+Result<bool> VerifyMemo::issuer_mac(crypto::Suite suite, ByteView master_key,
+                                    std::string_view device_id, ByteView hop_hash, ByteView mac) {
+  // The master key goes into the digest only: the table never holds key material.
+  KeyBuilder kb("issuer-mac");
+  kb.add(crypto::suite_name(suite)).add(master_key).add(device_id).add(hop_hash).add(mac);
+  const std::string key = kb.digest(suite);
+  {
+    std::lock_guard lock(mu_);
+    if (signatures_.count(key) != 0) {
+      mac_hits_++;
+      return true;
+    }
+  }
+  mac_misses_++;
+  RL_ASSIGN_OR_RETURN(Bytes device_key, diversify_device_key(suite, master_key, device_id));
+  if (!verify_domain_mac(suite, device_key, domain::kIssuerMac, hop_hash, mac)) return false;
+  std::lock_guard lock(mu_);
+  if (signatures_.size() >= max_entries_) signatures_.clear();
+  signatures_.insert(key);
+  return true;
+}
+
 VerifyMemo::Stats VerifyMemo::stats() const {
-  return {chain_hits_.load(), chain_misses_.load(), sig_hits_.load(), sig_misses_.load()};
+  return {chain_hits_.load(), chain_misses_.load(), sig_hits_.load(),
+          sig_misses_.load(), mac_hits_.load(),     mac_misses_.load()};
 }
 
 std::size_t VerifyMemo::entries() const {

@@ -42,9 +42,16 @@ class VerifyMemo {
   // verified before.
   bool tagged_signature(const crypto::PublicKey& key, std::string_view domain, ByteView data,
                         ByteView signature);
+  // A hop's issuer MAC under the device key diversified from `master_key` for `device_id`
+  // (verify_domain_mac, kIssuerMac over `hop_hash`), answered from memory when the same inputs
+  // verified before. Only a digest over the inputs is kept, never a key. An error is
+  // diversify_device_key's (as without the memo); false: the MAC does not verify.
+  Result<bool> issuer_mac(crypto::Suite suite, ByteView master_key, std::string_view device_id,
+                          ByteView hop_hash, ByteView mac);
 
   struct Stats {
-    std::uint64_t chain_hits = 0, chain_misses = 0, sig_hits = 0, sig_misses = 0;
+    std::uint64_t chain_hits = 0, chain_misses = 0, sig_hits = 0, sig_misses = 0, mac_hits = 0,
+                  mac_misses = 0;
   };
   Stats stats() const;
   std::size_t entries() const;
@@ -58,8 +65,9 @@ class VerifyMemo {
   std::size_t max_entries_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, ChainEntry> chains_;
-  std::unordered_set<std::string> signatures_;
-  std::atomic<std::uint64_t> chain_hits_{0}, chain_misses_{0}, sig_hits_{0}, sig_misses_{0};
+  std::unordered_set<std::string> signatures_;  // signature and issuer MAC verdicts
+  std::atomic<std::uint64_t> chain_hits_{0}, chain_misses_{0}, sig_hits_{0}, sig_misses_{0},
+      mac_hits_{0}, mac_misses_{0};
 };
 
 }  // namespace rl::offline
