@@ -37,8 +37,9 @@ void warm_hop(const TrustAnchor& anchor, const offline::TrustAnchors& trust, Byt
   auto sender = memo.device_chain(anchor.suite, trust, body->sender_chain(),
                                   body->sender_device_id(), body->execute_time(), lim);
   if (!sender.ok()) return;
-  if (!memo.tagged_signature(sender->cert.public_key(), offline::domain::kHopSig,
-                             as_bytes(hop->body()), as_bytes(hop->sender_signature()))) {
+  if (!memo.tagged_signature(sender->cert.public_key(), as_bytes(body->sender_chain().leaf()),
+                             offline::domain::kHopSig, as_bytes(hop->body()),
+                             as_bytes(hop->sender_signature()))) {
     return;
   }
   if (master_key.empty()) return;

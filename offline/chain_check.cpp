@@ -67,11 +67,11 @@ struct Checker {
                  : verify_device_chain(ctx.suite, ctx.trust, body.sender_chain(),
                                        body.sender_device_id(), body.execute_time(), lim));
     const bool signed_ok =
-        ctx.memo
-            ? ctx.memo->tagged_signature(sender.cert.public_key(), domain::kHopSig,
-                                         as_bytes(hop.body()), as_bytes(hop.sender_signature()))
-            : verify_tagged(sender.cert.public_key(), domain::kHopSig, as_bytes(hop.body()),
-                            as_bytes(hop.sender_signature()));
+        ctx.memo ? ctx.memo->tagged_signature(
+                       sender.cert.public_key(), as_bytes(body.sender_chain().leaf()),
+                       domain::kHopSig, as_bytes(hop.body()), as_bytes(hop.sender_signature()))
+                 : verify_tagged(sender.cert.public_key(), domain::kHopSig, as_bytes(hop.body()),
+                                 as_bytes(hop.sender_signature()));
     if (!signed_ok) {
       return fail(err::kBadSignature, "hop signature does not verify");
     }

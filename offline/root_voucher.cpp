@@ -46,8 +46,8 @@ Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
   }
   if (issuer == nullptr) return fail(err::kUnknownIssuer, "root voucher issuer is not trusted");
   const bool signed_ok =
-      memo ? memo->tagged_signature(*issuer, domain::kRootSig, as_bytes(root.body()),
-                                    as_bytes(root.signature()))
+      memo ? memo->tagged_signature(*issuer, as_bytes(body.issuer_key_id()), domain::kRootSig,
+                                    as_bytes(root.body()), as_bytes(root.signature()))
            : verify_tagged(*issuer, domain::kRootSig, as_bytes(root.body()),
                            as_bytes(root.signature()));
   if (!signed_ok) {

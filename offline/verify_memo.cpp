@@ -94,10 +94,10 @@ Result<VerifiedCert> VerifyMemo::device_chain(crypto::Suite suite, const TrustAn
   return v;
 }
 
-bool VerifyMemo::tagged_signature(const crypto::PublicKey& pub, std::string_view domain,
-                                  ByteView data, ByteView signature) {
+bool VerifyMemo::tagged_signature(const crypto::PublicKey& pub, ByteView key_ref,
+                                  std::string_view domain, ByteView data, ByteView signature) {
   KeyBuilder kb("tagged-signature");
-  kb.add(crypto::suite_name(pub.suite())).add(pub.to_der()).add(domain).add(data).add(signature);
+  kb.add(crypto::suite_name(pub.suite())).add(key_ref).add(domain).add(data).add(signature);
   const std::string key = kb.digest(pub.suite());
   {
     std::lock_guard lock(mu_);

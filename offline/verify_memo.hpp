@@ -39,9 +39,11 @@ class VerifyMemo {
                                     std::string_view expected_device_id, std::int64_t at_unix,
                                     const Limits& limits);
   // verify_tagged (ids.hpp), answered from memory when the same key, domain, data and signature
-  // verified before.
-  bool tagged_signature(const crypto::PublicKey& key, std::string_view domain, ByteView data,
-                        ByteView signature);
+  // verified before. `key_ref` names the key in the memo's digest and must determine it: the DER
+  // of the certificate `key` was taken from, or the key id (hash of its SPKI). Encoding the key
+  // itself each time (OpenSSL 3's encoder) would cost more than the lookup saves.
+  bool tagged_signature(const crypto::PublicKey& key, ByteView key_ref, std::string_view domain,
+                        ByteView data, ByteView signature);
   // A hop's issuer MAC under the device key diversified from `master_key` for `device_id`
   // (verify_domain_mac, kIssuerMac over `hop_hash`), answered from memory when the same inputs
   // verified before. Only a digest over the inputs is kept, never a key. An error is
