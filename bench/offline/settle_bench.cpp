@@ -128,7 +128,7 @@ class TempDir {
 };
 
 struct Settings {
-  int devices = 3000;
+  int devices = 900;
   int pays = 3;
   int runs = 3;
   int block_txs = 500;
