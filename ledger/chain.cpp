@@ -10,6 +10,7 @@
 #include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/nonce_pruning.hpp"
+#include "ledger/settlement_prefetch.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
 #include "ledger/validator_sets.hpp"
@@ -108,6 +109,11 @@ Status Chain::init_or_check_genesis() {
   return {};
 }
 
+ExecEnv Chain::exec_env() {
+  return ExecEnv{anchor_, cache_, options_, &offline_master_key_,
+                 options_.offline_verify_memo ? &offline_memo_ : nullptr};
+}
+
 ChainHead Chain::head() const {
   std::lock_guard lock(head_mu_);
   return head_;
@@ -116,7 +122,7 @@ ChainHead Chain::head() const {
 Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
+  ExecEnv env = exec_env();
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
 }
@@ -133,7 +139,7 @@ Result<std::vector<pb::CertificateRecord>> Chain::revoked_certificates(std::size
 Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {
   ChainHead h = head();
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
+  ExecEnv env = exec_env();
   BlockContext ctx{h.height + 1, std::max(now_ms, h.time_ms + 1)};
   return check_tx_envelope(env, overlay, tx, ctx);
 }
@@ -154,7 +160,18 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
   RL_TRY(prune_replay_records(overlay, ctx.height));
-  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
+  ExecEnv env = exec_env();
+  if (options_.offline_verify_memo) {
+    // Candidates normally come verified from admission (both calls are then lookups); those that
+    // do not (a mempool refilled after a restart, a verdict dropped from a full cache) are
+    // verified on every core here instead of one by one below.
+    // Only as many as the block can take: the rest waits for a later block.
+    const std::size_t n = std::min<std::size_t>(candidates.size(), genesis_.block.max_block_txs);
+    const std::vector<TxRef> head_of(candidates.begin(),
+                                     candidates.begin() + static_cast<std::ptrdiff_t>(n));
+    prefetch_signatures(anchor_.suite, *store_, cache_, head_of);
+    prefetch_settlements(anchor_, offline_master_key_, offline_memo_, head_of);
+  }
   std::vector<TxRef> included;
   std::vector<IndexWrite> indexes;
   std::size_t bytes = 0;
@@ -273,7 +290,7 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   }
 
   StateOverlay overlay(*store_);
-  ExecEnv env{anchor_, cache_, options_, &offline_master_key_};
+  ExecEnv env = exec_env();
   BlockContext ctx{hdr.height(), hdr.time_ms()};
   std::vector<TxRef> txs;
   txs.reserve(static_cast<std::size_t>(block.txs_size()));
@@ -293,6 +310,9 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
     txs.push_back(std::make_shared<const DecodedTx>(std::move(tx).value()));
   }
   prefetch_signatures(anchor_.suite, *store_, cache_, txs);
+  if (options_.offline_verify_memo) {
+    prefetch_settlements(anchor_, offline_master_key_, offline_memo_, txs);
+  }
   RL_TRY(prune_replay_records(overlay, ctx.height));
   std::vector<IndexWrite> indexes;
   for (std::size_t i = 0; i < txs.size(); ++i) {

@@ -172,6 +172,8 @@ class Chain {
                                  std::vector<IndexWrite> indexes, std::int64_t time_ms,
                                  std::uint32_t proposer, const ChainHead& head);
   Status init_or_check_genesis();
+  // The environment every execution runs in (admission, building, checking).
+  ExecEnv exec_env();
   // The block-level step before a block's txs execute, identical in build_block and check_block.
   Status prune_replay_records(StateOverlay& overlay, std::uint64_t height);
 
@@ -181,6 +183,7 @@ class Chain {
   VerifyCache cache_;
   ExecOptions options_;
   Bytes offline_master_key_;
+  offline::VerifyMemo offline_memo_;
   mutable std::mutex head_mu_;
   ChainHead head_;
   // Serializes build/check/commit: one block at a time changes state.

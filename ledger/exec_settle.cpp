@@ -192,9 +192,9 @@ Status exec_settle_vouchers(const ExecEnv& env, const Signer& s, StateOverlay& s
     return make_error("device_revoked", "device " + p.device_id() + " is revoked");
   }
   const auto& limits = env.anchor.offline_limits;
-  const offline::SettlementContext sc{env.anchor.suite, device_trust(env),
-                                      env.anchor.offline_issuer_keys, *env.offline_master_key,
-                                      limits};
+  const offline::SettlementContext sc{
+      env.anchor.suite, device_trust(env), env.anchor.offline_issuer_keys, *env.offline_master_key,
+      limits,           env.offline_memo};
   RL_ASSIGN_OR_RETURN(auto report, offline::check_settlement(sc, as_bytes(p.provenance())));
   for (const auto& root : report.root_hashes) {
     RL_ASSIGN_OR_RETURN(auto loaded, state.get(keys::offline_root(root)));

@@ -9,6 +9,7 @@
 #include "ledger/state_overlay.hpp"
 #include "ledger/tx.hpp"
 #include "ledger/verify_cache.hpp"
+#include "offline/verify_memo.hpp"
 
 namespace rl::ledger {
 
@@ -35,6 +36,13 @@ struct ExecOptions {
   // ingest path (issue #5: under 5%) against the same path without them;
   // tests/ledger/permission_toggle_test.cpp proves that false really skips them, and only them.
   bool permission_checks = true;
+  // The offline verification memo (offline/verify_memo.hpp) and the block-level prefetch that
+  // fills it (ledger/settlement_prefetch.hpp). They never change an outcome, only when and on
+  // which core a hop's certificate chain and signatures are verified. false verifies everything
+  // inline during execution, as before the memo. Exists only so that bench/offline/settle_bench
+  // can show what the memo buys and tests/ledger/settlement_memo_test.cpp can prove outcomes are
+  // identical with and without it.
+  bool offline_verify_memo = true;
 };
 
 struct ExecEnv {
@@ -44,6 +52,9 @@ struct ExecEnv {
   // The issuer master MAC key from the node's config (Chain::set_offline_master_key), checked
   // against genesis; null or empty: SettleVouchers is refused (offline_disabled).
   const Bytes* offline_master_key = nullptr;
+  // The chain's offline verification memo (null when ExecOptions::offline_verify_memo is off):
+  // SettleVouchers verifies certificate chains and signatures through it.
+  offline::VerifyMemo* offline_memo = nullptr;
 };
 
 // Secondary index entries produced by a transaction (written with the block, not hashed).

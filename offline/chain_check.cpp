@@ -31,7 +31,7 @@ struct Checker {
 
   Status root(const std::string& bytes) {
     RL_ASSIGN_OR_RETURN(VerifiedRoot r, verify_root_voucher(ctx.suite, ctx.issuer_keys,
-                                                            as_bytes(bytes), ctx.limits));
+                                                            as_bytes(bytes), ctx.limits, ctx.memo));
     if (!seen_sources.insert(r.hash).second) return fail(err::kBadVoucher, "root listed twice");
     CreatedOutput out{output_id(ctx.suite, r.hash, 0),
                       r.hash,
@@ -60,14 +60,27 @@ struct Checker {
     if (!seen_sources.insert(hash).second) return fail(err::kBadVoucher, "hop listed twice");
     // Certificate at the time the sender says it signed: an honest receiver refused a time
     // outside its freshness window, so backdating needs collusion (docs/offline.md, threats).
-    RL_ASSIGN_OR_RETURN(VerifiedCert sender,
-                        verify_device_chain(ctx.suite, ctx.trust, body.sender_chain(),
-                                            body.sender_device_id(), body.execute_time(), lim));
-    if (!verify_tagged(sender.cert.public_key(), domain::kHopSig, as_bytes(hop.body()),
-                       as_bytes(hop.sender_signature()))) {
+    RL_ASSIGN_OR_RETURN(
+        VerifiedCert sender,
+        ctx.memo ? ctx.memo->device_chain(ctx.suite, ctx.trust, body.sender_chain(),
+                                          body.sender_device_id(), body.execute_time(), lim)
+                 : verify_device_chain(ctx.suite, ctx.trust, body.sender_chain(),
+                                       body.sender_device_id(), body.execute_time(), lim));
+    const bool signed_ok =
+        ctx.memo ? ctx.memo->tagged_signature(
+                       sender.cert.public_key(), as_bytes(body.sender_chain().leaf()),
+                       domain::kHopSig, as_bytes(hop.body()), as_bytes(hop.sender_signature()))
+                 : verify_tagged(sender.cert.public_key(), domain::kHopSig, as_bytes(hop.body()),
+                                 as_bytes(hop.sender_signature()));
+    if (!signed_ok) {
       return fail(err::kBadSignature, "hop signature does not verify");
     }
-    if (ctx.issuer_master_key) {
+    if (ctx.issuer_master_key && ctx.memo) {
+      RL_ASSIGN_OR_RETURN(bool mac_ok, ctx.memo->issuer_mac(ctx.suite, *ctx.issuer_master_key,
+                                                            body.sender_device_id(), hash,
+                                                            as_bytes(hop.issuer_mac())));
+      if (!mac_ok) return fail(err::kBadMac, "issuer MAC does not verify");
+    } else if (ctx.issuer_master_key) {
       RL_ASSIGN_OR_RETURN(Bytes device_key, diversify_device_key(ctx.suite, *ctx.issuer_master_key,
                                                                  body.sender_device_id()));
       if (!verify_domain_mac(ctx.suite, device_key, domain::kIssuerMac, hash,

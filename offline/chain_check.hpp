@@ -12,6 +12,7 @@
 
 #include "offline.pb.h"
 #include "offline/identity.hpp"
+#include "offline/verify_memo.hpp"
 
 namespace rl::offline {
 
@@ -21,6 +22,9 @@ struct ChainContext {
   std::vector<crypto::PublicKey> issuer_keys;
   std::optional<Bytes> issuer_master_key;  // set: every hop's issuer MAC is verified
   Limits limits;
+  // Set: certificate chains and signatures are verified through it (same verdicts, each
+  // computed once per process; see verify_memo.hpp). Null: verified every time.
+  VerifyMemo* memo = nullptr;
 };
 
 struct CreatedOutput {

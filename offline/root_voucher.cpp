@@ -2,6 +2,7 @@
 
 #include "offline/codec.hpp"
 #include "offline/ids.hpp"
+#include "offline/verify_memo.hpp"
 
 namespace rl::offline {
 
@@ -28,7 +29,8 @@ Result<Bytes> issue_root_voucher(const crypto::PrivateKey& issuer_key,
 
 Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
                                          const std::vector<crypto::PublicKey>& issuer_keys,
-                                         ByteView root_bytes, const Limits& limits) {
+                                         ByteView root_bytes, const Limits& limits,
+                                         VerifyMemo* memo) {
   RL_ASSIGN_OR_RETURN(
       pb::RootVoucher root,
       decode<pb::RootVoucher>(root_bytes, limits.max_message_bytes, err::kBadVoucher, "root"));
@@ -43,8 +45,12 @@ Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
     if (k.suite() == suite && bytes_equal(body.issuer_key_id(), key_id(k))) issuer = &k;
   }
   if (issuer == nullptr) return fail(err::kUnknownIssuer, "root voucher issuer is not trusted");
-  if (!verify_tagged(*issuer, domain::kRootSig, as_bytes(root.body()),
-                     as_bytes(root.signature()))) {
+  const bool signed_ok =
+      memo ? memo->tagged_signature(*issuer, as_bytes(body.issuer_key_id()), domain::kRootSig,
+                                    as_bytes(root.body()), as_bytes(root.signature()))
+           : verify_tagged(*issuer, domain::kRootSig, as_bytes(root.body()),
+                           as_bytes(root.signature()));
+  if (!signed_ok) {
     return fail(err::kBadSignature, "root voucher signature does not verify");
   }
   if (body.amount() <= 0) return fail(err::kBadAmount, "root voucher amount must be positive");

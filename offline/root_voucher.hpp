@@ -12,6 +12,8 @@
 
 namespace rl::offline {
 
+class VerifyMemo;  // verify_memo.hpp
+
 struct RootVoucherSpec {
   std::string device_id;
   std::int64_t amount = 0;
@@ -28,9 +30,11 @@ struct VerifiedRoot {
 };
 
 // Decodes and verifies a RootVoucher against the issuer keys. Codes: message_too_large,
-// bad_voucher, unknown_issuer, bad_signature, bad_amount.
+// bad_voucher, unknown_issuer, bad_signature, bad_amount. `memo`, when given, remembers the
+// signature verdict (verify_memo.hpp).
 Result<VerifiedRoot> verify_root_voucher(crypto::Suite suite,
                                          const std::vector<crypto::PublicKey>& issuer_keys,
-                                         ByteView root, const Limits& limits);
+                                         ByteView root, const Limits& limits,
+                                         VerifyMemo* memo = nullptr);
 
 }  // namespace rl::offline

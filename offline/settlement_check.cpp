@@ -13,8 +13,8 @@ Result<SettlementReport> check_settlement(const SettlementContext& ctx, ByteView
   if (ctx.issuer_master_key.empty()) {
     return fail(err::kBadMac, "settlement needs the issuer master key");
   }
-  const ChainContext chain{ctx.suite, ctx.trust, ctx.issuer_keys, ctx.issuer_master_key,
-                           ctx.limits};
+  const ChainContext chain{ctx.suite,  ctx.trust, ctx.issuer_keys, ctx.issuer_master_key,
+                           ctx.limits, ctx.memo};
   RL_ASSIGN_OR_RETURN(ChainFacts facts, verify_provenance(chain, prov));
   SettlementReport r;
   r.root_hashes = std::move(facts.root_hashes);

@@ -18,6 +18,7 @@ struct SettlementContext {
   std::vector<crypto::PublicKey> issuer_keys;
   Bytes issuer_master_key;
   Limits limits;
+  VerifyMemo* memo = nullptr;  // see ChainContext::memo
 };
 
 struct SettlementReport {

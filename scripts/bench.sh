@@ -9,6 +9,8 @@ echo; echo "== permission checks on the ingest path (on/off, overhead)"
 "$BUILD/bench/ledger/permission_bench"
 echo; echo "== report-payload check (us per ~1 KB payload, nlohmann SAX vs hand-written scanner)"
 "$BUILD/bench/ledger/report_payload_bench"
+echo; echo "== offline settlement on one node (voucher hops/s committed, target 5,000)"
+"$BUILD/bench/offline/settle_bench"
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".

@@ -168,6 +168,24 @@ class OfflineLedgerTest : public ::testing::Test {
     must(d.dev->load(root), "device load");
   }
 
+  // Replays every committed block on a new chain opened with `options` (as block sync does:
+  // check_block re-executes each, then commit_block), and expects the same app hash at every
+  // height: a block that executed differently there would be refused as bad_block.
+  void expect_replay_agrees(const ledger::ExecOptions& options, const std::string& name) {
+    auto replica = must(ledger::Chain::open((node_.dir / name).string(), node_.genesis, options));
+    must(replica->set_offline_master_key(node_.offline_master_key));
+    const std::uint64_t head = node_.chain->head().height;
+    for (std::uint64_t h = 1; h <= head; ++h) {
+      auto bytes = must(node_.chain->block_bytes(h));
+      auto cert = must(node_.chain->commit(h));
+      ASSERT_TRUE(bytes && cert) << h;
+      auto block = replica->check_block(*bytes);
+      ASSERT_TRUE(block.ok()) << "height " << h << ": " << block.error().to_string();
+      must(replica->commit_block(*block, *cert));
+    }
+    EXPECT_EQ(replica->head().app_hash, node_.chain->head().app_hash);
+  }
+
   NodeFixture node_;
   std::int64_t now_ = std::time(nullptr);
   offline::ManualClock clock_{std::time(nullptr)};
@@ -403,6 +421,41 @@ TEST_F(OfflineLedgerTest, SpendingASettledCoinIsADoubleSpend) {
   EXPECT_EQ(balance("bank-b"), 200);  // charged for the coin it had already settled
   EXPECT_EQ(on_devices(), 700);       // A's change only
   EXPECT_EQ(record<ledger::pb::DeviceRecord>(ledger::keys::device("dev-b"))->status(), "REVOKED");
+}
+
+// The offline verification memo (offline/verify_memo.hpp) and its block prefetch change no
+// outcome: the node (memo on, warmed at admission) settles, catches a double spend and refuses a
+// tampered hop whose genuine twin, under the same key, is in its memo; a chain with the memo off
+// and a cold one with it on re-execute every block to the same app hash.
+TEST_F(OfflineLedgerTest, SettlementOutcomesDoNotDependOnTheMemo) {
+  auto a = make_device("dev-a", 1), b = make_device("dev-b", 2), c = make_device("dev-c", 3);
+  register_and_load(*a, 1000);
+  ASSERT_EQ(submit(register_tx(*bank_b_, *b, "bank-b")), "");
+  ASSERT_EQ(submit(register_tx(*bank_c_, *c, "bank-c")), "");
+  const Bytes saved = *must(a->storage.load());
+  pay(*a, *b, 600);
+  must(a->storage.commit(saved));
+  reopen(*a);
+  pay(*a, *c, 600);  // the rolled-back double spend
+
+  // B's provenance is verified (and remembered) at admission and again in its block.
+  const Bytes b_prov = provenance(*b);
+  opb::Provenance tampered;
+  ASSERT_TRUE(tampered.ParseFromArray(b_prov.data(), static_cast<int>(b_prov.size())));
+  opb::Hop hop;
+  ASSERT_TRUE(hop.ParseFromString(tampered.hops(0)));
+  std::string sig = hop.sender_signature();
+  sig.back() = static_cast<char>(sig.back() ^ 1);
+  hop.set_sender_signature(sig);
+  tampered.set_hops(0, hop.SerializeAsString());
+  ASSERT_EQ(submit(settle_tx(*bank_b_, "dev-b", b_prov)), "");
+  expect_refused(settle_tx(*bank_c_, "dev-c", offline::encode(tampered)), "bad_signature");
+  ASSERT_EQ(submit(settle_tx(*bank_c_, "dev-c", provenance(*c))), "");
+  EXPECT_EQ(record<ledger::pb::DeviceRecord>(ledger::keys::device("dev-a"))->status(), "REVOKED");
+  ASSERT_EQ(submit(settle_tx(*bank_a_, "dev-a", provenance(*a))), "device_revoked");
+
+  expect_replay_agrees(ledger::ExecOptions{.offline_verify_memo = false}, "replica-off");
+  expect_replay_agrees(ledger::ExecOptions{}, "replica-on");
 }
 
 // The genesis "offline" section: a node's master key must hash to genesis offline.master_key_hash
