@@ -2,6 +2,7 @@
 // Private to crypto/*.cpp: what a KeyHandle holds, and the signing/verifying contexts shared by
 // keys.cpp (raw signatures) and the x509 code (certificate, CSR and CRL signatures).
 
+#include <mutex>
 #include <string_view>
 
 #include "crypto/internal_ossl.hpp"
@@ -13,6 +14,11 @@ namespace rl::crypto {
 // operations on one EVP_PKEY, so a KeyHandle is shared freely between threads.
 struct KeyHandle {
   internal::EvpPkeyPtr pkey;
+  // SubjectPublicKeyInfo DER, encoded on first use: OpenSSL 3.0's encoder framework makes
+  // i2d_PUBKEY cost about as much as a signature check, and keys are named by their DER hash
+  // (key ids, memo keys) again and again.
+  mutable std::once_flag der_once;
+  mutable Bytes der;
 };
 
 namespace internal {

@@ -134,7 +134,8 @@ Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
 }
 
 Bytes PublicKey::to_der() const {
-  return public_der(handle_->pkey.get());
+  std::call_once(handle_->der_once, [&] { handle_->der = public_der(handle_->pkey.get()); });
+  return handle_->der;
 }
 
 std::string PublicKey::to_pem() const {

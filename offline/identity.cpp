@@ -1,6 +1,9 @@
 #include "offline/identity.hpp"
 
+#include <algorithm>
+
 #include "offline/codec.hpp"
+#include "offline/decoded_certs.hpp"
 #include "offline/errors.hpp"
 
 namespace rl::offline {
@@ -8,7 +11,7 @@ namespace rl::offline {
 Result<VerifiedCert> verify_device_chain(crypto::Suite suite, const TrustAnchors& trust,
                                          const regledger::offline::v1::CertChain& chain,
                                          std::string_view expected_device_id, std::int64_t at_unix,
-                                         const Limits& limits) {
+                                         const Limits& limits, DecodedCerts* intermediates_cache) {
   if (chain.leaf().size() > limits.max_cert_bytes ||
       static_cast<std::size_t>(chain.intermediates_size()) > limits.max_intermediates) {
     return fail(err::kBadCertificate, "certificate chain too large");
@@ -18,7 +21,8 @@ Result<VerifiedCert> verify_device_chain(crypto::Suite suite, const TrustAnchors
   std::vector<crypto::Certificate> intermediates;
   for (const std::string& der : chain.intermediates()) {
     if (der.size() > limits.max_cert_bytes) return fail(err::kBadCertificate, "too large");
-    auto c = crypto::Certificate::from_der(as_bytes(der));
+    auto c = intermediates_cache != nullptr ? intermediates_cache->decode(der)
+                                            : crypto::Certificate::from_der(as_bytes(der));
     if (!c.ok()) return fail(err::kBadCertificate, "intermediate does not decode");
     intermediates.push_back(std::move(c).value());
   }
@@ -50,7 +54,13 @@ Result<VerifiedCert> verify_device_chain(crypto::Suite suite, const TrustAnchors
     }
   }
   Bytes id = leaf->id(suite);
-  return VerifiedCert{std::move(leaf).value(), cn, std::move(id)};
+  std::int64_t valid_after = leaf->not_before();
+  std::int64_t valid_before = leaf->not_after();
+  for (const crypto::Certificate& c : intermediates) {
+    valid_after = std::max(valid_after, c.not_before());
+    valid_before = std::min(valid_before, c.not_after());
+  }
+  return VerifiedCert{std::move(leaf).value(), cn, std::move(id), valid_after, valid_before};
 }
 
 regledger::offline::v1::CertChain encode_chain(const crypto::Certificate& leaf,

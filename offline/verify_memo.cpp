@@ -72,16 +72,10 @@ Result<VerifiedCert> VerifyMemo::device_chain(crypto::Suite suite, const TrustAn
   }
   chain_misses_++;
   RL_ASSIGN_OR_RETURN(VerifiedCert v, verify_device_chain(suite, trust, chain, expected_device_id,
-                                                          at_unix, limits));
+                                                          at_unix, limits, &intermediates_));
   // The window in which every certificate that can take part is valid: inside it the X.509 check
-  // does not depend on the time at all. Decoding again costs less than the verification saved.
-  ChainEntry e{v, v.cert.not_before(), v.cert.not_after()};
-  for (const std::string& der : chain.intermediates()) {
-    auto c = crypto::Certificate::from_der(as_bytes(der));
-    if (!c.ok()) return v;  // verified, so it decoded; never remembered otherwise
-    e.valid_after = std::max(e.valid_after, c->not_before());
-    e.valid_before = std::min(e.valid_before, c->not_after());
-  }
+  // does not depend on the time at all.
+  ChainEntry e{v, v.valid_after, v.valid_before};
   for (const crypto::Certificate& root : trust.roots) {
     e.valid_after = std::max(e.valid_after, root.not_before());
     e.valid_before = std::min(e.valid_before, root.not_after());

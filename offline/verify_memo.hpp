@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "offline/decoded_certs.hpp"
 #include "offline/identity.hpp"
 
 namespace rl::offline {
@@ -67,6 +68,7 @@ class VerifyMemo {
   std::size_t max_entries_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, ChainEntry> chains_;
+  DecodedCerts intermediates_;                  // thread-safe on its own
   std::unordered_set<std::string> signatures_;  // signature and issuer MAC verdicts
   std::atomic<std::uint64_t> chain_hits_{0}, chain_misses_{0}, sig_hits_{0}, sig_misses_{0},
       mac_hits_{0}, mac_misses_{0};
