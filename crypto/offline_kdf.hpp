@@ -1,9 +1,9 @@
 #pragma once
 // Block-cipher MACs and key derivations, generic over the cipher and digest (symmetric.hpp's
 // aes_cmac and hkdf_sha256 are these with AES and SHA-256), first written for the offline
-// voucher key hierarchy (docs/offline.md): CMAC over any CBC block cipher (AES or SM4), HKDF over any
-// digest (SHA-256 or SM3), and the NIST SP 800-108 counter-mode KDF with CMAC as its PRF.
-// Every function here is suite-generic through the `suite_*` wrappers at the bottom.
+// voucher key hierarchy (docs/offline.md): CMAC over any CBC block cipher (AES or SM4), HKDF over
+// any digest (SHA-256 or SM3), and the NIST SP 800-108 counter-mode KDF with CMAC as its PRF. Every
+// function here is suite-generic through the `suite_*` wrappers at the bottom.
 
 #include <cstddef>
 #include <string_view>
