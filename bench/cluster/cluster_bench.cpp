@@ -50,6 +50,7 @@
 
 #include "bench/common/must.hpp"
 #include "bench/common/report_payloads.hpp"
+#include "bench/common/stats.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/tx.hpp"
@@ -86,10 +87,7 @@ std::string grouped(double v) {
   return out;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using rl::bench::median;
 
 // Nearest-rank percentile of sorted values.
 double percentile(const std::vector<double>& sorted, double p) {

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "bench/common/stats.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
@@ -37,10 +38,7 @@ T must(rl::Result<T> r) {
   return std::move(r).value();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using rl::bench::median;
 
 // Pure signature verification rate on `threads` threads (no I/O, no parsing).
 double verify_rate(int threads) {

@@ -43,6 +43,8 @@
 
 #include "bench/common/must.hpp"
 #include "bench/common/report_payloads.hpp"
+#include "bench/common/stats.hpp"
+#include "bench/common/temp_dir.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/x509.hpp"
@@ -86,35 +88,13 @@ std::int64_t now_ms() {
       .count();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+using rl::bench::median;
 
 std::string two_digits(std::size_t v) {
   return std::string(1, static_cast<char>('0' + v / 10 % 10)) + static_cast<char>('0' + v % 10);
 }
 
-// A directory removed with everything in it when this goes out of scope.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix) {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / (prefix + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using rl::bench::TempDir;
 
 struct Settings {
   int txs = 30000;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench/common/report_payloads.hpp"
+#include "bench/common/stats.hpp"
 #include "ledger/report_payload.hpp"
 #include "tests/ledger/report_payload_reference.hpp"
 
@@ -35,10 +36,7 @@ double time_per_call(Check check, std::string_view payload,
   return took.count() / iters;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using rl::bench::median;
 
 }  // namespace
 

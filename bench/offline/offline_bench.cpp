@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/common/must.hpp"
+#include "bench/common/stats.hpp"
 #include "offline/codec.hpp"
 #include "offline/device.hpp"
 #include "offline/key_hierarchy.hpp"
@@ -35,10 +36,7 @@ double cpu_us() {
   return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using rl::bench::median;
 
 struct Samples {
   std::vector<double> sender_us, receiver_us, settle_us;

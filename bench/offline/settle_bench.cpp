@@ -47,6 +47,8 @@
 #include <vector>
 
 #include "bench/common/must.hpp"
+#include "bench/common/stats.hpp"
+#include "bench/common/temp_dir.hpp"
 #include "client/lib/identity.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
@@ -101,31 +103,9 @@ double cpu_secs() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+using rl::bench::median;
 
-// A directory removed with everything in it when this goes out of scope.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix) {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / (prefix + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using rl::bench::TempDir;
 
 struct Settings {
   int devices = 900;
