@@ -136,6 +136,24 @@ void NodeFixture::seal() {
   if (!st.ok()) throw std::runtime_error("seal: " + st.error().to_string());
 }
 
+std::string NodeFixture::submit_sealed_and_conserved(const Bytes& tx) {
+  auto c = client();
+  auto r = post_tx_bytes(c, tx);
+  EXPECT_TRUE(r.ok());
+  if (!r.ok()) return r.error().code;
+  if (r->status != 202) return nlohmann::json::parse(r->body)["error"]["code"];
+  seal();
+  expect_value_conserved();
+  return "";
+}
+
+void NodeFixture::expect_value_conserved() const {
+  auto a = chain->value_audit();
+  ASSERT_TRUE(a.ok()) << a.error().to_string();
+  EXPECT_TRUE(a->holds()) << "balances " << a->balances << " + on devices " << a->on_devices
+                          << " != issued " << a->issued;
+}
+
 Bytes NodeFixture::sign(const client::Identity& id,
                         const std::function<void(ledger::pb::TxBody&)>& fill,
                         std::uint64_t expiry_blocks) const {

@@ -42,6 +42,10 @@ class NodeFixture {
   Result<http::HttpResponse> post_tx_bytes(http::HttpsClient& c, ByteView tx) const;
   // Seals whatever is pending into one block.
   void seal();
+  // Value tests: posts `tx`; when admitted, seals it and checks conservation (sum of balances +
+  // value on devices == value issued, Chain::value_audit). Returns the refusal code or "".
+  std::string submit_sealed_and_conserved(const Bytes& tx);
+  void expect_value_conserved() const;
 
   Bytes sign(const client::Identity& id, const std::function<void(ledger::pb::TxBody&)>& fill,
              std::uint64_t expiry_blocks = 100) const;

@@ -118,27 +118,14 @@ class OfflineLedgerTest : public ::testing::Test {
 
   // Submits through the API; on admission seals the block and checks conservation. Returns the
   // refusal code or "".
-  std::string submit(const Bytes& tx) {
-    auto c = node_.client();
-    auto r = node_.post_tx_bytes(c, tx);
-    EXPECT_TRUE(r.ok());
-    if (r->status != 202) return json::parse(r->body)["error"]["code"];
-    node_.seal();
-    expect_conserved();
-    return "";
-  }
+  std::string submit(const Bytes& tx) { return node_.submit_sealed_and_conserved(tx); }
   // Refused with `code`, and nothing changed.
   void expect_refused(const Bytes& tx, const std::string& code) {
     auto before = node_.snapshot();
     EXPECT_EQ(submit(tx), code);
     EXPECT_EQ(node_.snapshot(), before) << code;
   }
-  void expect_conserved() {
-    auto a = node_.chain->value_audit();
-    ASSERT_TRUE(a.ok()) << a.error().to_string();
-    EXPECT_TRUE(a->holds()) << "balances " << a->balances << " + on devices " << a->on_devices
-                            << " != issued " << a->issued;
-  }
+  void expect_conserved() { node_.expect_value_conserved(); }
   std::int64_t balance(const std::string& org) { return *node_.chain->balance(org); }
   std::int64_t on_devices() { return node_.chain->value_audit()->on_devices; }
 

@@ -36,22 +36,9 @@ class ValueTest : public ::testing::Test {
   std::string issue(const std::string& org, std::int64_t amount) {
     return submit(proposal(*node_.admin, org, amount));
   }
-  std::string submit(const Bytes& tx) {
-    auto c = node_.client();
-    auto r = node_.post_tx_bytes(c, tx);
-    EXPECT_TRUE(r.ok());
-    if (r->status != 202) return json::parse(r->body)["error"]["code"];
-    node_.seal();
-    expect_conserved();
-    return "";
-  }
+  std::string submit(const Bytes& tx) { return node_.submit_sealed_and_conserved(tx); }
 
-  void expect_conserved() {
-    auto a = node_.chain->value_audit();
-    ASSERT_TRUE(a.ok()) << a.error().to_string();
-    EXPECT_TRUE(a->holds()) << "balances " << a->balances << " + on devices " << a->on_devices
-                            << " != issued " << a->issued;
-  }
+  void expect_conserved() { node_.expect_value_conserved(); }
 
   std::int64_t balance(const std::string& org) { return *node_.chain->balance(org); }
 
