@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <string_view>
-#include <thread>
 #include <unordered_set>
 
-#include "common/thread_name.hpp"
+#include "common/parallel_for.hpp"
 #include "offline/codec.hpp"
 #include "offline/ids.hpp"
 #include "offline/root_voucher.hpp"
@@ -76,27 +75,14 @@ std::size_t prefetch_settlements(const TrustAnchor& anchor, ByteView master_key,
 
   // The trust execution uses (exec::device_trust): the genesis roots, no revocation list.
   const offline::TrustAnchors trust{anchor.roots, {}};
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < items.size(); i = next++) {
-      if (items[i].root) {
-        (void)offline::verify_root_voucher(anchor.suite, anchor.offline_issuer_keys,
-                                           as_bytes(*items[i].bytes), lim, &memo);
-      } else {
-        warm_hop(anchor, trust, master_key, memo, *items[i].bytes);
-      }
+  parallel_for(items.size(), "settle-prefetch", [&](std::size_t i) {
+    if (items[i].root) {
+      (void)offline::verify_root_voucher(anchor.suite, anchor.offline_issuer_keys,
+                                         as_bytes(*items[i].bytes), lim, &memo);
+    } else {
+      warm_hop(anchor, trust, master_key, memo, *items[i].bytes);
     }
-  };
-  const unsigned helpers = std::max(1u, std::thread::hardware_concurrency()) - 1;
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < helpers; ++t) {
-    pool.emplace_back([&] {
-      name_this_thread("settle-prefetch");
-      work();
-    });
-  }
-  work();
-  pool.clear();  // joins
+  });
   return items.size();
 }
 

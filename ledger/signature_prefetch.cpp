@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 
-#include "common/thread_name.hpp"
+#include "common/parallel_for.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -39,30 +38,17 @@ std::size_t prefetch_signatures(crypto::Suite suite, const Store& store, VerifyC
   }
   if (misses.size() < kMinParallel) return 0;
 
-  std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> verified{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < misses.size(); i = next++) {
-      const DecodedTx& tx = *misses[i].tx;
-      Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
-      auto key = signer_key(store, cache, cert_id);
-      if (!key) continue;
-      if (cache.verify_and_remember(misses[i].tx_hash, *key, tx_sign_bytes(as_bytes(tx.tx.body())),
-                                    as_bytes(tx.tx.signature()))) {
-        verified++;
-      }
+  parallel_for(misses.size(), "sig-prefetch", [&](std::size_t i) {
+    const DecodedTx& tx = *misses[i].tx;
+    Bytes cert_id(tx.tx.signer_cert_id().begin(), tx.tx.signer_cert_id().end());
+    auto key = signer_key(store, cache, cert_id);
+    if (!key) return;
+    if (cache.verify_and_remember(misses[i].tx_hash, *key, tx_sign_bytes(as_bytes(tx.tx.body())),
+                                  as_bytes(tx.tx.signature()))) {
+      verified++;
     }
-  };
-  const unsigned helpers = std::max(1u, std::thread::hardware_concurrency()) - 1;
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < helpers; ++t) {
-    pool.emplace_back([&] {
-      name_this_thread("sig-prefetch");
-      work();
-    });
-  }
-  work();
-  pool.clear();  // joins
+  });
   return verified.load();
 }
 
