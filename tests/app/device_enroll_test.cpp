@@ -152,6 +152,27 @@ TEST_F(DeviceEnrollTest, CsrCommonNameMustBeTheDeviceId) {
                  "subject_mismatch");
 }
 
+// Every decision is in the node's hash-chained audit log, with the caller, the outcome and the
+// refusal's code.
+TEST_F(DeviceEnrollTest, EveryDecisionIsAudited) {
+  const auto token = node_.login(*a_admin_);
+  ASSERT_EQ(post_enroll(node_, token, request_for("dev-1")).status, 202);
+  expect_refused(token, request("dev-2", "bank-a", csr_for(key_, "dev-3")), 400,
+                 "subject_mismatch");
+  auto entries = node_.audit->read(1, 10000);
+  ASSERT_TRUE(entries.ok()) << entries.error().to_string();
+  std::vector<std::pair<std::string, std::string>> seen;  // (outcome, code)
+  for (const auto& e : *entries) {
+    if (e.event == "device_enroll" && e.account == a_admin_->account) {
+      seen.emplace_back(e.outcome, e.code);
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> want = {{"pending", ""},
+                                                                 {"refused", "subject_mismatch"}};
+  EXPECT_EQ(seen, want);
+  EXPECT_TRUE(node_.audit->verify().ok());
+}
+
 TEST_F(DeviceEnrollTest, BadDeviceIdIsRefused) {
   const auto token = node_.login(*a_admin_);
   expect_refused(token, request_for("dev 1"), 400, "bad_field");
