@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/bytes.hpp"
 #include "crypto/suite.hpp"
@@ -34,6 +35,9 @@ class KeyEncryptionKey {
 // Wrapping is AES-256-GCM in P-256 networks and SM4-CTR with HMAC-SM3 (encrypt-then-MAC) in
 // SM2 networks. Codes: kek_missing, kek_file_mode, bad_kek_file.
 Result<std::unique_ptr<KeyEncryptionKey>> open_file_kek(const std::string& path, Suite suite);
+// A file that holds a secret (a KEK, a PIN): a regular file that neither group nor others may
+// access. Codes: kek_missing, bad_kek_file, kek_file_mode. `what` names it in the message.
+Status check_secret_file_mode(const std::string& path, std::string_view what);
 // Writes a new random KEK file with mode 0600; refuses to overwrite (kek_exists).
 Status create_file_kek(const std::string& path);
 

@@ -98,14 +98,19 @@ Result<internal::EvpCipherCtxPtr> gcm_context(ByteView key, ByteView iv, ByteVie
 
 }  // namespace
 
-Bytes hmac_sha256(ByteView key, ByteView data) {
-  char digest_name[] = "SHA2-256";
+Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data) {
+  std::string digest_name(digest);
   const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
       OSSL_PARAM_construct_end()};
-  // HMAC-SHA256 accepts any key length (including empty), so failure means OpenSSL is broken.
+  // HMAC accepts any key length, including empty; OpenSSL wants a non-null pointer.
   static const unsigned char kEmptyKey = 0;
-  auto mac = run_mac("HMAC", params, key.empty() ? ByteView(&kEmptyKey, 0) : key, data);
+  return run_mac("HMAC", params, key.empty() ? ByteView(&kEmptyKey, 0) : key, data);
+}
+
+Bytes hmac_sha256(ByteView key, ByteView data) {
+  // HMAC-SHA256 accepts any key, so failure means OpenSSL is broken.
+  auto mac = hmac("SHA2-256", key, data);
   if (!mac.ok()) internal::fatal_openssl(mac.error().message);
   return std::move(mac).value();
 }

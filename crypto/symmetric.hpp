@@ -2,12 +2,15 @@
 // MACs, key derivation, AEAD and randomness.
 
 #include <cstdint>
+#include <string_view>
 
 #include "common/bytes.hpp"
 
 namespace rl::crypto {
 
 Bytes hmac_sha256(ByteView key, ByteView data);
+// HMAC with the named digest ("SHA2-256" or "SM3"). Codes: mac_failed.
+Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data);
 // AES-CMAC (RFC 4493) with a 16, 24 or 32 byte key: offline_kdf.hpp's cmac() with the AES
 // cipher of that key size.
 Result<Bytes> aes_cmac(ByteView key, ByteView data);

@@ -1,0 +1,111 @@
+// The key-file KEK of key_wrap.hpp.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "common/file_io.hpp"
+#include "crypto/key_wrap.hpp"
+#include "crypto/storage_cipher.hpp"
+#include "crypto/symmetric.hpp"
+
+namespace rl::crypto {
+namespace {
+
+constexpr std::size_t kKekBytes = kValueKeySize;
+
+class FileKek final : public KeyEncryptionKey {
+ public:
+  FileKek(std::string path, Suite suite, Bytes key)
+      : path_(std::move(path)), cipher_(storage_cipher_for(suite)), key_(std::move(key)) {}
+  ~FileKek() override { OPENSSL_cleanse(key_.data(), key_.size()); }
+  FileKek(const FileKek&) = delete;
+  FileKek& operator=(const FileKek&) = delete;
+
+  std::string describe() const override { return "file:" + path_; }
+
+  Result<Bytes> wrap(ByteView key, ByteView aad) const override {
+    return seal_value(cipher_, key_, aad, key);
+  }
+
+  Result<Bytes> unwrap(ByteView wrapped, ByteView aad) const override {
+    auto opened = open_value(cipher_, key_, aad, wrapped);
+    if (opened.ok()) return opened;
+    if (opened.error().code == "aead_auth_failed") {
+      return make_error("kek_mismatch", "the key file " + path_ +
+                                            " did not wrap this key (another KEK, or the "
+                                            "wrapped key was altered)");
+    }
+    return make_error("bad_wrapped_key", opened.error().message);
+  }
+
+ private:
+  std::string path_;
+  StorageCipher cipher_;
+  Bytes key_;
+};
+
+}  // namespace
+
+Status check_secret_file_mode(const std::string& path, std::string_view what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return make_error("kek_missing", std::string(what) + " " + path + " does not exist");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return make_error("bad_kek_file", std::string(what) + " " + path + " is not a regular file");
+  }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return make_error("kek_file_mode", std::string(what) + " " + path + " has mode " + mode +
+                                           ": group and others must have no access (chmod 600)");
+  }
+  return {};
+}
+
+Result<std::unique_ptr<KeyEncryptionKey>> open_file_kek(const std::string& path, Suite suite) {
+  RL_TRY(check_secret_file_mode(path, "KEK file"));
+  auto text = read_file(path, 256);
+  if (!text.ok()) {
+    return make_error("bad_kek_file", "cannot read KEK file " + path + ": " + text.error().message);
+  }
+  std::string hex = *text;
+  if (!hex.empty() && hex.back() == '\n') hex.pop_back();
+  auto key = from_hex(hex);
+  OPENSSL_cleanse(text->data(), text->size());
+  OPENSSL_cleanse(hex.data(), hex.size());
+  if (!key.ok() || key->size() != kKekBytes) {
+    return make_error("bad_kek_file",
+                      "KEK file " + path + " must hold 64 hex characters (a 32-byte key)");
+  }
+  return std::unique_ptr<KeyEncryptionKey>(
+      std::make_unique<FileKek>(path, suite, std::move(key).value()));
+}
+
+Status create_file_kek(const std::string& path) {
+  // O_EXCL: never replace a KEK; the data keys it wraps would be lost with it.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return make_error("kek_exists", "KEK file " + path + " already exists");
+    return make_error("write_failed", "cannot create KEK file " + path);
+  }
+  Bytes key = random_bytes(kKekBytes);
+  std::string hex = to_hex(key) + "\n";
+  OPENSSL_cleanse(key.data(), key.size());
+  const bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
+                  ::fsync(fd) == 0;
+  OPENSSL_cleanse(hex.data(), hex.size());
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    return make_error("write_failed", "cannot write KEK file " + path);
+  }
+  return {};
+}
+
+}  // namespace rl::crypto
