@@ -97,8 +97,8 @@ Status create_file_kek(const std::string& path) {
   Bytes key = random_bytes(kKekBytes);
   std::string hex = to_hex(key) + "\n";
   OPENSSL_cleanse(key.data(), key.size());
-  const bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) &&
-                  ::fsync(fd) == 0;
+  const bool ok =
+      ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
   OPENSSL_cleanse(hex.data(), hex.size());
   ::close(fd);
   if (!ok) {

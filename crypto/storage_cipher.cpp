@@ -50,8 +50,8 @@ struct Sm4Subkeys {
   Bytes mac;
 };
 Result<Sm4Subkeys> sm4_subkeys(ByteView key) {
-  RL_ASSIGN_OR_RETURN(Bytes okm, hkdf_sm3(key, {}, as_bytes("regledger sealed value sm4+hmac"),
-                                          16 + kSm3MacSize));
+  RL_ASSIGN_OR_RETURN(
+      Bytes okm, hkdf_sm3(key, {}, as_bytes("regledger sealed value sm4+hmac"), 16 + kSm3MacSize));
   Sm4Subkeys k{Bytes(okm.begin(), okm.begin() + 16), Bytes(okm.begin() + 16, okm.end())};
   OPENSSL_cleanse(okm.data(), okm.size());
   return k;
@@ -80,20 +80,19 @@ std::string_view storage_cipher_name(StorageCipher c) {
 Result<StorageCipher> parse_storage_cipher(std::string_view name) {
   if (name == "aes-256-ctr") return StorageCipher::kAes256Ctr;
   if (name == "sm4-ctr") return StorageCipher::kSm4Ctr;
-  return make_error("bad_cipher", "unknown storage cipher '" + std::string(name) +
-                                      "' (aes-256-ctr or sm4-ctr)");
+  return make_error("bad_cipher",
+                    "unknown storage cipher '" + std::string(name) + "' (aes-256-ctr or sm4-ctr)");
 }
 
 std::size_t storage_key_size(StorageCipher c) {
   return c == StorageCipher::kSm4Ctr ? 16 : 32;
 }
 
-Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset,
-               std::uint8_t* data, std::size_t n) {
+Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset, std::uint8_t* data,
+               std::size_t n) {
   if (key.size() != storage_key_size(c)) {
     return make_error("invalid_key_length", std::string(storage_cipher_name(c)) + " needs a " +
-                                                std::to_string(storage_key_size(c)) +
-                                                "-byte key");
+                                                std::to_string(storage_key_size(c)) + "-byte key");
   }
   if (iv.size() != kCtrIvSize) return make_error("invalid_iv_length", "CTR IV must be 16 bytes");
   if (n == 0) return {};
@@ -119,8 +118,7 @@ Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset,
   constexpr std::size_t kChunk = std::size_t{1} << 30;
   for (std::size_t done = 0; done < n;) {
     const std::size_t part = std::min(kChunk, n - done);
-    if (EVP_EncryptUpdate(ctx.get(), data + done, &len, data + done, static_cast<int>(part)) !=
-        1) {
+    if (EVP_EncryptUpdate(ctx.get(), data + done, &len, data + done, static_cast<int>(part)) != 1) {
       return ossl_error("cipher_failed", "CTR encryption failed");
     }
     done += part;

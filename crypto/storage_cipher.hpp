@@ -28,8 +28,8 @@ std::size_t storage_key_size(StorageCipher c);  // 32 (AES-256) or 16 (SM4)
 // and decryption are the same operation. The 16-byte counter block is iv + offset / 16 (a
 // 128-bit big-endian sum), so any range can be processed independently of the others.
 // Thread-safe. Codes: invalid_key_length, invalid_iv_length, cipher_failed.
-Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset,
-               std::uint8_t* data, std::size_t n);
+Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset, std::uint8_t* data,
+               std::size_t n);
 
 // Authenticated encryption of a small value (at most 64 KiB) under a 32-byte key, bound to
 // `aad`. AES-256-GCM, or SM4-CTR + HMAC-SM3 with subkeys derived from the key by HKDF-SM3.

@@ -108,6 +108,14 @@ Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data) {
   return run_mac("HMAC", params, key.empty() ? ByteView(&kEmptyKey, 0) : key, data);
 }
 
+void cleanse(Bytes& secret) {
+  OPENSSL_cleanse(secret.data(), secret.size());
+}
+
+void cleanse(std::string& secret) {
+  OPENSSL_cleanse(secret.data(), secret.size());
+}
+
 Bytes hmac_sha256(ByteView key, ByteView data) {
   // HMAC-SHA256 accepts any key, so failure means OpenSSL is broken.
   auto mac = hmac("SHA2-256", key, data);

@@ -2,6 +2,7 @@
 // MACs, key derivation, AEAD and randomness.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/bytes.hpp"
@@ -31,6 +32,10 @@ Result<Bytes> aes_gcm_open(ByteView key, ByteView iv, ByteView aad, ByteView cip
 
 // Cryptographically secure random bytes (OpenSSL RAND_bytes).
 Bytes random_bytes(std::size_t n);
+
+// Overwrites a secret with zeros in a way the compiler may not drop (OPENSSL_cleanse).
+void cleanse(Bytes& secret);
+void cleanse(std::string& secret);
 
 // Constant-time comparison.
 bool equal_ct(ByteView a, ByteView b);

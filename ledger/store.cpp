@@ -7,6 +7,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "ledger/storage_encryption.hpp"
+
 namespace rl::ledger {
 namespace {
 
@@ -15,7 +17,9 @@ const char* const kCfNames[] = {"default", "blocks", "commits", "tx_index",
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 rocksdb::Slice slice(ByteView b) {
-  return rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size());
+  // An empty view may have a null data pointer, which memcmp inside Slice must not see.
+  return b.empty() ? rocksdb::Slice()
+                   : rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
 Error db_error(const char* what, const rocksdb::Status& s) {
@@ -39,12 +43,22 @@ std::size_t WriteBatch::count() const {
   return ops_.size();
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options) {
+  auto store = std::make_unique<Store>(PrivateTag{});
+  store->path_ = path;
+  store->options_ = std::move(options);
+  std::unique_lock lock(store->mu_);
+  RL_TRY(store->open_locked());
+  return store;
+}
+
+Status Store::open_locked() {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.paranoid_checks = true;
   options.IncreaseParallelism(2);
+  if (options_.encryption) options.env = options_.encryption->env();
 
   // Execution is dominated by point lookups that mostly miss (nonce/..., tx ids of new txs):
   // bloom filters in the memtable and in every SST file answer those without a search.
@@ -58,31 +72,68 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
-  auto s = rocksdb::DB::Open(options, path, descriptors, &raw_handles, &raw_db);
+  auto s = rocksdb::DB::Open(options, path_, descriptors, &raw_handles, &raw_db);
   if (!s.ok()) return db_error("open", s);
-
-  auto store = std::make_unique<Store>(PrivateTag{});
-  store->db_.reset(raw_db);
-  for (auto* h : raw_handles) store->handles_.emplace_back(h);
-  return store;
+  db_.reset(raw_db);
+  for (auto* h : raw_handles) handles_.emplace_back(h);
+  return {};
 }
 
-Store::Store(PrivateTag) {}
-
-Store::~Store() {
+void Store::close_locked() {
   // Column family handles must be released before the DB.
   handles_.clear();
   if (db_) {
     auto s = db_->Close();
     (void)s;
+    db_.reset();
   }
+}
+
+Store::Store(PrivateTag) {}
+
+Store::~Store() {
+  std::unique_lock lock(mu_);
+  close_locked();
 }
 
 rocksdb::ColumnFamilyHandle* Store::handle(Cf cf) const {
   return handles_.at(static_cast<std::size_t>(cf)).get();
 }
 
+Status Store::rewrite_all_tables() {
+  std::shared_lock lock(mu_);
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (const auto& h : handles_) all.push_back(h.get());
+  auto s = db_->Flush(fo, all);
+  if (!s.ok()) return db_error("flush", s);
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  co.exclusive_manual_compaction = false;  // automatic compactions go on meanwhile
+  for (auto* h : all) {
+    s = db_->CompactRange(co, h, nullptr, nullptr);
+    if (!s.ok()) return db_error("compact", s);
+  }
+  return {};
+}
+
+Status Store::reopen(const std::function<Status()>& while_closed) {
+  std::unique_lock lock(mu_);
+  close_locked();
+  Status between = while_closed ? while_closed() : Status{};
+  auto reopened = open_locked();
+  if (!reopened.ok()) return reopened;
+  return between;
+}
+
+Status Store::with_db(const std::function<Status(rocksdb::DB&)>& fn) const {
+  std::shared_lock lock(mu_);
+  return fn(*db_);
+}
+
 Result<std::optional<Bytes>> Store::get(Cf cf, ByteView key) const {
+  std::shared_lock lock(mu_);
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), handle(cf), slice(key), &value);
   if (s.IsNotFound()) return std::optional<Bytes>();
@@ -91,6 +142,8 @@ Result<std::optional<Bytes>> Store::get(Cf cf, ByteView key) const {
 }
 
 Status Store::write(WriteBatch& batch, bool sync) {
+  // Column family handles outlive a reopen only under the lock: resolve them under it too.
+  std::shared_lock handles_lock(mu_);
   rocksdb::WriteBatch wb;
   for (const auto& op : batch.ops_) {
     rocksdb::Status s = op.value ? wb.Put(handle(op.cf), slice(op.key), slice(*op.value))
@@ -116,6 +169,7 @@ Result<std::vector<std::pair<Bytes, Bytes>>> Store::scan_prefix(Cf cf, ByteView 
 }
 
 Status Store::visit_prefix(Cf cf, ByteView prefix, ByteView after, const Visitor& visit) const {
+  std::shared_lock lock(mu_);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
   const bool resume = !after.empty() && slice(after).compare(slice(prefix)) >= 0;
   it->Seek(slice(resume ? after : prefix));
@@ -131,6 +185,31 @@ Status Store::visit_prefix(Cf cf, ByteView prefix, ByteView after, const Visitor
   }
   if (!it->status().ok()) return db_error("scan", it->status());
   return {};
+}
+
+Result<std::optional<std::pair<Bytes, Bytes>>> Store::last_with_prefix(Cf cf,
+                                                                       ByteView prefix) const {
+  std::shared_lock lock(mu_);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(cf)));
+  // The last key with the prefix sorts before the prefix's successor (prefix + 0xff... is not
+  // enough for keys longer than it), so seek before the successor of the prefix.
+  Bytes upper(prefix.begin(), prefix.end());
+  while (!upper.empty() && upper.back() == 0xff) upper.pop_back();
+  if (upper.empty()) {
+    it->SeekToLast();
+  } else {
+    ++upper.back();
+    it->SeekForPrev(slice(upper));
+    if (it->Valid() && it->key() == slice(upper)) it->Prev();
+  }
+  std::optional<std::pair<Bytes, Bytes>> out;
+  if (it->Valid() && it->key().starts_with(slice(prefix))) {
+    auto k = it->key();
+    auto v = it->value();
+    out.emplace(Bytes(k.data(), k.data() + k.size()), Bytes(v.data(), v.data() + v.size()));
+  }
+  if (!it->status().ok()) return db_error("scan", it->status());
+  return out;
 }
 
 }  // namespace rl::ledger

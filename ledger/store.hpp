@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -51,9 +52,19 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+class EncryptedEnv;
+
+struct StoreOptions {
+  // Every file of the store is encrypted through this Env (storage_encryption.hpp); null: the
+  // store is plaintext. Shared: backups and the rekey job use the same Env.
+  std::shared_ptr<const EncryptedEnv> encryption;
+};
+
+// Thread ownership: every method may be called from any thread. reopen() waits for the calls in
+// progress and holds new ones back until the store is open again.
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options = {});
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -68,6 +79,20 @@ class Store {
   // returns false. `visit` must not write to the store.
   using Visitor = std::function<bool(ByteView key, ByteView value)>;
   Status visit_prefix(Cf cf, ByteView prefix, ByteView after, const Visitor& visit) const;
+  // The last (key, value) with `prefix`, if any.
+  Result<std::optional<std::pair<Bytes, Bytes>>> last_with_prefix(Cf cf, ByteView prefix) const;
+
+  const std::string& path() const { return path_; }
+  const StoreOptions& options() const { return options_; }
+
+  // Rekey support (docs/protection.md): flushes every memtable and rewrites every SST file by a
+  // forced full compaction, so every table is written anew through the store's Env.
+  Status rewrite_all_tables();
+  // Closes and opens the database again (a new MANIFEST, WAL and OPTIONS file), running
+  // `while_closed` in between. Calls made meanwhile wait.
+  Status reopen(const std::function<Status()>& while_closed = {});
+  // For ledger/store_backup.cpp: runs `fn` with the open database, holding reopen() back.
+  Status with_db(const std::function<Status(rocksdb::DB&)>& fn) const;
 
  private:
   struct PrivateTag {};
@@ -76,7 +101,14 @@ class Store {
   explicit Store(PrivateTag);
 
  private:
+  Status open_locked();
+  void close_locked();
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const;
+
+  std::string path_;
+  StoreOptions options_;
+  // Shared by every read and write, exclusive for reopen(): db_ and handles_ change only then.
+  mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles_;
   std::unique_ptr<rocksdb::DB> db_;
 };

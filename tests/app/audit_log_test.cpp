@@ -2,7 +2,6 @@
 // with one stored entry (or removing one) is detected; readable over the API by auditors and
 // regulators only, and what they read verifies on the client side.
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 
 #include <nlohmann/json.hpp>
 #include <random>
@@ -45,20 +44,20 @@ class AuditLogTest : public ::testing::Test {
 
   // Edits the stored bytes of entry `seq` behind the log's back.
   void raw_edit(std::uint64_t seq, const std::function<void(std::string&)>& edit) {
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), dir_.string(), &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
+    auto store = ledger::Store::open(dir_.string());
+    ASSERT_TRUE(store.ok());
     auto k = node::identity::audit_key(seq);
-    rocksdb::Slice key(reinterpret_cast<const char*>(k.data()), k.size());
-    std::string value;
-    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    auto got = (*store)->get(ledger::Cf::kDefault, k);
+    ASSERT_TRUE(got.ok() && got->has_value());
+    std::string value((*got)->begin(), (*got)->end());
     edit(value);
+    ledger::WriteBatch batch;
     if (value.empty()) {
-      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), key).ok());
+      batch.del(ledger::Cf::kDefault, k);
     } else {
-      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
+      batch.put(ledger::Cf::kDefault, k, as_bytes(value));
     }
-    ASSERT_TRUE(db->Close().ok());
+    ASSERT_TRUE((*store)->write(batch).ok());
   }
 
   std::filesystem::path dir_;

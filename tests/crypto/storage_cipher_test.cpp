@@ -15,9 +15,9 @@ using testing::hex;
 TEST(StorageCipherTest, Aes256CtrMatchesNistSp800_38a) {
   const Bytes key = hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
   const Bytes iv = hex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff");
-  Bytes data = hex(
-      "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
+  Bytes data =
+      hex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+          "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
   ASSERT_TRUE(ctr_xor(StorageCipher::kAes256Ctr, key, iv, 0, data.data(), data.size()).ok());
   EXPECT_EQ(to_hex(data),
             "601ec313775789a5b7a7f504bbf3d228f443e3ca4d62b59aca84e990cacaf5c5"
@@ -69,10 +69,9 @@ TEST(StorageCipherTest, CounterCarriesAcrossSixtyFourBits) {
 
 TEST(StorageCipherTest, RefusesWrongKeyAndIvSizes) {
   Bytes data(4, 0);
-  EXPECT_EQ(ctr_xor(StorageCipher::kSm4Ctr, Bytes(32, 1), Bytes(16, 0), 0, data.data(), 4)
-                .error()
-                .code,
-            "invalid_key_length");
+  EXPECT_EQ(
+      ctr_xor(StorageCipher::kSm4Ctr, Bytes(32, 1), Bytes(16, 0), 0, data.data(), 4).error().code,
+      "invalid_key_length");
   EXPECT_EQ(ctr_xor(StorageCipher::kAes256Ctr, Bytes(16, 1), Bytes(16, 0), 0, data.data(), 4)
                 .error()
                 .code,
@@ -108,12 +107,10 @@ TEST_P(SealedValueTest, RoundTripsAndEachSealIsFresh) {
 TEST_P(SealedValueTest, AnotherKeyOrAadOrAnyFlippedByteFailsAuthentication) {
   const Bytes key = random_bytes(kValueKeySize);
   const Bytes sealed = seal_value(GetParam(), key, as_bytes("aad"), to_bytes("secret")).value();
-  EXPECT_EQ(open_value(GetParam(), random_bytes(kValueKeySize), as_bytes("aad"), sealed)
-                .error()
-                .code,
-            "aead_auth_failed");
-  EXPECT_EQ(open_value(GetParam(), key, as_bytes("aae"), sealed).error().code,
-            "aead_auth_failed");
+  EXPECT_EQ(
+      open_value(GetParam(), random_bytes(kValueKeySize), as_bytes("aad"), sealed).error().code,
+      "aead_auth_failed");
+  EXPECT_EQ(open_value(GetParam(), key, as_bytes("aae"), sealed).error().code, "aead_auth_failed");
   for (std::size_t i = 1; i < sealed.size(); ++i) {
     Bytes bad = sealed;
     bad[i] ^= 0x01;

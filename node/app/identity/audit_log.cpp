@@ -1,23 +1,16 @@
 #include "node/app/identity/audit_log.hpp"
 
-#include <rocksdb/db.h>
 #include <spdlog/spdlog.h>
 
 namespace rl::node::identity {
 namespace {
 
-Error db_error(const char* op, const rocksdb::Status& s) {
-  return make_error("storage_error", std::string("audit log ") + op + ": " + s.ToString());
-}
-
-rocksdb::Slice slice(const Bytes& b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
+using ledger::Cf;
 
 constexpr std::string_view kPrefix = "e/";
 
-Result<AuditEntry> decode(const std::string& value, std::uint64_t seq_from_key) {
-  auto j = nlohmann::json::parse(value, nullptr, false);
+Result<AuditEntry> decode(ByteView value, std::uint64_t seq_from_key) {
+  auto j = nlohmann::json::parse(value.begin(), value.end(), nullptr, false);
   auto e = audit_entry_from_json(j);
   if (!e.ok() || e->seq != seq_from_key) {
     return make_error("storage_corrupt",
@@ -34,40 +27,29 @@ Bytes audit_key(std::uint64_t seq) {
   return k;
 }
 
-Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path) {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.paranoid_checks = true;
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, path, &raw);
-  if (!s.ok()) return db_error("open", s);
+Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path,
+                                                 ledger::StoreOptions options) {
   auto log = std::make_unique<AuditLog>(PrivateTag{});
-  log->db_.reset(raw);
+  RL_ASSIGN_OR_RETURN(log->store_, ledger::Store::open(path, std::move(options)));
   log->last_hash_ = audit_genesis_hash();
-  std::unique_ptr<rocksdb::Iterator> it(log->db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekToLast();
-  if (it->Valid()) {
-    auto key = it->key();
-    if (key.size() != kPrefix.size() + 8 || !key.starts_with(rocksdb::Slice(kPrefix.data(), 2))) {
+  RL_ASSIGN_OR_RETURN(auto last, log->store_->last_with_prefix(Cf::kDefault, {}));
+  if (last) {
+    const Bytes& key = last->first;
+    if (key.size() != kPrefix.size() + 8 ||
+        !std::equal(kPrefix.begin(), kPrefix.end(), key.begin())) {
       return make_error("storage_corrupt", "audit log holds a foreign key");
     }
-    auto seq = read_u64_be(ByteView(reinterpret_cast<const std::uint8_t*>(key.data()) + 2, 8));
-    RL_ASSIGN_OR_RETURN(auto last, decode(it->value().ToString(), seq));
-    log->last_seq_ = last.seq;
-    log->last_hash_ = last.hash;
+    auto seq = read_u64_be(ByteView(key).subspan(2, 8));
+    RL_ASSIGN_OR_RETURN(auto entry, decode(last->second, seq));
+    log->last_seq_ = entry.seq;
+    log->last_hash_ = entry.hash;
   }
-  if (!it->status().ok()) return db_error("scan", it->status());
   return log;
 }
 
 AuditLog::AuditLog(PrivateTag) {}
 
-AuditLog::~AuditLog() {
-  if (db_) {
-    auto s = db_->Close();
-    (void)s;
-  }
-}
+AuditLog::~AuditLog() = default;
 
 std::uint64_t AuditLog::last_seq() const {
   std::lock_guard lock(mu_);
@@ -87,11 +69,10 @@ Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, s
   e.remote = std::move(remote);
   e.prev_hash = last_hash_;
   e.hash = audit_entry_hash(e.prev_hash, e);
-  rocksdb::WriteOptions wo;
-  wo.sync = true;  // the decision is answered only once its record is durable
-  auto value = audit_entry_to_json(e).dump();
-  auto s = db_->Put(wo, slice(audit_key(e.seq)), value);
-  if (!s.ok()) return db_error("append", s);
+  ledger::WriteBatch batch;
+  batch.put(Cf::kDefault, audit_key(e.seq), as_bytes(audit_entry_to_json(e).dump()));
+  // sync: the decision is answered only once its record is durable.
+  RL_TRY(store_->write(batch, true));
   last_seq_ = e.seq;
   last_hash_ = e.hash;
   spdlog::info("audit seq={} account={} event={} outcome={} code={} remote={}", e.seq, e.account,
@@ -101,16 +82,26 @@ Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, s
 
 Result<std::vector<AuditEntry>> AuditLog::read(std::uint64_t from, std::size_t limit) const {
   std::vector<AuditEntry> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  auto start = audit_key(std::max<std::uint64_t>(from, 1));
-  for (it->Seek(slice(start)); it->Valid() && out.size() < limit; it->Next()) {
-    auto key = it->key();
-    if (key.size() != kPrefix.size() + 8) return make_error("storage_corrupt", "audit key");
-    auto seq = read_u64_be(ByteView(reinterpret_cast<const std::uint8_t*>(key.data()) + 2, 8));
-    RL_ASSIGN_OR_RETURN(auto e, decode(it->value().ToString(), seq));
-    out.push_back(std::move(e));
-  }
-  if (!it->status().ok()) return db_error("read", it->status());
+  if (limit == 0) return out;
+  Status bad;
+  // visit_prefix starts after `after`: start from the key before `from`.
+  const Bytes after = audit_key(std::max<std::uint64_t>(from, 1) - 1);
+  RL_TRY(store_->visit_prefix(Cf::kDefault, as_bytes(kPrefix), after,
+                              [&](ByteView key, ByteView value) {
+                                if (key.size() != kPrefix.size() + 8) {
+                                  bad = make_error("storage_corrupt", "audit key");
+                                  return false;
+                                }
+                                auto seq = read_u64_be(key.subspan(2, 8));
+                                auto e = decode(value, seq);
+                                if (!e.ok()) {
+                                  bad = e.error();
+                                  return false;
+                                }
+                                out.push_back(std::move(e).value());
+                                return out.size() < limit;
+                              }));
+  RL_TRY(bad);
   return out;
 }
 

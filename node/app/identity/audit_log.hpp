@@ -1,19 +1,16 @@
 #pragma once
 // The node's append-only, hash-chained audit log of authentication decisions, in its own
-// RocksDB instance (DATA_DIR/audit, apart from the chain's store so that it never touches
-// consensus state). Every append is written with sync=true before the decision it records is
-// answered. Thread-safe.
+// store (HOME/audit, apart from the chain's store so that it never touches consensus state;
+// encrypted at rest like it, and backed up and rekeyed with it). Every append is written with
+// sync=true before the decision it records is answered. Thread-safe.
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "ledger/store.hpp"
 #include "node/app/identity/audit_chain.hpp"
-
-namespace rocksdb {
-class DB;
-}
 
 namespace rl::node::identity {
 
@@ -21,7 +18,8 @@ class AuditLog {
  public:
   // Opens or creates the log at `path`; reads its last entry to continue the chain.
   // Codes: storage_error, storage_corrupt.
-  static Result<std::unique_ptr<AuditLog>> open(const std::string& path);
+  static Result<std::unique_ptr<AuditLog>> open(const std::string& path,
+                                                ledger::StoreOptions options = {});
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
@@ -35,12 +33,14 @@ class AuditLog {
   // Code: audit_tampered.
   Result<std::uint64_t> verify() const;
   std::uint64_t last_seq() const;
+  // The store under the log, for backups and rekeying.
+  ledger::Store& store() const { return *store_; }
 
   struct PrivateTag {};
   explicit AuditLog(PrivateTag);
 
  private:
-  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<ledger::Store> store_;
   mutable std::mutex mu_;
   std::uint64_t last_seq_ = 0;
   Bytes last_hash_;
