@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "common/file_io.hpp"
+#include "crypto/internal_secret_file.hpp"
 #include "crypto/key_wrap.hpp"
 #include "crypto/storage_cipher.hpp"
 #include "crypto/symmetric.hpp"
@@ -51,21 +52,31 @@ class FileKek final : public KeyEncryptionKey {
 
 }  // namespace
 
+namespace internal {
+
+Status check_secret_mode(unsigned st_mode, const std::string& path, std::string_view what,
+                         std::string_view not_regular_code) {
+  if (!S_ISREG(st_mode)) {
+    return make_error(std::string(not_regular_code),
+                      std::string(what) + " " + path + " is not a regular file");
+  }
+  if ((st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", st_mode & 07777);
+    return make_error("kek_file_mode", std::string(what) + " " + path + " has mode " + mode +
+                                           ": group and others must have no access (chmod 600)");
+  }
+  return {};
+}
+
+}  // namespace internal
+
 Status check_secret_file_mode(const std::string& path, std::string_view what) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return make_error("kek_missing", std::string(what) + " " + path + " does not exist");
   }
-  if (!S_ISREG(st.st_mode)) {
-    return make_error("bad_kek_file", std::string(what) + " " + path + " is not a regular file");
-  }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return make_error("kek_file_mode", std::string(what) + " " + path + " has mode " + mode +
-                                           ": group and others must have no access (chmod 600)");
-  }
-  return {};
+  return internal::check_secret_mode(st.st_mode, path, what);
 }
 
 Result<std::unique_ptr<KeyEncryptionKey>> open_file_kek(const std::string& path, Suite suite) {

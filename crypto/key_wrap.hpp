@@ -50,7 +50,8 @@ struct Pkcs11KekConfig {
   std::string key_label;    // CKA_LABEL of the AES key object, e.g. "regledger-kek"
 };
 // Codes: pkcs11_module (cannot load the module), pkcs11_token (no token with that label),
-// pkcs11_login (wrong PIN), kek_missing (no key object with that label), kek_error.
+// pkcs11_login (wrong PIN, or no readable PIN file), kek_file_mode (the PIN file's mode),
+// kek_missing (no key object with that label), kek_error.
 Result<std::unique_ptr<KeyEncryptionKey>> open_pkcs11_kek(const Pkcs11KekConfig& config);
 // Generates a new AES-256 key object in the token: token object, sensitive, non-extractable,
 // usable for encrypt/decrypt only. Refuses when an object with that label exists (kek_exists).

@@ -20,6 +20,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   curl ca-certificates python3 procps
+  softhsm2 libp11-kit-dev
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)
