@@ -1,5 +1,7 @@
 #include "genesis/network_init.hpp"
 
+#include "crypto/key_wrap.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -7,6 +9,7 @@
 #include <set>
 
 #include "common/file_io.hpp"
+#include "crypto/key_wrap.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
@@ -120,7 +123,7 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
   static const std::set<std::string> known = {
       "_comment",      "chain_id",      "suite",      "validators", "host",
       "api_port_base", "p2p_port_base", "regulator",  "block",      "permission_mapping",
-      "templates",     "observers",     "regulators", "governance"};
+      "templates",     "observers",     "regulators", "governance", "encrypt_at_rest"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
   }
@@ -133,6 +136,7 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     d.validators = j.value("validators", d.validators);
     d.observers = j.value("observers", d.observers);
     d.host = j.value("host", d.host);
+    d.encrypt_at_rest = j.value("encrypt_at_rest", d.encrypt_at_rest);
     d.api_port_base = j.value("api_port_base", d.api_port_base);
     d.p2p_port_base = j.value("p2p_port_base", d.p2p_port_base);
     if (j.contains("regulator") && j.contains("regulators")) {
@@ -338,6 +342,13 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     c.offline_master_key_file = "offline-master.key";
     RL_TRY(write_file((home / c.offline_master_key_file).string(), to_hex(offline_master) + "\n",
                       true));
+    if (def.encrypt_at_rest) {
+      // Beside the data in a demo home; an operator moves it to other media or a PKCS#11
+      // token (docs/protection.md "Key hierarchy").
+      c.kek_file = "kek.key";
+      fs::create_directories(home);
+      RL_TRY(crypto::create_file_kek((home / c.kek_file).string()));
+    }
     RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
     RL_TRY(write_file((home / "node.pem").string(), n.cert.to_pem()));

@@ -43,9 +43,9 @@ Chain::Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, Exe
     : genesis_(std::move(g)), anchor_(std::move(a)), store_(std::move(s)), options_(options) {}
 
 Result<std::unique_ptr<Chain>> Chain::open(const std::string& data_dir, const Genesis& genesis,
-                                           ExecOptions options) {
+                                           ExecOptions options, StoreOptions store_options) {
   RL_ASSIGN_OR_RETURN(auto anchor, make_trust_anchor(genesis));
-  RL_ASSIGN_OR_RETURN(auto store, Store::open(data_dir));
+  RL_ASSIGN_OR_RETURN(auto store, Store::open(data_dir, std::move(store_options)));
   if (!options.permission_checks) {
     spdlog::warn("chain opened WITHOUT permission checks (benchmark/test only) dir={}", data_dir);
   }

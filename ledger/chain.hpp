@@ -73,9 +73,13 @@ class Chain {
   // Opens (or initializes from genesis) the store in `data_dir`. `options` stays at its default
   // everywhere but in the permission benchmark and its unit test (see ExecOptions).
   static Result<std::unique_ptr<Chain>> open(const std::string& data_dir, const Genesis& genesis,
-                                             ExecOptions options = {});
+                                             ExecOptions options = {},
+                                             StoreOptions store_options = {});
 
   const TrustAnchor& anchor() const { return anchor_; }
+  // The store under the chain, for backups and rekeying (docs/protection.md); nothing else
+  // writes to it behind the chain's back.
+  Store& store() const { return *store_; }
   const Genesis& genesis() const { return genesis_; }
   // The issuer master MAC key of a genesis with an "offline" section, from the node's config;
   // set once, before the chain executes anything. Code offline_key_mismatch (size or hash differs

@@ -4,9 +4,13 @@
 #include <rocksdb/env_encryption.h>
 #include <rocksdb/file_system.h>
 
+#include <spdlog/spdlog.h>
+
 #include <array>
+#include <atomic>
 #include <cassert>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -37,14 +41,18 @@ std::uint32_t get_u32(const char* p) {
 }
 
 // Binds the header to the key: a keystore holding another key under the same id is caught at
-// open with a clear error instead of RocksDB reading garbage.
-Bytes key_check(const DataKey& key, const char* header) {
-  const ByteView covered(reinterpret_cast<const std::uint8_t*>(header), kCheckAt);
-  Bytes msg = to_bytes("regledger file key check");
-  msg.insert(msg.end(), covered.begin(), covered.end());
-  Bytes mac = crypto::hmac_sha256(key.bytes(), msg);
-  mac.resize(kCheckBytes);
-  return mac;
+// open with a clear error instead of RocksDB reading garbage. The check is the keystream of the
+// file's key at the counter block IV with its top bit flipped: 2^127 blocks away from anything
+// the file's data uses. It runs on RocksDB's threads, so it sticks to the prefetched CTR cipher
+// (an HMAC would fetch an algorithm and leave OpenSSL per-thread state behind in threads that
+// outlive OpenSSL's cleanup at exit).
+Result<Bytes> key_check(crypto::StorageCipher cipher, const DataKey& key, const char* iv) {
+  Bytes counter(reinterpret_cast<const std::uint8_t*>(iv),
+                reinterpret_cast<const std::uint8_t*>(iv) + crypto::kCtrIvSize);
+  counter[0] ^= 0x80;
+  Bytes check(kCheckBytes, 0);
+  RL_TRY(crypto::ctr_xor(cipher, key.bytes(), counter, 0, check.data(), check.size()));
+  return check;
 }
 
 class CtrStream final : public rocksdb::BlockAccessCipherStream {
@@ -84,6 +92,33 @@ class CtrStream final : public rocksdb::BlockAccessCipherStream {
   const std::array<std::uint8_t, crypto::kCtrIvSize> iv_;
 };
 
+// File IVs, made on RocksDB's threads without OpenSSL's RNG (whose per-thread state would
+// outlive OpenSSL's cleanup in threads that RocksDB joins only at exit): block i of the CTR
+// keystream of a random key and counter drawn once, on the thread that builds the Env. Blocks
+// of one keystream never repeat, so neither do IVs; they are as unpredictable as the key.
+class IvSource {
+ public:
+  IvSource()
+      : key_(crypto::random_bytes(crypto::storage_key_size(crypto::StorageCipher::kAes256Ctr))),
+        base_(crypto::random_bytes(crypto::kCtrIvSize)) {}
+  ~IvSource() { crypto::cleanse(key_); }
+  IvSource(const IvSource&) = delete;
+  IvSource& operator=(const IvSource&) = delete;
+
+  Result<Bytes> next() {
+    const std::uint64_t i = next_.fetch_add(1, std::memory_order_relaxed);
+    Bytes iv(crypto::kCtrIvSize, 0);
+    RL_TRY(crypto::ctr_xor(crypto::StorageCipher::kAes256Ctr, key_, base_, i * crypto::kCtrIvSize,
+                           iv.data(), iv.size()));
+    return iv;
+  }
+
+ private:
+  Bytes key_;
+  const Bytes base_;
+  std::atomic<std::uint64_t> next_{0};
+};
+
 class KeyRingProvider final : public rocksdb::EncryptionProvider {
  public:
   explicit KeyRingProvider(std::shared_ptr<KeyRing> keys) : keys_(std::move(keys)) {}
@@ -102,10 +137,12 @@ class KeyRingProvider final : public rocksdb::EncryptionProvider {
     for (int i = 0; i < 4; ++i) {
       prefix[kKeyIdAt + static_cast<std::size_t>(i)] = static_cast<char>(key->id() >> (24 - 8 * i));
     }
-    const Bytes iv = crypto::random_bytes(crypto::kCtrIvSize);
-    std::memcpy(prefix + kIvAt, iv.data(), iv.size());
-    const Bytes check = key_check(*key, prefix);
-    std::memcpy(prefix + kCheckAt, check.data(), check.size());
+    auto iv = ivs_.next();
+    if (!iv.ok()) return rocksdb::Status::IOError(fname, iv.error().message);
+    std::memcpy(prefix + kIvAt, iv->data(), iv->size());
+    auto check = key_check(keys_->cipher(), *key, prefix + kIvAt);
+    if (!check.ok()) return rocksdb::Status::IOError(fname, check.error().message);
+    std::memcpy(prefix + kCheckAt, check->data(), check->size());
     return rocksdb::Status::OK();
   }
 
@@ -132,8 +169,9 @@ class KeyRingProvider final : public rocksdb::EncryptionProvider {
       return rocksdb::Status::Corruption(fname, "encrypted under data key " + std::to_string(id) +
                                                     ", which this node's keystore does not hold");
     }
-    const Bytes check = key_check(*key, prefix.data());
-    if (std::memcmp(check.data(), prefix.data() + kCheckAt, kCheckBytes) != 0) {
+    auto check = key_check(cipher, *key, prefix.data() + kIvAt);
+    if (!check.ok()) return rocksdb::Status::IOError(fname, check.error().message);
+    if (std::memcmp(check->data(), prefix.data() + kCheckAt, kCheckBytes) != 0) {
       return rocksdb::Status::Corruption(
           fname, "data key " + std::to_string(id) +
                      " of this node's keystore is not the key that encrypted this file");
@@ -146,6 +184,7 @@ class KeyRingProvider final : public rocksdb::EncryptionProvider {
 
  private:
   std::shared_ptr<KeyRing> keys_;
+  mutable IvSource ivs_;
 };
 
 Error io_error(const std::string& what, const rocksdb::Status& s) {
@@ -221,6 +260,39 @@ Result<std::optional<EncryptedFileHeader>> read_encrypted_file_header(const std:
   }
   return std::optional<EncryptedFileHeader>(
       EncryptedFileHeader{static_cast<StorageCipher>(h[kCipherAt]), get_u32(h.data() + kKeyIdAt)});
+}
+
+Result<std::optional<bool>> store_encryption_state(const std::string& dir) {
+  const std::string current = dir + "/CURRENT";
+  std::error_code ec;
+  if (!std::filesystem::exists(current, ec)) return std::optional<bool>();
+  RL_ASSIGN_OR_RETURN(auto header, read_encrypted_file_header(current));
+  return std::optional<bool>(header.has_value());
+}
+
+Result<std::size_t> repair_headerless_files(const std::string& dir, const EncryptedEnv& env) {
+  std::size_t repaired = 0;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return repaired;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const auto name = e.path().filename().string();
+    if (!e.is_regular_file() || name == "LOCK" || name.rfind("LOG", 0) == 0) continue;
+    if (e.file_size() >= kEncryptedFileHeaderBytes) continue;
+    auto* fs = env.env()->GetFileSystem().get();
+    std::unique_ptr<rocksdb::FSWritableFile> f;
+    // NewWritableFile truncates the file and writes a fresh header.
+    auto s = fs->NewWritableFile(e.path().string(), rocksdb::FileOptions(), &f, nullptr);
+    if (s.ok()) s = f->Fsync(rocksdb::IOOptions(), nullptr);
+    if (s.ok()) s = f->Close(rocksdb::IOOptions(), nullptr);
+    if (!s.ok()) return io_error("repair " + e.path().string(), s);
+    spdlog::warn(
+        "encrypted store file without its header repaired file={} (a crash right after "
+        "it was created; it held no data)",
+        e.path().string());
+    ++repaired;
+  }
+  if (ec) return make_error("storage_error", "cannot list " + dir + ": " + ec.message());
+  return repaired;
 }
 
 bool is_reencrypt_temp_name(const std::string& filename) {

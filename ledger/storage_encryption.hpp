@@ -89,6 +89,17 @@ struct EncryptedFileHeader {
 // (an unencrypted file). Codes: storage_error (cannot read).
 Result<std::optional<EncryptedFileHeader>> read_encrypted_file_header(const std::string& path);
 
+// Whether the RocksDB directory `dir` is encrypted, judged by its CURRENT file (the first file a
+// store writes and the first it reads): nullopt when there is no store there yet.
+// Code: storage_error.
+Result<std::optional<bool>> store_encryption_state(const std::string& dir);
+
+// RocksDB's encrypted file system asserts (aborts) on a file shorter than the header. A crash
+// between creating a file and writing its header leaves such a file; it holds no data (data is
+// appended only after the header), so it is rewritten as an empty encrypted file. Returns how
+// many were repaired. Run on a closed store only. Code: storage_error.
+Result<std::size_t> repair_headerless_files(const std::string& dir, const EncryptedEnv& env);
+
 // Rewrites one closed, immutable file (a backup file; an old OPTIONS or IDENTITY file) under
 // the ring's current key: decrypt, encrypt into a temporary file beside it, fsync, rename over
 // it, fsync the directory. A crash leaves either the old or the new file, both readable while

@@ -53,6 +53,24 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions
 }
 
 Status Store::open_locked() {
+  // Checked before RocksDB sees the directory: its encrypted file system aborts the process on a
+  // plaintext file instead of returning an error.
+  RL_ASSIGN_OR_RETURN(auto encrypted, store_encryption_state(path_));
+  if (encrypted && *encrypted && !options_.encryption) {
+    return make_error("store_encrypted", path_ +
+                                             " is encrypted at rest; open it with its data keys "
+                                             "(config.json storage.kek_file or storage.pkcs11)");
+  }
+  if (encrypted && !*encrypted && options_.encryption) {
+    return make_error("store_not_encrypted",
+                      path_ +
+                          " is a plaintext store, not encrypted by RegLedger; it cannot be "
+                          "opened with encryption on");
+  }
+  if (options_.encryption) {
+    RL_ASSIGN_OR_RETURN(std::size_t repaired, repair_headerless_files(path_, *options_.encryption));
+    (void)repaired;  // each one is logged
+  }
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;

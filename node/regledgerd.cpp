@@ -3,12 +3,19 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "common/logging.hpp"
 #include "crypto/keys.hpp"
 #include "ledger/chain.hpp"
+#include "ledger/rekey.hpp"
+#include "node/app/admin_socket.hpp"
 #include "node/app/api.hpp"
 #include "node/app/node_config.hpp"
+#include "node/app/node_storage.hpp"
 #include "node/app/sealer.hpp"
 #include "node/http/https_server.hpp"
 #include "node/http/shutdown_signal.hpp"
@@ -49,7 +56,12 @@ int run(const std::string& home, const std::string& log_level_override, int port
       cfg->path(cfg->tls_key_file.empty() ? cfg->key_file : cfg->tls_key_file), 64 * 1024);
   if (!tls_key_pem.ok()) return fail(tls_key_pem.error());
 
-  auto chain = rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis);
+  // Encryption at rest: KEK and data keys first; a wrong or missing key stops the node here,
+  // before any store is opened or written.
+  auto storage = rl::node::open_node_storage(*cfg, genesis->suite);
+  if (!storage.ok()) return fail(storage.error());
+  auto chain =
+      rl::ledger::Chain::open(cfg->path(cfg->data_dir), *genesis, {}, storage->store_options());
   if (!chain.ok()) return fail(chain.error());
   // Every node of an offline network executes SettleVouchers, which needs the issuer master
   // key: a node without it, or with another one, would disagree with the others, so it does
@@ -91,7 +103,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
     }
   }
 
-  auto audit = rl::node::identity::AuditLog::open(cfg->path(cfg->audit_dir));
+  auto audit =
+      rl::node::identity::AuditLog::open(cfg->path(cfg->audit_dir), storage->store_options());
   if (!audit.ok()) return fail(audit.error());
   rl::node::identity::AuthService auth(**chain, **audit, rl::node::identity_auth_config(*cfg));
   std::optional<rl::node::identity::IssuingCa> issuing_ca;
@@ -224,6 +237,54 @@ int run(const std::string& home, const std::string& log_level_override, int port
         api.handle(std::move(req), std::move(respond));
       });
   if (!server.ok()) return fail(server.error());
+  // Local administration (HOME/admin.sock): rekey, status. A rekey interrupted by a crash
+  // resumes on its own once the node is up.
+  std::mutex rekey_mu;
+  auto run_rekey = [&](const rl::node::AdminProgress& progress) -> rl::Result<nlohmann::json> {
+    if (!storage->keys) {
+      return rl::make_error("encryption_off",
+                            "storage encryption is off (config.json storage): nothing to rekey");
+    }
+    std::lock_guard lock(rekey_mu);
+    RL_ASSIGN_OR_RETURN(auto r, rl::ledger::rekey(*storage->keys, *storage->encryption,
+                                                  {&(*chain)->store(), &(*audit)->store()},
+                                                  {cfg->path(cfg->backup_dir)}, progress));
+    return nlohmann::json{{"new_key", r.new_key},
+                          {"destroyed", r.destroyed},
+                          {"files_reencrypted", r.files_reencrypted},
+                          {"resumed", r.resumed}};
+  };
+  std::map<std::string, rl::node::AdminHandler> admin_handlers;
+  admin_handlers["rekey"] = [&](const nlohmann::json&, const rl::node::AdminProgress& progress) {
+    return run_rekey(progress);
+  };
+  admin_handlers["status"] = [&](const nlohmann::json&,
+                                 const rl::node::AdminProgress&) -> rl::Result<nlohmann::json> {
+    auto h = (*chain)->head();
+    nlohmann::json j{{"name", cfg->name},
+                     {"height", h.height},
+                     {"app_hash", rl::to_hex(h.app_hash)},
+                     {"encrypted", storage->keys != nullptr}};
+    if (storage->keys) {
+      j["data_key"] = storage->keys->current_id();
+      j["retiring_keys"] = storage->keys->retiring();
+    }
+    return j;
+  };
+  auto admin = rl::node::AdminSocket::start(cfg->path("admin.sock"), std::move(admin_handlers));
+  if (!admin.ok()) return fail(admin.error());
+  std::jthread resume_rekey;
+  if (storage->keys && !storage->keys->retiring().empty()) {
+    spdlog::warn("an interrupted rekey is resuming retiring_keys={}",
+                 storage->keys->retiring().size());
+    resume_rekey = std::jthread([&run_rekey] {
+      auto r = run_rekey({});
+      if (!r.ok()) {
+        spdlog::error("rekey resume failed code={} message={} (run `regledgerd rekey` again)",
+                      r.error().code, r.error().message);
+      }
+    });
+  }
   if (sealer) sealer->start();
   if (shell) shell->start();
   auto head = (*chain)->head();
@@ -236,6 +297,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
 
   int sig = shutdown.wait();
   spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());
+  (*admin)->stop();  // waits for a running command
+  if (resume_rekey.joinable()) resume_rekey.join();
   (*server)->stop();
   if (sealer) sealer->stop();
   if (network) network->stop();  // no frame reaches the shell after this
@@ -243,6 +306,48 @@ int run(const std::string& home, const std::string& log_level_override, int port
   head = (*chain)->head();
   spdlog::info("node stopped height={} app_hash={}", head.height, rl::to_hex(head.app_hash));
   return fatal ? 2 : 0;
+}
+
+// `regledgerd rekey`: through the running node's admin socket, or on the stores directly when
+// no node runs on the home (the store's lock keeps the two from overlapping).
+int rekey_command(const std::string& home) {
+  rl::init_logging("regledgerd", "warn");
+  auto print = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
+  const std::string socket = (std::filesystem::path(home) / "admin.sock").string();
+  auto reply = rl::node::admin_call(socket, {{"command", "rekey"}}, print);
+  if (!reply.ok() && reply.error().code != "node_not_running") {
+    std::fprintf(stderr, "rekey failed: %s: %s\n", reply.error().code.c_str(),
+                 reply.error().message.c_str());
+    return 1;
+  }
+  if (reply.ok()) {
+    std::printf("rekey done (online): %s\n", reply->dump().c_str());
+    return 0;
+  }
+  std::printf("no node is running on %s: rekeying its stores directly\n", home.c_str());
+  auto done = [&]() -> rl::Result<rl::ledger::RekeyResult> {
+    RL_ASSIGN_OR_RETURN(auto cfg, rl::node::load_node_config(home));
+    RL_ASSIGN_OR_RETURN(auto genesis_text, rl::read_file(cfg.path(cfg.genesis_file)));
+    RL_ASSIGN_OR_RETURN(auto genesis, rl::ledger::parse_genesis(genesis_text));
+    RL_ASSIGN_OR_RETURN(auto storage, rl::node::open_node_storage(cfg, genesis.suite));
+    if (!storage.keys) {
+      return rl::make_error("encryption_off", "config.json turns storage encryption off");
+    }
+    RL_ASSIGN_OR_RETURN(auto data,
+                        rl::ledger::Store::open(cfg.path(cfg.data_dir), storage.store_options()));
+    RL_ASSIGN_OR_RETURN(auto audit,
+                        rl::ledger::Store::open(cfg.path(cfg.audit_dir), storage.store_options()));
+    return rl::ledger::rekey(*storage.keys, *storage.encryption, {data.get(), audit.get()},
+                             {cfg.path(cfg.backup_dir)}, print);
+  }();
+  if (!done.ok()) {
+    std::fprintf(stderr, "rekey failed: %s: %s\n", done.error().code.c_str(),
+                 done.error().message.c_str());
+    return 1;
+  }
+  std::printf("rekey done (offline): new key %u, %zu file(s) re-encrypted\n", done->new_key,
+              done->files_reencrypted);
+  return 0;
 }
 
 }  // namespace
@@ -253,15 +358,33 @@ int main(int argc, char** argv) {
       "Serves the client API over HTTPS (TLS 1.3) and commits submitted transactions into\n"
       "blocks: alone when genesis has one validator, otherwise by Tendermint consensus with\n"
       "the other validators over mutual-TLS P2P (observers follow without voting).\n"
-      "The home directory is created by `regledger genesis init`; see docs/operations.md."};
+      "The home directory is created by `regledger genesis init`; see docs/operations.md.\n"
+      "Without a subcommand it runs the node; the subcommands administer a home\n"
+      "(docs/protection.md)."};
   std::string home;
   std::string log_level;
   int port = -1;
   app.add_option("--home", home, "Node home directory (config.json, genesis.json, node.key, data/)")
-      ->required()
       ->check(CLI::ExistingDirectory);
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error (overrides config.json)");
   app.add_option("--api-port", port, "Override the API port from config.json (0 = ephemeral)");
+  app.require_subcommand(0, 1);
+
+  std::string rekey_home;
+  auto* rekey = app.add_subcommand(
+      "rekey",
+      "Re-encrypt every stored file (data, audit log, backups) under a new data key, then\n"
+      "destroy the old key. Runs inside the running node (it keeps serving), or directly on\n"
+      "the stores when no node runs on the home. Resumable: run it again after a crash.");
+  rekey->add_option("--home", rekey_home, "Node home directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+
   CLI11_PARSE(app, argc, argv);
+  if (rekey->parsed()) return rekey_command(rekey_home);
+  if (home.empty()) {
+    std::fprintf(stderr, "--home is required\n%s", app.help().c_str());
+    return 2;
+  }
   return run(home, log_level, port);
 }

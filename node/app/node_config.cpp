@@ -28,7 +28,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   static const std::set<std::string> known = {
       "name",      "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
       "tls_cert",  "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
-      "consensus", "identity",        "offline"};
+      "consensus", "identity",        "offline", "storage",  "backup"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -105,8 +105,54 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       }
       c.offline_master_key_file = o.value("master_key_file", c.offline_master_key_file);
     }
+    if (j.contains("storage")) {
+      const auto& st = j["storage"];
+      if (!st.is_object()) return bad("storage must be an object");
+      for (const auto& [k, v] : st.items()) {
+        if (k != "kek_file" && k != "pkcs11" && k != "data_keys") {
+          return bad("unknown key 'storage." + k + "' in config.json");
+        }
+      }
+      c.kek_file = st.value("kek_file", c.kek_file);
+      c.data_keys_file = st.value("data_keys", c.data_keys_file);
+      if (st.contains("pkcs11")) {
+        const auto& p = st["pkcs11"];
+        if (!p.is_object()) return bad("storage.pkcs11 must be an object");
+        for (const auto& [k, v] : p.items()) {
+          if (k != "module" && k != "token" && k != "pin_file" && k != "key_label") {
+            return bad("unknown key 'storage.pkcs11." + k + "' in config.json");
+          }
+        }
+        c.pkcs11_module = p.value("module", c.pkcs11_module);
+        c.pkcs11_token = p.value("token", c.pkcs11_token);
+        c.pkcs11_pin_file = p.value("pin_file", c.pkcs11_pin_file);
+        c.pkcs11_key_label = p.value("key_label", std::string("regledger-kek"));
+        if (c.pkcs11_module.empty() || c.pkcs11_token.empty() || c.pkcs11_pin_file.empty()) {
+          return bad("storage.pkcs11 needs module, token and pin_file");
+        }
+      }
+    }
+    if (j.contains("backup")) {
+      const auto& b = j["backup"];
+      if (!b.is_object()) return bad("backup must be an object");
+      for (const auto& [k, v] : b.items()) {
+        if (k != "dir" && k != "interval_s" && k != "keep") {
+          return bad("unknown key 'backup." + k + "' in config.json");
+        }
+      }
+      c.backup_dir = b.value("dir", c.backup_dir);
+      c.backup_interval_s = b.value("interval_s", c.backup_interval_s);
+      c.backup_keep = b.value("keep", c.backup_keep);
+    }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
+  }
+  if (!c.kek_file.empty() && !c.pkcs11_module.empty()) {
+    return bad("storage.kek_file and storage.pkcs11 are alternatives: configure one");
+  }
+  if (c.backup_keep < 1 || c.backup_keep > 1000) return bad("backup.keep must be 1-1000");
+  if (c.backup_interval_s != 0 && c.backup_interval_s < 10) {
+    return bad("backup.interval_s must be 0 (on demand only) or at least 10");
   }
   if (c.api_threads < 1 || c.api_threads > 64) return bad("api.threads must be 1-64");
   if (c.api_max_body_bytes < 1024 || c.api_max_body_bytes > 64 * 1024 * 1024) {
@@ -208,6 +254,19 @@ std::string node_config_to_json(const NodeConfig& c) {
   if (!c.offline_master_key_file.empty()) {
     j["offline"] = {{"master_key_file", c.offline_master_key_file}};
   }
+  if (c.storage_encrypted()) {
+    json st = {{"data_keys", c.data_keys_file}};
+    if (!c.kek_file.empty()) st["kek_file"] = c.kek_file;
+    if (!c.pkcs11_module.empty()) {
+      st["pkcs11"] = {{"module", c.pkcs11_module},
+                      {"token", c.pkcs11_token},
+                      {"pin_file", c.pkcs11_pin_file},
+                      {"key_label", c.pkcs11_key_label}};
+    }
+    j["storage"] = std::move(st);
+  }
+  j["backup"] = {
+      {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
   return j.dump(2) + "\n";
 }
 

@@ -83,6 +83,23 @@ struct NodeConfig {
   // offline.master_key_hash or the node refuses to start).
   std::string offline_master_key_file;
 
+  // Encryption at rest (config.json "storage", docs/protection.md). A KEK in a key file
+  // (kek_file) or in a PKCS#11 token (pkcs11_*); neither: the store is plaintext. The data keys
+  // the KEK wraps live in data_keys_file.
+  std::string kek_file;
+  std::string pkcs11_module;
+  std::string pkcs11_token;
+  std::string pkcs11_pin_file;
+  std::string pkcs11_key_label;
+  std::string data_keys_file = "data-keys.json";
+  bool storage_encrypted() const { return !kek_file.empty() || !pkcs11_module.empty(); }
+
+  // Backups (config.json "backup", docs/protection.md "Backups and restore"): the backup
+  // directory, a schedule (every interval_s seconds; 0: on demand only) and how many to keep.
+  std::string backup_dir = "backups";
+  std::uint64_t backup_interval_s = 0;
+  std::uint32_t backup_keep = 7;
+
   std::string path(const std::string& rel) const;
 };
 
