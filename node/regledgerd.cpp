@@ -312,6 +312,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
 // no node runs on the home (the store's lock keeps the two from overlapping).
 int rekey_command(const std::string& home) {
   rl::init_logging("regledgerd", "warn");
+  // Progress as it happens, also into a pipe or a log file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   auto print = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   const std::string socket = (std::filesystem::path(home) / "admin.sock").string();
   auto reply = rl::node::admin_call(socket, {{"command", "rekey"}}, print);
