@@ -8,7 +8,7 @@ CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions soak fmt fmt-check fuzz clean help
+.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions bench-encryption soak fmt fmt-check fuzz clean help
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make build  - Release build in $(RELEASE_DIR)"
 	@echo "make bench  - run the benchmarks in bench/ (not part of make test)"
 	@echo "make bench-permissions - single-node ingest with and without the permission checks"
+	@echo "make bench-encryption  - single-node ingest with and without encryption at rest"
 	@echo "make soak   - long simulator / cluster soak runs (ctest label 'soak')"
 	@echo "make fuzz   - build the libFuzzer targets with clang and run each briefly"
 	@echo "make fmt    - clang-format every C++ file in place"
@@ -61,6 +62,11 @@ bench: build
 bench-permissions: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target permission_bench
 	$(RELEASE_DIR)/bench/ledger/permission_bench $(PERMISSION_BENCH_ARGS)
+
+# Issue #14: what encryption at rest costs on the same ingest path (ENCRYPTION_BENCH_ARGS).
+bench-encryption: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target permission_bench
+	$(RELEASE_DIR)/bench/ledger/permission_bench --compare encryption --queries 0 $(ENCRYPTION_BENCH_ARGS)
 
 soak: build
 	cd $(RELEASE_DIR) && ctest -L soak --output-on-failure

@@ -22,6 +22,11 @@
 // After --warmup untimed runs, runs alternate on, off, on, off ...; the medians and the overhead
 // are reported.
 //
+// --compare encryption measures encryption at rest the same way (issue #14: "ingest throughput
+// with encryption at rest on versus off, target: under 10% slower"): "on" opens the store through
+// the encrypted Env (ledger/storage_encryption.hpp, AES-256-CTR, a fresh data key), "off" opens it
+// plaintext; permission checks are on in both.
+//
 // Optionally (--queries > 0): list-report queries by organization (100 rows) through the node's
 // listing (identity::list_visible_reports) for a regulator and for a bank's account, each with
 // output permission at level --reader-level, vs. open reads, interleaved the same way.
@@ -47,6 +52,7 @@
 #include "bench/common/temp_dir.hpp"
 #include "common/file_io.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
 #include "genesis/network_init.hpp"
 #include "ledger/chain.hpp"
@@ -54,6 +60,7 @@
 #include "ledger/genesis.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/permission.hpp"
+#include "ledger/storage_encryption.hpp"
 #include "ledger/tx.hpp"
 #include "node/app/admission.hpp"
 #include "node/app/identity/ledger_view.hpp"
@@ -109,7 +116,16 @@ struct Settings {
   int queries = 2000;
   int reader_level = 25;
   std::string log_level = "error";
+  std::string compare = "permissions";  // or "encryption"
+  bool encryption() const { return compare == "encryption"; }
 };
+
+// The store options of an "on" or "off" run: encrypted through `env` only when encryption is what
+// is compared and the run is "on".
+ledger::StoreOptions store_options(const Settings& s, bool on,
+                                   const std::shared_ptr<const ledger::EncryptedEnv>& env) {
+  return ledger::StoreOptions{s.encryption() && on ? env : nullptr};
+}
 
 struct Account {
   std::string id;
@@ -245,11 +261,13 @@ struct RunResult {
 // Admission threads feed the mempool; this thread seals blocks until every tx is committed or
 // was refused.
 RunResult ingest(const Settings& s, const Network& n, const std::vector<rl::Bytes>& txs,
-                 const fs::path& data_dir, bool permission_checks) {
-  auto chain =
-      must(ledger::Chain::open(data_dir.string(), n.genesis,
-                               ledger::ExecOptions{.permission_checks = permission_checks}),
-           "open chain");
+                 const fs::path& data_dir, bool on,
+                 const std::shared_ptr<const ledger::EncryptedEnv>& env) {
+  const bool permission_checks = s.encryption() || on;
+  auto chain = must(ledger::Chain::open(data_dir.string(), n.genesis,
+                                        ledger::ExecOptions{.permission_checks = permission_checks},
+                                        store_options(s, on, env)),
+                    "open chain");
   const rl::node::NodeConfig defaults;
   rl::node::Mempool mempool(defaults.mempool_max_txs, defaults.mempool_max_bytes);
   const auto block_txs = static_cast<std::size_t>(s.block_txs);
@@ -429,10 +447,24 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--log-level", s.log_level, "spdlog level of the ledger (trace ... off)")
       ->capture_default_str();
+  app.add_option("--compare", s.compare,
+                 "What on/off toggles: the write path's permission checks (issue #5, target < 5%) "
+                 "or encryption at rest (issue #14, target < 10%)")
+      ->check(CLI::IsMember({"permissions", "encryption"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (s.orgs > s.accounts) s.orgs = s.accounts;
   spdlog::set_level(spdlog::level::from_str(s.log_level));
 
+  const char* what = s.encryption() ? "encryption" : "checks";
+  const double target_pct = s.encryption() ? 10.0 : 5.0;
+  // One data key for every encrypted run: what a node has.
+  auto ring = std::make_shared<ledger::KeyRing>(rl::crypto::StorageCipher::kAes256Ctr);
+  must(ring->add(1, rl::crypto::random_bytes(32)), "data key");
+  must(ring->set_current(1), "data key");
+  auto env = std::make_shared<const ledger::EncryptedEnv>(ring);
+  std::printf("comparing: %s on/off\n",
+              s.encryption() ? "encryption at rest" : "permission checks");
   std::printf(
       "permission_bench: %d txs/run, %d runs each (on/off interleaved) after %d warm-up, %d txs "
       "per block, %d accounts in %d orgs, payload %d bytes, admission threads %d, check_block %s, "
@@ -450,9 +482,10 @@ int main(int argc, char** argv) {
 
   for (int i = 0; i < s.warmup; ++i) {
     fs::path data = dir.path() / ("warmup-" + std::to_string(i));
-    auto r = ingest(s, net, txs, data, true);
-    std::printf("  warm-up %d/%d checks on   %llu committed, %.2f s -> %7.0f tx/s (not counted)\n",
-                i + 1, s.warmup, static_cast<unsigned long long>(r.committed), r.secs, r.rate);
+    auto r = ingest(s, net, txs, data, true, env);
+    std::printf("  warm-up %d/%d %s on   %llu committed, %.2f s -> %7.0f tx/s (not counted)\n",
+                i + 1, s.warmup, what, static_cast<unsigned long long>(r.committed), r.secs,
+                r.rate);
     std::fflush(stdout);
     std::error_code ec;
     fs::remove_all(data, ec);
@@ -464,13 +497,13 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 2 * s.runs; ++i) {
     const bool checks = i % 2 == 0;
     fs::path data = dir.path() / ("data-" + std::to_string(i));
-    auto r = ingest(s, net, txs, data, checks);
+    auto r = ingest(s, net, txs, data, checks, env);
     (checks ? on : off).push_back(r.rate);
-    std::printf(
-        "  run %2d/%d checks %-3s  %llu committed in %llu blocks, %.2f s -> %7.0f tx/s%s%s\n",
-        i + 1, 2 * s.runs, checks ? "on" : "off", static_cast<unsigned long long>(r.committed),
-        static_cast<unsigned long long>(r.blocks), r.secs, r.rate,
-        r.refused + r.dropped > 0 ? "  NOT ALL COMMITTED: " : "", r.first_error.c_str());
+    std::printf("  run %2d/%d %s %-3s  %llu committed in %llu blocks, %.2f s -> %7.0f tx/s%s%s\n",
+                i + 1, 2 * s.runs, what, checks ? "on" : "off",
+                static_cast<unsigned long long>(r.committed),
+                static_cast<unsigned long long>(r.blocks), r.secs, r.rate,
+                r.refused + r.dropped > 0 ? "  NOT ALL COMMITTED: " : "", r.first_error.c_str());
     std::fflush(stdout);
     if (r.committed != txs.size()) all_committed = false;
     if (data != kept) {
@@ -491,8 +524,8 @@ int main(int argc, char** argv) {
     }
     return out;
   };
-  std::printf("committed tx/s, checks on : median %.0f  (runs %s)\n", med_on, list(on).c_str());
-  std::printf("committed tx/s, checks off: median %.0f  (runs %s)\n", med_off, list(off).c_str());
+  std::printf("committed tx/s, %s on : median %.0f  (runs %s)\n", what, med_on, list(on).c_str());
+  std::printf("committed tx/s, %s off: median %.0f  (runs %s)\n", what, med_off, list(off).c_str());
   std::printf("ratio on/off: %.3f  (time per tx: on %.1f us, off %.1f us)\n", med_on / med_off,
               1e6 / med_on, 1e6 / med_off);
   // Each on run and the off run after it ran back to back: their ratio cancels slow drift in
@@ -517,15 +550,18 @@ int main(int argc, char** argv) {
               spread(on) > std::abs(overhead) || spread(off) > std::abs(overhead)
                   ? "  (larger than the measured overhead: more or longer runs narrow it)"
                   : "");
-  std::printf("permission checks overhead: %.1f%% (target < 5%%): %s%s\n", overhead,
-              overhead < 5.0 ? "MET" : "NOT MET",
+  std::printf("%s overhead: %.1f%% (target < %.0f%%): %s%s\n",
+              s.encryption() ? "encryption at rest" : "permission checks", overhead, target_pct,
+              overhead < target_pct ? "MET" : "NOT MET",
               all_committed ? "" : "  [some runs did not commit every tx: see above]");
 
   if (s.queries > 0) {
     // The last "on" run's store, reopened as a node opens it: every report, labelled. The filter
     // is the node's (read_policy); open reads are ReadAccess::kOpen. The reader has output
     // permission at --reader-level.
-    auto chain = must(ledger::Chain::open(kept.string(), net.genesis), "reopen chain");
+    auto chain =
+        must(ledger::Chain::open(kept.string(), net.genesis, {}, store_options(s, true, env)),
+             "reopen chain");
     // A regulator reads every organization within its clearance; a bank's account reads only its
     // own organization's reports (it asks for those).
     struct Case {
@@ -555,7 +591,8 @@ int main(int argc, char** argv) {
           c.who, mw, mo, s.runs, s.queries, kept_with, kept_without, (mw / mo - 1.0) * 100.0);
     }
   }
-  std::printf("RESULT permission_on_tx_per_s=%.0f permission_off_tx_per_s=%.0f overhead_pct=%.1f\n",
-              med_on, med_off, overhead);
+  std::printf("RESULT %s_on_tx_per_s=%.0f %s_off_tx_per_s=%.0f overhead_pct=%.1f\n",
+              s.encryption() ? "encryption" : "permission", med_on,
+              s.encryption() ? "encryption" : "permission", med_off, overhead);
   return all_committed ? 0 : 1;
 }
