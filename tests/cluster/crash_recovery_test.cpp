@@ -20,19 +20,15 @@
 #include "ledger/receipt.hpp"
 #include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
+#include "tests/support/must.hpp"
 #include "tests/support/node_process.hpp"
+#include "tests/support/single_node.hpp"
 
 namespace rl::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-template <typename T>
-T must(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.error().to_string());
-  return std::move(r).value();
-}
 
 class CrashRecoveryTest : public ::testing::Test {
  protected:
@@ -121,14 +117,7 @@ TEST_F(CrashRecoveryTest, ReceiptsSurviveKill9UnderLoad) {
                               std::to_string(t) + R"(,"total_capital":1,"pad":")" +
                               std::string(700, 'x') + "\"}";
         while (!stop) {
-          auto tx = client::build_signed_tx(reporter, genesis_.chain_id, base_height,
-                                            [&](ledger::pb::TxBody& b) {
-                                              auto* p = b.mutable_submit_report();
-                                              p->set_template_id("capital-adequacy");
-                                              p->set_period("2026-Q3");
-                                              p->set_content_type("application/json");
-                                              p->set_payload(payload);
-                                            });
+          auto tx = capital_adequacy_tx(reporter, genesis_.chain_id, base_height, payload);
           if (!tx.ok()) continue;
           auto r = c.post("/v1/txs", json{{"tx", to_base64(*tx)}}.dump());
           if (r.ok() && r->status == 202) {
@@ -192,15 +181,9 @@ TEST_F(CrashRecoveryTest, Sm2NetworkEndToEnd) {
   start_network(crypto::Suite::kSm2Sm3);
   auto reporter = enroll_reporter();
   EXPECT_EQ(reporter.suite, crypto::Suite::kSm2Sm3);
-  auto tx = must(
-      client::build_signed_tx(reporter, genesis_.chain_id, height(), [](ledger::pb::TxBody& b) {
-        auto* p = b.mutable_submit_report();
-        p->set_template_id("capital-adequacy");
-        p->set_period("2026-Q3");
-        p->set_content_type("application/json");
-        p->set_payload(
-            R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,"total_capital":2})");
-      }));
+  auto tx = must(capital_adequacy_tx(reporter, genesis_.chain_id, height(),
+                                     R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,)"
+                                     R"("total_capital":2})"));
   auto id = must(submit_and_wait(target(), tx));
   auto c = client();
   auto r = c.get("/v1/receipts/" + id);

@@ -12,26 +12,17 @@
 #include <random>
 #include <thread>
 
-#include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/key_wrap.hpp"
-#include "genesis/network_init.hpp"
-#include "node/app/node_config.hpp"
-#include "tests/support/api_enroll.hpp"
-#include "tests/support/node_process.hpp"
+#include "tests/support/must.hpp"
+#include "tests/support/single_node.hpp"
 
 namespace rl::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-template <typename T>
-T must(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.error().to_string());
-  return std::move(r).value();
-}
 
 std::pair<int, std::string> run(const std::string& cmd) {
   std::string out;
@@ -57,45 +48,17 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
 class KekStartupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("regledger-kek-" + std::to_string(rd()));
-    auto def = genesis::default_definition();
-    def.scrypt_n = 1024;
-    def.block.block_interval_ms = 50;
-    auto init = must(genesis::init_network(def, dir_.string()));
-    genesis_ = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
-    ca_pem_ = must(read_file(init.tls_ca_path));
-    admin_.emplace(must(client::load_identity(init.admin_dir)));
-    home_ = init.node_homes[0];
-    edit_config([](node::NodeConfig& c) { c.read_access = "open"; });
-    port_ = free_loopback_port();
-  }
-  void TearDown() override {
-    node_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    node_ = std::make_unique<SingleNode>(crypto::Suite::kP256Sha256, "kek");
+    home_ = node_->home();
   }
 
-  void edit_config(const std::function<void(node::NodeConfig&)>& edit) {
-    auto cfg = must(node::load_node_config(home_));
-    edit(cfg);
-    ASSERT_TRUE(write_file(home_ + "/config.json", node::node_config_to_json(cfg)).ok());
-  }
+  void edit_config(const std::function<void(node::NodeConfig&)>& edit) { node_->edit_config(edit); }
 
   void start_node() {
-    node_ = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd", home_,
-                                          (dir_ / "node.log").string(), port_);
-    node_->start();
-    auto c = target().client(500);
-    for (int i = 0; i < 200; ++i) {
-      auto r = c.get("/healthz");
-      if (r.ok() && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "node did not become healthy:\n" << node_->log_tail();
+    std::string why;
+    ASSERT_TRUE(node_->start(&why)) << why;
   }
-
-  ApiTarget target() const { return ApiTarget{port_, ca_pem_}; }
+  void stop_node() { ASSERT_EQ(node_->process().stop(), 0) << node_->process().log_tail(); }
 
   // Runs regledgerd on the home in the foreground: a refusal ends it at once (timeout: it
   // started, which is a failure here).
@@ -106,26 +69,19 @@ class KekStartupTest : public ::testing::Test {
 
   // A committed report with `marker` in its payload; returns its tx id.
   std::string commit_marked_report(const std::string& marker) {
-    auto reporter = must(enroll_over_api(target(), genesis_, *admin_, dir_.string(), "bank-a",
-                                         "bank-a-reporting", "0105"));
-    auto tx = must(client::build_signed_tx(
-        reporter, genesis_.chain_id, api_height(target()), [&](ledger::pb::TxBody& b) {
-          auto* p = b.mutable_submit_report();
-          p->set_template_id("capital-adequacy");
-          p->set_period("2026-Q3");
-          p->set_content_type("application/json");
-          p->set_payload(R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,)"
-                         R"("total_capital":2,"note":")" +
-                         marker + "\"}");
-        }));
-    return must(submit_and_wait(target(), tx));
+    auto reporter = node_->enroll_reporter();
+    auto tx = must(capital_adequacy_tx(
+        reporter, node_->genesis().chain_id, api_height(node_->target()),
+        R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":1,"total_capital":2,"note":")" +
+            marker + "\"}"));
+    return must(submit_and_wait(node_->target(), tx));
   }
 
   // Starts a node, commits a marked report, stops it: a home with encrypted stores.
   void make_stores() {
     start_node();
     commit_marked_report("KEK-STARTUP-MARK");
-    ASSERT_EQ(node_->stop(), 0) << node_->log_tail();
+    stop_node();
   }
 
   void expect_refused(const std::string& code) {
@@ -136,18 +92,13 @@ class KekStartupTest : public ::testing::Test {
     EXPECT_EQ(snapshot(home_), before) << "a refused start changed files in the home";
   }
 
-  fs::path dir_;
+  std::unique_ptr<SingleNode> node_;
   std::string home_;
-  int port_ = 0;
-  ledger::Genesis genesis_;
-  std::string ca_pem_;
-  std::optional<client::Identity> admin_;
-  std::unique_ptr<NodeProcess> node_;
 };
 
 TEST_F(KekStartupTest, AMissingKekFileIsRefused) {
   make_stores();
-  fs::rename(home_ + "/kek.key", dir_ / "kek.key.away");
+  fs::rename(home_ + "/kek.key", node_->dir() / "kek.key.away");
   expect_refused("kek_missing");
 }
 
@@ -166,7 +117,7 @@ TEST_F(KekStartupTest, AKekFileOthersCanReadIsRefused) {
 
 TEST_F(KekStartupTest, AMissingKeystoreIsRefusedNotRecreated) {
   make_stores();
-  fs::rename(home_ + "/data-keys.json", dir_ / "data-keys.json.away");
+  fs::rename(home_ + "/data-keys.json", node_->dir() / "data-keys.json.away");
   expect_refused("data_keys_missing");
   EXPECT_FALSE(fs::exists(home_ + "/data-keys.json"));
 }
@@ -186,9 +137,9 @@ TEST_F(KekStartupTest, PlaintextStoresWithEncryptionTurnedOnAreRefused) {
 
 // The KEK in a PKCS#11 token, as banks keep such keys in an HSM: SoftHSM2 here.
 TEST_F(KekStartupTest, AKekInAPkcs11TokenStoresAndRestarts) {
-  const fs::path tokens = dir_ / "tokens";
+  const fs::path tokens = node_->dir() / "tokens";
   fs::create_directories(tokens);
-  const std::string conf = (dir_ / "softhsm2.conf").string();
+  const std::string conf = (node_->dir() / "softhsm2.conf").string();
   ASSERT_TRUE(write_file(conf, "directories.tokendir = " + tokens.string() +
                                    "\nobjectstore.backend = file\nlog.level = ERROR\n")
                   .ok());
@@ -213,8 +164,8 @@ TEST_F(KekStartupTest, AKekInAPkcs11TokenStoresAndRestarts) {
   });
   start_node();
   const std::string id = commit_marked_report("PKCS11-MARK-5150");
-  ASSERT_EQ(node_->stop(), 0) << node_->log_tail();
-  EXPECT_NE(must(read_file((dir_ / "node.log").string())).find("kek=pkcs11:token=node0-hsm"),
+  stop_node();
+  EXPECT_NE(must(read_file(node_->log_path())).find("kek=pkcs11:token=node0-hsm"),
             std::string::npos);
   const std::string keys = must(read_file(home_ + "/data-keys.json"));
   EXPECT_NE(keys.find("pkcs11:token=node0-hsm"), std::string::npos) << keys;
@@ -225,12 +176,12 @@ TEST_F(KekStartupTest, AKekInAPkcs11TokenStoresAndRestarts) {
   }
   // Restarted, it opens its stores with the token and serves the report.
   start_node();
-  auto r = target().client(3000).get("/v1/txs/" + id);
+  auto r = node_->target().client(3000).get("/v1/txs/" + id);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
   const Bytes tx = from_base64(json::parse(r->body)["tx"].get<std::string>()).value();
   EXPECT_NE(std::string(tx.begin(), tx.end()).find("PKCS11-MARK-5150"), std::string::npos);
-  ASSERT_EQ(node_->stop(), 0);
+  stop_node();
   // A wrong PIN is refused and changes nothing.
   ASSERT_TRUE(write_file(home_ + "/hsm.pin", "9999\n", true).ok());
   expect_refused("pkcs11_login");

@@ -15,18 +15,13 @@
 #include <set>
 #include <thread>
 
-#include "client/lib/identity.hpp"
-#include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "crypto/key_wrap.hpp"
-#include "genesis/network_init.hpp"
 #include "ledger/data_keys.hpp"
-#include "ledger/receipt.hpp"
 #include "ledger/rekey.hpp"
 #include "node/app/admin_socket.hpp"
-#include "node/app/node_config.hpp"
-#include "tests/support/api_enroll.hpp"
-#include "tests/support/node_process.hpp"
+#include "tests/support/must.hpp"
+#include "tests/support/single_node.hpp"
 
 namespace rl::testing {
 namespace {
@@ -34,56 +29,20 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-template <typename T>
-T must(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.error().to_string());
-  return std::move(r).value();
-}
-
 class RekeyCrashTest : public ::testing::TestWithParam<crypto::Suite> {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("regledger-rekey-" + std::to_string(rd()));
-    auto def = genesis::default_definition();
-    def.suite = GetParam();
-    def.scrypt_n = 1024;
-    def.block.block_interval_ms = 50;
-    auto init = must(genesis::init_network(def, dir_.string()));
-    genesis_ = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
-    ca_pem_ = must(read_file(init.tls_ca_path));
-    admin_.emplace(must(client::load_identity(init.admin_dir)));
-    home_ = init.node_homes[0];
-    auto cfg = must(node::load_node_config(home_));
-    cfg.read_access = "open";  // reads by plain clients; access rules are tested in tests/app
-    ASSERT_TRUE(cfg.storage_encrypted()) << "genesis init must turn encryption at rest on";
-    ASSERT_TRUE(write_file(home_ + "/config.json", node::node_config_to_json(cfg)).ok());
-    node_ = std::make_unique<NodeProcess>(std::string(RL_BINARY_DIR) + "/node/regledgerd", home_,
-                                          (dir_ / "node.log").string(), free_loopback_port());
-    node_->start();
-    wait_healthy();
+    node_ = std::make_unique<SingleNode>(GetParam(), "rekey");
+    ASSERT_TRUE(must(node::load_node_config(node_->home())).storage_encrypted())
+        << "genesis init must turn encryption at rest on";
+    std::string why;
+    ASSERT_TRUE(node_->start(&why)) << why;
   }
 
-  void TearDown() override {
-    node_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  ApiTarget target() const { return ApiTarget{node_->api_port(), ca_pem_}; }
-
-  void wait_healthy() {
-    auto c = target().client(500);
-    for (int i = 0; i < 200; ++i) {
-      auto r = c.get("/healthz");
-      if (r.ok() && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "node did not become healthy:\n" << node_->log_tail();
-  }
+  ApiTarget target() const { return node_->target(); }
 
   std::unique_ptr<ledger::DataKeyStore> keystore() const {
-    auto cfg = must(node::load_node_config(home_));
+    auto cfg = must(node::load_node_config(node_->home()));
     std::shared_ptr<const crypto::KeyEncryptionKey> kek =
         must(crypto::open_file_kek(cfg.path(cfg.kek_file), GetParam()));
     return must(ledger::DataKeyStore::open(cfg.path(cfg.data_keys_file), kek,
@@ -91,21 +50,17 @@ class RekeyCrashTest : public ::testing::TestWithParam<crypto::Suite> {
   }
 
   json node_status() const {
-    auto r = node::admin_call(home_ + "/admin.sock", {{"command", "status"}}, {});
+    auto r = node::admin_call(node_->home() + "/admin.sock", {{"command", "status"}}, {});
     return r.ok() ? *r : json::object();
   }
 
-  fs::path dir_;
-  std::string home_;
-  ledger::Genesis genesis_;
-  std::string ca_pem_;
-  std::optional<client::Identity> admin_;
-  std::unique_ptr<NodeProcess> node_;
+  std::unique_ptr<SingleNode> node_;
 };
 
 TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNothing) {
-  auto reporter = must(enroll_over_api(target(), genesis_, *admin_, dir_.string(), "bank-a",
-                                       "bank-a-reporting", "0105"));
+  auto reporter = node_->enroll_reporter();
+  const std::string chain_id = node_->genesis().chain_id;
+  const std::string home = node_->home();
   const Bytes old_key = [&] {
     auto ks = keystore();
     auto k = ks->ring()->find(1);
@@ -127,14 +82,7 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
             R"("note":"REKEY-MARK-)" +
             std::to_string(t) + "-" + std::to_string(n) + R"(","pad":")" + std::string(500, 'y') +
             "\"}";
-        auto tx = client::build_signed_tx(reporter, genesis_.chain_id, base_height,
-                                          [&](ledger::pb::TxBody& b) {
-                                            auto* p = b.mutable_submit_report();
-                                            p->set_template_id("capital-adequacy");
-                                            p->set_period("2026-Q3");
-                                            p->set_content_type("application/json");
-                                            p->set_payload(payload);
-                                          });
+        auto tx = capital_adequacy_tx(reporter, chain_id, base_height, payload);
         if (!tx.ok()) continue;
         auto r = c.post("/v1/txs", json{{"tx", to_base64(*tx)}}.dump());
         if (r.ok() && r->status == 202) {
@@ -170,7 +118,7 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
 
   // rekey through the admin socket; kill -9 as the tables are being rewritten under the new key.
   const std::string cmd =
-      std::string(RL_BINARY_DIR) + "/node/regledgerd rekey --home " + home_ + " 2>&1";
+      std::string(RL_BINARY_DIR) + "/node/regledgerd rekey --home " + home + " 2>&1";
   FILE* rekey = ::popen(cmd.c_str(), "r");
   ASSERT_NE(rekey, nullptr);
   std::string out;
@@ -179,7 +127,7 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
   while (std::fgets(line, sizeof line, rekey) != nullptr) {
     out += line;
     if (!killed && std::string(line).find("step 2/5") != std::string::npos) {
-      node_->kill9();
+      node_->process().kill9();
       killed = true;
     }
   }
@@ -197,15 +145,15 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
   }
 
   // Restart: the node resumes the rekey by itself.
-  node_->start();
-  wait_healthy();
+  std::string why;
+  ASSERT_TRUE(node_->start(&why)) << why;
   bool done = false;
   for (int i = 0; i < 300 && !done; ++i) {
     auto s = node_status();
     done = s.contains("retiring_keys") && s["retiring_keys"].empty() && s["data_key"] == 2;
     if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_TRUE(done) << node_->log_tail();
+  ASSERT_TRUE(done) << node_->process().log_tail();
 
   // Every accepted tx that committed reads back byte-identical. Txs accepted but not committed
   // before the kill may be gone with the mempool; those that were committed must all be here.
@@ -233,9 +181,9 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
       committed);
 
   // The old key opens nothing; the keystore on disk opens everything; no marker on disk.
-  ASSERT_EQ(node_->stop(), 0) << node_->log_tail();
-  const std::string data = home_ + "/data";
-  const std::string audit = home_ + "/audit";
+  ASSERT_EQ(node_->process().stop(), 0) << node_->process().log_tail();
+  const std::string data = home + "/data";
+  const std::string audit = home + "/audit";
   EXPECT_TRUE(must(ledger::files_under_keys({data, audit}, {1})).empty());
   auto old_ring = std::make_shared<ledger::KeyRing>(crypto::storage_cipher_for(GetParam()));
   ASSERT_TRUE(old_ring->add(1, old_key).ok());
@@ -250,7 +198,7 @@ TEST_P(RekeyCrashTest, KillNineMidRekeyUnderLoadLosesNothingAndTheOldKeyOpensNot
   EXPECT_EQ(ks->ring()->ids(), std::vector<std::uint32_t>{2});
   auto env = std::make_shared<const ledger::EncryptedEnv>(ks->ring());
   EXPECT_TRUE(ledger::Store::open(data, {env}).ok());
-  for (const auto& e : fs::recursive_directory_iterator(home_)) {
+  for (const auto& e : fs::recursive_directory_iterator(home)) {
     if (!e.is_regular_file()) continue;
     const std::string bytes = must(read_file(e.path().string(), std::size_t{1} << 30));
     EXPECT_EQ(bytes.find("REKEY-MARK-"), std::string::npos) << e.path();
