@@ -16,6 +16,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/key_wrap.hpp"
 #include "tests/support/must.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/single_node.hpp"
 
 namespace rl::testing {
@@ -23,16 +24,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return {-1, "popen failed"};
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 // Every file under `dir` with a hash of its bytes: "changes nothing" is this map unchanged.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
@@ -63,8 +54,8 @@ class KekStartupTest : public ::testing::Test {
   // Runs regledgerd on the home in the foreground: a refusal ends it at once (timeout: it
   // started, which is a failure here).
   std::pair<int, std::string> try_start() {
-    return run("timeout 30 " + std::string(RL_BINARY_DIR) + "/node/regledgerd --home " + home_ +
-               " --api-port 0");
+    return run_command("timeout 30 " + std::string(RL_BINARY_DIR) + "/node/regledgerd --home " +
+                       home_ + " --api-port 0");
   }
 
   // A committed report with `marker` in its payload; returns its tx id.
@@ -146,7 +137,7 @@ TEST_F(KekStartupTest, AKekInAPkcs11TokenStoresAndRestarts) {
   // The node process inherits it.
   ::setenv("SOFTHSM2_CONF", conf.c_str(), 1);
   auto [rc, out] =
-      run("softhsm2-util --init-token --free --label node0-hsm --pin 4321 --so-pin 8765");
+      run_command("softhsm2-util --init-token --free --label node0-hsm --pin 4321 --so-pin 8765");
   ASSERT_EQ(rc, 0) << out;
   ASSERT_TRUE(write_file(home_ + "/hsm.pin", "4321\n", true).ok());
   crypto::Pkcs11KekConfig p11{.module = "/usr/lib/softhsm/libsofthsm2.so",

@@ -16,6 +16,7 @@
 #include "crypto/keys.hpp"
 #include "crypto/x509.hpp"
 #include "pki_fixture.hpp"
+#include "tests/support/run_command.hpp"
 
 namespace rl::crypto {
 namespace {
@@ -52,14 +53,7 @@ class OpensslCliTest : public ::testing::Test {
   }
   // Runs a shell command in the temp dir; returns exit status and combined output.
   std::pair<int, std::string> run(const std::string& command) const {
-    const std::string full = "cd '" + dir_.string() + "' && " + command + " 2>&1";
-    FILE* pipe = popen(full.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return rl::testing::run_command("cd '" + dir_.string() + "' && " + command);
   }
   void expect_ok(const std::string& command) const {
     const auto [rc, out] = run(command);

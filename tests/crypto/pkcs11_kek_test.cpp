@@ -23,6 +23,7 @@
 
 #include "crypto/key_wrap.hpp"
 #include "crypto/symmetric.hpp"
+#include "tests/support/run_command.hpp"
 
 #include "crypto/internal_pkcs11.hpp"  // last: see the header
 
@@ -37,16 +38,7 @@ constexpr char kTokenB[] = "rl-node1";
 constexpr char kPin[] = "31415926";
 constexpr char kSoPin[] = "27182818";
 
-// Runs a shell command; returns its exit status and combined output.
-std::pair<int, std::string> run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using rl::testing::run_command;
 
 class SoftHsmEnvironment : public ::testing::Environment {
  public:
@@ -70,8 +62,8 @@ class SoftHsmEnvironment : public ::testing::Environment {
     // softhsm2-util, run below, inherits it too.
     setenv("SOFTHSM2_CONF", conf.c_str(), 1);
     for (const char* label : {kTokenA, kTokenB}) {
-      const auto [rc, out] = run(std::string("softhsm2-util --init-token --free --label ") + label +
-                                 " --pin " + kPin + " --so-pin " + kSoPin);
+      const auto [rc, out] = run_command(std::string("softhsm2-util --init-token --free --label ") +
+                                         label + " --pin " + kPin + " --so-pin " + kSoPin);
       if (rc != 0) {
         error_ = "softhsm2-util --init-token failed (" + std::to_string(rc) + "): " + out;
         return;

@@ -188,10 +188,7 @@ TEST_P(StorageEncryptionTest, AFileCutInsideItsHeaderIsRepairedAsEmpty) {
 
 INSTANTIATE_TEST_SUITE_P(BothCiphers, StorageEncryptionTest,
                          ::testing::Values(StorageCipher::kAes256Ctr, StorageCipher::kSm4Ctr),
-                         [](const auto& info) {
-                           return info.param == StorageCipher::kSm4Ctr ? std::string("Sm4")
-                                                                       : std::string("Aes256");
-                         });
+                         testing::cipher_test_name);
 
 }  // namespace
 }  // namespace rl::ledger

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/storage_cipher.hpp"
+
 namespace rl::ledger::testing {
 
 class TempDirTest : public ::testing::Test {
@@ -39,6 +41,11 @@ inline std::vector<std::string> files_containing(const std::string& dir,
     if (bytes.find(needle) != std::string::npos) out.push_back(e.path().string());
   }
   return out;
+}
+
+// Names parameterized tests by cipher ("Aes256", "Sm4").
+inline std::string cipher_test_name(const ::testing::TestParamInfo<crypto::StorageCipher>& info) {
+  return info.param == crypto::StorageCipher::kSm4Ctr ? "Sm4" : "Aes256";
 }
 
 }  // namespace rl::ledger::testing
