@@ -75,6 +75,32 @@ Result<Bytes> sm4_cmac(ByteView key, ByteView data) {
   return cmac("SM4-CBC", key, data);
 }
 
+Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data) {
+  if (digest != "SHA2-256" && digest != "SM3") {
+    return make_error("invalid_argument", "unsupported HMAC digest '" + std::string(digest) + "'");
+  }
+  // An empty key is legal HMAC but never what a caller of this means: refuse it.
+  if (key.empty()) return make_error("invalid_key_length", "HMAC key must not be empty");
+  internal::EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  if (!mac) return ossl_error("crypto_internal", "cannot fetch HMAC");
+  internal::EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
+  std::string digest_name(digest);
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
+      OSSL_PARAM_construct_end()};
+  if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1 ||
+      EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1) {
+    return ossl_error("mac_failed", "HMAC-" + digest_name + " init/update failed");
+  }
+  Bytes out(EVP_MAX_MD_SIZE);
+  std::size_t len = 0;
+  if (EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1) {
+    return ossl_error("mac_failed", "HMAC-" + digest_name + " final failed");
+  }
+  out.resize(len);
+  return out;
+}
+
 Result<Bytes> hkdf(std::string_view digest, ByteView ikm, ByteView salt, ByteView info,
                    std::size_t length) {
   RL_TRY(check_digest(digest));
@@ -155,6 +181,10 @@ std::size_t suite_cmac_key_size(Suite suite) {
 
 Result<Bytes> suite_cmac(Suite suite, ByteView key, ByteView data) {
   return cmac(suite_cmac_cipher(suite), key, data);
+}
+
+Result<Bytes> suite_hmac(Suite suite, ByteView key, ByteView data) {
+  return hmac(suite == Suite::kSm2Sm3 ? "SM3" : "SHA2-256", key, data);
 }
 
 Result<Bytes> suite_hkdf(Suite suite, ByteView ikm, ByteView salt, ByteView info,

@@ -24,6 +24,10 @@ Result<Bytes> sm4_cmac(ByteView key, ByteView data);
 // Codes: invalid_argument, invalid_length, kdf_failed.
 Result<Bytes> hkdf(std::string_view digest, ByteView ikm, ByteView salt, ByteView info,
                    std::size_t length);
+// HMAC (RFC 2104) with the named digest ("SHA2-256" or "SM3") and a non-empty key.
+// Codes: invalid_argument, invalid_key_length, mac_failed.
+Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data);
+
 // HKDF with SM3 as the hash (the SM2 networks' counterpart of hkdf_sha256).
 Result<Bytes> hkdf_sm3(ByteView ikm, ByteView salt, ByteView info, std::size_t length);
 
@@ -38,6 +42,8 @@ Result<Bytes> kdf_counter_cmac(std::string_view cbc_cipher, ByteView key, ByteVi
 std::string_view suite_cmac_cipher(Suite suite);
 std::size_t suite_cmac_key_size(Suite suite);
 Result<Bytes> suite_cmac(Suite suite, ByteView key, ByteView data);
+// HMAC-SHA256 for P-256 networks, HMAC-SM3 for SM2 networks.
+Result<Bytes> suite_hmac(Suite suite, ByteView key, ByteView data);
 Result<Bytes> suite_hkdf(Suite suite, ByteView ikm, ByteView salt, ByteView info,
                          std::size_t length);
 Result<Bytes> suite_kdf_counter_cmac(Suite suite, ByteView key, ByteView label, ByteView context,
