@@ -83,6 +83,11 @@ struct NodeConfig {
   // offline.master_key_hash or the node refuses to start).
   std::string offline_master_key_file;
 
+  // Data protection (config.json "protection", docs/protection.md). The network's mask key file
+  // (hex, 32 bytes, mode 0600): third-party tokens are keyed by it (decision 0060). Empty: the
+  // third-party routes answer masking_unavailable.
+  std::string mask_key_file;
+
   std::string path(const std::string& rel) const;
 };
 
