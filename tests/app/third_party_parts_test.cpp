@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/file_io.hpp"
+#include "node/app/node_config.hpp"
 #include "node/app/third_party/mask_key.hpp"
 #include "node/app/third_party/rate_limiter.hpp"
 
@@ -44,6 +45,27 @@ TEST_F(MaskKeyFileTest, AKeyIs32BytesOfHexReadableByItsOwnerOnly) {
   EXPECT_EQ(code_of(write("short", std::string(62, 'a'), 0600)), "bad_mask_key");
   EXPECT_EQ(code_of(write("nothex", std::string(64, 'z'), 0600)), "bad_mask_key");
   EXPECT_EQ(code_of((dir_ / "missing").string()), "file_not_found");
+}
+
+TEST_F(MaskKeyFileTest, ConfigProtectionNamesTheFileStrictly) {
+  auto load = [&](const std::string& text) {
+    EXPECT_TRUE(write_file((dir_ / "config.json").string(), text).ok());
+    return node::load_node_config(dir_.string());
+  };
+  node::NodeConfig c;
+  c.mask_key_file = "mask.key";
+  auto back = load(node::node_config_to_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->mask_key_file, "mask.key");
+  auto none = load(node::node_config_to_json(node::NodeConfig{}));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->mask_key_file, "");
+  for (const char* bad : {R"({"protection":{"mask_key":"x"}})", R"({"protection":"mask.key"})",
+                          R"({"protection":{"mask_key_file":7}})"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_config") << bad;
+  }
 }
 
 TEST(MaskKeyIdTest, NamesTheKeyWithoutRevealingIt) {
