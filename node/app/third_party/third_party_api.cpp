@@ -1,5 +1,6 @@
 #include "node/app/third_party/third_party_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
