@@ -181,17 +181,8 @@ bool ThirdPartyApi::is_route(std::string_view path) {
   return path.starts_with("/v1/third-party/");
 }
 
-Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& call) {
-  std::string_view path = req.path;
-  std::optional<std::string_view> report_id;
-  if (path.size() > kReports.size() + 1 && path.starts_with(kReports) &&
-      path[kReports.size()] == '/') {
-    report_id = path.substr(kReports.size() + 1);
-  } else if (path != kReports) {
-    return make_error("route_not_found", "no route for " + req.path);
-  }
-  if (req.method != "GET") return make_error("method_not_allowed", "use GET");
-
+Result<std::pair<identity::Principal, ledger::pb::ThirdPartyGrantRecord>> ThirdPartyApi::authorize(
+    const http::HttpRequest& req, Call& call) {
   RL_ASSIGN_OR_RETURN(auto who, identity_.reader(req));
   if (!who) {
     return make_error("session_required", "third-party calls need a session (POST /v1/auth/login)");
@@ -236,6 +227,22 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
                                           std::to_string(grant.rate_limit_per_minute()) +
                                           " calls per minute on this node");
   }
+  return std::make_pair(std::move(principal), std::move(grant));
+}
+
+Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& call) {
+  std::string_view path = req.path;
+  std::optional<std::string_view> report_id;
+  if (path.size() > kReports.size() + 1 && path.starts_with(kReports) &&
+      path[kReports.size()] == '/') {
+    report_id = path.substr(kReports.size() + 1);
+  } else if (path != kReports) {
+    return make_error("route_not_found", "no route for " + req.path);
+  }
+  if (req.method != "GET") return make_error("method_not_allowed", "use GET");
+
+  RL_ASSIGN_OR_RETURN(auto allowed, authorize(req, call));
+  auto& [principal, grant] = allowed;
 
   // The request against the scope: its own words only, so nothing here depends on data.
   RL_TRY(check_params(req, !report_id));
@@ -264,7 +271,7 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
     }
     RL_ASSIGN_OR_RETURN(auto m, masker.mask(*report));
     call.returned.emplace_back(report->report_id(), m.payload_hash);
-    head["report"] = json::parse(m.row_json);
+    head["report"] = json::parse(m.row_json, nullptr, false);
     return head.dump();
   }
 
@@ -275,7 +282,7 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
   for (const auto& r : page.reports) {
     RL_ASSIGN_OR_RETURN(auto m, masker.mask(r));
     call.returned.emplace_back(r.report_id(), m.payload_hash);
-    rows.push_back(json::parse(m.row_json));
+    rows.push_back(json::parse(m.row_json, nullptr, false));
   }
   head["count"] = rows.size();
   head["reports"] = std::move(rows);

@@ -51,6 +51,10 @@ class ThirdPartyApi {
   };
 
  private:
+  // The caller and its grant, once the session, the caller's kind, the mask key, the grant and
+  // the rate limit allow the call.
+  Result<std::pair<identity::Principal, ledger::pb::ThirdPartyGrantRecord>> authorize(
+      const http::HttpRequest& req, Call& call);
   // The response body of an answered call.
   Result<std::string> serve(const http::HttpRequest& req, Call& call);
 
