@@ -6,6 +6,7 @@
 #include <string>
 
 #include "crypto/internal_ossl.hpp"
+#include "crypto/symmetric.hpp"
 
 namespace rl::crypto {
 namespace {
@@ -155,6 +156,12 @@ std::size_t suite_cmac_key_size(Suite suite) {
 
 Result<Bytes> suite_cmac(Suite suite, ByteView key, ByteView data) {
   return cmac(suite_cmac_cipher(suite), key, data);
+}
+
+Result<Bytes> suite_hmac(Suite suite, ByteView key, ByteView data) {
+  // An empty key is legal HMAC but never what a caller of this means: refuse it.
+  if (key.empty()) return make_error("invalid_key_length", "HMAC key must not be empty");
+  return hmac(suite == Suite::kSm2Sm3 ? "SM3" : "SHA2-256", key, data);
 }
 
 Result<Bytes> suite_hkdf(Suite suite, ByteView ikm, ByteView salt, ByteView info,

@@ -38,6 +38,8 @@ Result<Bytes> kdf_counter_cmac(std::string_view cbc_cipher, ByteView key, ByteVi
 std::string_view suite_cmac_cipher(Suite suite);
 std::size_t suite_cmac_key_size(Suite suite);
 Result<Bytes> suite_cmac(Suite suite, ByteView key, ByteView data);
+// HMAC-SHA256 for P-256 networks, HMAC-SM3 for SM2 networks.
+Result<Bytes> suite_hmac(Suite suite, ByteView key, ByteView data);
 Result<Bytes> suite_hkdf(Suite suite, ByteView ikm, ByteView salt, ByteView info,
                          std::size_t length);
 Result<Bytes> suite_kdf_counter_cmac(Suite suite, ByteView key, ByteView label, ByteView context,

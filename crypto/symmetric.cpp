@@ -99,6 +99,9 @@ Result<internal::EvpCipherCtxPtr> gcm_context(ByteView key, ByteView iv, ByteVie
 }  // namespace
 
 Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data) {
+  if (digest != "SHA2-256" && digest != "SM3") {
+    return make_error("invalid_argument", "unsupported HMAC digest '" + std::string(digest) + "'");
+  }
   std::string digest_name(digest);
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),

@@ -10,7 +10,8 @@
 namespace rl::crypto {
 
 Bytes hmac_sha256(ByteView key, ByteView data);
-// HMAC with the named digest ("SHA2-256" or "SM3"). Codes: mac_failed.
+// HMAC with the named digest ("SHA2-256" or "SM3"; any key, even empty).
+// Codes: invalid_argument (another digest), mac_failed.
 Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data);
 // AES-CMAC (RFC 4493) with a 16, 24 or 32 byte key: offline_kdf.hpp's cmac() with the AES
 // cipher of that key size.

@@ -231,6 +231,10 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
       write_file((out / "ca/offline-issuer.pem").string(), offline_issuer.public_key().to_pem()));
   RL_TRY(write_file((out / "ca/offline-issuer.key").string(), offline_issuer.to_pem(), true));
   RL_TRY(write_file((out / "ca/offline-master.key").string(), to_hex(offline_master) + "\n", true));
+  // The mask key third-party tokens are keyed by (decision 0060): one per network, on every
+  // node, 0600. Not named in genesis: tokens are not consensus state (see the decision).
+  const Bytes mask_key = crypto::random_bytes(32);
+  RL_TRY(write_file((out / "ca/mask.key").string(), to_hex(mask_key) + "\n", true));
   g.offline = ledger::GenesisOffline{{offline_issuer.public_key().to_pem()},
                                      ledger::master_key_check(def.suite, offline_master),
                                      offline::Limits{}};
@@ -349,6 +353,8 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
       fs::create_directories(home);
       RL_TRY(crypto::create_file_kek((home / c.kek_file).string()));
     }
+    c.mask_key_file = "mask.key";
+    RL_TRY(write_file((home / c.mask_key_file).string(), to_hex(mask_key) + "\n", true));
     RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
     RL_TRY(write_file((home / "node.pem").string(), n.cert.to_pem()));

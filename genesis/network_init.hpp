@@ -10,8 +10,10 @@
 //   ca/tls-root.{pem,key}     sm2-sm3 only: P-256 CA for node TLS certificates
 //   ca/offline-issuer.{pem,key}  root-voucher issuer key pair (public key in genesis "offline")
 //   ca/offline-master.key     issuer master MAC key, hex, 0600 (only its hash is in genesis)
+//   ca/mask.key               the mask key of third-party tokens, hex, 0600 (decision 0060)
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
 //                             offline-master.key (config "offline.master_key_file")
+//                             mask.key (config "protection.mask_key_file")
 //   nodes/observerK/          the same for observer K (not a validator; "observer": true)
 //   accounts/ADMIN/           identity.json key.pem cert.pem password (one per regulator)
 

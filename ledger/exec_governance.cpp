@@ -10,6 +10,7 @@
 
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
+#include "ledger/masking.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger::exec {
@@ -68,7 +69,7 @@ Status check_template(const pb::TemplateDefinition& t) {
       return make_error("bad_field", "required field names are 1-64 bytes");
     }
   }
-  return {};
+  return masking::check_field_masks(t.masks());
 }
 
 Status check_template_action(const StateOverlay& state, const pb::TemplateDefinition& t,
@@ -153,6 +154,9 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
       return check_read_grant_action(state, p);
     case pb::Propose::kIssueValue:
       return check_issue_value(state, p.issue_value());
+    case pb::Propose::kGrantThirdPartyAccess:
+    case pb::Propose::kRevokeThirdPartyAccess:
+      return check_third_party_action(state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }
@@ -168,6 +172,7 @@ void put_template(StateOverlay& state, const pb::TemplateDefinition& t) {
   rec.set_data_level_floor(t.data_level_floor());
   *rec.mutable_required_fields() = t.required_fields();
   rec.set_max_payload_bytes(t.max_payload_bytes());
+  *rec.mutable_masks() = t.masks();
   state.put(keys::tmpl(t.template_id()), encode(rec));
 }
 
@@ -243,6 +248,9 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
       return execute_read_grant_action(state, p, ctx);
     case pb::Propose::kIssueValue:
       return execute_issue_value(state, p.issue_value(), ctx);
+    case pb::Propose::kGrantThirdPartyAccess:
+    case pb::Propose::kRevokeThirdPartyAccess:
+      return execute_third_party_action(state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }

@@ -114,8 +114,9 @@ Status exec_register_org(const Signer& s, StateOverlay& state, const pb::Registe
   if (p.name().empty() || p.name().size() > limits::kMaxNameBytes) {
     return make_error("bad_field", "name must be 1-256 bytes");
   }
-  if (p.kind() != "institution" && p.kind() != "regulator" && p.kind() != "auditor") {
-    return make_error("bad_field", "kind must be institution, regulator or auditor");
+  if (p.kind() != "institution" && p.kind() != "regulator" && p.kind() != "auditor" &&
+      !is_third_party_kind(p.kind())) {
+    return make_error("bad_field", "kind must be institution, regulator, auditor or third_party");
   }
   RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::org(p.org_id())));
   if (existing) return make_error("already_exists", "organization " + p.org_id() + " exists");

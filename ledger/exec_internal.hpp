@@ -96,6 +96,12 @@ Status check_read_grant_action(const StateOverlay& state, const pb::Propose& p);
 Status execute_read_grant_action(StateOverlay& state, const pb::Propose& p,
                                  const BlockContext& ctx);
 
+// Third-party access grants of a proposal (exec_third_party.cpp, decision 0060).
+Status check_third_party_action(const StateOverlay& state, const pb::Propose& p,
+                                const BlockContext& ctx);
+Status execute_third_party_action(StateOverlay& state, const pb::Propose& p,
+                                  const BlockContext& ctx);
+
 // IssueValue (exec_value.cpp).
 Status check_issue_value(const StateOverlay& state, const pb::IssueValue& a);
 Status execute_issue_value(StateOverlay& state, const pb::IssueValue& a, const BlockContext& ctx);

@@ -54,6 +54,11 @@ Status check_read_grant_action(const StateOverlay& state, const pb::Propose& p) 
     return make_error("bad_field", "organization " + f.reader_org + " is a " + reader->kind() +
                                        ": it reads across organizations without a grant");
   }
+  if (is_third_party_kind(reader->kind())) {
+    return make_error("bad_field", "organization " + f.reader_org +
+                                       " is a third party: it reads masked payloads through "
+                                       "GrantThirdPartyAccess only");
+  }
   RL_ASSIGN_OR_RETURN(auto owner, state.get(keys::org(f.owner_org)));
   if (!owner) return make_error("not_found", "organization " + f.owner_org + " is unknown");
   if (!f.template_id.empty()) {

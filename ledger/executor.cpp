@@ -51,6 +51,10 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
     perm = *parsed;
     if (!perm.input)
       return denied("account " + s.account.account_id() + " has no input permission");
+    // A third party reads masked data of others; it has no regulated returns of its own.
+    if (is_third_party_kind(s.org.kind())) {
+      return denied("organization " + s.org.org_id() + " is a third party: it submits no reports");
+    }
   }
   if (!valid_id(p.template_id())) return make_error("bad_field", "template_id");
   if (!valid_id(p.period(), limits::kMaxPeriodBytes)) {

@@ -46,4 +46,10 @@ inline bool is_supervisor_kind(std::string_view org_kind) {
   return org_kind == "regulator" || org_kind == "auditor";
 }
 
+// Organizations of this kind read nothing through the ordinary data routes and hold no
+// GrantRead: they see masked payloads through third-party grants only (decision 0060).
+inline bool is_third_party_kind(std::string_view org_kind) {
+  return org_kind == "third_party";
+}
+
 }  // namespace rl::ledger

@@ -93,6 +93,11 @@ inline Bytes read_grant(std::string_view reader_org, std::string_view owner_org,
   return to_bytes("read_grant/" + std::string(reader_org) + "/" + std::string(owner_org) + "/" +
                   (template_id.empty() ? std::string("*") : std::string(template_id)));
 }
+// Third-party access grants (ThirdPartyGrantRecord, decision 0060), by grant id: a call names
+// its grant, so one get finds it.
+inline Bytes third_party_grant(std::string_view grant_id) {
+  return to_bytes("tp_grant/" + std::string(grant_id));
+}
 
 // The settlement unit (docs/offline.md "Value on the ledger"): balances (BalanceRecord) and
 // the supply counters (ValueSupplyRecord).

@@ -17,6 +17,8 @@
 #include "node/app/node_config.hpp"
 #include "node/app/node_storage.hpp"
 #include "node/app/sealer.hpp"
+#include "node/app/third_party/mask_key.hpp"
+#include "node/app/third_party/third_party_api.hpp"
 #include "node/http/https_server.hpp"
 #include "node/http/shutdown_signal.hpp"
 #include "node/p2p/p2p_network.hpp"
@@ -148,6 +150,17 @@ int run(const std::string& home, const std::string& log_level_override, int port
   rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes,
                             std::max<std::size_t>(2, (*chain)->anchor().validator_keys.size()));
   rl::node::Api api(**chain, mempool, identity, cfg->name);
+  // Third parties read masked payloads only, and only on nodes holding the network's mask key.
+  rl::node::third_party::ThirdPartyConfig tp_config;
+  if (!cfg->mask_key_file.empty()) {
+    auto mask_key = rl::node::third_party::read_mask_key_file(cfg->path(cfg->mask_key_file));
+    if (!mask_key.ok()) return fail(mask_key.error());
+    spdlog::info("third-party access enabled mask_key_id={}",
+                 rl::node::third_party::mask_key_id(anchor.suite, *mask_key));
+    tp_config.mask_key = std::move(mask_key).value();
+  }
+  rl::node::third_party::ThirdPartyApi third_party(**chain, identity, std::move(tp_config));
+  api.set_third_party(&third_party);
   std::atomic<bool> fatal{false};
   auto on_fatal = [&fatal, &shutdown](const rl::Error&) {
     fatal = true;

@@ -1,5 +1,6 @@
 // regledger governance propose | governance approve | cert revoke | account suspend |
 // account reinstate
+#include <chrono>
 #include <iostream>
 
 #include "client/cli/context.hpp"
@@ -28,7 +29,37 @@ struct ProposeOpts {
   // IssueValue: organization and amount in minor units.
   std::string issue_value;
   std::int64_t amount = 0;
+  // Third-party access (decision 0060): grant id, grantee and scope; or the grant to revoke.
+  std::string grant_third_party, revoke_third_party, third_party, period_from, period_to;
+  std::vector<std::string> scope_templates, scope_fields, scope_orgs;
+  std::uint32_t valid_days = 0, rate_per_minute = 0;
 };
+
+// GrantThirdPartyAccess from the options. The expiry is this machine's clock plus --valid-days;
+// the ledger refuses it unless it lies after the block time and within 400 days of it.
+Result<ledger::pb::GrantThirdPartyAccess> third_party_grant(const ProposeOpts& o) {
+  if (o.third_party.empty() || o.scope_templates.empty() || o.scope_orgs.empty() ||
+      o.valid_days == 0 || o.rate_per_minute == 0) {
+    return make_error("bad_argument",
+                      "--grant-third-party needs --third-party, --templates, --orgs, "
+                      "--valid-days and --rate-per-minute");
+  }
+  ledger::pb::GrantThirdPartyAccess g;
+  g.set_grant_id(o.grant_third_party);
+  g.set_third_party_org(o.third_party);
+  auto* s = g.mutable_scope();
+  for (const auto& t : o.scope_templates) s->add_templates(t);
+  for (const auto& f : o.scope_fields) s->add_fields(f);
+  for (const auto& org : o.scope_orgs) s->add_orgs(org);
+  s->set_period_from(o.period_from);
+  s->set_period_to(o.period_to);
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  g.set_expires_at_ms(now_ms + std::int64_t{o.valid_days} * 86'400'000);
+  g.set_rate_limit_per_minute(o.rate_per_minute);
+  return g;
+}
 
 // AddValidator from the options: the node certificate file holds the leaf first, then any
 // intermediates between it and a genesis root.
@@ -61,12 +92,22 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
   int actions = !o.set_mapping.empty() + !o.add_template.empty() + !o.update_template.empty() +
                 !o.add_root.empty() + !o.remove_root.empty() + !o.add_validator.empty() +
                 !o.remove_validator.empty() + !o.set_power.empty() + !o.grant_read.empty() +
-                !o.revoke_read.empty() + !o.issue_value.empty();
+                !o.revoke_read.empty() + !o.issue_value.empty() + !o.grant_third_party.empty() +
+                !o.revoke_third_party.empty();
   if (actions != 1) {
     return make_error("bad_argument",
                       "give exactly one of --set-mapping, --add-template, --update-template, "
                       "--add-root, --remove-root, --add-validator, --remove-validator, "
-                      "--set-power, --grant-read, --revoke-read, --issue-value");
+                      "--set-power, --grant-read, --revoke-read, --issue-value, "
+                      "--grant-third-party, --revoke-third-party");
+  }
+  const bool scoped = !o.third_party.empty() || !o.scope_templates.empty() ||
+                      !o.scope_fields.empty() || !o.scope_orgs.empty() || !o.period_from.empty() ||
+                      !o.period_to.empty() || o.valid_days != 0 || o.rate_per_minute != 0;
+  if (scoped && o.grant_third_party.empty()) {
+    return make_error("bad_argument",
+                      "--third-party, --templates, --fields, --orgs, --period-from, --period-to, "
+                      "--valid-days and --rate-per-minute go with --grant-third-party only");
   }
   if (o.issue_value.empty() != (o.amount == 0)) {
     return make_error("bad_argument",
@@ -78,7 +119,11 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
                       "--grant-read and --revoke-read take --owner (and optionally "
                       "--only-template); --owner and --only-template go with them only");
   }
-  if (!o.issue_value.empty()) {
+  if (!o.grant_third_party.empty()) {
+    RL_ASSIGN_OR_RETURN(*p.mutable_grant_third_party_access(), third_party_grant(o));
+  } else if (!o.revoke_third_party.empty()) {
+    p.mutable_revoke_third_party_access()->set_grant_id(o.revoke_third_party);
+  } else if (!o.issue_value.empty()) {
     p.mutable_issue_value()->set_org_id(o.issue_value);
     p.mutable_issue_value()->set_amount(o.amount);
   } else if (!o.grant_read.empty()) {
@@ -191,8 +236,8 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   auto* gov = app.add_subcommand(
       "governance",
       "Changes that need M of the N genesis regulators: the permission mapping, report "
-      "templates, trusted root CAs, the validator set, cross-organization read grants, issuing "
-      "value of the settlement unit. The "
+      "templates, trusted root CAs, the validator set, cross-organization read grants, "
+      "third-party access grants, issuing value of the settlement unit. The "
       "proposer's organization is the "
       "first approval; the approval that reaches M executes the change in the same "
       "transaction. A validator-set change executed in block h takes effect at h + 2; only "
@@ -215,7 +260,9 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   propose
       ->add_option("--add-template", po->add_template,
                    "Register a report template from a JSON file: {\"id\", \"name\", "
-                   "\"data_level_floor\", \"required_fields\", \"max_payload_bytes\"}")
+                   "\"data_level_floor\", \"required_fields\", \"max_payload_bytes\", "
+                   "\"masks\": [{\"field\": \"phone\", \"keep_ends\": {\"first\": 3, "
+                   "\"last\": 4}}, ...]}")
       ->check(CLI::ExistingFile);
   propose
       ->add_option("--update-template", po->update_template,
@@ -276,6 +323,43 @@ void add_governance_commands(CLI::App& app, Globals& g) {
                    "With --issue-value: minor units (integer, > 0; no fractions, no floating "
                    "point)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 62));
+  propose->add_option("--grant-third-party", po->grant_third_party,
+                      "Grant a third party (organization of kind third_party) masked access "
+                      "under this grant id ([A-Za-z0-9._-]{1,64}, never reused); needs "
+                      "--third-party, --templates, --orgs, --valid-days, --rate-per-minute, and "
+                      "optionally --fields, --period-from, --period-to (docs/protection.md)");
+  propose->add_option("--revoke-third-party", po->revoke_third_party,
+                      "Revoke a third-party grant by id: calls are refused (grant_revoked) from "
+                      "the block that commits the revocation on");
+  propose->add_option("--third-party", po->third_party,
+                      "With --grant-third-party: the grantee organization");
+  propose
+      ->add_option("--templates", po->scope_templates,
+                   "With --grant-third-party: templates in scope (1-16, each with masking "
+                   "rules)")
+      ->delimiter(',');
+  propose
+      ->add_option("--fields", po->scope_fields,
+                   "With --grant-third-party: masked fields in scope (default: every masked "
+                   "field)")
+      ->delimiter(',');
+  propose
+      ->add_option("--orgs", po->scope_orgs,
+                   "With --grant-third-party: organizations whose reports are in scope (1-64)")
+      ->delimiter(',');
+  propose->add_option("--period-from", po->period_from,
+                      "With --grant-third-party: first period in scope (inclusive, compared as "
+                      "bytes: use sortable periods such as 2026-Q1)");
+  propose->add_option("--period-to", po->period_to,
+                      "With --grant-third-party: last period in scope (inclusive)");
+  propose
+      ->add_option("--valid-days", po->valid_days,
+                   "With --grant-third-party: the grant expires this many days from now")
+      ->check(CLI::Range(1, 400));
+  propose
+      ->add_option("--rate-per-minute", po->rate_per_minute,
+                   "With --grant-third-party: calls per minute, per node")
+      ->check(CLI::Range(1, 6000));
   propose->callback([po, &g] { g.exit_code = governance_propose(g, *po); });
 
   auto approve_id = std::make_shared<std::string>();

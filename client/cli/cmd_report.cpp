@@ -8,6 +8,29 @@
 #include "ledger/limits.hpp"
 
 namespace rl::cli {
+
+int print_report_pages(Globals& g, client::NodeClient& c, const std::string& base,
+                       std::string after, bool all) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::string next;
+  for (;;) {
+    auto r = c.get_json(after.empty() ? base : base + "&after=" + after);
+    if (!r.ok()) return report_error(r.error());
+    for (auto& row : (*r)["reports"]) rows.push_back(std::move(row));
+    next = r->value("next", "");
+    if (!all || next.empty()) break;
+    if (!g.json_output) std::cerr << "... " << rows.size() << " reports so far\n";
+    after = next;
+  }
+  nlohmann::json out = {{"reports", rows}, {"count", rows.size()}};
+  if (!next.empty()) out["next"] = next;
+  std::cout << out.dump(2) << "\n";
+  if (!next.empty() && !g.json_output) {
+    std::cerr << "more reports match: run again with --after " << next << " (or use --all)\n";
+  }
+  return 0;
+}
+
 namespace {
 
 struct SubmitOpts {
@@ -51,25 +74,7 @@ int report_list(Globals& g, const ListOpts& o) {
   if (!o.org.empty()) base += "&org=" + o.org;
   if (!o.template_id.empty()) base += "&template=" + o.template_id;
   if (!o.period.empty()) base += "&period=" + o.period;
-  nlohmann::json all = nlohmann::json::array();
-  std::string after = o.after;
-  std::string next;
-  for (;;) {
-    auto r = c->get_json(after.empty() ? base : base + "&after=" + after);
-    if (!r.ok()) return report_error(r.error());
-    for (auto& row : (*r)["reports"]) all.push_back(std::move(row));
-    next = r->value("next", "");
-    if (!o.all || next.empty()) break;
-    if (!g.json_output) std::cerr << "... " << all.size() << " reports so far\n";
-    after = next;
-  }
-  nlohmann::json out = {{"reports", all}, {"count", all.size()}};
-  if (!next.empty()) out["next"] = next;
-  std::cout << out.dump(2) << "\n";
-  if (!next.empty() && !g.json_output) {
-    std::cerr << "more reports match: run again with --after " << next << " (or use --all)\n";
-  }
-  return 0;
+  return print_report_pages(g, *c, base, o.after, o.all);
 }
 
 }  // namespace

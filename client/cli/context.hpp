@@ -59,6 +59,12 @@ int submit_signed(Globals& g, const std::string& as_dir,
 int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
                   const std::string& what, bool wait = true);
 
+// GETs `base` (a list route with its query, e.g. "/v1/reports?limit=100") from `after` on,
+// one page or with `all` every page (following `next`), and prints {"reports", "count",
+// "next"?}. Used by `report list` and `third-party reports`.
+int print_report_pages(Globals& g, client::NodeClient& c, const std::string& base,
+                       std::string after, bool all);
+
 // Loads the saved sessions and the login of --identity into `c` (cmd_auth.cpp).
 Status attach_session(const Globals& g, client::NodeClient& c);
 // The password of --identity: --password-file, else DIR/password. Code: no_password.
@@ -73,5 +79,7 @@ void add_query_commands(CLI::App& app, Globals& g);
 void add_governance_commands(CLI::App& app, Globals& g);
 // `device`: the offline device simulator (cmd_device.cpp).
 void add_device_commands(CLI::App& app, Globals& g);
+// `third-party reports`: the third-party routes with a grant (cmd_third_party.cpp).
+void add_third_party_commands(CLI::App& app, Globals& g);
 
 }  // namespace rl::cli

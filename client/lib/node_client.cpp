@@ -46,7 +46,7 @@ Result<json> to_json(const http::HttpResponse& r) {
 bool needs_session(const std::string& method, const std::string& target) {
   if (method != "GET") return false;
   for (const char* p : {"/v1/reports", "/v1/txs/", "/v1/receipts/", "/v1/blocks/", "/v1/balances/",
-                        "/v1/audit", "/v1/auth/session"}) {
+                        "/v1/audit", "/v1/auth/session", "/v1/third-party/"}) {
     if (target.rfind(p, 0) == 0) return true;
   }
   return false;
@@ -200,6 +200,7 @@ Result<http::HttpResponse> NodeClient::send(std::size_t i, const std::string& me
   auto headers = [&] {
     http::HeaderList h = {{"content-type", content_type}};
     if (!tokens_[i].empty()) h.emplace_back("authorization", "Bearer " + tokens_[i]);
+    h.insert(h.end(), extra_headers_.begin(), extra_headers_.end());
     return h;
   };
   auto r = clients_[i]->request(method, target, body, headers());

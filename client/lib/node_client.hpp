@@ -108,6 +108,10 @@ class NodeClient {
   void set_session(const std::string& url, std::string token);
   // Logs in on the current node now. Codes: the node's login codes, no_login.
   Result<SessionToken> login();
+  // A header sent with every request from now on (e.g. X-RegLedger-Grant for third-party calls).
+  void add_header(std::string name, std::string value) {
+    extra_headers_.emplace_back(std::move(name), std::move(value));
+  }
   // The token in use on the current node ("" when none).
   std::string current_token() const;
   // Submits exact Tx bytes; returns the tx id (hex).
@@ -173,6 +177,7 @@ class NodeClient {
   std::shared_ptr<const ledger::TrustAnchor> anchor_;
   std::function<void(const NodeFault&)> on_fault_;
   std::vector<NodeFault> last_faults_;
+  http::HeaderList extra_headers_;
   std::vector<std::string> tokens_;  // per node
   std::optional<Identity> login_identity_;
   std::string login_password_;

@@ -1,5 +1,7 @@
 #include "client/lib/tx_builder.hpp"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -7,6 +9,7 @@
 #include <set>
 
 #include "crypto/symmetric.hpp"
+#include "ledger/masking.hpp"
 
 namespace rl::client {
 namespace {
@@ -122,8 +125,8 @@ Result<ledger::pb::TemplateDefinition> parse_template_json(std::string_view json
   using nlohmann::json;
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad_argument("template is not a JSON object");
-  static const std::set<std::string> kKnown = {"id", "name", "data_level_floor", "required_fields",
-                                               "max_payload_bytes"};
+  static const std::set<std::string> kKnown = {
+      "id", "name", "data_level_floor", "required_fields", "max_payload_bytes", "masks"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad_argument("unknown template field '" + k + "'");
   }
@@ -153,6 +156,18 @@ Result<ledger::pb::TemplateDefinition> parse_template_json(std::string_view json
     for (const auto& f : j["required_fields"]) {
       if (!f.is_string()) return bad_argument("required_fields must hold strings");
       t.add_required_fields(f.get<std::string>());
+    }
+  }
+  if (j.contains("masks")) {
+    // Each rule in the proto's JSON form, e.g. {"field": "phone", "keep_ends": {"first": 3,
+    // "last": 4}}; the ledger checks the rules themselves (ledger/masking.hpp).
+    if (!j["masks"].is_array() || j["masks"].size() > ledger::masking::kMaxMaskedFields) {
+      return bad_argument("masks must be an array of at most 64 rules");
+    }
+    for (const auto& m : j["masks"]) {
+      if (!m.is_object()) return bad_argument("each mask is an object");
+      auto st = google::protobuf::util::JsonStringToMessage(m.dump(), t.add_masks());
+      if (!st.ok()) return bad_argument("mask " + m.dump() + ": " + st.ToString());
     }
   }
   return t;

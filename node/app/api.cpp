@@ -11,6 +11,7 @@
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/identity/report_listing.hpp"
+#include "node/app/third_party/third_party_api.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node {
@@ -79,6 +80,7 @@ json report_json(const ledger::pb::ReportRecord& r) {
 
 int http_status_for(const std::string& code) {
   if (int s = identity::identity_http_status(code); s != 0) return s;
+  if (int s = third_party::third_party_http_status(code); s != 0) return s;
   if (code == "permission_denied" || code == "unknown_signer" || code == "account_suspended" ||
       code == "unknown_certificate" || code == "certificate_not_bound" ||
       code == "certificate_revoked" || code == "certificate_expired" ||
@@ -117,6 +119,14 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     return std::nullopt;
   };
   if (auto r = identity_.route(req)) return std::move(*r);
+  // Every method: the third-party routes audit every call, refused ones included.
+  if (third_party::ThirdPartyApi::is_route(path)) {
+    if (third_party_ == nullptr) {
+      return error_response(
+          make_error("masking_unavailable", "this node does not serve third parties"));
+    }
+    return third_party_->route(req);
+  }
   const bool get = req.method == "GET";
   if (path == "/v1/txs") {
     if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
@@ -143,6 +153,9 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     auto ctx = identity::load_read_context(identity_.auth().ledger(), std::move(**principal));
     if (!ctx.ok()) return error_response(ctx.error());
     reader = std::move(ctx).value();
+  }
+  if (auto st = identity::check_data_route_reader(reader); !st.ok()) {
+    return error_response(st.error());
   }
   if (path == "/v1/reports") return list_reports(req, reader);
   if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);

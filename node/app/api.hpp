@@ -15,6 +15,10 @@
 
 namespace rl::node {
 
+namespace third_party {
+class ThirdPartyApi;
+}
+
 struct ApiStats {
   std::atomic<std::uint64_t> txs_accepted{0};
   std::atomic<std::uint64_t> txs_rejected{0};
@@ -37,6 +41,9 @@ class Api {
   // Called with the exact Tx bytes of every transaction the API admitted (the validator network
   // gossips them to peers). Set before the server starts.
   void set_on_accepted(std::function<void(const Bytes&)> f) { on_accepted_ = std::move(f); }
+  // The /v1/third-party/ routes (decision 0060). Not owned; nullptr (the default): they answer
+  // masking_unavailable. Set before the server starts.
+  void set_third_party(third_party::ThirdPartyApi* api) { third_party_ = api; }
 
  private:
   http::HttpResponse post_tx(const http::HttpRequest& req);
@@ -70,6 +77,7 @@ class Api {
   std::string node_name_;
   ApiStats stats_;
   std::function<void(const Bytes&)> on_accepted_;
+  third_party::ThirdPartyApi* third_party_ = nullptr;
 };
 
 // HTTP status for an error code of the API.

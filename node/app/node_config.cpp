@@ -26,9 +26,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
   static const std::set<std::string> known = {
-      "name",      "validator_index", "genesis", "data_dir", "cert",      "key",      "ca",
-      "tls_cert",  "tls_key",         "api",     "mempool",  "log_level", "observer", "p2p",
-      "consensus", "identity",        "offline", "storage",  "backup"};
+      "name",      "validator_index", "genesis", "data_dir", "cert",       "key",      "ca",
+      "tls_cert",  "tls_key",         "api",     "mempool",  "log_level",  "observer", "p2p",
+      "consensus", "identity",        "offline", "storage",  "protection", "backup"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -143,6 +143,14 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       c.backup_dir = b.value("dir", c.backup_dir);
       c.backup_interval_s = b.value("interval_s", c.backup_interval_s);
       c.backup_keep = b.value("keep", c.backup_keep);
+    }
+    if (j.contains("protection")) {
+      const auto& pr = j["protection"];
+      if (!pr.is_object()) return bad("protection must be an object");
+      for (const auto& [k, v] : pr.items()) {
+        if (k != "mask_key_file") return bad("unknown key 'protection." + k + "' in config.json");
+      }
+      c.mask_key_file = pr.value("mask_key_file", c.mask_key_file);
     }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
@@ -267,6 +275,7 @@ std::string node_config_to_json(const NodeConfig& c) {
   }
   j["backup"] = {
       {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
+  if (!c.mask_key_file.empty()) j["protection"] = {{"mask_key_file", c.mask_key_file}};
   return j.dump(2) + "\n";
 }
 

@@ -100,6 +100,11 @@ struct NodeConfig {
   std::uint64_t backup_interval_s = 0;
   std::uint32_t backup_keep = 7;
 
+  // Data protection (config.json "protection", docs/protection.md). The network's mask key file
+  // (hex, 32 bytes, mode 0600): third-party tokens are keyed by it (decision 0060). Empty: the
+  // third-party routes answer masking_unavailable.
+  std::string mask_key_file;
+
   std::string path(const std::string& rel) const;
 };
 

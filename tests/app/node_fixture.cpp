@@ -8,6 +8,7 @@
 
 #include "client/lib/session.hpp"
 #include "common/file_io.hpp"
+#include "crypto/symmetric.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::testing {
@@ -27,9 +28,16 @@ std::filesystem::path unique_dir() {
 
 }  // namespace
 
-NodeFixture::NodeFixture(node::identity::AuthConfig auth_config, bool offline) : dir(unique_dir()) {
+NodeFixture::NodeFixture(node::identity::AuthConfig auth_config, bool offline,
+                         std::uint32_t regulators, std::uint32_t threshold)
+    : dir(unique_dir()) {
   auto def = genesis::default_definition();
   def.scrypt_n = 1024;
+  for (std::uint32_t i = 2; i <= regulators; ++i) {
+    const std::string n = std::to_string(i);
+    def.regulators.push_back({"regulator-" + n, "Regulator " + n, "regulator-" + n + "-admin"});
+  }
+  if (regulators > 1) def.governance_threshold = threshold;
   def.block.max_block_txs = 5000;
   auto init = must(genesis::init_network(def, dir.string()));
   genesis = must(ledger::parse_genesis(must(read_file(init.genesis_path))));
@@ -40,6 +48,7 @@ NodeFixture::NodeFixture(node::identity::AuthConfig auth_config, bool offline) :
   issuing_key =
       must(crypto::PrivateKey::from_pem(must(read_file((dir / "ca/issuing.key").string()))));
   admin = must(client::load_identity(init.admin_dir));
+  for (const auto& d : init.admin_dirs) admins.push_back(must(client::load_identity(d)));
 
   home_ = std::filesystem::path(init.node_homes[0]);
   chain = must(ledger::Chain::open((home_ / "data").string(), genesis));
@@ -53,6 +62,7 @@ NodeFixture::NodeFixture(node::identity::AuthConfig auth_config, bool offline) :
   auth_config_ = auth_config;
   make_identity();
   mempool = std::make_unique<node::Mempool>(10000, 64 * 1024 * 1024);
+  mask_key = crypto::random_bytes(32);
   start_node();
 }
 
@@ -60,6 +70,7 @@ void NodeFixture::start_node() {
   auto key = must(crypto::PrivateKey::from_pem(must(read_file((home_ / "node.key").string()))));
   sealer = std::make_unique<node::Sealer>(*chain, *mempool, key, 0, node::SealerConfig{});
   api = std::make_unique<node::Api>(*chain, *mempool, *identity, "node0");
+  set_mask_key(mask_key);
 
   http::HttpsServerConfig hc;
   hc.port = 0;
@@ -91,6 +102,14 @@ void NodeFixture::make_identity() {
   identity->set_device_enroll_service(device_enroll.get());
 }
 
+void NodeFixture::set_mask_key(std::optional<Bytes> key) {
+  // The API holds a pointer: detach it before the old routes go.
+  api->set_third_party(nullptr);
+  third_party = std::make_unique<node::third_party::ThirdPartyApi>(
+      *chain, *identity, node::third_party::ThirdPartyConfig{std::move(key)});
+  api->set_third_party(third_party.get());
+}
+
 std::string NodeFixture::login(const client::Identity& id, const std::string& password) {
   auto c = client();
   auto t = client::login_over(c, id, password);
@@ -107,6 +126,7 @@ Result<http::HttpResponse> NodeFixture::get(const std::string& token,
 NodeFixture::~NodeFixture() {
   server.reset();
   api.reset();
+  third_party.reset();
   sealer.reset();
   identity.reset();
   device_enroll.reset();
@@ -242,6 +262,16 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
 void NodeFixture::commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill) {
   submit_to(*chain, *mempool, genesis.suite, sign(*admin, fill));
   seal();
+}
+
+std::string NodeFixture::submit_as(const client::Identity& who,
+                                   const std::function<void(ledger::pb::TxBody&)>& fill) {
+  auto c = client();
+  auto r = post_tx_bytes(c, sign(who, fill));
+  if (!r.ok()) return r.error().code;
+  if (r->status != 202) return nlohmann::json::parse(r->body)["error"]["code"];
+  seal();
+  return "";
 }
 
 void NodeFixture::revoke_certificate(ByteView cert_id, const std::string& reason) {

@@ -18,6 +18,7 @@
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/mempool.hpp"
 #include "node/app/sealer.hpp"
+#include "node/app/third_party/third_party_api.hpp"
 #include "node/http/https_server.hpp"
 
 namespace rl::testing {
@@ -34,7 +35,10 @@ struct NodeSnapshot {
 class NodeFixture {
  public:
   // `offline` false: the genesis has no "offline" section (and the node no master key).
-  explicit NodeFixture(node::identity::AuthConfig auth_config = {}, bool offline = true);
+  // `regulators` > 1: that many governing regulator organizations ("regulator",
+  // "regulator-2", ...; their admins in `admins`) and "governance": {"threshold": threshold}.
+  explicit NodeFixture(node::identity::AuthConfig auth_config = {}, bool offline = true,
+                       std::uint32_t regulators = 1, std::uint32_t threshold = 1);
   ~NodeFixture();
 
   http::HttpsClient client() const;
@@ -76,6 +80,10 @@ class NodeFixture {
   // Commits, as the regulator admin, one transaction in a block of its own (admission errors
   // throw). The genesis regulator alone governs (threshold 1): a Propose executes at once.
   void commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill);
+  // Posts `fill` signed by `who` through the API and seals it when admitted. Returns the refusal
+  // code of admission (which executes the transaction on the committed state), or "".
+  std::string submit_as(const client::Identity& who,
+                        const std::function<void(ledger::pb::TxBody&)>& fill);
   // Commits, as the regulator admin, a RevokeCertificate / SuspendAccount transaction (one block).
   void revoke_certificate(ByteView cert_id, const std::string& reason = "test revocation");
   void suspend_account(const std::string& account, const std::string& reason = "test suspension");
@@ -99,11 +107,17 @@ class NodeFixture {
   std::unique_ptr<node::Api> api;
   std::unique_ptr<http::HttpsServer> server;
   std::optional<client::Identity> admin;
+  std::vector<client::Identity> admins;  // every governing regulator's admin, `admin` first
   std::optional<crypto::Certificate> issuing_cert;
   std::optional<crypto::PrivateKey> issuing_key;
   // Offline value: the genesis issuer key (signs root vouchers) and the master MAC key.
   std::optional<crypto::PrivateKey> offline_issuer_key;
   Bytes offline_master_key;
+  // The network's mask key (third-party tokens) and the third-party routes built with it.
+  Bytes mask_key;
+  std::unique_ptr<node::third_party::ThirdPartyApi> third_party;
+  // Rebuilds the third-party routes with `key` (nullopt: they answer masking_unavailable).
+  void set_mask_key(std::optional<Bytes> key);
 
  private:
   void start_node();

@@ -252,5 +252,83 @@ TEST_F(CliIdentityTest, GovernanceValidatorActionsReachTheLedger) {
   EXPECT_TRUE(contains(no_power.err, "--power")) << no_power.err;
 }
 
+// Third-party access end to end with the real binaries (decision 0060): masking rules set by
+// governance in the template JSON, a grant proposed from the CLI, the third party's masked read
+// (the node holds the mask key genesis init wrote), a refusal with its code, and revocation.
+TEST_F(CliIdentityTest, AThirdPartyReadsMaskedReportsWithinItsGrant) {
+  const std::string admin = net_->admin_dir;
+  const auto tmpl = (net_->dir / "capital-masked.json").string();
+  ASSERT_TRUE(write_file(tmpl, R"({"id":"capital-adequacy","name":"Quarterly capital adequacy",)"
+                               R"("data_level_floor":2,"required_fields":["institution","period",)"
+                               R"("cet1_ratio","total_capital"],"masks":[)"
+                               R"({"field":"institution","token":{}},)"
+                               R"({"field":"cet1_ratio","round":{"significant_digits":1}},)"
+                               R"({"field":"total_capital","bucket":{"boundaries":[0,1000000]}}]})")
+                  .ok());
+  auto upd = regledger(
+      {"governance", "propose", "--as", admin, "--id", "tp-masks", "--update-template", tmpl});
+  ASSERT_EQ(upd.exit_code, 0) << upd.err;
+
+  const auto pw = (net_->dir / "bureau.pw").string();
+  const auto tp_dir = (net_->dir / "bureau-reader").string();
+  ASSERT_TRUE(write_file(pw, "the bureau's long password\n", true).ok());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"org", "register", "--as", admin, "--id", "bureau", "--name", "Credit Bureau", "--kind",
+            "third_party"},
+           {"account", "register", "--as", admin, "--id", "bureau-reader", "--org", "bureau",
+            "--permission", "1199", "--password-file", pw},
+           {"account", "enroll", "--as", admin, "--account", "bureau-reader", "--org", "bureau",
+            "--issuer-cert", (net_->dir / "ca/issuing.pem").string(), "--issuer-key",
+            (net_->dir / "ca/issuing.key").string(), "--out", tp_dir}}) {
+    auto r = regledger(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  ASSERT_TRUE(write_file(tp_dir + "/password", "the bureau's long password\n", true).ok());
+  const auto report = (net_->dir / "masked-report.json").string();
+  ASSERT_TRUE(write_file(report, R"({"institution":"bank-a","period":"2026-Q2",)"
+                                 R"("cet1_ratio":13.37,"total_capital":987654})")
+                  .ok());
+  auto sub = regledger({"report", "submit", "--as", net_->reporter_dir, "--template",
+                        "capital-adequacy", "--period", "2026-Q2", "--file", report, "--wait"});
+  ASSERT_EQ(sub.exit_code, 0) << sub.err;
+
+  auto grant =
+      regledger({"governance", "propose", "--as", admin, "--id", "tp-grant", "--grant-third-party",
+                 "g-bureau", "--third-party", "bureau", "--templates", "capital-adequacy", "--orgs",
+                 "bank-a", "--valid-days", "30", "--rate-per-minute", "60"});
+  ASSERT_EQ(grant.exit_code, 0) << grant.err;
+
+  auto read = regledger({"--json", "--identity", tp_dir, "third-party", "reports", "--grant",
+                         "g-bureau", "--period", "2026-Q2"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  const json page = json::parse(read.out);
+  ASSERT_GE(page["count"].get<int>(), 1) << read.out;
+  for (const auto& row : page["reports"]) {
+    EXPECT_EQ(row["org"], "bank-a");
+    const json& p = row["payload"];
+    EXPECT_EQ(p["institution"].get<std::string>().rfind("tok_", 0), 0u) << p.dump();
+    EXPECT_FALSE(p.contains("period")) << "no rule: dropped";
+  }
+  EXPECT_FALSE(contains(read.out, "987654")) << read.out;
+  EXPECT_FALSE(contains(read.out, "13.37")) << read.out;
+  EXPECT_TRUE(contains(read.out, "[0,1000000)")) << read.out;
+
+  auto outside = regledger(
+      {"--identity", tp_dir, "third-party", "reports", "--grant", "g-bureau", "--org", "bank-b"});
+  EXPECT_EQ(outside.exit_code, 1);
+  EXPECT_TRUE(contains(outside.err, "out_of_scope_org")) << outside.err;
+  // The bank's ordinary routes are closed to the third party.
+  auto ordinary = regledger({"--identity", tp_dir, "report", "list"});
+  EXPECT_EQ(ordinary.exit_code, 1);
+  EXPECT_TRUE(contains(ordinary.err, "permission_denied")) << ordinary.err;
+
+  auto revoke = regledger({"governance", "propose", "--as", admin, "--id", "tp-revoke",
+                           "--revoke-third-party", "g-bureau"});
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  auto after = regledger({"--identity", tp_dir, "third-party", "reports", "--grant", "g-bureau"});
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_TRUE(contains(after.err, "grant_revoked")) << after.err;
+}
+
 }  // namespace
 }  // namespace rl::testing

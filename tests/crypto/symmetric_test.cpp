@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "crypto/offline_kdf.hpp"
 #include "test_util.hpp"
 
 namespace rl::crypto {
@@ -52,6 +53,19 @@ TEST(HmacSha256Test, EmptyKeyAndMessage) {
 }
 
 // RFC 4493 section 4: AES-128 CMAC examples 1-4.
+// suite_hmac (third-party tokens, decision 0060): HMAC-SHA256 in P-256 networks (RFC 4231 case
+// 2), HMAC-SM3 in SM2 networks (the same case, value from `openssl dgst -sm3 -hmac Jefe`).
+TEST(SuiteHmacTest, Sha256AndSm3) {
+  const auto data = as_bytes(std::string_view("what do ya want for nothing?"));
+  EXPECT_EQ(
+      to_hex(suite_hmac(Suite::kP256Sha256, as_bytes(std::string_view("Jefe")), data).value()),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(to_hex(suite_hmac(Suite::kSm2Sm3, as_bytes(std::string_view("Jefe")), data).value()),
+            "2e87f1d16862e6d964b50a5200bf2b10b764faa9680a296a2405f24bec39f882");
+  EXPECT_EQ(suite_hmac(Suite::kP256Sha256, {}, data).error().code, "invalid_key_length");
+  EXPECT_EQ(hmac("MD5", as_bytes(std::string_view("k")), data).error().code, "invalid_argument");
+}
+
 TEST(AesCmacTest, Rfc4493) {
   const Bytes key = hex("2b7e151628aed2a6abf7158809cf4f3c");
   const std::string msg64 =

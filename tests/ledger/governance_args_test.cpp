@@ -60,5 +60,25 @@ TEST(TemplateJson, GenesisTemplateFormat) {
   }
 }
 
+TEST(TemplateJson, MaskingRulesInTheProtosJsonForm) {
+  auto t = parse_template_json(
+      R"({"id":"kyc","name":"KYC","masks":[{"field":"phone","keep_ends":{"first":3,"last":4}},)"
+      R"({"field":"income","bucket":{"boundaries":[0,10000]}},{"field":"note","full":{}},)"
+      R"({"field":"balance","round":{"multiple":1000}}]})");
+  ASSERT_TRUE(t.ok()) << t.error().to_string();
+  ASSERT_EQ(t->masks_size(), 4);
+  EXPECT_EQ(t->masks(0).keep_ends().last(), 4u);
+  EXPECT_EQ(t->masks(1).bucket().boundaries_size(), 2);
+  EXPECT_TRUE(t->masks(2).has_full());
+  EXPECT_EQ(t->masks(3).round().multiple(), 1000);
+  for (const char* bad :
+       {R"({"id":"x","name":"y","masks":{}})", R"({"id":"x","name":"y","masks":["phone"]})",
+        R"({"id":"x","name":"y","masks":[{"field":"a","blur":{}}]})"}) {
+    auto r = parse_template_json(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_argument") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace rl::client

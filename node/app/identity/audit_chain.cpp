@@ -30,6 +30,7 @@ Bytes audit_canonical(const AuditEntry& e) {
   for (const auto* f : {&e.account, &e.event, &e.outcome, &e.code, &e.remote}) {
     append_field(out, *f);
   }
+  if (!e.detail.empty()) append_field(out, e.detail);
   return out;
 }
 
@@ -41,11 +42,13 @@ Bytes audit_entry_hash(ByteView prev_hash, const AuditEntry& e) {
 }
 
 nlohmann::json audit_entry_to_json(const AuditEntry& e) {
-  return {{"seq", e.seq},          {"time_ms", e.time_ms},
-          {"account", e.account},  {"event", e.event},
-          {"outcome", e.outcome},  {"code", e.code},
-          {"remote", e.remote},    {"prev_hash", to_hex(e.prev_hash)},
-          {"hash", to_hex(e.hash)}};
+  nlohmann::json j = {{"seq", e.seq},          {"time_ms", e.time_ms},
+                      {"account", e.account},  {"event", e.event},
+                      {"outcome", e.outcome},  {"code", e.code},
+                      {"remote", e.remote},    {"prev_hash", to_hex(e.prev_hash)},
+                      {"hash", to_hex(e.hash)}};
+  if (!e.detail.empty()) j["detail"] = e.detail;
+  return j;
 }
 
 Result<AuditEntry> audit_entry_from_json(const nlohmann::json& j) {
@@ -60,6 +63,7 @@ Result<AuditEntry> audit_entry_from_json(const nlohmann::json& j) {
     e.outcome = j.at("outcome").get<std::string>();
     e.code = j.at("code").get<std::string>();
     e.remote = j.at("remote").get<std::string>();
+    if (j.contains("detail")) e.detail = j.at("detail").get<std::string>();
     auto prev = from_hex(j.at("prev_hash").get<std::string>());
     auto hash = from_hex(j.at("hash").get<std::string>());
     if (!prev.ok() || !hash.ok()) return bad();

@@ -5,6 +5,10 @@
 //   hash(e) = SHA-256(prev_hash || canonical(e))
 //   canonical(e) = "regledger/audit/v1\0" || u64be seq || u64be time_ms || for each of
 //                  account, event, outcome, code, remote: u32be length || bytes
+//                  [|| u32be length || detail, only when detail is not empty]
+//
+// The detail came later (third-party calls, decision 0060): leaving it out of the canonical
+// form when it is empty keeps every entry written before it verifying as it did.
 //
 // The first entry (seq 1) has a prev_hash of 32 zero bytes.
 
@@ -26,6 +30,7 @@ struct AuditEntry {
   std::string outcome;  // ok | refused
   std::string code;     // error code when refused, empty when ok
   std::string remote;   // peer ip:port
+  std::string detail;   // event-specific JSON (third-party calls: grant, route, hashes); or ""
   Bytes prev_hash;
   Bytes hash;
 };

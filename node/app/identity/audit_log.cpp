@@ -57,7 +57,8 @@ std::uint64_t AuditLog::last_seq() const {
 }
 
 Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, std::string event,
-                                    std::string outcome, std::string code, std::string remote) {
+                                    std::string outcome, std::string code, std::string remote,
+                                    std::string detail) {
   std::lock_guard lock(mu_);
   AuditEntry e;
   e.seq = last_seq_ + 1;
@@ -67,6 +68,7 @@ Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, s
   e.outcome = std::move(outcome);
   e.code = std::move(code);
   e.remote = std::move(remote);
+  e.detail = std::move(detail);
   e.prev_hash = last_hash_;
   e.hash = audit_entry_hash(e.prev_hash, e);
   ledger::WriteBatch batch;

@@ -26,7 +26,8 @@ class AuditLog {
 
   // Appends an entry (seq, prev_hash and hash are assigned here). Code: storage_error.
   Result<AuditEntry> append(std::int64_t time_ms, std::string account, std::string event,
-                            std::string outcome, std::string code, std::string remote);
+                            std::string outcome, std::string code, std::string remote,
+                            std::string detail = {});
   // Entries with seq >= from, in order, at most `limit`. Code: storage_corrupt.
   Result<std::vector<AuditEntry>> read(std::uint64_t from, std::size_t limit) const;
   // Re-reads the whole log and checks every link and hash. Returns the number of entries.

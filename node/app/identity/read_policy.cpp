@@ -13,7 +13,8 @@ bool report_visible(const ReadContext& r, const ledger::pb::ReportRecord& report
   const auto level = r.principal.permission.level;
   return r.principal.permission.output && level < r.mapping.size() &&
          report.data_level() <= r.mapping[level] &&
-         r.scope.sees_reports_of(report.org_id(), report.template_id());
+         r.scope.sees_reports_of(report.org_id(), report.template_id()) &&
+         r.scope.sees_period(report.period());
 }
 
 Result<bool> may_read_decoded_tx(const ReadContext& r, const LedgerView& view,
@@ -42,9 +43,15 @@ bool ReadScope::sees_everything_of(std::string_view org) const {
   return supervisor || org == own_org;
 }
 
+bool ReadScope::sees_period(std::string_view period) const {
+  return (period_from.empty() || period >= period_from) &&
+         (period_to.empty() || period <= period_to);
+}
+
 std::vector<std::string> ReadScope::visible_orgs() const {
   if (supervisor) return {};
-  std::vector<std::string> out{own_org};
+  std::vector<std::string> out;
+  if (!own_org.empty()) out.push_back(own_org);
   for (const auto& [owner, templates] : grants) out.push_back(owner);
   return out;
 }
@@ -70,6 +77,32 @@ Result<ReadContext> load_read_context(const LedgerView& view, Principal principa
   }
   r.principal = std::move(principal);
   return r;
+}
+
+Result<ReadContext> third_party_context(const LedgerView& view, Principal principal,
+                                        const ledger::pb::ThirdPartyGrantRecord& grant) {
+  ReadContext r;
+  RL_ASSIGN_OR_RETURN(r.mapping, view.mapping());
+  // No own organization: a third party's own organization has no reports to read (the ledger
+  // refuses its submissions), and an empty id matches no organization.
+  r.scope.own_org.clear();
+  for (const auto& org : grant.scope().orgs()) {
+    auto& templates = r.scope.grants[org];
+    templates.insert(grant.scope().templates().begin(), grant.scope().templates().end());
+  }
+  r.scope.period_from = grant.scope().period_from();
+  r.scope.period_to = grant.scope().period_to();
+  r.principal = std::move(principal);
+  return r;
+}
+
+Status check_data_route_reader(const OptionalReader& reader) {
+  if (reader && ledger::is_third_party_kind(reader->principal.org_kind)) {
+    return make_error("permission_denied",
+                      "organization " + reader->principal.org +
+                          " is a third party: it reads through /v1/third-party/ with a grant");
+  }
+  return {};
 }
 
 Status check_output_permission(const OptionalReader& reader) {

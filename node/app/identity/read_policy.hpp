@@ -16,6 +16,9 @@
 //  - A full block: only when every transaction in it is readable.
 //  - What a reader may not read answers exactly as what does not exist, so ids cannot be
 //    probed; list answers (rows, counts, cursors) are built from readable rows only.
+//  - Third parties (organizations of kind third_party) read nothing through these routes; they
+//    read masked payloads through /v1/third-party/ within a grant's scope (decision 0060),
+//    whose reader context (third_party_context) is this file's rules with the grant as scope.
 //  - /v1/status, /healthz and /v1/headers/<h> (header + commit certificate, no payloads, no
 //    organization) are public: anyone can follow and verify the chain.
 
@@ -36,12 +39,18 @@ struct ReadScope {
   std::string own_org;
   // Active GrantRead records: owner organization -> templates ("" = every template).
   std::map<std::string, std::set<std::string>, std::less<>> grants;
+  // Reports whose period lies in [period_from, period_to] (byte-wise, inclusive; "" = open).
+  // Only a third-party grant sets them.
+  std::string period_from;
+  std::string period_to;
 
   // Reports of `org` under `template_id`.
   bool sees_reports_of(std::string_view org, std::string_view template_id) const;
   // Anything of `org` (grants only ever open reports, so: own organization or supervisor).
   bool sees_everything_of(std::string_view org) const;
-  // Organizations some of whose reports are visible; empty when the reader supervises.
+  bool sees_period(std::string_view period) const;
+  // Organizations some of whose reports are visible; empty when the reader supervises. An
+  // empty own_org (a third party's scope) is no organization.
   std::vector<std::string> visible_orgs() const;
 };
 
@@ -57,6 +66,16 @@ using OptionalReader = std::optional<ReadContext>;
 
 // Code: state_corrupt (and storage errors).
 Result<ReadContext> load_read_context(const LedgerView& view, Principal principal);
+
+// The context of a third party reading through `grant`: the grant's organizations and
+// templates and its period range, nothing of its own organization; the account's output
+// permission and clearance on top, as for every reader. Code: state_corrupt.
+Result<ReadContext> third_party_context(const LedgerView& view, Principal principal,
+                                        const ledger::pb::ThirdPartyGrantRecord& grant);
+
+// The ordinary data routes (/v1/reports, /v1/txs, /v1/receipts, /v1/blocks, /v1/balances)
+// refuse third parties, before anything is looked up. Code: permission_denied.
+Status check_data_route_reader(const OptionalReader& reader);
 
 // Code: permission_denied when the account has no output permission. Asked before any id is
 // looked up, so the answer does not depend on what exists.
