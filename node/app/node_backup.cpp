@@ -91,6 +91,9 @@ Result<NodeBackupInfo> create_node_backup(const std::string& root, const ledger:
                      .count();
   b.audit_entries = audit.last_seq();
   b.encrypted = keys != nullptr;
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return make_error("backup_error", "cannot create " + root + ": " + ec.message());
   // The keystore copy first: every file written below is under the current key, which it holds.
   if (keys) RL_TRY(save_data_keys_copy(root, *keys));
   RL_ASSIGN_OR_RETURN(auto audit_backup,
