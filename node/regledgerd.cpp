@@ -14,8 +14,11 @@
 #include "ledger/rekey.hpp"
 #include "node/app/admin_socket.hpp"
 #include "node/app/api.hpp"
+#include "node/app/node_backup.hpp"
 #include "node/app/node_config.hpp"
+#include "node/app/node_restore.hpp"
 #include "node/app/node_storage.hpp"
+#include "node/app/periodic_task.hpp"
 #include "node/app/sealer.hpp"
 #include "node/app/third_party/mask_key.hpp"
 #include "node/app/third_party/third_party_api.hpp"
@@ -250,26 +253,47 @@ int run(const std::string& home, const std::string& log_level_override, int port
         api.handle(std::move(req), std::move(respond));
       });
   if (!server.ok()) return fail(server.error());
-  // Local administration (HOME/admin.sock): rekey, status. A rekey interrupted by a crash
-  // resumes on its own once the node is up.
-  std::mutex rekey_mu;
+  // Local administration (HOME/admin.sock): rekey, backup, status. A rekey interrupted by a
+  // crash resumes on its own once the node is up. Storage maintenance runs one job at a time:
+  // a rekey re-encrypts backup files and replaces the keystore a backup copies.
+  std::mutex storage_maintenance_mu;
+  const std::string backup_root = cfg->path(cfg->backup_dir);
   auto run_rekey = [&](const rl::node::AdminProgress& progress) -> rl::Result<nlohmann::json> {
     if (!storage->keys) {
       return rl::make_error("encryption_off",
                             "storage encryption is off (config.json storage): nothing to rekey");
     }
-    std::lock_guard lock(rekey_mu);
+    std::lock_guard lock(storage_maintenance_mu);
     RL_ASSIGN_OR_RETURN(auto r, rl::ledger::rekey(*storage->keys, *storage->encryption,
                                                   {&(*chain)->store(), &(*audit)->store()},
-                                                  {cfg->path(cfg->backup_dir)}, progress));
+                                                  {backup_root}, progress));
+    // Every backup file is now under the new key: the backups' keystore copy must hold it.
+    if (std::filesystem::exists(backup_root)) {
+      RL_TRY(rl::node::save_data_keys_copy(backup_root, *storage->keys));
+    }
     return nlohmann::json{{"new_key", r.new_key},
                           {"destroyed", r.destroyed},
                           {"files_reencrypted", r.files_reencrypted},
                           {"resumed", r.resumed}};
   };
+  auto run_backup = [&](const rl::node::AdminProgress& progress) -> rl::Result<nlohmann::json> {
+    std::lock_guard lock(storage_maintenance_mu);
+    if (progress) progress("backing up the chain and audit stores into " + backup_root);
+    std::vector<std::uint32_t> purged;
+    RL_ASSIGN_OR_RETURN(auto b,
+                        rl::node::backup_node(backup_root, **chain, **audit, storage->keys.get(),
+                                              cfg->backup_keep, &purged));
+    auto j = rl::node::node_backup_to_json(b);
+    j["purged"] = purged;
+    j["dir"] = backup_root;
+    return j;
+  };
   std::map<std::string, rl::node::AdminHandler> admin_handlers;
   admin_handlers["rekey"] = [&](const nlohmann::json&, const rl::node::AdminProgress& progress) {
     return run_rekey(progress);
+  };
+  admin_handlers["backup"] = [&](const nlohmann::json&, const rl::node::AdminProgress& progress) {
+    return run_backup(progress);
   };
   admin_handlers["status"] = [&](const nlohmann::json&,
                                  const rl::node::AdminProgress&) -> rl::Result<nlohmann::json> {
@@ -298,6 +322,18 @@ int run(const std::string& home, const std::string& log_level_override, int port
       }
     });
   }
+  // Scheduled backups (config.json backup.interval_s; 0: on demand only).
+  std::unique_ptr<rl::node::PeriodicTask> backup_schedule;
+  if (cfg->backup_interval_s > 0) {
+    backup_schedule = std::make_unique<rl::node::PeriodicTask>(
+        std::chrono::seconds(cfg->backup_interval_s), [&run_backup] {
+          auto r = run_backup({});
+          if (!r.ok()) {
+            spdlog::error("scheduled backup failed code={} message={}", r.error().code,
+                          r.error().message);
+          }
+        });
+  }
   if (sealer) sealer->start();
   if (shell) shell->start();
   auto head = (*chain)->head();
@@ -310,7 +346,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
 
   int sig = shutdown.wait();
   spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());
-  (*admin)->stop();  // waits for a running command
+  if (backup_schedule) backup_schedule->stop();  // lets a backup in progress finish
+  (*admin)->stop();                              // waits for a running command
   if (resume_rekey.joinable()) resume_rekey.join();
   (*server)->stop();
   if (sealer) sealer->stop();
@@ -321,47 +358,129 @@ int run(const std::string& home, const std::string& log_level_override, int port
   return fatal ? 2 : 0;
 }
 
-// `regledgerd rekey`: through the running node's admin socket, or on the stores directly when
-// no node runs on the home (the store's lock keeps the two from overlapping).
-int rekey_command(const std::string& home) {
+using Print = std::function<void(const std::string&)>;
+
+// Runs `command` inside the node running on `home` (HOME/admin.sock); when no node runs there,
+// `offline` runs on the stores directly (the stores' locks keep the two from overlapping).
+// `offline` returns the line that says what it did.
+int online_or_offline(const std::string& home, const std::string& command,
+                      const std::function<rl::Result<std::string>(const Print&)>& offline) {
   rl::init_logging("regledgerd", "warn");
-  // Progress as it happens, also into a pipe or a log file.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  auto print = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
+  Print print = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   const std::string socket = (std::filesystem::path(home) / "admin.sock").string();
-  auto reply = rl::node::admin_call(socket, {{"command", "rekey"}}, print);
+  auto reply = rl::node::admin_call(socket, {{"command", command}}, print);
   if (!reply.ok() && reply.error().code != "node_not_running") {
-    std::fprintf(stderr, "rekey failed: %s: %s\n", reply.error().code.c_str(),
+    std::fprintf(stderr, "%s failed: %s: %s\n", command.c_str(), reply.error().code.c_str(),
                  reply.error().message.c_str());
     return 1;
   }
   if (reply.ok()) {
-    std::printf("rekey done (online): %s\n", reply->dump().c_str());
+    std::printf("%s done (online): %s\n", command.c_str(), reply->dump().c_str());
     return 0;
   }
-  std::printf("no node is running on %s: rekeying its stores directly\n", home.c_str());
-  auto done = [&]() -> rl::Result<rl::ledger::RekeyResult> {
-    RL_ASSIGN_OR_RETURN(auto cfg, rl::node::load_node_config(home));
-    RL_ASSIGN_OR_RETURN(auto genesis_text, rl::read_file(cfg.path(cfg.genesis_file)));
-    RL_ASSIGN_OR_RETURN(auto genesis, rl::ledger::parse_genesis(genesis_text));
-    RL_ASSIGN_OR_RETURN(auto storage, rl::node::open_node_storage(cfg, genesis.suite));
-    if (!storage.keys) {
-      return rl::make_error("encryption_off", "config.json turns storage encryption off");
-    }
-    RL_ASSIGN_OR_RETURN(auto data,
-                        rl::ledger::Store::open(cfg.path(cfg.data_dir), storage.store_options()));
-    RL_ASSIGN_OR_RETURN(auto audit,
-                        rl::ledger::Store::open(cfg.path(cfg.audit_dir), storage.store_options()));
-    return rl::ledger::rekey(*storage.keys, *storage.encryption, {data.get(), audit.get()},
-                             {cfg.path(cfg.backup_dir)}, print);
-  }();
+  std::printf("no node is running on %s: running %s on its stores directly\n", home.c_str(),
+              command.c_str());
+  auto done = offline(print);
   if (!done.ok()) {
-    std::fprintf(stderr, "rekey failed: %s: %s\n", done.error().code.c_str(),
+    std::fprintf(stderr, "%s failed: %s: %s\n", command.c_str(), done.error().code.c_str(),
                  done.error().message.c_str());
     return 1;
   }
-  std::printf("rekey done (offline): new key %u, %zu file(s) re-encrypted\n", done->new_key,
-              done->files_reencrypted);
+  std::printf("%s done (offline): %s\n", command.c_str(), done->c_str());
+  return 0;
+}
+
+// A home's config, genesis and storage keys, for the offline commands.
+struct OfflineHome {
+  rl::node::NodeConfig cfg;
+  rl::ledger::Genesis genesis;
+  rl::node::NodeStorage storage;
+};
+rl::Result<OfflineHome> open_offline_home(const std::string& home) {
+  RL_ASSIGN_OR_RETURN(auto cfg, rl::node::load_node_config(home));
+  RL_ASSIGN_OR_RETURN(auto genesis_text, rl::read_file(cfg.path(cfg.genesis_file)));
+  RL_ASSIGN_OR_RETURN(auto genesis, rl::ledger::parse_genesis(genesis_text));
+  RL_ASSIGN_OR_RETURN(auto storage, rl::node::open_node_storage(cfg, genesis.suite));
+  return OfflineHome{std::move(cfg), std::move(genesis), std::move(storage)};
+}
+
+// `regledgerd rekey`.
+int rekey_command(const std::string& home) {
+  return online_or_offline(home, "rekey", [&](const Print& print) -> rl::Result<std::string> {
+    RL_ASSIGN_OR_RETURN(auto h, open_offline_home(home));
+    if (!h.storage.keys) {
+      return rl::make_error("encryption_off", "config.json turns storage encryption off");
+    }
+    const auto opts = h.storage.store_options();
+    RL_ASSIGN_OR_RETURN(auto data, rl::ledger::Store::open(h.cfg.path(h.cfg.data_dir), opts));
+    RL_ASSIGN_OR_RETURN(auto audit, rl::ledger::Store::open(h.cfg.path(h.cfg.audit_dir), opts));
+    const std::string backup_root = h.cfg.path(h.cfg.backup_dir);
+    RL_ASSIGN_OR_RETURN(auto r, rl::ledger::rekey(*h.storage.keys, *h.storage.encryption,
+                                                  {data.get(), audit.get()}, {backup_root}, print));
+    if (std::filesystem::exists(backup_root)) {
+      RL_TRY(rl::node::save_data_keys_copy(backup_root, *h.storage.keys));
+    }
+    return "new key " + std::to_string(r.new_key) + ", " + std::to_string(r.files_reencrypted) +
+           " file(s) re-encrypted";
+  });
+}
+
+// `regledgerd backup`.
+int backup_command(const std::string& home) {
+  return online_or_offline(home, "backup", [&](const Print&) -> rl::Result<std::string> {
+    RL_ASSIGN_OR_RETURN(auto h, open_offline_home(home));
+    const auto opts = h.storage.store_options();
+    RL_ASSIGN_OR_RETURN(auto chain,
+                        rl::ledger::Chain::open(h.cfg.path(h.cfg.data_dir), h.genesis, {}, opts));
+    RL_ASSIGN_OR_RETURN(auto audit,
+                        rl::node::identity::AuditLog::open(h.cfg.path(h.cfg.audit_dir), opts));
+    std::vector<std::uint32_t> purged;
+    RL_ASSIGN_OR_RETURN(auto b,
+                        rl::node::backup_node(h.cfg.path(h.cfg.backup_dir), *chain, *audit,
+                                              h.storage.keys.get(), h.cfg.backup_keep, &purged));
+    auto j = rl::node::node_backup_to_json(b);
+    j["purged"] = purged;
+    return j.dump();
+  });
+}
+
+// `regledgerd restore`: offline only (the home has no stores, so no node runs on it).
+int restore_command(const rl::node::RestoreRequest& req) {
+  rl::init_logging("regledgerd", "warn");
+  auto r = rl::node::restore_home(
+      req, [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+  if (!r.ok()) {
+    std::fprintf(stderr, "restore failed: %s: %s\n", r.error().code.c_str(),
+                 r.error().message.c_str());
+    return 1;
+  }
+  std::printf("restored backup %u (taken at height %llu): height %llu, app hash %s\n", r->backup.id,
+              static_cast<unsigned long long>(r->backup.height),
+              static_cast<unsigned long long>(r->height), r->app_hash_hex.c_str());
+  if (r->keystore_installed) std::printf("installed the backup's keystore (data-keys.json)\n");
+  if (r->sign_from_height != 0) {
+    std::printf("config.json consensus.sign_from_height = %llu: the node signs nothing below it\n",
+                static_cast<unsigned long long>(r->sign_from_height));
+  }
+  std::printf("start the node: it catches up from its peers\n");
+  return 0;
+}
+
+// `regledgerd verify-backup`.
+int verify_backup_command(const std::string& home, const std::string& from,
+                          std::optional<std::uint32_t> id) {
+  rl::init_logging("regledgerd", "warn");
+  auto r = rl::node::verify_backup_home(
+      home, from, id, [](const std::string& line) { std::printf("%s\n", line.c_str()); });
+  if (!r.ok()) {
+    std::fprintf(stderr, "verify-backup FAILED: %s: %s\n", r.error().code.c_str(),
+                 r.error().message.c_str());
+    return 1;
+  }
+  std::printf(
+      "backup %u: height %llu, app hash %s, %zu validator handoff(s), %llu audit entries: OK\n",
+      r->backup.id, static_cast<unsigned long long>(r->height), r->app_hash_hex.c_str(),
+      r->validator_handoffs, static_cast<unsigned long long>(r->audit_entries));
   return 0;
 }
 
@@ -395,8 +514,67 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingDirectory);
 
+  std::string backup_home;
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Back up the chain and audit stores (and the wrapped data keys) into the home's backup\n"
+      "directory (config.json backup.dir), keeping the newest backup.keep. Online inside the\n"
+      "running node, or directly on the stores when no node runs on the home.");
+  backup->add_option("--home", backup_home, "Node home directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+
+  rl::node::RestoreRequest restore_req;
+  std::uint32_t restore_id = 0;
+  std::uint64_t restore_sign_from = 0;
+  auto* restore = app.add_subcommand(
+      "restore",
+      "Restore a backup onto a home without data/ and audit/ (config.json, node key and KEK\n"
+      "present). Verifies every checksum first. A validator needs --sign-from-height above the\n"
+      "network's current height (decision 0061).");
+  restore->add_option("--home", restore_req.home, "Node home directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  restore->add_option("--from", restore_req.from, "Backup directory (e.g. OLDHOME/backups)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  auto* restore_id_opt =
+      restore->add_option("--backup-id", restore_id, "Backup id (default: newest)");
+  auto* restore_sign_opt = restore->add_option(
+      "--sign-from-height", restore_sign_from,
+      "Never sign below this height (above the network's current height; validators only)");
+
+  std::string verify_home;
+  std::string verify_from;
+  std::uint32_t verify_id = 0;
+  auto* verify = app.add_subcommand(
+      "verify-backup",
+      "Verify a backup: every file's checksum, then the chain from genesis to its head with\n"
+      "every commit certificate, and the audit log's hash chain (restored into a scratch\n"
+      "directory under the home, encrypted like the live stores).");
+  verify->add_option("--home", verify_home, "Node home directory (config, genesis, KEK)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  verify->add_option("--from", verify_from, "Backup directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  auto* verify_id_opt = verify->add_option("--backup-id", verify_id, "Backup id (default: newest)");
+
   CLI11_PARSE(app, argc, argv);
+  // Subcommands print progress as it happens, also into a pipe or a log file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (rekey->parsed()) return rekey_command(rekey_home);
+  if (backup->parsed()) return backup_command(backup_home);
+  if (restore->parsed()) {
+    if (restore_id_opt->count() > 0) restore_req.backup_id = restore_id;
+    if (restore_sign_opt->count() > 0) restore_req.sign_from_height = restore_sign_from;
+    return restore_command(restore_req);
+  }
+  if (verify->parsed()) {
+    return verify_backup_command(
+        verify_home, verify_from,
+        verify_id_opt->count() > 0 ? std::optional<std::uint32_t>(verify_id) : std::nullopt);
+  }
   if (home.empty()) {
     std::fprintf(stderr, "--home is required\n%s", app.help().c_str());
     return 2;
