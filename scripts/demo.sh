@@ -356,13 +356,16 @@ print([r["report_id"] for r in json.load(sys.stdin)["reports"] if r["period"] ==
 ok "GET /v1/txs/${MARKED:0:16}... returns the signed report, marker $MARK inside"
 echo "   rekey node0 while it serves: every table rewritten under a new data key, the old key destroyed"
 "$RLD" rekey --home "$NET/nodes/node0" | sed 's/^/   /'
-FILES=$(find "$NET"/nodes/*/data "$NET"/nodes/*/audit -type f | wc -l)
+echo "   back up node1 while the network commits, then verify the backup from genesis to its head"
+"$RLD" backup --home "$NET/nodes/node1" | sed 's/^/   /'
+"$RLD" verify-backup --home "$NET/nodes/node1" --from "$NET/nodes/node1/backups" | tail -n 3 | sed 's/^/   /'
+FILES=$(find "$NET"/nodes/*/data "$NET"/nodes/*/audit "$NET"/nodes/*/backups -type f 2>/dev/null | wc -l)
 KINDS=$(find "$NET"/nodes/*/data -type f | sed -E 's#.*/##; s/^LOG.*/LOG/; s/^(MANIFEST|OPTIONS)-.*/\1/; s/^[0-9]+\.//' \
   | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')
-if grep -ral "$MARK" "$NET"/nodes/*/data "$NET"/nodes/*/audit; then
+if grep -ral "$MARK" "$NET"/nodes/*/data "$NET"/nodes/*/audit "$NET"/nodes/node1/backups; then
   die "the marker is on disk in the files above"
 fi
-ok "grep -ral $MARK over $FILES files of the four nodes' data and audit stores: nowhere ($KINDS)"
+ok "grep -ral $MARK over $FILES files of the four nodes' data and audit stores and node1's backup: nowhere ($KINDS)"
 head -c 8 "$NET/nodes/node1/data/CURRENT" | sed 's/^/   every file begins with its header: /'; echo
 
 step "13. A third party reads masked data within the scope regulators granted it"
