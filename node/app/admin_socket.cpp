@@ -1,6 +1,7 @@
 #include "node/app/admin_socket.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <boost/asio/local/stream_protocol.hpp>
@@ -52,13 +53,35 @@ struct AdminSocket::Impl {
   Local::acceptor acceptor{io};
   std::string path;
   std::map<std::string, AdminHandler> handlers;
+  // One connection: its thread and socket. The socket is closed under `mu` when the thread is
+  // done with it, so stop() never shuts down a descriptor that has been reused meanwhile.
+  struct Worker {
+    explicit Worker(Local::socket sock) : socket(std::move(sock)) {}
+    Local::socket socket;
+    std::thread thread;
+    bool done = false;  // guarded by mu
+  };
+
   std::thread accept_thread;
-  std::mutex mu;                   // guards workers and running
-  std::list<std::thread> workers;  // one per connection, joined by stop()
+  std::mutex mu;              // guards workers, running_command and stopped
+  std::list<Worker> workers;  // joined when done (on the next accept) or by stop()
   bool running_command = false;
   bool stopped = false;
 
-  void serve(Local::socket s) {
+  // Joins the threads of finished connections. Called with `mu` held; a finished thread no
+  // longer takes it.
+  void reap_locked() {
+    for (auto it = workers.begin(); it != workers.end();) {
+      if (!it->done) {
+        ++it;
+        continue;
+      }
+      it->thread.join();
+      it = workers.erase(it);
+    }
+  }
+
+  void serve(Local::socket& s) {
     asio::streambuf buf(kMaxAdminRequestBytes + 1);
     auto line = read_line(s, buf);
     if (!line.ok()) {
@@ -124,7 +147,21 @@ struct AdminSocket::Impl {
         spdlog::warn("admin socket accept failed error={}", ec.message());
         continue;
       }
-      workers.emplace_back([this, s = std::move(s)]() mutable { serve(std::move(s)); });
+      reap_locked();
+      if (workers.size() >= kMaxAdminConnections) {
+        send_line(s, {{"ok", false},
+                      {"code", "busy"},
+                      {"message", "too many administration connections are open"}});
+        continue;
+      }
+      Worker& w = workers.emplace_back(std::move(s));
+      w.thread = std::thread([this, &w] {
+        serve(w.socket);
+        std::lock_guard done_lock(mu);
+        boost::system::error_code ignored;
+        w.socket.close(ignored);
+        w.done = true;
+      });
     }
   }
 };
@@ -182,12 +219,17 @@ void AdminSocket::stop() {
   if (impl_->accept_thread.joinable()) impl_->accept_thread.join();
   boost::system::error_code ec;
   impl_->acceptor.close(ec);
-  std::list<std::thread> workers;
+  // A client that connected and sent nothing would hold its thread in a read forever: end every
+  // open connection's reads. A command already running finishes (its progress lines are lost).
   {
     std::lock_guard lock(impl_->mu);
-    workers.swap(impl_->workers);
+    for (auto& w : impl_->workers) {
+      // On the descriptor: the worker's thread may be blocked in a read on the socket object.
+      if (!w.done) ::shutdown(w.socket.native_handle(), SHUT_RDWR);
+    }
   }
-  for (auto& t : workers) t.join();
+  for (auto& w : impl_->workers) w.thread.join();  // no new worker: the accept thread is gone
+  impl_->workers.clear();
   std::error_code fs_ec;
   std::filesystem::remove(impl_->path, fs_ec);
 }

@@ -5,8 +5,8 @@
 // node answers with JSON lines of progress, {"progress": "..."}, then one final line,
 // {"ok": true, ...} or {"ok": false, "code": ..., "message": ...}. One command runs at a time.
 //
-// Thread ownership: the socket has one accept thread; each command runs on a thread of its own,
-// all joined by stop().
+// Thread ownership: the socket has one accept thread; each connection has a thread of its own,
+// joined once it is done or by stop(), which also ends the reads of idle connections.
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +20,8 @@
 namespace rl::node {
 
 inline constexpr std::size_t kMaxAdminRequestBytes = 4096;
+// Connections open at once; more are answered `busy` and closed.
+inline constexpr std::size_t kMaxAdminConnections = 8;
 
 // Runs one command. `progress` sends a progress line. The returned JSON object is merged into
 // the final {"ok": true} line.

@@ -152,6 +152,47 @@ TEST_F(AdminSocketTest, ASecondNodeOnTheSameHomeIsRefusedAStaleSocketIsReplaced)
   start({});
 }
 
+// A raw connection that sends nothing until closed.
+int idle_connection(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A client that connects and sends nothing must not keep the node from shutting down.
+TEST_F(AdminSocketTest, StopEndsIdleConnections) {
+  start({});
+  const int fd = idle_connection(path_);
+  ASSERT_GE(fd, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // accepted, reading
+  auto stopped = std::async(std::launch::async, [this] { socket_->stop(); });
+  EXPECT_EQ(stopped.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "stop() waits for an idle client";
+  ::close(fd);
+}
+
+TEST_F(AdminSocketTest, ConnectionsBeyondTheLimitAreRefusedAndSlotsComeBack) {
+  start({{"status", [](const json&, const AdminProgress&) -> Result<json> { return json{}; }}});
+  std::vector<int> idle;
+  for (std::size_t i = 0; i < kMaxAdminConnections; ++i) {
+    idle.push_back(idle_connection(path_));
+    ASSERT_GE(idle.back(), 0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto refused = admin_call(path_, {{"command", "status"}}, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "busy");
+  for (int fd : idle) ::close(fd);  // their reads end: the slots are freed
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(admin_call(path_, {{"command", "status"}}, {}).ok());
+}
+
 TEST_F(AdminSocketTest, NoNodeMeansNodeNotRunning) {
   auto r = admin_call(path_, {{"command", "status"}}, {});
   ASSERT_FALSE(r.ok());
