@@ -11,7 +11,6 @@
 #include "common/logging.hpp"
 #include "crypto/keys.hpp"
 #include "ledger/chain.hpp"
-#include "ledger/rekey.hpp"
 #include "node/app/admin_socket.hpp"
 #include "node/app/api.hpp"
 #include "node/app/node_backup.hpp"
@@ -20,6 +19,7 @@
 #include "node/app/node_storage.hpp"
 #include "node/app/periodic_task.hpp"
 #include "node/app/sealer.hpp"
+#include "node/app/storage_maintenance.hpp"
 #include "node/app/third_party/mask_key.hpp"
 #include "node/app/third_party/third_party_api.hpp"
 #include "node/http/https_server.hpp"
@@ -258,39 +258,19 @@ int run(const std::string& home, const std::string& log_level_override, int port
   // a rekey re-encrypts backup files and replaces the keystore a backup copies.
   std::mutex storage_maintenance_mu;
   const std::string backup_root = cfg->path(cfg->backup_dir);
-  auto run_rekey = [&](const rl::node::AdminProgress& progress) -> rl::Result<nlohmann::json> {
-    if (!storage->keys) {
-      return rl::make_error("encryption_off",
-                            "storage encryption is off (config.json storage): nothing to rekey");
-    }
+  auto run_rekey = [&](bool resume_only, const rl::node::AdminProgress& progress) {
     std::lock_guard lock(storage_maintenance_mu);
-    RL_ASSIGN_OR_RETURN(auto r, rl::ledger::rekey(*storage->keys, *storage->encryption,
-                                                  {&(*chain)->store(), &(*audit)->store()},
-                                                  {backup_root}, progress));
-    // Every backup file is now under the new key: the backups' keystore copy must hold it.
-    if (std::filesystem::exists(backup_root)) {
-      RL_TRY(rl::node::save_data_keys_copy(backup_root, *storage->keys));
-    }
-    return nlohmann::json{{"new_key", r.new_key},
-                          {"destroyed", r.destroyed},
-                          {"files_reencrypted", r.files_reencrypted},
-                          {"resumed", r.resumed}};
+    return rl::node::rekey_node(*storage, (*chain)->store(), (*audit)->store(), backup_root,
+                                resume_only, progress);
   };
-  auto run_backup = [&](const rl::node::AdminProgress& progress) -> rl::Result<nlohmann::json> {
+  auto run_backup = [&](const rl::node::AdminProgress& progress) {
     std::lock_guard lock(storage_maintenance_mu);
-    if (progress) progress("backing up the chain and audit stores into " + backup_root);
-    std::vector<std::uint32_t> purged;
-    RL_ASSIGN_OR_RETURN(auto b,
-                        rl::node::backup_node(backup_root, **chain, **audit, storage->keys.get(),
-                                              cfg->backup_keep, &purged));
-    auto j = rl::node::node_backup_to_json(b);
-    j["purged"] = purged;
-    j["dir"] = backup_root;
-    return j;
+    return rl::node::backup_node_reply(backup_root, **chain, **audit, *storage, cfg->backup_keep,
+                                       progress);
   };
   std::map<std::string, rl::node::AdminHandler> admin_handlers;
   admin_handlers["rekey"] = [&](const nlohmann::json&, const rl::node::AdminProgress& progress) {
-    return run_rekey(progress);
+    return run_rekey(false, progress);
   };
   admin_handlers["backup"] = [&](const nlohmann::json&, const rl::node::AdminProgress& progress) {
     return run_backup(progress);
@@ -315,7 +295,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
     spdlog::warn("an interrupted rekey is resuming retiring_keys={}",
                  storage->keys->retiring().size());
     resume_rekey = std::jthread([&run_rekey] {
-      auto r = run_rekey({});
+      auto r = run_rekey(true, {});
       if (!r.ok()) {
         spdlog::error("rekey resume failed code={} message={} (run `regledgerd rekey` again)",
                       r.error().code, r.error().message);
@@ -398,6 +378,12 @@ struct OfflineHome {
 };
 rl::Result<OfflineHome> open_offline_home(const std::string& home) {
   RL_ASSIGN_OR_RETURN(auto cfg, rl::node::load_node_config(home));
+  // Maintenance is of stores that exist: opening them here must not create a new, empty node.
+  RL_ASSIGN_OR_RETURN(auto state, rl::ledger::store_encryption_state(cfg.path(cfg.data_dir)));
+  if (!state) {
+    return rl::make_error(
+        "no_stores", cfg.path(cfg.data_dir) + " holds no store: nothing to maintain on this home");
+  }
   RL_ASSIGN_OR_RETURN(auto genesis_text, rl::read_file(cfg.path(cfg.genesis_file)));
   RL_ASSIGN_OR_RETURN(auto genesis, rl::ledger::parse_genesis(genesis_text));
   RL_ASSIGN_OR_RETURN(auto storage, rl::node::open_node_storage(cfg, genesis.suite));
@@ -408,39 +394,28 @@ rl::Result<OfflineHome> open_offline_home(const std::string& home) {
 int rekey_command(const std::string& home) {
   return online_or_offline(home, "rekey", [&](const Print& print) -> rl::Result<std::string> {
     RL_ASSIGN_OR_RETURN(auto h, open_offline_home(home));
-    if (!h.storage.keys) {
-      return rl::make_error("encryption_off", "config.json turns storage encryption off");
-    }
     const auto opts = h.storage.store_options();
     RL_ASSIGN_OR_RETURN(auto data, rl::ledger::Store::open(h.cfg.path(h.cfg.data_dir), opts));
     RL_ASSIGN_OR_RETURN(auto audit, rl::ledger::Store::open(h.cfg.path(h.cfg.audit_dir), opts));
-    const std::string backup_root = h.cfg.path(h.cfg.backup_dir);
-    RL_ASSIGN_OR_RETURN(auto r, rl::ledger::rekey(*h.storage.keys, *h.storage.encryption,
-                                                  {data.get(), audit.get()}, {backup_root}, print));
-    if (std::filesystem::exists(backup_root)) {
-      RL_TRY(rl::node::save_data_keys_copy(backup_root, *h.storage.keys));
-    }
-    return "new key " + std::to_string(r.new_key) + ", " + std::to_string(r.files_reencrypted) +
-           " file(s) re-encrypted";
+    RL_ASSIGN_OR_RETURN(auto r, rl::node::rekey_node(h.storage, *data, *audit,
+                                                     h.cfg.path(h.cfg.backup_dir), false, print));
+    return r.dump();
   });
 }
 
 // `regledgerd backup`.
 int backup_command(const std::string& home) {
-  return online_or_offline(home, "backup", [&](const Print&) -> rl::Result<std::string> {
+  return online_or_offline(home, "backup", [&](const Print& print) -> rl::Result<std::string> {
     RL_ASSIGN_OR_RETURN(auto h, open_offline_home(home));
     const auto opts = h.storage.store_options();
     RL_ASSIGN_OR_RETURN(auto chain,
                         rl::ledger::Chain::open(h.cfg.path(h.cfg.data_dir), h.genesis, {}, opts));
     RL_ASSIGN_OR_RETURN(auto audit,
                         rl::node::identity::AuditLog::open(h.cfg.path(h.cfg.audit_dir), opts));
-    std::vector<std::uint32_t> purged;
-    RL_ASSIGN_OR_RETURN(auto b,
-                        rl::node::backup_node(h.cfg.path(h.cfg.backup_dir), *chain, *audit,
-                                              h.storage.keys.get(), h.cfg.backup_keep, &purged));
-    auto j = rl::node::node_backup_to_json(b);
-    j["purged"] = purged;
-    return j.dump();
+    RL_ASSIGN_OR_RETURN(
+        auto r, rl::node::backup_node_reply(h.cfg.path(h.cfg.backup_dir), *chain, *audit, h.storage,
+                                            h.cfg.backup_keep, print));
+    return r.dump();
   });
 }
 
