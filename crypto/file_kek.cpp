@@ -1,4 +1,4 @@
-// The key-file KEK of key_wrap.hpp.
+// The key-file KEK of key_wrap.hpp, and the rule every secret file a node reads is held to.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,7 +55,7 @@ class FileKek final : public KeyEncryptionKey {
 namespace internal {
 
 Status check_secret_mode(unsigned st_mode, const std::string& path, std::string_view what,
-                         std::string_view not_regular_code) {
+                         std::string_view not_regular_code, std::string_view mode_code) {
   if (!S_ISREG(st_mode)) {
     return make_error(std::string(not_regular_code),
                       std::string(what) + " " + path + " is not a regular file");
@@ -63,39 +63,45 @@ Status check_secret_mode(unsigned st_mode, const std::string& path, std::string_
   if ((st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", st_mode & 07777);
-    return make_error("kek_file_mode", std::string(what) + " " + path + " has mode " + mode +
-                                           ": group and others must have no access (chmod 600)");
+    return make_error(std::string(mode_code),
+                      std::string(what) + " " + path + " has mode " + mode +
+                          ": group and others must have no access (chmod 600)");
   }
   return {};
 }
 
 }  // namespace internal
 
-Status check_secret_file_mode(const std::string& path, std::string_view what) {
+Result<Bytes> read_secret_hex_file(const std::string& path, std::string_view what, std::size_t size,
+                                   const SecretFileCodes& codes) {
+  const std::string name = std::string(what) + " " + path;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return make_error("kek_missing", std::string(what) + " " + path + " does not exist");
+    return make_error(std::string(codes.missing), name + " does not exist");
   }
-  return internal::check_secret_mode(st.st_mode, path, what);
+  RL_TRY(internal::check_secret_mode(st.st_mode, path, what, codes.bad, codes.mode));
+  // 2 hex characters a byte, and room for a line ending: anything longer is not this file.
+  auto text = read_file(path, 2 * size + 64);
+  if (!text.ok()) {
+    return make_error(std::string(codes.bad), "cannot read " + name + ": " + text.error().message);
+  }
+  std::string hex = std::move(text).value();
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) {
+    hex.pop_back();
+  }
+  auto key = from_hex(hex);
+  cleanse(hex);
+  if (!key.ok() || key->size() != size) {
+    return make_error(std::string(codes.bad), name + " must hold " + std::to_string(2 * size) +
+                                                  " hex characters (a " + std::to_string(size) +
+                                                  "-byte key)");
+  }
+  return std::move(key).value();
 }
 
 Result<std::unique_ptr<KeyEncryptionKey>> open_file_kek(const std::string& path, Suite suite) {
-  RL_TRY(check_secret_file_mode(path, "KEK file"));
-  auto text = read_file(path, 256);
-  if (!text.ok()) {
-    return make_error("bad_kek_file", "cannot read KEK file " + path + ": " + text.error().message);
-  }
-  std::string hex = *text;
-  if (!hex.empty() && hex.back() == '\n') hex.pop_back();
-  auto key = from_hex(hex);
-  OPENSSL_cleanse(text->data(), text->size());
-  OPENSSL_cleanse(hex.data(), hex.size());
-  if (!key.ok() || key->size() != kKekBytes) {
-    return make_error("bad_kek_file",
-                      "KEK file " + path + " must hold 64 hex characters (a 32-byte key)");
-  }
-  return std::unique_ptr<KeyEncryptionKey>(
-      std::make_unique<FileKek>(path, suite, std::move(key).value()));
+  RL_ASSIGN_OR_RETURN(Bytes key, read_secret_hex_file(path, "KEK file", kKekBytes));
+  return std::unique_ptr<KeyEncryptionKey>(std::make_unique<FileKek>(path, suite, std::move(key)));
 }
 
 Status create_file_kek(const std::string& path) {

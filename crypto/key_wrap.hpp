@@ -35,9 +35,17 @@ class KeyEncryptionKey {
 // Wrapping is AES-256-GCM in P-256 networks and SM4-CTR with HMAC-SM3 (encrypt-then-MAC) in
 // SM2 networks. Codes: kek_missing, kek_file_mode, bad_kek_file.
 Result<std::unique_ptr<KeyEncryptionKey>> open_file_kek(const std::string& path, Suite suite);
-// A file that holds a secret (a KEK, a PIN): a regular file that neither group nor others may
-// access. Codes: kek_missing, bad_kek_file, kek_file_mode. `what` names it in the message.
-Status check_secret_file_mode(const std::string& path, std::string_view what);
+// The error codes of read_secret_hex_file, so that each kind of secret file keeps its own.
+struct SecretFileCodes {
+  std::string_view missing = "kek_missing";
+  std::string_view mode = "kek_file_mode";  // group or others may access it
+  std::string_view bad = "bad_kek_file";    // not a regular file, or not `size` bytes of hex
+};
+// The one rule for a secret a node keeps in a file (a KEK, the mask key): `size` bytes as hex,
+// trailing whitespace ignored, in a regular file that neither group nor others may access (0600
+// or 0400), as ssh holds private keys. `what` names the file in messages.
+Result<Bytes> read_secret_hex_file(const std::string& path, std::string_view what, std::size_t size,
+                                   const SecretFileCodes& codes = {});
 // Writes a new random KEK file with mode 0600; refuses to overwrite (kek_exists).
 Status create_file_kek(const std::string& path);
 
