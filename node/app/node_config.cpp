@@ -12,6 +12,16 @@ using nlohmann::json;
 Error bad(const std::string& what) {
   return make_error("bad_config", what);
 }
+
+// config.json is strict: a section is an object, and a key it does not know is an error (a typo
+// must not silently leave a setting at its default).
+Status check_section(const json& j, const std::string& name, const std::set<std::string>& known) {
+  if (!j.is_object()) return bad(name + " must be an object");
+  for (const auto& [k, v] : j.items()) {
+    if (!known.count(k)) return bad("unknown key '" + name + "." + k + "' in config.json");
+  }
+  return {};
+}
 }  // namespace
 
 std::string NodeConfig::path(const std::string& rel) const {
@@ -77,10 +87,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
           "read_access", "audit_dir",      "challenge_ttl_ms",   "session_ttl_ms", "max_failures",
           "lockout_ms",  "max_challenges", "max_sessions",       "ca_cert",        "ca_key",
           "operator",    "enroll_wait_ms", "cert_validity_days", "enroll_approval"};
-      if (!i.is_object()) return bad("identity must be an object");
-      for (const auto& [k, v] : i.items()) {
-        if (!known_identity.count(k)) return bad("unknown key 'identity." + k + "' in config.json");
-      }
+      RL_TRY(check_section(i, "identity", known_identity));
       c.read_access = i.value("read_access", c.read_access);
       c.audit_dir = i.value("audit_dir", c.audit_dir);
       c.challenge_ttl_ms = i.value("challenge_ttl_ms", c.challenge_ttl_ms);
@@ -99,30 +106,17 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     }
     if (j.contains("offline")) {
       const auto& o = j["offline"];
-      if (!o.is_object()) return bad("offline must be an object");
-      for (const auto& [k, v] : o.items()) {
-        if (k != "master_key_file") return bad("unknown key 'offline." + k + "' in config.json");
-      }
+      RL_TRY(check_section(o, "offline", {"master_key_file"}));
       c.offline_master_key_file = o.value("master_key_file", c.offline_master_key_file);
     }
     if (j.contains("storage")) {
       const auto& st = j["storage"];
-      if (!st.is_object()) return bad("storage must be an object");
-      for (const auto& [k, v] : st.items()) {
-        if (k != "kek_file" && k != "pkcs11" && k != "data_keys") {
-          return bad("unknown key 'storage." + k + "' in config.json");
-        }
-      }
+      RL_TRY(check_section(st, "storage", {"kek_file", "pkcs11", "data_keys"}));
       c.kek_file = st.value("kek_file", c.kek_file);
       c.data_keys_file = st.value("data_keys", c.data_keys_file);
       if (st.contains("pkcs11")) {
         const auto& p = st["pkcs11"];
-        if (!p.is_object()) return bad("storage.pkcs11 must be an object");
-        for (const auto& [k, v] : p.items()) {
-          if (k != "module" && k != "token" && k != "pin_file" && k != "key_label") {
-            return bad("unknown key 'storage.pkcs11." + k + "' in config.json");
-          }
-        }
+        RL_TRY(check_section(p, "storage.pkcs11", {"module", "token", "pin_file", "key_label"}));
         c.pkcs11_module = p.value("module", c.pkcs11_module);
         c.pkcs11_token = p.value("token", c.pkcs11_token);
         c.pkcs11_pin_file = p.value("pin_file", c.pkcs11_pin_file);
@@ -134,22 +128,14 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     }
     if (j.contains("backup")) {
       const auto& b = j["backup"];
-      if (!b.is_object()) return bad("backup must be an object");
-      for (const auto& [k, v] : b.items()) {
-        if (k != "dir" && k != "interval_s" && k != "keep") {
-          return bad("unknown key 'backup." + k + "' in config.json");
-        }
-      }
+      RL_TRY(check_section(b, "backup", {"dir", "interval_s", "keep"}));
       c.backup_dir = b.value("dir", c.backup_dir);
       c.backup_interval_s = b.value("interval_s", c.backup_interval_s);
       c.backup_keep = b.value("keep", c.backup_keep);
     }
     if (j.contains("protection")) {
       const auto& pr = j["protection"];
-      if (!pr.is_object()) return bad("protection must be an object");
-      for (const auto& [k, v] : pr.items()) {
-        if (k != "mask_key_file") return bad("unknown key 'protection." + k + "' in config.json");
-      }
+      RL_TRY(check_section(pr, "protection", {"mask_key_file"}));
       c.mask_key_file = pr.value("mask_key_file", c.mask_key_file);
     }
   } catch (const json::exception& e) {

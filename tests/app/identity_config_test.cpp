@@ -62,5 +62,44 @@ TEST_F(IdentityConfigTest, BadValuesAreRefused) {
   }
 }
 
+// config.json "storage" and "backup" (docs/operations.md): they round-trip, and every bad value
+// or unknown key is refused with bad_config naming it.
+TEST_F(IdentityConfigTest, StorageAndBackupRoundTrip) {
+  node::NodeConfig c;
+  c.pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";
+  c.pkcs11_token = "node0-hsm";
+  c.pkcs11_pin_file = "hsm.pin";
+  c.pkcs11_key_label = "kek-2";
+  c.backup_interval_s = 3600;
+  c.backup_keep = 24;
+  auto back = load(node::node_config_to_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_TRUE(back->storage_encrypted());
+  EXPECT_EQ(back->pkcs11_token, "node0-hsm");
+  EXPECT_EQ(back->pkcs11_key_label, "kek-2");
+  EXPECT_EQ(back->backup_interval_s, 3600u);
+  EXPECT_EQ(back->backup_keep, 24u);
+  node::NodeConfig f;
+  f.kek_file = "kek.key";
+  auto file_back = load(node::node_config_to_json(f));
+  ASSERT_TRUE(file_back.ok()) << file_back.error().to_string();
+  EXPECT_EQ(file_back->kek_file, "kek.key");
+  EXPECT_TRUE(file_back->pkcs11_module.empty());
+}
+
+TEST_F(IdentityConfigTest, BadStorageAndBackupValuesAreRefused) {
+  for (const char* bad :
+       {R"({"storage":[]})", R"({"storage":{"kek":"x"}})",
+        R"({"storage":{"kek_file":"k","pkcs11":{"module":"m","token":"t","pin_file":"p"}}})",
+        R"({"storage":{"pkcs11":{"module":"m"}}})",
+        R"({"storage":{"pkcs11":{"module":"m","token":"t","pin_file":"p","slot":1}}})",
+        R"({"backup":{"keep":0}})", R"({"backup":{"keep":1001}})", R"({"backup":{"interval_s":5}})",
+        R"({"backup":{"every":60}})", R"({"protection":{"mask":"x"}})"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_config") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace rl::testing
