@@ -293,5 +293,39 @@ TEST_F(StoreBackupTest, ABackupSurvivesARekeyAndRestoresOnceTheOldKeyIsDestroyed
   EXPECT_EQ(get(*restored, Cf::kState, key_of(7)), std::optional<std::string>(value_of(7)));
 }
 
+// The keystore copy a node backup carries (node/app/node_backup writes DataKeyStore::to_json()
+// beside the backups): one byte flipped in a wrapped key and the copy opens no backup file.
+TEST_F(StoreBackupTest, AKeystoreCopyWithOneByteFlippedIsRefused) {
+  ASSERT_TRUE(crypto::create_file_kek(path("kek")).ok());
+  auto kek = std::shared_ptr<const crypto::KeyEncryptionKey>(
+      crypto::open_file_kek(path("kek"), crypto::Suite::kP256Sha256).value());
+  auto keys =
+      DataKeyStore::open(path("data-keys.json"), kek, StorageCipher::kAes256Ctr, true).value();
+  auto store =
+      Store::open(path("db"), {std::make_shared<const EncryptedEnv>(keys->ring())}).value();
+  fill(*store, 10);
+  ASSERT_TRUE(create_store_backup(*store, path("backups"), "{}").ok());
+  const std::string copy = path("backups/data-keys.json");
+  ASSERT_TRUE(write_file_atomic(copy, keys->to_json(), true).ok());
+  ASSERT_TRUE(DataKeyStore::open(copy, kek, StorageCipher::kAes256Ctr, false).ok());
+
+  // A digit in the middle of the wrapped key (its ciphertext, past the format bytes), flipped to
+  // another digit: still hex, still well-formed, no longer what the KEK wrapped.
+  const std::string text = read_file(copy).value();
+  const auto wrapped = text.find("\"wrapped\"");
+  ASSERT_NE(wrapped, std::string::npos);
+  const auto begin = text.find('"', wrapped + 10) + 1;
+  const auto end = text.find('"', begin);
+  const auto digit = text.find_first_of("0123456789", begin + (end - begin) / 2);
+  ASSERT_LT(digit, end);
+  flip_byte(copy, digit);
+  const std::string flipped = read_file(copy).value();
+  ASSERT_NE(flipped, text);
+  auto reopened = DataKeyStore::open(copy, kek, StorageCipher::kAes256Ctr, false);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "kek_mismatch");
+  EXPECT_EQ(read_file(copy).value(), flipped) << "opening never rewrites the copy";
+}
+
 }  // namespace
 }  // namespace rl::ledger
