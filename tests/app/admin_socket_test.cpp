@@ -19,16 +19,23 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A raw client: writes `bytes`, reads until the node closes.
-std::string raw_exchange(const std::string& path, const std::string& bytes) {
+// A raw connection to `path` (-1 if it fails): the client side without admin_call's manners.
+int idle_connection(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return "connect failed";
+    return -1;
   }
+  return fd;
+}
+
+// A raw client: writes `bytes`, reads until the node closes.
+std::string raw_exchange(const std::string& path, const std::string& bytes) {
+  const int fd = idle_connection(path);
+  if (fd < 0) return "connect failed";
   (void)!::write(fd, bytes.data(), bytes.size());
   ::shutdown(fd, SHUT_WR);
   std::string out;
@@ -150,19 +157,6 @@ TEST_F(AdminSocketTest, ASecondNodeOnTheSameHomeIsRefusedAStaleSocketIsReplaced)
   }
   ASSERT_TRUE(fs::exists(path_));
   start({});
-}
-
-// A raw connection that sends nothing until closed.
-int idle_connection(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 // A client that connects and sends nothing must not keep the node from shutting down.
