@@ -72,20 +72,26 @@ Status check_secret_mode(unsigned st_mode, const std::string& path, std::string_
 
 }  // namespace internal
 
-Result<Bytes> read_secret_hex_file(const std::string& path, std::string_view what, std::size_t size,
-                                   const SecretFileCodes& codes) {
+Result<std::string> read_secret_text_file(const std::string& path, std::string_view what,
+                                          std::size_t max_size, const SecretFileCodes& codes) {
   const std::string name = std::string(what) + " " + path;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return make_error(std::string(codes.missing), name + " does not exist");
   }
   RL_TRY(internal::check_secret_mode(st.st_mode, path, what, codes.bad, codes.mode));
-  // 2 hex characters a byte, and room for a line ending: anything longer is not this file.
-  auto text = read_file(path, 2 * size + 64);
+  auto text = read_file(path, max_size);
   if (!text.ok()) {
     return make_error(std::string(codes.bad), "cannot read " + name + ": " + text.error().message);
   }
-  std::string hex = std::move(text).value();
+  return std::move(text).value();
+}
+
+Result<Bytes> read_secret_hex_file(const std::string& path, std::string_view what, std::size_t size,
+                                   const SecretFileCodes& codes) {
+  const std::string name = std::string(what) + " " + path;
+  // 2 hex characters a byte, and room for a line ending: anything longer is not this file.
+  RL_ASSIGN_OR_RETURN(std::string hex, read_secret_text_file(path, what, 2 * size + 64, codes));
   while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) {
     hex.pop_back();
   }

@@ -46,6 +46,9 @@ struct SecretFileCodes {
 // or 0400), as ssh holds private keys. `what` names the file in messages.
 Result<Bytes> read_secret_hex_file(const std::string& path, std::string_view what, std::size_t size,
                                    const SecretFileCodes& codes = {});
+// The same rule for a secret kept as text (a PEM private key): at most `max_size` bytes.
+Result<std::string> read_secret_text_file(const std::string& path, std::string_view what,
+                                          std::size_t max_size, const SecretFileCodes& codes = {});
 // Writes a new random KEK file with mode 0600; refuses to overwrite (kek_exists).
 Status create_file_kek(const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "crypto/storage_cipher.hpp"
 
+#include "crypto/document_cipher.hpp"
+
 #include <openssl/crypto.h>
 
 #include <array>
@@ -126,12 +128,18 @@ Status ctr_xor(StorageCipher c, ByteView key, ByteView iv, std::uint64_t offset,
   return {};
 }
 
-Result<Bytes> seal_value(StorageCipher c, ByteView key, ByteView aad, ByteView plaintext) {
+namespace {
+
+// The one authenticated construction behind seal_value and seal_document; `max` bounds the
+// plaintext and the aad.
+Result<Bytes> seal_bounded(StorageCipher c, ByteView key, ByteView aad, ByteView plaintext,
+                           std::size_t max, const char* what) {
   if (key.size() != kValueKeySize) {
-    return make_error("invalid_key_length", "sealed values use a 32-byte key");
+    return make_error("invalid_key_length", std::string(what) + " use a 32-byte key");
   }
-  if (plaintext.size() > kMaxSealedPlaintext || aad.size() > kMaxSealedPlaintext) {
-    return make_error("invalid_argument", "sealed values are at most 64 KiB");
+  if (plaintext.size() > max || aad.size() > max) {
+    return make_error("invalid_argument",
+                      std::string(what) + " are at most " + std::to_string(max / 1024) + " KiB");
   }
   if (c == StorageCipher::kAes256Ctr) {
     const Bytes iv = random_bytes(kGcmIvSize);
@@ -153,12 +161,13 @@ Result<Bytes> seal_value(StorageCipher c, ByteView key, ByteView aad, ByteView p
   return out;
 }
 
-Result<Bytes> open_value(StorageCipher c, ByteView key, ByteView aad, ByteView sealed) {
+Result<Bytes> open_bounded(StorageCipher c, ByteView key, ByteView aad, ByteView sealed,
+                           std::size_t max, const char* what) {
   if (key.size() != kValueKeySize) {
-    return make_error("invalid_key_length", "sealed values use a 32-byte key");
+    return make_error("invalid_key_length", std::string(what) + " use a 32-byte key");
   }
-  if (sealed.size() > kMaxSealedPlaintext + 64) {
-    return make_error("bad_sealed_value", "sealed value too large");
+  if (sealed.size() > max + 64) {
+    return make_error("bad_sealed_value", std::string(what) + ": input too large");
   }
   if (c == StorageCipher::kAes256Ctr) {
     if (sealed.size() < 1 + kGcmIvSize + kGcmTagSize || sealed[0] != kSealedGcm) {
@@ -181,6 +190,26 @@ Result<Bytes> open_value(StorageCipher c, ByteView key, ByteView aad, ByteView s
   Bytes out(ct.begin(), ct.end());
   RL_TRY(ctr_xor(StorageCipher::kSm4Ctr, k.enc, iv, 0, out.data(), out.size()));
   return out;
+}
+
+}  // namespace
+
+Result<Bytes> seal_value(StorageCipher c, ByteView key, ByteView aad, ByteView plaintext) {
+  return seal_bounded(c, key, aad, plaintext, kMaxSealedPlaintext, "sealed values");
+}
+
+Result<Bytes> open_value(StorageCipher c, ByteView key, ByteView aad, ByteView sealed) {
+  return open_bounded(c, key, aad, sealed, kMaxSealedPlaintext, "sealed values");
+}
+
+Result<Bytes> seal_document(Suite suite, ByteView key, ByteView aad, ByteView plaintext) {
+  return seal_bounded(storage_cipher_for(suite), key, aad, plaintext, kMaxDocumentBytes,
+                      "sealed documents");
+}
+
+Result<Bytes> open_document(Suite suite, ByteView key, ByteView aad, ByteView sealed) {
+  return open_bounded(storage_cipher_for(suite), key, aad, sealed, kMaxDocumentBytes,
+                      "sealed documents");
 }
 
 }  // namespace rl::crypto

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -261,6 +262,9 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     std::optional<std::pair<crypto::PrivateKey, crypto::Certificate>> tls;
   };
   std::vector<NodeIdentity> nodes;
+  // Sealed reports (docs/sealed.md): every validator runs a key service for a regulator
+  // organization, in turn; its private key goes to the node's home only.
+  std::map<std::string, crypto::PrivateKey> key_service_keys;  // by node name
   for (std::uint32_t i = 0; i < def.validators + def.observers; ++i) {
     bool observer = i >= def.validators;
     std::string name =
@@ -291,6 +295,10 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
       v.api_url = api;
       if (n.tls) v.tls_certificate_pem = n.tls->second.to_pem();
       g.validators.push_back(v);
+      RL_ASSIGN_OR_RETURN(auto ks_key, crypto::PrivateKey::generate(def.suite));
+      g.key_services.push_back({"ks-" + name, def.regulators[i % def.regulators.size()].org,
+                                ks_key.public_key().to_pem(), api});
+      key_service_keys.emplace(name, std::move(ks_key));
     }
     nodes.push_back(std::move(n));
   }
@@ -355,6 +363,11 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     }
     c.mask_key_file = "mask.key";
     RL_TRY(write_file((home / c.mask_key_file).string(), to_hex(mask_key) + "\n", true));
+    if (auto ks = key_service_keys.find(n.name); ks != key_service_keys.end()) {
+      c.key_service_name = "ks-" + n.name;
+      c.key_service_key_file = "key-service.key";
+      RL_TRY(write_file((home / c.key_service_key_file).string(), ks->second.to_pem(), true));
+    }
     RL_TRY(write_file((home / "config.json").string(), node::node_config_to_json(c)));
     RL_TRY(write_file((home / "genesis.json").string(), genesis_json));
     RL_TRY(write_file((home / "node.pem").string(), n.cert.to_pem()));

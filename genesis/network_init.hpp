@@ -14,6 +14,8 @@
 //   nodes/nodeI/              config.json genesis.json node.pem node.key ca.pem
 //                             offline-master.key (config "offline.master_key_file")
 //                             mask.key (config "protection.mask_key_file")
+//                             key-service.key (validators: config "key_service", the key of
+//                             key service ks-nodeI in genesis "key_services")
 //   nodes/observerK/          the same for observer K (not a validator; "observer": true)
 //   accounts/ADMIN/           identity.json key.pem cert.pem password (one per regulator)
 

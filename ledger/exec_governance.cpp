@@ -157,6 +157,12 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
     case pb::Propose::kGrantThirdPartyAccess:
     case pb::Propose::kRevokeThirdPartyAccess:
       return check_third_party_action(state, p, ctx);
+    case pb::Propose::kSetSealingPolicy:
+    case pb::Propose::kSetKeyService:
+    case pb::Propose::kRemoveKeyService:
+    case pb::Propose::kGrantAttribute:
+    case pb::Propose::kRevokeAttribute:
+      return check_sealing_action(env, state, p);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }
@@ -251,6 +257,12 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
     case pb::Propose::kGrantThirdPartyAccess:
     case pb::Propose::kRevokeThirdPartyAccess:
       return execute_third_party_action(state, p, ctx);
+    case pb::Propose::kSetSealingPolicy:
+    case pb::Propose::kSetKeyService:
+    case pb::Propose::kRemoveKeyService:
+    case pb::Propose::kGrantAttribute:
+    case pb::Propose::kRevokeAttribute:
+      return execute_sealing_action(env, state, p, ctx);
     case pb::Propose::ACTION_NOT_SET:
       break;
   }

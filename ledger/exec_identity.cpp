@@ -142,6 +142,9 @@ Status exec_register_account(const Signer& s, StateOverlay& state, const pb::Reg
   auto perm = parse_permission_code(p.permission_code());
   if (!perm.ok()) return make_error("bad_field", perm.error().message);
   RL_TRY(check_credential(p.credential()));
+  if (!p.department().empty() && !valid_id(p.department())) {
+    return make_error("bad_field", "department must be empty or 1-64 of [A-Za-z0-9._-]");
+  }
   RL_ASSIGN_OR_RETURN(auto org, state.get(keys::org(p.org_id())));
   if (!org) return make_error("not_found", "organization " + p.org_id() + " is not registered");
   RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::account(p.account_id())));
@@ -152,6 +155,7 @@ Status exec_register_account(const Signer& s, StateOverlay& state, const pb::Reg
   rec.set_role(p.role());
   rec.set_permission_code(p.permission_code());
   *rec.mutable_credential() = p.credential();
+  rec.set_department(p.department());
   rec.set_active(true);
   rec.set_registered_height(ctx.height);
   state.put(keys::account(p.account_id()), encode(rec));

@@ -102,6 +102,19 @@ Status check_third_party_action(const StateOverlay& state, const pb::Propose& p,
 Status execute_third_party_action(StateOverlay& state, const pb::Propose& p,
                                   const BlockContext& ctx);
 
+// Sealed reports (exec_sealing.cpp, decision 0063): the governance actions, the envelope of a
+// sealed SubmitReport (checked instead of the plaintext checks), and S policy changes.
+bool is_sealing_action(const pb::Propose& p);
+Status check_sealing_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p);
+Status execute_sealing_action(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
+                              const BlockContext& ctx);
+Status check_sealed_submission(const ExecEnv& env, const StateOverlay& state,
+                               const pb::SubmitReport& p, const pb::TemplateRecord& t);
+void put_sealed_report(StateOverlay& state, const std::string& report_id,
+                       const pb::SealEnvelope& seal, const BlockContext& ctx);
+Status exec_set_sealed_report_policy(const Signer& s, StateOverlay& state,
+                                     const pb::SetSealedReportPolicy& p, const BlockContext& ctx);
+
 // IssueValue (exec_value.cpp).
 Status check_issue_value(const StateOverlay& state, const pb::IssueValue& a);
 Status execute_issue_value(StateOverlay& state, const pb::IssueValue& a, const BlockContext& ctx);

@@ -6,6 +6,7 @@
 #include "ledger/exec_internal.hpp"
 #include "ledger/nonce_pruning.hpp"
 #include "ledger/report_payload.hpp"
+#include "ledger/sealing.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
@@ -63,7 +64,9 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   if (!p.batch().empty() && !valid_id(p.batch())) return make_error("bad_field", "batch");
   RL_ASSIGN_OR_RETURN(auto tmpl, load<pb::TemplateRecord>(state, keys::tmpl(p.template_id())));
   if (!tmpl) return make_error("not_found", "template " + p.template_id() + " is not registered");
-  RL_TRY(check_report_payload(p, *tmpl));
+  // A sealed payload is a ciphertext: its envelope is what validators can check.
+  RL_TRY(p.has_seal() ? check_sealed_submission(env, state, p, *tmpl)
+                      : check_report_payload(p, *tmpl));
   // The data-level label: the submitter's level through the mapping table, at least the
   // template's floor. Without permission checks (ExecOptions) only the floor.
   std::uint32_t data_level = tmpl->data_level_floor();
@@ -86,7 +89,9 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   rec.set_height(ctx.height);
   rec.set_tx_index(index);
   rec.set_submitted_at_ms(ctx.time_ms);
+  rec.set_sealed(p.has_seal());
   state.put(keys::report(report_id), encode(rec));
+  if (p.has_seal()) put_sealed_report(state, report_id, p.seal(), ctx);
   if (indexes) {
     Bytes id_bytes = to_bytes(report_id);
     indexes->push_back({keys::reports_by_org(rec.org_id(), ctx.height, report_id), id_bytes});
@@ -219,6 +224,8 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
         return exec_load_device(env, signer, state, body.load_device(), ctx);
       case pb::TxBody::kSettleVouchers:
         return exec_settle_vouchers(env, signer, state, body.settle_vouchers(), ctx);
+      case pb::TxBody::kSetSealedReportPolicy:
+        return exec_set_sealed_report_policy(signer, state, body.set_sealed_report_policy(), ctx);
       case pb::TxBody::PAYLOAD_NOT_SET:
         break;
     }
@@ -250,6 +257,7 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
     rec.set_org_id(a.org);
     rec.set_role(a.role);
     rec.set_permission_code(a.permission_code);
+    rec.set_department(a.department);
     auto* c = rec.mutable_credential();
     c->set_salt(to_string(a.credential.salt));
     c->set_hash(to_string(a.credential.hash));
@@ -282,6 +290,22 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
   for (std::size_t i = 0; i < 100; ++i)
     mapping[i] = static_cast<std::uint8_t>(g.permission_mapping[i]);
   state.put(keys::permission_mapping(), mapping);
+  if (!g.key_services.empty()) {
+    pb::KeyServiceRegistry registry;
+    for (const auto& k : g.key_services) {
+      auto key = crypto::PublicKey::from_pem(k.public_key_pem);
+      if (!key.ok()) return make_error("bad_genesis", "key service " + k.name + " public key");
+      const Bytes der = key->to_der();
+      auto* rec = registry.add_services();
+      rec->set_name(k.name);
+      rec->set_org_id(k.org);
+      rec->set_public_key_der(to_string(der));
+      rec->set_key_id(to_string(sealing::key_id(anchor.suite, der)));
+      rec->set_api_url(k.api_url);
+      rec->set_active(true);
+    }
+    state.put(keys::key_services(), encode(registry));
+  }
 
   RL_ASSIGN_OR_RETURN(auto threshold, effective_governance_threshold(g));
   pb::GovernanceRecord gov;

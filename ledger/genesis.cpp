@@ -1,10 +1,12 @@
 #include "ledger/genesis.hpp"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "crypto/hash.hpp"
+#include "crypto/keys.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
@@ -123,6 +125,43 @@ Result<GenesisOffline> parse_offline(const json& o) {
   return off;
 }
 
+// The "key_services" section: each a regulator of this genesis's key, of the network's suite.
+Result<std::vector<GenesisKeyService>> parse_key_services(const json& arr, const Genesis& g) {
+  if (!arr.is_array() || arr.size() > 16) return bad("key_services must be an array of 0-16");
+  std::vector<GenesisKeyService> out;
+  for (const auto& k : arr) {
+    if (!k.is_object()) return bad("key_services entries must be objects");
+    for (const auto& [key, v] : k.items()) {
+      if (key != "name" && key != "org" && key != "public_key" && key != "api") {
+        return bad("unknown field 'key_services." + key + "'");
+      }
+    }
+    GenesisKeyService ks;
+    RL_ASSIGN_OR_RETURN(ks.name, get_string(k, "name"));
+    RL_ASSIGN_OR_RETURN(ks.org, get_string(k, "org"));
+    RL_ASSIGN_OR_RETURN(ks.public_key_pem, get_string(k, "public_key"));
+    RL_ASSIGN_OR_RETURN(ks.api_url, get_string(k, "api"));
+    if (!valid_id(ks.name)) return bad("bad key service name '" + ks.name + "'");
+    const bool regulator = std::any_of(
+        g.organizations.begin(), g.organizations.end(),
+        [&](const GenesisOrganization& o) { return o.id == ks.org && o.kind == "regulator"; });
+    if (!regulator) {
+      return bad("key service " + ks.name + ": org '" + ks.org + "' is not a regulator");
+    }
+    auto key = crypto::PublicKey::from_pem(ks.public_key_pem);
+    if (!key.ok() || key->suite() != g.suite) {
+      return bad("key service " + ks.name + ": public_key is not a key of the network's suite");
+    }
+    if (!ks.api_url.starts_with("https://") || ks.api_url.size() > 256) {
+      return bad("key service " + ks.name + ": api must be an https:// URL");
+    }
+    out.push_back(std::move(ks));
+  }
+  RL_TRY(refuse_duplicates(
+      out, "key service", [](const GenesisKeyService& k) -> const std::string& { return k.name; }));
+  return out;
+}
+
 }  // namespace
 
 Result<Genesis> parse_genesis(std::string_view text) {
@@ -144,7 +183,8 @@ Result<Genesis> parse_genesis(std::string_view text) {
                                                "templates",
                                                "block",
                                                "governance",
-                                               "offline"};
+                                               "offline",
+                                               "key_services"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad("unknown top-level field '" + k + "'");
   }
@@ -229,6 +269,10 @@ Result<Genesis> parse_genesis(std::string_view text) {
         ga.credential.p = static_cast<std::uint32_t>(p);
       }
       RL_ASSIGN_OR_RETURN(ga.certificate_pems, get_string_array(a, "certificates"));
+      RL_ASSIGN_OR_RETURN(ga.department, get_string(a, "department", false));
+      if (!ga.department.empty() && !valid_id(ga.department)) {
+        return bad("account " + ga.id + ": department must be 1-64 of [A-Za-z0-9._-]");
+      }
       g.accounts.push_back(std::move(ga));
     }
   }
@@ -317,6 +361,9 @@ Result<Genesis> parse_genesis(std::string_view text) {
     g.offline = std::move(off);
     RL_TRY(parse_issuer_keys(g.suite, *g.offline));
   }
+  if (j.contains("key_services")) {
+    RL_ASSIGN_OR_RETURN(g.key_services, parse_key_services(j["key_services"], g));
+  }
   RL_TRY(effective_governance_threshold(g));
   return g;
 }
@@ -376,6 +423,7 @@ std::string genesis_to_json(const Genesis& g) {
                {"role", a.role},
                {"permission_code", a.permission_code},
                {"certificates", a.certificate_pems}};
+    if (!a.department.empty()) ja["department"] = a.department;
     if (!a.credential.hash.empty()) {
       ja["credential"] = {{"salt", to_hex(a.credential.salt)},
                           {"hash", to_hex(a.credential.hash)},
@@ -416,6 +464,14 @@ std::string genesis_to_json(const Genesis& g) {
                       {"transfers_before_settle", l.transfers_before_settle},
                       {"hop_limit", l.hop_limit},
                       {"voucher_expiry_seconds", l.max_voucher_lifetime}}}};
+  }
+  // Only when declared: genesis files written before sealing existed keep their hash.
+  if (!g.key_services.empty()) {
+    j["key_services"] = json::array();
+    for (const auto& k : g.key_services) {
+      j["key_services"].push_back(
+          {{"name", k.name}, {"org", k.org}, {"public_key", k.public_key_pem}, {"api", k.api_url}});
+    }
   }
   return j.dump(2) + "\n";
 }

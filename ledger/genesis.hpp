@@ -59,6 +59,16 @@ struct GenesisAccount {
   std::string permission_code;  // RRLL
   GenesisCredential credential;
   std::vector<std::string> certificate_pems;  // bound at genesis
+  std::string department;                     // optional: the `dept` attribute of sealing policies
+};
+
+// A key service of sealed reports (docs/sealed.md): a regulator's node that releases shares of
+// data keys to readers who satisfy a report's policies.
+struct GenesisKeyService {
+  std::string name;
+  std::string org;             // a regulator organization of this genesis
+  std::string public_key_pem;  // SPKI of the network's suite
+  std::string api_url;         // https://host:port
 };
 
 struct GenesisTemplate {
@@ -100,6 +110,8 @@ struct Genesis {
   // "offline": issuer keys, master key hash, limits (docs/offline.md). Absent: the network has
   // no offline value and refuses device transactions (offline_disabled).
   std::optional<GenesisOffline> offline;
+  // "key_services": at most 16. Absent: sealing needs governance to register one first.
+  std::vector<GenesisKeyService> key_services;
 };
 
 // M for this genesis: the declared threshold (1 <= M <= N), else 1 when N == 1, else 0 when

@@ -99,6 +99,26 @@ inline Bytes third_party_grant(std::string_view grant_id) {
   return to_bytes("tp_grant/" + std::string(grant_id));
 }
 
+// Sealed reports (docs/sealed.md): the envelope and current S policy of each (SealedReportRecord),
+// the seal ids in use (value: the report id), the level-T policies (SealingPolicyRecord), the key
+// services (KeyServiceRegistry, one record) and the attributes governance granted each account
+// (AccountAttributes, one record per account).
+inline Bytes sealed_report(std::string_view report_id) {
+  return to_bytes("sealed/" + std::string(report_id));
+}
+inline Bytes seal_id(ByteView id) {
+  return to_bytes("seal_id/" + to_hex(id));
+}
+inline Bytes sealing_policy(std::string_view id) {
+  return to_bytes("seal_policy/" + std::string(id));
+}
+inline Bytes key_services() {
+  return to_bytes("param/key_services");
+}
+inline Bytes attributes(std::string_view account) {
+  return to_bytes("attr/" + std::string(account));
+}
+
 // The settlement unit (docs/offline.md "Value on the ledger"): balances (BalanceRecord) and
 // the supply counters (ValueSupplyRecord).
 inline Bytes balances_prefix() {

@@ -116,6 +116,8 @@ std::string_view payload_name(const pb::TxBody& body) {
       return "load_device";
     case pb::TxBody::kSettleVouchers:
       return "settle_vouchers";
+    case pb::TxBody::kSetSealedReportPolicy:
+      return "set_sealed_report_policy";
     case pb::TxBody::PAYLOAD_NOT_SET:
       break;
   }

@@ -11,6 +11,7 @@
 #include "common/logging.hpp"
 #include "crypto/keys.hpp"
 #include "ledger/chain.hpp"
+#include "ledger/sealed_access.hpp"
 #include "node/app/admin_socket.hpp"
 #include "node/app/api.hpp"
 #include "node/app/node_backup.hpp"
@@ -18,6 +19,7 @@
 #include "node/app/node_restore.hpp"
 #include "node/app/node_storage.hpp"
 #include "node/app/periodic_task.hpp"
+#include "node/app/sealed/sealed_api.hpp"
 #include "node/app/sealer.hpp"
 #include "node/app/storage_maintenance.hpp"
 #include "node/app/third_party/mask_key.hpp"
@@ -164,6 +166,35 @@ int run(const std::string& home, const std::string& log_level_override, int port
   }
   rl::node::third_party::ThirdPartyApi third_party(**chain, identity, std::move(tp_config));
   api.set_third_party(&third_party);
+  // Sealed reports: every node serves the document channel; a regulator's node configured with
+  // a key service key also serves the key channel (docs/sealed.md "Key services").
+  std::unique_ptr<rl::node::sealed::KeyReleaser> releaser;
+  if (cfg->runs_key_service()) {
+    std::vector<std::string> key_paths{cfg->path(cfg->key_service_key_file)};
+    for (const auto& f : cfg->key_service_previous_key_files) key_paths.push_back(cfg->path(f));
+    auto keys = rl::node::sealed::KeyServiceKeys::load(anchor.suite, key_paths);
+    if (!keys.ok()) return fail(keys.error());
+    auto registry = rl::ledger::load_key_services(**chain);
+    if (!registry.ok()) return fail(registry.error());
+    const auto* entry = rl::ledger::find_key_service(*registry, cfg->key_service_name);
+    if (entry == nullptr || !entry->active()) {
+      spdlog::warn(
+          "key service is not active on the ledger service={}; it refuses releases "
+          "until governance registers it (governance propose --set-key-service)",
+          cfg->key_service_name);
+    } else if (keys->find(rl::as_bytes(entry->key_id())) == nullptr) {
+      spdlog::warn(
+          "key service key differs from the ledger's service={} ledger_key_id={}; "
+          "shares sealed to the ledger's key cannot be released by this node",
+          cfg->key_service_name, rl::to_hex(rl::as_bytes(entry->key_id())));
+    }
+    spdlog::info("key service enabled service={} key_id={}", cfg->key_service_name,
+                 rl::to_hex(keys->current_key_id()));
+    releaser = std::make_unique<rl::node::sealed::KeyReleaser>(**chain, cfg->key_service_name,
+                                                               std::move(keys).value());
+  }
+  rl::node::sealed::SealedApi sealed_api(**chain, identity, std::move(releaser));
+  api.set_sealed(&sealed_api);
   std::atomic<bool> fatal{false};
   auto on_fatal = [&fatal, &shutdown](const rl::Error&) {
     fatal = true;

@@ -416,7 +416,54 @@ fi
 echo "   after revocation:           $(printf '%s' "$out" | grep -m1 -o 'error.*')"
 ok "out of scope, ordinary routes and a revoked grant refused, each with its code; every call audited"
 
-step "14. Stop all validators cleanly (SIGTERM)"
+step "14. A sealed report: only readers satisfying both policy levels open it; keys travel apart"
+"$RL" governance propose --as "$ADMIN" --id t-fiu --set-sealing-policy fiu-findings \
+  --policy "kind:regulator or attr:fiu" >/dev/null
+"$RL" org register --as "$ADMIN" --id fiu --name "Financial Intelligence Unit" --kind institution >/dev/null
+printf 'fiu-password-%s\n' "$RANDOM$RANDOM" >"$WORK/fiu.pw"
+"$RL" account register --as "$ADMIN" --id fiu-analyst --org fiu --role auditor \
+  --permission 1105 --password-file "$WORK/fiu.pw" >/dev/null
+"$RL" account enroll --as "$ADMIN" --account fiu-analyst --org fiu \
+  --issuer-cert "$NET/ca/issuing.pem" --issuer-key "$NET/ca/issuing.key" --out "$WORK/fiu" >/dev/null
+install -m 600 "$WORK/fiu.pw" "$WORK/fiu/password"
+"$RL" governance propose --as "$ADMIN" --id attr-fiu --grant-attribute fiu-analyst --attribute fiu >/dev/null
+ok "T policy fiu-findings = 'kind:regulator or attr:fiu' (governance); fiu-analyst holds attr:fiu"
+SEALMARK="SAR-MARKER-$RANDOM$RANDOM"
+cat >"$WORK/sar.json" <<JSON
+{"institution": "bank-a", "period": "2026-Q4", "subject": "account 4411", "note": "$SEALMARK"}
+JSON
+cat >"$WORK/seal-policy.json" <<'JSON'
+{"t_policy": "fiu-findings", "s_policy": "role:auditor or dept:aml", "keywords": ["structuring"]}
+JSON
+"$RL" report submit --as "$WORK/bank-a" --template capital-adequacy --period 2026-Q4-sealed \
+  --file "$WORK/sar.json" --seal "$WORK/seal-policy.json" --wait | tee "$WORK/sealed.out"
+SEALED=$(grep -o 'tx_id=[0-9a-f]*' "$WORK/sealed.out" | head -n1 | cut -d= -f2)
+echo "   fiu-analyst opens it (directed opening: ciphertext from a node, 3 shares from 3 key services):"
+"$RL" --identity "$WORK/fiu" report open "$SEALED" 2>&1 | sed 's/^/     /' | tee "$WORK/opened.out"
+grep -q "$SEALMARK" "$WORK/opened.out" || die "the authorized reader could not open the sealed report"
+if out=$("$RL" --identity "$WORK/senior-auditor" report open "$SEALED" 2>&1); then
+  die "a reader failing both levels opened the sealed report"
+fi
+echo "   senior-auditor (auditor organization, role reporter): $(printf '%s' "$out" | grep -m1 -o 'policy_refused.*level[^;]*')"
+"$RL" --identity "$WORK/fiu" report search --keyword structuring "$SEALED" 2>/dev/null \
+  | python3 -c 'import json,sys; m=json.load(sys.stdin)["matches"]; print("   keyword search (the node sees a keyed tag, never the word): %d match" % len(m)); sys.exit(0 if m else 1)' \
+  || die "keyword search did not find the sealed report"
+BEFORE=$("$RL" --identity "$WORK/bank-a" --json report get "$SEALED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload_hash"])')
+"$RL" governance propose --as "$ADMIN" --id t-fiu-and --set-sealing-policy fiu-findings \
+  --policy "kind:regulator and attr:fiu" >/dev/null
+if out=$("$RL" --identity "$WORK/fiu" report open "$SEALED" 2>&1); then
+  die "the OR-only reader still opens after the policy became AND"
+fi
+echo "   T changed from OR to AND by governance; fiu-analyst now: $(printf '%s' "$out" | grep -m1 -o 'policy_refused.*level[^;]*')"
+AFTER=$("$RL" --identity "$WORK/bank-a" --json report get "$SEALED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload_hash"])')
+[[ "$BEFORE" == "$AFTER" ]] || die "the stored ciphertext changed"
+echo "   stored ciphertext hash unchanged: ${AFTER:0:16}... (nothing re-encrypted, no key reissued)"
+if grep -ral "$SEALMARK" "$NET"/nodes/*/data "$NET"/nodes/*/audit "$WORK"/node*.log; then
+  die "the sealed report's plaintext is on a node"
+fi
+ok "no node's store, audit log or log holds the sealed plaintext; every release and refusal is audited"
+
+step "15. Stop all validators cleanly (SIGTERM)"
 for i in $(seq 0 $((N - 1))); do
   kill -TERM "${PIDS[$i]}"
   wait "${PIDS[$i]}" && rc=0 || rc=$?
@@ -435,4 +482,4 @@ grep -m1 -o "startup failed.*" "$WORK/node0-wrongkey.log" | cut -c1-160 | sed 's
 mv "$WORK/node0-kek.key" "$NET/nodes/node0/kek.key"
 ok "wrong KEK: refused before any store was opened"
 
-printf '\n\033[1;32mDEMO PASSED\033[0m: four validators; enroll, log in, submit, commit, reads scoped by organization and permission, audit log verified, receipt verified offline, tampering detected, one validator down and back without loss, offline devices paid each other with two validators down and settled, nothing readable on disk, keys rotated online, a wrong key refused, a third party served masked data within its grant.\n'
+printf '\n\033[1;32mDEMO PASSED\033[0m: four validators; enroll, log in, submit, commit, reads scoped by organization and permission, audit log verified, receipt verified offline, tampering detected, one validator down and back without loss, offline devices paid each other with two validators down and settled, nothing readable on disk, keys rotated online, a wrong key refused, a third party served masked data within its grant, a sealed report opened only by the reader its two-level policy names.\n'

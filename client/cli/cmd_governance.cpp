@@ -33,7 +33,62 @@ struct ProposeOpts {
   std::string grant_third_party, revoke_third_party, third_party, period_from, period_to;
   std::vector<std::string> scope_templates, scope_fields, scope_orgs;
   std::uint32_t valid_days = 0, rate_per_minute = 0;
+  // Sealed reports (docs/sealed.md): a level-T policy and its text; a key service (name, org,
+  // public key file, URL) or the one to remove; an attribute granted to or revoked from an
+  // account.
+  std::string set_sealing_policy, policy_text;
+  std::string set_key_service, key_service_org, key_service_key, key_service_url,
+      remove_key_service;
+  std::string grant_attribute, revoke_attribute, attribute;
 };
+
+// The sealing actions (at most one is given; checked by the caller).
+Result<bool> sealing_action(const ProposeOpts& o, ledger::pb::Propose& p) {
+  const bool attr = !o.grant_attribute.empty() || !o.revoke_attribute.empty();
+  if (attr != !o.attribute.empty()) {
+    return make_error("bad_argument",
+                      "--grant-attribute and --revoke-attribute ACCOUNT take --attribute NAME");
+  }
+  if (o.set_sealing_policy.empty() != o.policy_text.empty()) {
+    return make_error("bad_argument", "--set-sealing-policy ID takes --policy TEXT");
+  }
+  const bool ks =
+      !o.key_service_org.empty() || !o.key_service_key.empty() || !o.key_service_url.empty();
+  if (ks != !o.set_key_service.empty()) {
+    return make_error("bad_argument",
+                      "--set-key-service NAME takes --key-service-org, --key-service-key "
+                      "(a PEM key file) and --key-service-url");
+  }
+  if (!o.set_sealing_policy.empty()) {
+    p.mutable_set_sealing_policy()->set_policy_id(o.set_sealing_policy);
+    p.mutable_set_sealing_policy()->set_policy(o.policy_text);
+  } else if (!o.set_key_service.empty()) {
+    RL_ASSIGN_OR_RETURN(auto pem, read_small(o.key_service_key));
+    // A public key, or the service's private key file (only its public half is used).
+    auto pub = crypto::PublicKey::from_pem(pem);
+    if (!pub.ok()) {
+      auto priv = crypto::PrivateKey::from_pem(pem);
+      if (!priv.ok()) return make_error("bad_argument", o.key_service_key + " holds no PEM key");
+      pub = priv->public_key();
+    }
+    auto* a = p.mutable_set_key_service();
+    a->set_name(o.set_key_service);
+    a->set_org_id(o.key_service_org);
+    a->set_public_key_der(to_string(pub->to_der()));
+    a->set_api_url(o.key_service_url);
+  } else if (!o.remove_key_service.empty()) {
+    p.mutable_remove_key_service()->set_name(o.remove_key_service);
+  } else if (!o.grant_attribute.empty()) {
+    p.mutable_grant_attribute()->set_account_id(o.grant_attribute);
+    p.mutable_grant_attribute()->set_attribute(o.attribute);
+  } else if (!o.revoke_attribute.empty()) {
+    p.mutable_revoke_attribute()->set_account_id(o.revoke_attribute);
+    p.mutable_revoke_attribute()->set_attribute(o.attribute);
+  } else {
+    return false;
+  }
+  return true;
+}
 
 // GrantThirdPartyAccess from the options. The expiry is this machine's clock plus --valid-days;
 // the ledger refuses it unless it lies after the block time and within 400 days of it.
@@ -93,14 +148,20 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
                 !o.add_root.empty() + !o.remove_root.empty() + !o.add_validator.empty() +
                 !o.remove_validator.empty() + !o.set_power.empty() + !o.grant_read.empty() +
                 !o.revoke_read.empty() + !o.issue_value.empty() + !o.grant_third_party.empty() +
-                !o.revoke_third_party.empty();
+                !o.revoke_third_party.empty() + !o.set_sealing_policy.empty() +
+                !o.set_key_service.empty() + !o.remove_key_service.empty() +
+                !o.grant_attribute.empty() + !o.revoke_attribute.empty();
   if (actions != 1) {
     return make_error("bad_argument",
                       "give exactly one of --set-mapping, --add-template, --update-template, "
                       "--add-root, --remove-root, --add-validator, --remove-validator, "
                       "--set-power, --grant-read, --revoke-read, --issue-value, "
-                      "--grant-third-party, --revoke-third-party");
+                      "--grant-third-party, --revoke-third-party, --set-sealing-policy, "
+                      "--set-key-service, --remove-key-service, --grant-attribute, "
+                      "--revoke-attribute");
   }
+  RL_ASSIGN_OR_RETURN(bool sealing, sealing_action(o, p));
+  if (sealing) return p;
   const bool scoped = !o.third_party.empty() || !o.scope_templates.empty() ||
                       !o.scope_fields.empty() || !o.scope_orgs.empty() || !o.period_from.empty() ||
                       !o.period_to.empty() || o.valid_days != 0 || o.rate_per_minute != 0;
@@ -331,6 +392,30 @@ void add_governance_commands(CLI::App& app, Globals& g) {
   propose->add_option("--revoke-third-party", po->revoke_third_party,
                       "Revoke a third-party grant by id: calls are refused (grant_revoked) from "
                       "the block that commits the revocation on");
+  propose->add_option("--set-sealing-policy", po->set_sealing_policy,
+                      "Create or change the level-T sealing policy with this id (with --policy); "
+                      "key services follow the new text from the next committed height, with no "
+                      "re-encryption (docs/sealed.md)");
+  propose->add_option("--policy", po->policy_text,
+                      "With --set-sealing-policy: the policy, e.g. 'kind:regulator or attr:fiu'");
+  propose->add_option("--set-key-service", po->set_key_service,
+                      "Register a key service, or rotate its key (with --key-service-org, "
+                      "--key-service-key, --key-service-url)");
+  propose->add_option("--key-service-org", po->key_service_org,
+                      "With --set-key-service: the regulator organization that runs it");
+  propose->add_option("--key-service-key", po->key_service_key,
+                      "With --set-key-service: a PEM file with its public key (or its private "
+                      "key file, of which only the public half is sent)");
+  propose->add_option("--key-service-url", po->key_service_url,
+                      "With --set-key-service: https://host:port of the node that runs it");
+  propose->add_option("--remove-key-service", po->remove_key_service,
+                      "Remove a key service: new seals cannot name it and it releases nothing");
+  propose->add_option("--grant-attribute", po->grant_attribute,
+                      "Grant an account an attribute (`attr:NAME` in sealing policies; with "
+                      "--attribute)");
+  propose->add_option("--revoke-attribute", po->revoke_attribute,
+                      "Revoke an account's attribute (with --attribute)");
+  propose->add_option("--attribute", po->attribute, "The attribute name, [A-Za-z0-9._-]{1,64}");
   propose->add_option("--third-party", po->third_party,
                       "With --grant-third-party: the grantee organization");
   propose

@@ -23,7 +23,7 @@ struct OrgOpts {
 };
 
 struct AccountOpts {
-  std::string as, id, org, role = "reporter", permission, password_file;
+  std::string as, id, org, role = "reporter", permission, password_file, department;
   std::uint64_t scrypt_n = 1 << 14;
 };
 
@@ -47,6 +47,7 @@ int account_register(Globals& g, const AccountOpts& o) {
         p->set_org_id(o.org);
         p->set_role(o.role);
         p->set_permission_code(o.permission);
+        p->set_department(o.department);
         auto* c = p->mutable_credential();
         c->set_salt(to_string(cred->salt));
         c->set_hash(to_string(cred->hash));
@@ -140,6 +141,9 @@ void add_identity_commands(CLI::App& app, Globals& g) {
   areg->add_option("--permission", ao->permission,
                    "Permission code RRLL: RR 00 input, 11 output, 01 both; LL level 00-99")
       ->required();
+  areg->add_option("--department", ao->department,
+                   "Department within the organization (the `dept` attribute of sealing "
+                   "policies, docs/sealed.md); optional");
   areg->add_option("--password-file", ao->password_file, "File holding the account password")
       ->required()
       ->check(CLI::ExistingFile);

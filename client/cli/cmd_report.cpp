@@ -34,7 +34,7 @@ int print_report_pages(Globals& g, client::NodeClient& c, const std::string& bas
 namespace {
 
 struct SubmitOpts {
-  std::string as, template_id, period, batch, file, receipt;
+  std::string as, template_id, period, batch, file, receipt, seal;
   bool wait = false;
 };
 
@@ -47,13 +47,19 @@ int report_submit(Globals& g, const SubmitOpts& o) {
   if (!c.ok()) return report_error(c.error());
   auto pos = chain_position(*c);
   if (!pos.ok()) return report_error(pos.error());
+  ledger::pb::SubmitReport report;
+  report.set_template_id(o.template_id);
+  report.set_period(o.period);
+  report.set_batch(o.batch);
+  report.set_content_type("application/json");
+  report.set_payload(*payload);
+  if (!o.seal.empty()) {
+    if (auto st = seal_for_submit(g, *c, *signer, o.seal, report); !st.ok()) {
+      return report_error(st.error());
+    }
+  }
   auto tx = client::build_signed_tx(*signer, pos->first, pos->second, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_submit_report();
-    p->set_template_id(o.template_id);
-    p->set_period(o.period);
-    p->set_batch(o.batch);
-    p->set_content_type("application/json");
-    p->set_payload(*payload);
+    *b.mutable_submit_report() = report;
   });
   if (!tx.ok()) return report_error(tx.error());
   return submit_and_report(g, *c, *tx, o.wait, o.receipt, "report");
@@ -91,6 +97,12 @@ void add_report_commands(CLI::App& app, Globals& g) {
   submit->add_option("--file", so->file, "Report payload (JSON)")
       ->required()
       ->check(CLI::ExistingFile);
+  submit
+      ->add_option("--seal", so->seal,
+                   "Seal the report: a policy file {t_policy, s_policy, threshold?, "
+                   "key_services?, keywords?} (docs/sealed.md). Only readers satisfying both "
+                   "levels can open it (`report open`); validators store ciphertext only")
+      ->check(CLI::ExistingFile);
   submit->add_flag("--wait", so->wait,
                    "Wait until the report is committed (with --genesis: until a receipt that "
                    "verifies proves it)");
@@ -115,6 +127,8 @@ void add_report_commands(CLI::App& app, Globals& g) {
   list->add_option("--after", lo->after, "Start after this cursor (the `next` of a page)");
   list->add_flag("--all", lo->all, "Follow `next` until every matching report is listed");
   list->callback([lo, &g] { g.exit_code = report_list(g, *lo); });
+
+  add_sealed_commands(*rep, g);
 
   auto id = std::make_shared<std::string>();
   auto* get = rep->add_subcommand("get", "Show one report's ledger record");

@@ -74,6 +74,12 @@ void add_auth_commands(CLI::App& app, Globals& g);
 void add_network_commands(CLI::App& app, Globals& g);
 void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);
+// `report open | search | set-policy | key-services` under `report` (cmd_sealed.cpp).
+void add_sealed_commands(CLI::App& report, Globals& g);
+// Seals `p.payload` as the policy file asks (cmd_sealed.cpp): fetches the key services from
+// `c`, replaces the payload with its ciphertext and sets the envelope.
+Status seal_for_submit(Globals& g, client::NodeClient& c, const client::Identity& signer,
+                       const std::string& seal_file, ledger::pb::SubmitReport& p);
 void add_query_commands(CLI::App& app, Globals& g);
 // After add_identity_commands (adds `account suspend|reinstate` to its `account`).
 void add_governance_commands(CLI::App& app, Globals& g);

@@ -4,11 +4,10 @@
 #include "proto/login_sign_bytes.hpp"
 
 namespace rl::client {
-namespace {
 
 using nlohmann::json;
 
-Result<json> answer(const Result<http::HttpResponse>& r) {
+Result<json> json_answer(const Result<http::HttpResponse>& r) {
   if (!r.ok()) return r.error();
   auto j = json::parse(r->body, nullptr, false);
   if (r->status / 100 != 2) {
@@ -21,16 +20,14 @@ Result<json> answer(const Result<http::HttpResponse>& r) {
   return j;
 }
 
-}  // namespace
-
 http::HeaderList bearer_headers(const std::string& token) {
   return {{"authorization", "Bearer " + token}};
 }
 
 Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
-                                const std::string& password) {
-  RL_ASSIGN_OR_RETURN(auto ch,
-                      answer(c.post("/v1/auth/challenge", json{{"account", id.account}}.dump())));
+                                const std::string& password, const std::string& scope) {
+  RL_ASSIGN_OR_RETURN(
+      auto ch, json_answer(c.post("/v1/auth/challenge", json{{"account", id.account}}.dump())));
   auto challenge = from_base64(ch.value("challenge", ""));
   if (!challenge.ok() || challenge->size() != 32) {
     return make_error("bad_response", "the node's challenge is not 32 base64 bytes");
@@ -42,7 +39,8 @@ Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
               {"certificate_pem", id.cert.to_pem()},
               {"challenge_id", ch.value("challenge_id", "")},
               {"signature", to_base64(sig)}};
-  RL_ASSIGN_OR_RETURN(auto s, answer(c.post("/v1/auth/login", req.dump())));
+  if (scope != "documents") req["scope"] = scope;
+  RL_ASSIGN_OR_RETURN(auto s, json_answer(c.post("/v1/auth/login", req.dump())));
   SessionToken t;
   t.token = s.value("token", "");
   t.expires_at_ms = s.value("expires_at", std::int64_t{0});

@@ -20,9 +20,15 @@ struct SessionToken {
 };
 
 // One login round over `c`. Errors are the node's codes (bad_password, account_locked, ...) or
-// transport codes.
+// transport codes. `scope`: "documents" (every query route) or "keys" (the key channel of sealed
+// reports, docs/sealed.md).
 Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
-                                const std::string& password);
+                                const std::string& password,
+                                const std::string& scope = "documents");
+
+// The JSON object of a 2xx answer; an API error ({"error":{"code","message"}}) as its code;
+// transport errors as they are.
+Result<nlohmann::json> json_answer(const Result<http::HttpResponse>& r);
 
 // {"authorization": "Bearer <token>"}.
 http::HeaderList bearer_headers(const std::string& token);

@@ -11,6 +11,7 @@
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/identity/report_listing.hpp"
+#include "node/app/sealed/sealed_api.hpp"
 #include "node/app/third_party/third_party_api.hpp"
 #include "node/http/json_error.hpp"
 
@@ -61,7 +62,9 @@ Error no_such_org() {
   return make_error("org_not_found", "no such organization");
 }
 
-json report_json(const ledger::pb::ReportRecord& r) {
+}  // namespace
+
+nlohmann::json report_json(const ledger::pb::ReportRecord& r) {
   return {{"report_id", r.report_id()},
           {"org", r.org_id()},
           {"submitter", r.submitter()},
@@ -73,14 +76,14 @@ json report_json(const ledger::pb::ReportRecord& r) {
           {"status", r.status()},
           {"height", r.height()},
           {"tx_index", r.tx_index()},
-          {"submitted_at_ms", r.submitted_at_ms()}};
+          {"submitted_at_ms", r.submitted_at_ms()},
+          {"sealed", r.sealed()}};
 }
-
-}  // namespace
 
 int http_status_for(const std::string& code) {
   if (int s = identity::identity_http_status(code); s != 0) return s;
   if (int s = third_party::third_party_http_status(code); s != 0) return s;
+  if (int s = sealed::sealed_http_status(code); s != 0) return s;
   if (code == "permission_denied" || code == "unknown_signer" || code == "account_suspended" ||
       code == "unknown_certificate" || code == "certificate_not_bound" ||
       code == "certificate_revoked" || code == "certificate_expired" ||
@@ -126,6 +129,13 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
           make_error("masking_unavailable", "this node does not serve third parties"));
     }
     return third_party_->route(req);
+  }
+  if (sealed::SealedApi::is_route(path)) {
+    if (sealed_ == nullptr) {
+      return error_response(
+          make_error("route_not_found", "this node does not serve sealed reports"));
+    }
+    return sealed_->route(req);
   }
   const bool get = req.method == "GET";
   if (path == "/v1/txs") {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
@@ -17,6 +18,9 @@ namespace rl::node {
 
 namespace third_party {
 class ThirdPartyApi;
+}
+namespace sealed {
+class SealedApi;
 }
 
 struct ApiStats {
@@ -44,6 +48,9 @@ class Api {
   // The /v1/third-party/ routes (decision 0060). Not owned; nullptr (the default): they answer
   // masking_unavailable. Set before the server starts.
   void set_third_party(third_party::ThirdPartyApi* api) { third_party_ = api; }
+  // The sealed-report routes (decision 0063). Not owned; nullptr: they answer route_not_found.
+  // Set before the server starts.
+  void set_sealed(sealed::SealedApi* api) { sealed_ = api; }
 
  private:
   http::HttpResponse post_tx(const http::HttpRequest& req);
@@ -78,7 +85,11 @@ class Api {
   ApiStats stats_;
   std::function<void(const Bytes&)> on_accepted_;
   third_party::ThirdPartyApi* third_party_ = nullptr;
+  sealed::SealedApi* sealed_ = nullptr;
 };
+
+// A report's ledger record as the API shows it (never a payload).
+nlohmann::json report_json(const ledger::pb::ReportRecord& r);
 
 // HTTP status for an error code of the API.
 int http_status_for(const std::string& code);

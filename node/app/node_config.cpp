@@ -138,6 +138,21 @@ Result<NodeConfig> load_node_config(const std::string& home) {
       RL_TRY(check_section(pr, "protection", {"mask_key_file"}));
       c.mask_key_file = pr.value("mask_key_file", c.mask_key_file);
     }
+    if (j.contains("key_service")) {
+      const auto& ks = j["key_service"];
+      RL_TRY(
+          check_section(ks, "key_service", {"enabled", "name", "key_file", "previous_key_files"}));
+      c.key_service_enabled = ks.value("enabled", true);
+      c.key_service_name = ks.value("name", std::string());
+      c.key_service_key_file = ks.value("key_file", std::string());
+      c.key_service_previous_key_files = ks.value("previous_key_files", std::vector<std::string>{});
+      if (c.key_service_name.empty() || c.key_service_key_file.empty()) {
+        return bad("key_service needs name and key_file");
+      }
+      if (c.key_service_previous_key_files.size() > 16) {
+        return bad("key_service.previous_key_files holds at most 16 files");
+      }
+    }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
   }
@@ -262,6 +277,12 @@ std::string node_config_to_json(const NodeConfig& c) {
   j["backup"] = {
       {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
   if (!c.mask_key_file.empty()) j["protection"] = {{"mask_key_file", c.mask_key_file}};
+  if (!c.key_service_name.empty()) {
+    j["key_service"] = {{"enabled", c.key_service_enabled},
+                        {"name", c.key_service_name},
+                        {"key_file", c.key_service_key_file},
+                        {"previous_key_files", c.key_service_previous_key_files}};
+  }
   return j.dump(2) + "\n";
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/file_io.hpp"
 #include "common/result.hpp"
@@ -104,6 +105,16 @@ struct NodeConfig {
   // (hex, 32 bytes, mode 0600): third-party tokens are keyed by it (decision 0060). Empty: the
   // third-party routes answer masking_unavailable.
   std::string mask_key_file;
+
+  // Sealed reports (config.json "key_service", docs/sealed.md "Key services"): this node runs
+  // the key service `key_service_name`, with its current private key in key_service_key_file
+  // (PEM, mode 0600) and the keys it had before rotations in key_service_previous_key_files.
+  // An empty name or "enabled": false: no key service (the document routes are served anyway).
+  bool key_service_enabled = true;
+  std::string key_service_name;
+  std::string key_service_key_file;
+  std::vector<std::string> key_service_previous_key_files;
+  bool runs_key_service() const { return key_service_enabled && !key_service_name.empty(); }
 
   std::string path(const std::string& rel) const;
 };

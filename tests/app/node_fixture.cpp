@@ -71,6 +71,11 @@ void NodeFixture::start_node() {
   sealer = std::make_unique<node::Sealer>(*chain, *mempool, key, 0, node::SealerConfig{});
   api = std::make_unique<node::Api>(*chain, *mempool, *identity, "node0");
   set_mask_key(mask_key);
+  auto ks_keys = must(node::sealed::KeyServiceKeys::load(genesis.suite, {key_service_key_file()}));
+  sealed = std::make_unique<node::sealed::SealedApi>(
+      *chain, *identity,
+      std::make_unique<node::sealed::KeyReleaser>(*chain, "ks-node0", std::move(ks_keys)));
+  api->set_sealed(sealed.get());
 
   http::HttpsServerConfig hc;
   hc.port = 0;
@@ -110,9 +115,10 @@ void NodeFixture::set_mask_key(std::optional<Bytes> key) {
   api->set_third_party(third_party.get());
 }
 
-std::string NodeFixture::login(const client::Identity& id, const std::string& password) {
+std::string NodeFixture::login(const client::Identity& id, const std::string& password,
+                               const std::string& scope) {
   auto c = client();
-  auto t = client::login_over(c, id, password);
+  auto t = client::login_over(c, id, password, scope);
   if (!t.ok()) throw std::runtime_error("login: " + t.error().to_string());
   return t->token;
 }
@@ -126,6 +132,7 @@ Result<http::HttpResponse> NodeFixture::get(const std::string& token,
 NodeFixture::~NodeFixture() {
   server.reset();
   api.reset();
+  sealed.reset();
   third_party.reset();
   sealer.reset();
   identity.reset();
@@ -207,7 +214,7 @@ void submit_to(ledger::Chain& chain, node::Mempool& mempool, crypto::Suite suite
 
 void NodeFixture::register_account(const std::string& org, const std::string& account,
                                    const std::string& permission, const std::string& kind,
-                                   const std::string& role) {
+                                   const std::string& role, const std::string& department) {
   auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
   if (!must(chain->state_value(ledger::keys::org(org)))) {
     submit(sign(*admin, [&](ledger::pb::TxBody& b) {
@@ -225,6 +232,7 @@ void NodeFixture::register_account(const std::string& org, const std::string& ac
     p->set_org_id(org);
     p->set_role(role);
     p->set_permission_code(permission);
+    p->set_department(department);
     auto* c = p->mutable_credential();
     c->set_salt(to_string(cred.salt));
     c->set_hash(to_string(cred.hash));
@@ -237,9 +245,10 @@ void NodeFixture::register_account(const std::string& org, const std::string& ac
 
 client::Identity NodeFixture::enroll_reporter(const std::string& org, const std::string& account,
                                               const std::string& permission,
-                                              const std::string& kind, const std::string& role) {
+                                              const std::string& kind, const std::string& role,
+                                              const std::string& department) {
   auto submit = [&](const Bytes& tx) { submit_to(*chain, *mempool, genesis.suite, tx); };
-  register_account(org, account, permission, kind, role);
+  register_account(org, account, permission, kind, role, department);
   auto key = must(crypto::PrivateKey::generate(genesis.suite));
   auto csr = must(crypto::CertificateRequest::create(key, {account, org, "", ""}));
   crypto::IssueOptions io;

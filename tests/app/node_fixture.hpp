@@ -17,6 +17,7 @@
 #include "node/app/api.hpp"
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/mempool.hpp"
+#include "node/app/sealed/sealed_api.hpp"
 #include "node/app/sealer.hpp"
 #include "node/app/third_party/third_party_api.hpp"
 #include "node/http/https_server.hpp"
@@ -59,17 +60,20 @@ class NodeFixture {
   client::Identity enroll_reporter(const std::string& org, const std::string& account,
                                    const std::string& permission,
                                    const std::string& kind = "institution",
-                                   const std::string& role = "reporter");
+                                   const std::string& role = "reporter",
+                                   const std::string& department = "");
   static constexpr const char* kPassword = "a long test password";
   // Enrollments of this organization wait for its admin's approval; all others are automatic.
   static constexpr const char* kAdminApprovedOrg = "bank-d";
   // Registers the organization (if new) and the account, with no certificate.
   void register_account(const std::string& org, const std::string& account,
                         const std::string& permission, const std::string& kind = "institution",
-                        const std::string& role = "reporter");
+                        const std::string& role = "reporter", const std::string& department = "");
 
   // Logs `id` in over the API (password kPassword unless given); returns the bearer token.
-  std::string login(const client::Identity& id, const std::string& password = kPassword);
+  // `scope` "keys": a session of the key channel of sealed reports.
+  std::string login(const client::Identity& id, const std::string& password = kPassword,
+                    const std::string& scope = "documents");
   // GET with a bearer token.
   Result<http::HttpResponse> get(const std::string& token, const std::string& target) const;
 
@@ -118,6 +122,10 @@ class NodeFixture {
   std::unique_ptr<node::third_party::ThirdPartyApi> third_party;
   // Rebuilds the third-party routes with `key` (nullopt: they answer masking_unavailable).
   void set_mask_key(std::optional<Bytes> key);
+  // The sealed-report routes, with the key service genesis gave this node (ks-node0, its key
+  // in the node's home).
+  std::unique_ptr<node::sealed::SealedApi> sealed;
+  std::string key_service_key_file() const { return (home_ / "key-service.key").string(); }
 
  private:
   void start_node();

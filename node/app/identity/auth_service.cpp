@@ -31,6 +31,16 @@ Error certificate_error(const Error& e) {
 
 }  // namespace
 
+std::string_view session_scope_name(SessionScope s) {
+  return s == SessionScope::kKeys ? "keys" : "documents";
+}
+
+Result<SessionScope> parse_session_scope(std::string_view name) {
+  if (name.empty() || name == "documents") return SessionScope::kDocuments;
+  if (name == "keys") return SessionScope::kKeys;
+  return make_error("bad_request", "scope is \"documents\" (the default) or \"keys\"");
+}
+
 std::int64_t AuthService::system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -227,10 +237,11 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
     return refuse(make_error("too_many_sessions", "the node has too many open sessions"), false);
   }
   // The session exists only once its granting is on record.
-  auto logged = audit_.append(now, req.account, "login", "ok", "", remote);
+  auto logged = audit_.append(now, req.account, "login", "ok", "", remote,
+                              req.scope == SessionScope::kKeys ? "scope=keys" : "");
   if (!logged.ok()) return make_error("audit_unavailable", "the audit log cannot be written");
   std::lock_guard lock(mu_);
-  sessions_[token_key(s.token)] = {req.account, *cert_id, s.expires_at_ms};
+  sessions_[token_key(s.token)] = {req.account, *cert_id, s.expires_at_ms, req.scope};
   return s;
 }
 
@@ -310,7 +321,8 @@ Result<Principal> AuthService::principal_for(const std::string& account, ByteVie
   return p;
 }
 
-Result<Principal> AuthService::authenticate(const std::string& token, const std::string& remote) {
+Result<Principal> AuthService::authenticate(const std::string& token, const std::string& remote,
+                                            SessionScope scope) {
   const auto now = clock_();
   SessionState st;
   bool expired = false;
@@ -318,6 +330,13 @@ Result<Principal> AuthService::authenticate(const std::string& token, const std:
     std::lock_guard lock(mu_);
     auto it = sessions_.find(token_key(token));
     if (it == sessions_.end()) return make_error("session_invalid", "no such session");
+    if (it->second.scope != scope) {
+      return make_error("session_wrong_scope",
+                        "this is a session of the " +
+                            std::string(session_scope_name(it->second.scope)) +
+                            " channel; log in with scope \"" +
+                            std::string(session_scope_name(scope)) + "\" for this route");
+    }
     st = it->second;
     expired = st.expires_at_ms <= now;
     if (expired) sessions_.erase(it);

@@ -25,7 +25,16 @@ struct IssuedChallenge {
   std::int64_t expires_at_ms = 0;
 };
 
+// What a session may be used for. The key channel of sealed reports (docs/sealed.md) has its own
+// sessions, so that a token that leaks from document reads cannot ask for keys, and the other way
+// round.
+enum class SessionScope { kDocuments, kKeys };
+std::string_view session_scope_name(SessionScope s);  // "documents" | "keys"
+// Code: bad_request.
+Result<SessionScope> parse_session_scope(std::string_view name);
+
 struct LoginRequest {
+  SessionScope scope = SessionScope::kDocuments;
   std::string account;
   std::string password;
   std::string certificate_pem;
@@ -72,9 +81,11 @@ class AuthService {
 
   // The principal behind a bearer token, re-checked against the ledger on every call: the
   // certificate must still be bound to the account, valid now and not revoked, and the account
-  // active. Codes: session_invalid, session_expired, account_suspended, certificate_revoked,
-  // certificate_not_bound, certificate_expired. A refused session is ended.
-  Result<Principal> authenticate(const std::string& token, const std::string& remote);
+  // active. Codes: session_invalid, session_wrong_scope (a session of the other scope; it stays
+  // open), session_expired, account_suspended, certificate_revoked, certificate_not_bound,
+  // certificate_expired. A refused session is ended.
+  Result<Principal> authenticate(const std::string& token, const std::string& remote,
+                                 SessionScope scope = SessionScope::kDocuments);
 
   // The principal an account + bound certificate currently make (codes as authenticate).
   Result<Principal> principal_for(const std::string& account, ByteView cert_id) const;
@@ -95,6 +106,7 @@ class AuthService {
     std::string account;
     Bytes cert_id;
     std::int64_t expires_at_ms = 0;
+    SessionScope scope = SessionScope::kDocuments;
   };
   struct Failures {
     std::uint32_t count = 0;

@@ -88,9 +88,10 @@ json permission_json(const Principal& p) {
 
 int identity_http_status(const std::string& code) {
   if (code == "session_required" || code == "session_invalid" || code == "session_expired" ||
-      code == "account_unknown" || code == "bad_password" || code == "bad_login_signature" ||
-      code == "challenge_unknown" || code == "challenge_wrong_account" ||
-      code == "challenge_used" || code == "challenge_expired" || code == "certificate_invalid" ||
+      code == "session_wrong_scope" || code == "account_unknown" || code == "bad_password" ||
+      code == "bad_login_signature" || code == "challenge_unknown" ||
+      code == "challenge_wrong_account" || code == "challenge_used" ||
+      code == "challenge_expired" || code == "certificate_invalid" ||
       code == "certificate_untrusted") {
     return 401;
   }
@@ -169,6 +170,9 @@ http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
   auto j = parse_object(req.body);
   if (!j.ok()) return error_response(j.error());
   LoginRequest lr;
+  auto scope = parse_session_scope(string_field(*j, "scope"));
+  if (!scope.ok()) return error_response(scope.error());
+  lr.scope = *scope;
   lr.account = string_field(*j, "account");
   lr.password = string_field(*j, "password");
   lr.certificate_pem = string_field(*j, "certificate_pem");
@@ -181,6 +185,7 @@ http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
   if (!s.ok()) return error_response(s.error());
   return ok_json({{"token", s->token},
                   {"expires_at", s->expires_at_ms},
+                  {"scope", session_scope_name(lr.scope)},
                   {"account", s->principal.account},
                   {"org", s->principal.org},
                   {"permission", permission_json(s->principal)}});

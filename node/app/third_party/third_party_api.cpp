@@ -269,6 +269,12 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
       call.reason = "out_of_scope";
       return no_such_report();
     }
+    // A sealed payload is a ciphertext only its policy's readers open (docs/sealed.md); no
+    // masking rule applies to it.
+    if (report->sealed()) {
+      call.reason = "sealed";
+      return no_such_report();
+    }
     RL_ASSIGN_OR_RETURN(auto m, masker.mask(*report));
     call.returned.emplace_back(report->report_id(), m.payload_hash);
     head["report"] = json::parse(m.row_json, nullptr, false);
@@ -280,6 +286,7 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
   RL_ASSIGN_OR_RETURN(auto page, identity::list_visible_reports(chain_, reader, q));
   json rows = json::array();
   for (const auto& r : page.reports) {
+    if (r.sealed()) continue;
     RL_ASSIGN_OR_RETURN(auto m, masker.mask(r));
     call.returned.emplace_back(r.report_id(), m.payload_hash);
     rows.push_back(json::parse(m.row_json, nullptr, false));
