@@ -45,8 +45,12 @@ bool all_digits(std::string_view s) {
 // Words quoted back in messages are ours to bound: a 1000-byte name would drown the message.
 std::string quoted(std::string_view word) {
   constexpr std::size_t kShown = 40;
-  if (word.size() <= kShown) return "'" + std::string(word) + "'";
-  return "'" + std::string(word.substr(0, kShown)) + "...'";
+  // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict for "'" + std::string.
+  std::string out(1, '\'');
+  out.append(word.substr(0, kShown));
+  if (word.size() > kShown) out.append("...");
+  out.push_back('\'');
+  return out;
 }
 
 constexpr std::array<std::string_view, 4> kKinds = {"institution", "regulator", "auditor",

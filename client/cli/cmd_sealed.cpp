@@ -58,7 +58,7 @@ Result<Bytes> recover_key(const Globals& g, client::NodeClient& c, const Reader&
     http::HttpsClient ks(cfg);
     auto share = client::request_share(ks, reader.id, reader.password, report_id, s.service, s.x);
     if (!share.ok()) {
-      std::cerr << "key service " << s.service << ": refused: " << share.error().code << ": "
+      std::cerr << "key service " << s.service << ": no share: " << share.error().code << ": "
                 << share.error().message << "\n";
       refusals.push_back(s.service + ": " + share.error().code + " (" + share.error().message +
                          ")");

@@ -38,7 +38,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   static const std::set<std::string> known = {
       "name",      "validator_index", "genesis", "data_dir", "cert",       "key",      "ca",
       "tls_cert",  "tls_key",         "api",     "mempool",  "log_level",  "observer", "p2p",
-      "consensus", "identity",        "offline", "storage",  "protection", "backup"};
+      "consensus", "identity",        "offline", "storage",  "protection", "backup", "key_service"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
