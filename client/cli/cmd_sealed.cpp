@@ -36,27 +36,59 @@ Result<Reader> load_reader(const Globals& g) {
 
 // Fetches the ciphertext over the document channel and collects shares until t, asking the key
 // services in the envelope's order. Each answer is printed on stderr as it comes.
+Result<http::HttpsClient> key_service_client(const Globals& g, const std::string& api_url) {
+  RL_ASSIGN_OR_RETURN(auto url, http::parse_https_url(api_url));
+  RL_ASSIGN_OR_RETURN(std::string ca, read_file(g.ca_file, 1024 * 1024));
+  http::HttpsClientConfig cfg;
+  cfg.host = url.host;
+  cfg.port = url.port;
+  cfg.ca_pem = ca;
+  cfg.timeout_ms = g.timeout_ms;
+  return http::HttpsClient(cfg);
+}
+
+// The document channel answers report_not_found to a reader who may not fetch the report; the
+// key channel tells an authenticated reader which policy level it fails. Ask the key services
+// in turn (a service holding no share of it says so) and pass that on; otherwise the report is
+// not found.
+Error explain_not_found(const Globals& g, client::NodeClient& c, const Reader& reader,
+                        const std::string& report_id, const Error& not_found) {
+  auto services = key_services(c);
+  if (!services.ok()) return not_found;
+  for (const auto& s : *services) {
+    if (!s.active) continue;
+    auto ks = key_service_client(g, s.api_url);
+    if (!ks.ok()) continue;
+    auto share = client::request_share(*ks, reader.id, reader.password, report_id, s.name, 0);
+    if (share.ok()) break;  // cannot happen for x = 0; nothing to explain
+    const auto& code = share.error().code;
+    if (code == "policy_refused" || code == "permission_denied") {
+      return make_error(code, share.error().message +
+                                  " (the document channel serves it only to its readers)");
+    }
+    if (code != "no_share_here") break;
+  }
+  return not_found;
+}
+
 Result<Bytes> recover_key(const Globals& g, client::NodeClient& c, const Reader& reader,
                           const std::string& report_id, client::FetchedSealed& fetched) {
-  RL_ASSIGN_OR_RETURN(auto doc, c.get_json("/v1/sealed/" + report_id));
-  RL_ASSIGN_OR_RETURN(fetched, client::parse_fetched_sealed(reader.id.chain_id, doc));
-  RL_ASSIGN_OR_RETURN(std::string ca, read_file(g.ca_file, 1024 * 1024));
+  auto doc = c.get_json("/v1/sealed/" + report_id);
+  if (!doc.ok()) {
+    if (doc.error().code != "report_not_found") return doc.error();
+    return explain_not_found(g, c, reader, report_id, doc.error());
+  }
+  RL_ASSIGN_OR_RETURN(fetched, client::parse_fetched_sealed(reader.id.chain_id, *doc));
   std::vector<crypto::shamir::Share> shares;
   std::vector<std::string> refusals;
   for (const auto& s : fetched.shares) {
     if (shares.size() >= fetched.threshold) break;
-    auto url = http::parse_https_url(s.api_url);
-    if (!url.ok()) {
+    auto ks = key_service_client(g, s.api_url);
+    if (!ks.ok()) {
       refusals.push_back(s.service + ": no usable api_url");
       continue;
     }
-    http::HttpsClientConfig cfg;
-    cfg.host = url->host;
-    cfg.port = url->port;
-    cfg.ca_pem = ca;
-    cfg.timeout_ms = g.timeout_ms;
-    http::HttpsClient ks(cfg);
-    auto share = client::request_share(ks, reader.id, reader.password, report_id, s.service, s.x);
+    auto share = client::request_share(*ks, reader.id, reader.password, report_id, s.service, s.x);
     if (!share.ok()) {
       std::cerr << "key service " << s.service << ": no share: " << share.error().code << ": "
                 << share.error().message << "\n";

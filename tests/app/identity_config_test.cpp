@@ -101,5 +101,29 @@ TEST_F(IdentityConfigTest, BadStorageAndBackupValuesAreRefused) {
   }
 }
 
+// config.json "key_service" (docs/sealed.md "Operations"): it round-trips (genesis init writes
+// it for every validator), and a section without its name or key, or with an unknown key, is
+// refused.
+TEST_F(IdentityConfigTest, KeyServiceRoundTripsAndBadValuesAreRefused) {
+  node::NodeConfig c;
+  c.key_service_name = "ks-node0";
+  c.key_service_key_file = "key-service.key";
+  c.key_service_previous_key_files = {"key-service-2025.key"};
+  auto back = load(node::node_config_to_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_TRUE(back->runs_key_service());
+  EXPECT_EQ(back->key_service_previous_key_files, c.key_service_previous_key_files);
+  c.key_service_enabled = false;
+  auto off = load(node::node_config_to_json(c));
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->runs_key_service());
+  for (const char* bad : {R"({"key_service":{"name":"ks"}})", R"({"key_service":{"key_file":"k"}})",
+                          R"({"key_service":{"name":"ks","key_file":"k","port":1}})"}) {
+    auto r = load(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_config") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace rl::testing

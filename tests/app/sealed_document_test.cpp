@@ -194,5 +194,57 @@ TEST_F(SealedDocumentTest, KeywordSearchMatchesOnlyTaggedReportsWithoutTheKeywor
   EXPECT_EQ(search(node_.login(bank_b_reporter_), "fraud")["matches"], json::array());
 }
 
+// A third party granted the template and the organization sees bank-a's plain reports masked,
+// and nothing of its sealed ones: no masking rule applies to a ciphertext.
+TEST_F(SealedDocumentTest, SealedReportsAreOutsideEveryThirdPartyScope) {
+  govern("masks", [](ledger::pb::Propose& p) {
+    auto* d = p.mutable_update_report_template()->mutable_definition();
+    d->set_template_id("capital-adequacy");
+    d->set_name("Quarterly capital adequacy return");
+    d->set_max_payload_bytes(65536);
+    auto* m = d->add_masks();
+    m->set_field("finding");
+    m->mutable_full();
+  });
+  auto tp = node_.enroll_reporter("bureau", "bureau-reader", "1199", "third_party");
+  govern("grant", [&](ledger::pb::Propose& p) {
+    auto* g = p.mutable_grant_third_party_access();
+    g->set_grant_id("g-bureau");
+    g->set_third_party_org("bureau");
+    g->mutable_scope()->add_templates("capital-adequacy");
+    g->mutable_scope()->add_orgs("bank-a");
+    g->set_expires_at_ms(node_.now_ms() + 86'400'000);
+    g->set_rate_limit_per_minute(600);
+  });
+  const auto sealed = seal_and_submit(submitter_, finding());
+  ASSERT_EQ(node_.submit_as(submitter_,
+                            [&](ledger::pb::TxBody& b) {
+                              auto* r = b.mutable_submit_report();
+                              r->set_template_id("capital-adequacy");
+                              r->set_period("2026-Q3");
+                              r->set_content_type("application/json");
+                              r->set_payload(R"({"institution":"bank-a","period":"2026-Q3",)"
+                                             R"("cet1_ratio":1,"total_capital":2,"finding":"x"})");
+                            }),
+            "");
+  const auto token = node_.login(tp);
+  auto call = [&](const std::string& target) {
+    auto c = node_.client();
+    auto headers = client::bearer_headers(token);
+    headers.emplace_back("X-RegLedger-Grant", "g-bureau");
+    auto r = c.request("GET", target, {}, headers);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? Answer{r->status, r->body, r->headers} : Answer{};
+  };
+  auto list = call("/v1/third-party/reports?template=capital-adequacy");
+  ASSERT_EQ(list.status, 200) << list;
+  EXPECT_EQ(list.json()["count"], 1);
+  EXPECT_EQ(list.body.find(sealed), std::string::npos);
+  auto one = call("/v1/third-party/reports/" + sealed);
+  auto none = call("/v1/third-party/reports/" + std::string(64, 'c'));
+  EXPECT_EQ(one.code(), "report_not_found");
+  EXPECT_TRUE(one.same_as(none)) << one << " vs " << none;
+}
+
 }  // namespace
 }  // namespace rl::testing

@@ -114,10 +114,18 @@ TEST_F(CliSealedTest, SealSubmitOpenAndThresholdWithRealKeyServices) {
   EXPECT_TRUE(contains(opened.out, kMarker)) << opened.out;
   EXPECT_TRUE(contains(opened.err, "released")) << opened.err;
 
+  // The outsider may not even fetch the document; the key channel tells it which levels it
+  // fails, and releases nothing.
   auto refused = open_as(outsider, id);
   EXPECT_EQ(refused.exit_code, 1);
-  // The outsider may not even fetch the document.
-  EXPECT_TRUE(contains(refused.err, "report_not_found")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "policy_refused")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "level T and S")) << refused.err;
+  EXPECT_FALSE(contains(refused.err, "released")) << refused.err;
+  EXPECT_FALSE(contains(refused.out, kMarker));
+  // An id nobody submitted is not found on either channel.
+  auto unknown = open_as(reader, std::string(64, 'e'));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_TRUE(contains(unknown.err, "report_not_found")) << unknown.err;
 
   auto search = regledger(
       {"--identity", reader, "--password-file", pw_, "report", "search", "--keyword", "FRAUD", id});
