@@ -8,7 +8,7 @@ CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions bench-encryption soak fmt fmt-check fuzz clean help
+.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions bench-encryption bench-sealed soak fmt fmt-check fuzz clean help
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make bench  - run the benchmarks in bench/ (not part of make test)"
 	@echo "make bench-permissions - single-node ingest with and without the permission checks"
 	@echo "make bench-encryption  - single-node ingest with and without encryption at rest"
+	@echo "make bench-sealed      - sealed reports: seal/open 1 MiB (t=3 of n=4), key releases/s"
 	@echo "make soak   - long simulator / cluster soak runs (ctest label 'soak')"
 	@echo "make fuzz   - build the libFuzzer targets with clang and run each briefly"
 	@echo "make fmt    - clang-format every C++ file in place"
@@ -67,6 +68,11 @@ bench-permissions: deps $(RELEASE_DIR)/build.ninja
 bench-encryption: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target permission_bench
 	$(RELEASE_DIR)/bench/ledger/permission_bench --compare encryption --queries 0 $(ENCRYPTION_BENCH_ARGS)
+
+bench-sealed: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target sealed_bench
+	$(RELEASE_DIR)/bench/ledger/sealed_bench
+	$(RELEASE_DIR)/bench/ledger/sealed_bench --suite sm2-sm3
 
 soak: build
 	cd $(RELEASE_DIR) && ctest -L soak --output-on-failure

@@ -11,6 +11,9 @@ echo; echo "== report-payload check (us per ~1 KB payload, nlohmann SAX vs hand-
 "$BUILD/bench/ledger/report_payload_bench"
 echo; echo "== offline settlement on one node (voucher hops/s committed, target 5,000)"
 "$BUILD/bench/offline/settle_bench"
+echo; echo "== sealed reports (seal / open 1 MiB with t=3 of n=4, key releases/s per key service)"
+"$BUILD/bench/ledger/sealed_bench"
+"$BUILD/bench/ledger/sealed_bench" --suite sm2-sm3
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".

@@ -24,7 +24,9 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,12 +84,13 @@ struct Node {
   std::unique_ptr<rl::node::identity::IdentityApi> identity;
   std::map<std::string, std::unique_ptr<rl::node::sealed::SealedApi>> services;
   std::map<std::string, std::string> key_files;  // by service
-  rl::client::Identity admin;
-  rl::crypto::Certificate issuing_cert;
-  rl::crypto::PrivateKey issuing_key;
+  std::optional<rl::client::Identity> admin;
+  std::optional<rl::crypto::Certificate> issuing_cert;
+  std::optional<rl::crypto::PrivateKey> issuing_key;
 
-  Node() {
+  explicit Node(rl::crypto::Suite suite) {
     auto def = rl::genesis::default_definition();
+    def.suite = suite;
     def.scrypt_n = 1024;
     def.templates.push_back({"sealed", "Sealed findings", 0, {}, 256 * 1024});
     auto init = must(kProgram, rl::genesis::init_network(def, dir.path().string()), "genesis init");
@@ -128,7 +131,7 @@ struct Node {
       a->set_org_id("regulator");
       a->set_public_key_der(rl::to_string(k.public_key().to_der()));
       a->set_api_url("https://127.0.0.1:1");
-      commit(admin, rl::client::propose("ks-" + std::to_string(i), chain->head().height + 50, p));
+      commit(*admin, rl::client::propose("ks-" + std::to_string(i), chain->head().height + 50, p));
       add_service(name, path);
     }
   }
@@ -162,14 +165,14 @@ struct Node {
                               const std::string& account, const std::string& role,
                               const std::string& permission) {
     if (!must(kProgram, chain->state_value(rl::to_bytes("org/" + org)), "org")) {
-      commit(admin, [&](pb::TxBody& b) {
+      commit(*admin, [&](pb::TxBody& b) {
         b.mutable_register_organization()->set_org_id(org);
         b.mutable_register_organization()->set_name(org);
         b.mutable_register_organization()->set_kind(kind);
       });
     }
     auto cred = must(kProgram, rl::genesis::make_credential(kPassword, 1024), "credential");
-    commit(admin, [&](pb::TxBody& b) {
+    commit(*admin, [&](pb::TxBody& b) {
       auto* p = b.mutable_register_account();
       p->set_account_id(account);
       p->set_org_id(org);
@@ -189,8 +192,8 @@ struct Node {
     io.not_before = now_ms() / 1000 - 3600;
     io.not_after = now_ms() / 1000 + 86400;
     auto cert =
-        must(kProgram, rl::crypto::issue_certificate(issuing_cert, issuing_key, csr, io), "cert");
-    commit(admin, [&](pb::TxBody& b) {
+        must(kProgram, rl::crypto::issue_certificate(*issuing_cert, *issuing_key, csr, io), "cert");
+    commit(*admin, [&](pb::TxBody& b) {
       b.mutable_bind_certificate()->set_account_id(account);
       b.mutable_bind_certificate()->set_certificate_der(rl::to_string(cert.to_der()));
     });
@@ -250,6 +253,7 @@ int main(int argc, char** argv) {
   int ledger_kb = 256;
   int runs = 9;
   int releases = 2000;
+  std::string suite_name = "p256-sha256";
   CLI::App app{"Sealed reports: seal and open times (t = 3 of n = 4), key releases per second"};
   app.add_option("--mb", mb, "Payload of the seal / open figures, MiB")->check(CLI::Range(1, 16));
   app.add_option("--ledger-kb", ledger_kb, "Payload of the committed report opened end to end, KiB")
@@ -258,15 +262,16 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--releases", releases, "Key releases timed on one key service")
       ->check(CLI::PositiveNumber);
+  app.add_option("--suite", suite_name, "p256-sha256 | sm2-sm3")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   rl::init_logging(kProgram, "warn");
 
-  Node n;
+  Node n(must(kProgram, rl::crypto::parse_suite(suite_name), "suite"));
   const auto suite = n.genesis.suite;
   pb::Propose t;
   t.mutable_set_sealing_policy()->set_policy_id("fiu-findings");
   t.mutable_set_sealing_policy()->set_policy("kind:regulator or attr:fiu");
-  n.commit(n.admin, rl::client::propose("t-policy", n.chain->head().height + 50, t));
+  n.commit(*n.admin, rl::client::propose("t-policy", n.chain->head().height + 50, t));
   auto reporter = n.enroll("bank-a", "institution", "bank-a-reporter", "reporter", "0105");
   auto reader = n.enroll("regulator", "regulator", "reg-auditor", "auditor", "1105");
   const auto services = key_services(n);

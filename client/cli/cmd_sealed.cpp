@@ -63,8 +63,8 @@ Error explain_not_found(const Globals& g, client::NodeClient& c, const Reader& r
     if (share.ok()) break;  // cannot happen for x = 0; nothing to explain
     const auto& code = share.error().code;
     if (code == "policy_refused" || code == "permission_denied") {
-      return make_error(code, share.error().message +
-                                  " (the document channel serves it only to its readers)");
+      return make_error(
+          code, share.error().message + " (the document channel serves it only to its readers)");
     }
     if (code != "no_share_here") break;
   }

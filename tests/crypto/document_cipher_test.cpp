@@ -14,8 +14,8 @@ class DocumentCipherTest : public ::testing::TestWithParam<Suite> {
 };
 
 TEST_P(DocumentCipherTest, RoundTripAtEverySize) {
-  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{64 * 1024 + 1},
-                        std::size_t{1} << 20}) {
+  for (std::size_t n :
+       {std::size_t{0}, std::size_t{1}, std::size_t{64 * 1024 + 1}, std::size_t{1} << 20}) {
     const Bytes plain = random_bytes(n);
     auto sealed = seal_document(GetParam(), key_, as_bytes("doc"), plain);
     ASSERT_TRUE(sealed.ok()) << n;
