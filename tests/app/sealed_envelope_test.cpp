@@ -21,6 +21,17 @@ class SealedEnvelopeTest : public SealedFixture {
     return submit(submitter_, r);
   }
   ledger::pb::SealEnvelope& seal(ledger::pb::SubmitReport& r) { return *r.mutable_seal(); }
+  // SetKeyService for `name` with `key`'s public half.
+  std::string set_key_service(const std::string& id, const std::string& name,
+                              const crypto::PrivateKey& key) {
+    return propose(id, [&](auto& p) {
+      auto* a = p.mutable_set_key_service();
+      a->set_name(name);
+      a->set_org_id("regulator");
+      a->set_public_key_der(to_string(key.public_key().to_der()));
+      a->set_api_url("https://127.0.0.1:1");
+    });
+  }
   std::string propose(const std::string& id, const std::function<void(ledger::pb::Propose&)>& a) {
     return node_.submit_as(*node_.admin, [&](ledger::pb::TxBody& b) {
       auto* p = b.mutable_propose();
@@ -109,15 +120,7 @@ TEST_F(SealedEnvelopeTest, SharesGoToActiveKeyServicesOnly) {
 TEST_F(SealedEnvelopeTest, SharesAreSealedToTheServicesCurrentKey) {
   auto r = sealed_report(submitter_, kPayload);  // sealed to ks-2's first key
   auto rotated = must(crypto::PrivateKey::generate(node_.genesis.suite));
-  ASSERT_EQ(propose("rotate-ks-2",
-                    [&](auto& p) {
-                      auto* a = p.mutable_set_key_service();
-                      a->set_name("ks-2");
-                      a->set_org_id("regulator");
-                      a->set_public_key_der(to_string(rotated.public_key().to_der()));
-                      a->set_api_url("https://127.0.0.1:1");
-                    }),
-            "");
+  ASSERT_EQ(set_key_service("rotate-ks-2", "ks-2", rotated), "");
   EXPECT_EQ(submit(submitter_, r), "stale_key_service_key");
 }
 
@@ -224,15 +227,7 @@ TEST_F(SealedEnvelopeTest, SealingPolicyMustParse) {
 TEST_F(SealedEnvelopeTest, RotatedKeyServiceKeepsOpeningOldSharesWithItsPreviousKey) {
   const auto old_report = seal_and_submit(submitter_, kPayload);
   auto rotated = must(crypto::PrivateKey::generate(node_.genesis.suite));
-  ASSERT_EQ(propose("rotate-ks-1",
-                    [&](auto& p) {
-                      auto* a = p.mutable_set_key_service();
-                      a->set_name("ks-1");
-                      a->set_org_id("regulator");
-                      a->set_public_key_der(to_string(rotated.public_key().to_der()));
-                      a->set_api_url("https://127.0.0.1:1");
-                    }),
-            "");
+  ASSERT_EQ(set_key_service("rotate-ks-1", "ks-1", rotated), "");
   const auto new_path = (node_.dir / "ks-1-new.key").string();
   must(write_file(new_path, rotated.to_pem(), true));
   const auto old_path = (node_.dir / "ks-1.key").string();

@@ -77,8 +77,10 @@ std::vector<client::KeyServiceInfo> SealedFixture::key_services() {
 ledger::pb::SubmitReport SealedFixture::sealed_report(const client::Identity& who,
                                                       const std::string& plaintext,
                                                       const std::string& s_policy,
-                                                      std::uint32_t threshold) {
-  client::SealRequest req{kTPolicy, s_policy, threshold, {}, {}};
+                                                      std::uint32_t threshold,
+                                                      const std::vector<std::string>& keywords,
+                                                      const std::vector<std::string>& services) {
+  client::SealRequest req{kTPolicy, s_policy, threshold, services, keywords};
   auto sealed = must(client::seal_payload(node_.genesis.suite, node_.genesis.chain_id, who.org,
                                           who.account, req, key_services(), as_bytes(plaintext)));
   ledger::pb::SubmitReport r;
@@ -108,18 +110,8 @@ std::string SealedFixture::seal_and_submit(const client::Identity& who,
                                            const std::string& s_policy,
                                            const std::vector<std::string>& keywords,
                                            std::uint32_t threshold) {
-  client::SealRequest req{kTPolicy, s_policy, threshold, {}, keywords};
-  auto sealed = must(client::seal_payload(node_.genesis.suite, node_.genesis.chain_id, who.org,
-                                          who.account, req, key_services(), as_bytes(plaintext)));
-  ledger::pb::SubmitReport r;
-  r.set_template_id("capital-adequacy");
-  r.set_period("2026-Q3");
-  r.set_content_type("application/json");
-  r.set_payload(to_string(sealed.ciphertext));
-  *r.mutable_seal() = std::move(sealed.envelope);
   std::string id;
-  const auto code = submit(who, r, &id);
-  EXPECT_EQ(code, "");
+  EXPECT_EQ(submit(who, sealed_report(who, plaintext, s_policy, threshold, keywords), &id), "");
   return id;
 }
 

@@ -46,10 +46,13 @@ class SealedFixture : public ::testing::Test {
                               const std::string& s_policy = kS,
                               const std::vector<std::string>& keywords = {},
                               std::uint32_t threshold = 3);
-  // A SubmitReport sealed as above, not submitted (tests corrupt its envelope).
+  // A SubmitReport sealed as above, not submitted (tests corrupt its envelope). `services`:
+  // the key services to seal to (empty: every active one).
   ledger::pb::SubmitReport sealed_report(const client::Identity& who, const std::string& plaintext,
                                          const std::string& s_policy = kS,
-                                         std::uint32_t threshold = 3);
+                                         std::uint32_t threshold = 3,
+                                         const std::vector<std::string>& keywords = {},
+                                         const std::vector<std::string>& services = {});
   // Admission of `report` signed by `who`: "" when committed (then `report_id` is set), else the
   // refusal code.
   std::string submit(const client::Identity& who, const ledger::pb::SubmitReport& report,

@@ -131,18 +131,11 @@ TEST_F(SealedReleaseTest, UnknownReportAndForeignShareAreRefused) {
   const auto id = seal_and_submit(submitter_, kFinding);
   EXPECT_EQ(release_as("ks-node0", reg_auditor_, std::string(64, 'a')).code(), "report_not_found");
   // A report sealed to ks-1..ks-3 only: ks-node0 holds no share of it.
-  client::SealRequest req{kTPolicy, kS, 2, {"ks-1", "ks-2", "ks-3"}, {}};
-  auto sealed = must(client::seal_payload(node_.genesis.suite, node_.genesis.chain_id,
-                                          submitter_.org, submitter_.account, req, key_services(),
-                                          as_bytes(std::string(kFinding))));
-  ledger::pb::SubmitReport r;
-  r.set_template_id("capital-adequacy");
-  r.set_period("2026-Q3");
-  r.set_content_type("application/json");
-  r.set_payload(to_string(sealed.ciphertext));
-  *r.mutable_seal() = sealed.envelope;
   std::string other;
-  ASSERT_EQ(submit(submitter_, r, &other), "");
+  ASSERT_EQ(
+      submit(submitter_, sealed_report(submitter_, kFinding, kS, 2, {}, {"ks-1", "ks-2", "ks-3"}),
+             &other),
+      "");
   EXPECT_EQ(release_as("ks-node0", reg_auditor_, other).code(), "no_share_here");
   EXPECT_EQ(release_as("ks-1", reg_auditor_, id).status, 200);
 }
