@@ -245,10 +245,13 @@ Result<json> admin_call(const std::string& path, const json& request,
   }
   const std::string line = request.dump() + "\n";
   asio::write(s, asio::buffer(line), ec);
-  if (ec) return socket_error("write", ec);
+  // A node that refuses the connection (busy) answers and closes before reading the request, so
+  // the write can fail with its answer already waiting: read it before reporting the write.
+  const boost::system::error_code write_ec = ec;
   asio::streambuf buf;
   for (;;) {
     asio::read_until(s, buf, '\n', ec);
+    if (ec && write_ec) return socket_error("write", write_ec);
     if (ec) return socket_error("the node closed the connection before answering", ec);
     std::istream in(&buf);
     std::string reply;
