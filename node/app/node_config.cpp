@@ -35,10 +35,17 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   RL_ASSIGN_OR_RETURN(auto text, read_file(c.path("config.json"), 1024 * 1024));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
-  static const std::set<std::string> known = {
-      "name",      "validator_index", "genesis", "data_dir", "cert",       "key",      "ca",
-      "tls_cert",  "tls_key",         "api",     "mempool",  "log_level",  "observer", "p2p",
-      "consensus", "identity",        "offline", "storage",  "protection", "backup", "key_service"};
+  static const std::set<std::string> known = {"name",       "validator_index",
+                                              "genesis",    "data_dir",
+                                              "cert",       "key",
+                                              "ca",         "tls_cert",
+                                              "tls_key",    "api",
+                                              "mempool",    "log_level",
+                                              "observer",   "p2p",
+                                              "consensus",  "identity",
+                                              "offline",    "storage",
+                                              "protection", "backup",
+                                              "key_service"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
