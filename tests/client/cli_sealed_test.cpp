@@ -21,13 +21,15 @@ namespace fs = std::filesystem;
 
 constexpr const char* kMarker = "sealed-cli-marker-9b2e";
 
-class CliSealedTest : public ::testing::Test {
+// Both suites: SM2 networks seal with SM4-CTR + HMAC-SM3, SM2 ECIES and HMAC-SM3 tags.
+class CliSealedTest : public ::testing::TestWithParam<crypto::Suite> {
  protected:
   CliSealedTest() : cluster_(options()) {}
   static ClusterOptions options() {
     ClusterOptions o;
     o.name = "cli-sealed";
     o.read_access = "session";
+    o.suite = GetParam();
     return o;
   }
 
@@ -71,6 +73,7 @@ class CliSealedTest : public ::testing::Test {
     cluster_.start_all();
     ASSERT_TRUE(cluster_.wait_height({0, 1, 2, 3}, 2, std::chrono::seconds(60)))
         << cluster_.all_logs_tail();
+    // The CA clients verify node TLS with: the transport CA on sm2-sm3 networks (decision 0033).
     ca_path_ = cluster_.home(0) + "/ca.pem";
     admin_ = cluster_.dir() + "/accounts/regulator-admin";
     pw_ = cluster_.dir() + "/accounts.pw";
@@ -83,7 +86,7 @@ class CliSealedTest : public ::testing::Test {
   std::set<std::string> orgs_;
 };
 
-TEST_F(CliSealedTest, SealSubmitOpenAndThresholdWithRealKeyServices) {
+TEST_P(CliSealedTest, SealSubmitOpenAndThresholdWithRealKeyServices) {
   auto t = regledger({"governance", "propose", "--as", admin_, "--id", "t-1",
                       "--set-sealing-policy", "fiu-findings", "--policy", "kind:regulator"});
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -158,6 +161,12 @@ TEST_F(CliSealedTest, SealSubmitOpenAndThresholdWithRealKeyServices) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Suites, CliSealedTest,
+                         ::testing::Values(crypto::Suite::kP256Sha256, crypto::Suite::kSm2Sm3),
+                         [](const auto& info) {
+                           return info.param == crypto::Suite::kP256Sha256 ? "P256" : "SM2";
+                         });
 
 }  // namespace
 }  // namespace rl::testing
