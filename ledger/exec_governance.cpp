@@ -11,6 +11,7 @@
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/masking.hpp"
+#include "ledger/report_template.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger::exec {
@@ -50,31 +51,9 @@ Status check_mapping(const pb::SetPermissionMapping& m) {
   return {};
 }
 
-Status check_template(const pb::TemplateDefinition& t) {
-  if (!valid_id(t.template_id()))
-    return make_error("bad_field", "template_id must be 1-64 of [A-Za-z0-9._-]");
-  if (t.name().empty() || t.name().size() > limits::kMaxNameBytes) {
-    return make_error("bad_field", "template name must be 1-256 bytes");
-  }
-  if (t.data_level_floor() > 99) return make_error("bad_field", "data_level_floor must be 0-99");
-  if (t.max_payload_bytes() == 0 || t.max_payload_bytes() > limits::kMaxReportPayloadBytes) {
-    return make_error("bad_field", "max_payload_bytes must be 1-" +
-                                       std::to_string(limits::kMaxReportPayloadBytes));
-  }
-  if (static_cast<std::size_t>(t.required_fields_size()) > limits::kMaxTemplateFields) {
-    return make_error("bad_field", "at most 64 required fields");
-  }
-  for (const auto& f : t.required_fields()) {
-    if (f.empty() || f.size() > limits::kMaxIdBytes) {
-      return make_error("bad_field", "required field names are 1-64 bytes");
-    }
-  }
-  return masking::check_field_masks(t.masks());
-}
-
 Status check_template_action(const StateOverlay& state, const pb::TemplateDefinition& t,
                              bool must_exist) {
-  RL_TRY(check_template(t));
+  RL_TRY(check_template_definition(t));
   RL_ASSIGN_OR_RETURN(auto existing, state.get(keys::tmpl(t.template_id())));
   if (must_exist && !existing) {
     return make_error("not_found", "template " + t.template_id() + " is not registered");
@@ -171,15 +150,12 @@ Status check_action(const ExecEnv& env, const StateOverlay& state, const pb::Pro
 
 // ------------------------------------------------------------------ action execution
 
-void put_template(StateOverlay& state, const pb::TemplateDefinition& t) {
-  pb::TemplateRecord rec;
-  rec.set_template_id(t.template_id());
-  rec.set_name(t.name());
-  rec.set_data_level_floor(t.data_level_floor());
-  *rec.mutable_required_fields() = t.required_fields();
-  rec.set_max_payload_bytes(t.max_payload_bytes());
-  *rec.mutable_masks() = t.masks();
-  state.put(keys::tmpl(t.template_id()), encode(rec));
+// A registration is version 1; an update replaces the record as the next version.
+Status put_template(StateOverlay& state, const pb::TemplateDefinition& t, const BlockContext& ctx) {
+  RL_ASSIGN_OR_RETURN(auto prior, load<pb::TemplateRecord>(state, keys::tmpl(t.template_id())));
+  const std::uint32_t version = prior ? std::max<std::uint32_t>(prior->version(), 1) + 1 : 1;
+  state.put(keys::tmpl(t.template_id()), encode(template_record(t, version, ctx.height)));
+  return {};
 }
 
 Status change_roots(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
@@ -237,11 +213,9 @@ Status execute_action(const ExecEnv& env, StateOverlay& state, const pb::Propose
       return {};
     }
     case pb::Propose::kRegisterReportTemplate:
-      put_template(state, p.register_report_template().definition());
-      return {};
+      return put_template(state, p.register_report_template().definition(), ctx);
     case pb::Propose::kUpdateReportTemplate:
-      put_template(state, p.update_report_template().definition());
-      return {};
+      return put_template(state, p.update_report_template().definition(), ctx);
     case pb::Propose::kAddTrustedRoot:
     case pb::Propose::kRemoveTrustedRoot:
       return change_roots(env, state, p, ctx);

@@ -115,6 +115,15 @@ void put_sealed_report(StateOverlay& state, const std::string& report_id,
 Status exec_set_sealed_report_policy(const Signer& s, StateOverlay& state,
                                      const pb::SetSealedReportPolicy& p, const BlockContext& ctx);
 
+// Reports (exec_reports.cpp, docs/reporting.md).
+Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                          const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
+                          std::vector<IndexWrite>* indexes);
+Status exec_review_report(const Signer& s, StateOverlay& state, const pb::ReviewReport& p,
+                          const BlockContext& ctx);
+Status exec_grant_filing_extension(const Signer& s, StateOverlay& state,
+                                   const pb::GrantFilingExtension& p, const BlockContext& ctx);
+
 // IssueValue (exec_value.cpp).
 Status check_issue_value(const StateOverlay& state, const pb::IssueValue& a);
 Status execute_issue_value(StateOverlay& state, const pb::IssueValue& a, const BlockContext& ctx);

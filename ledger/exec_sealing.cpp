@@ -305,7 +305,7 @@ void put_sealed_report(StateOverlay& state, const std::string& report_id,
 
 Status exec_set_sealed_report_policy(const Signer& s, StateOverlay& state,
                                      const pb::SetSealedReportPolicy& p, const BlockContext& ctx) {
-  if (p.report_id().size() != 64) return make_error("bad_field", "report_id");
+  if (!valid_report_id(p.report_id())) return make_error("bad_field", "report_id");
   RL_ASSIGN_OR_RETURN(auto sealed,
                       load<pb::SealedReportRecord>(state, keys::sealed_report(p.report_id())));
   RL_ASSIGN_OR_RETURN(auto report, load<pb::ReportRecord>(state, keys::report(p.report_id())));

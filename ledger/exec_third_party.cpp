@@ -16,7 +16,6 @@ constexpr std::size_t kMaxScopeTemplates = 16;
 constexpr std::size_t kMaxScopeFields = 64;
 constexpr std::size_t kMaxScopeOrgs = 64;
 constexpr std::uint32_t kMaxRatePerMinute = 6000;
-constexpr std::int64_t kMaxGrantLifetimeMs = std::int64_t{400} * 24 * 3600 * 1000;
 
 Error bad_scope(const std::string& why) {
   return make_error("bad_scope", why);
@@ -102,7 +101,7 @@ Status check_grant(const StateOverlay& state, const pb::GrantThirdPartyAccess& g
   if (g.rate_limit_per_minute() == 0 || g.rate_limit_per_minute() > kMaxRatePerMinute) {
     return make_error("bad_field", "rate_limit_per_minute must be 1-6000");
   }
-  if (g.expires_at_ms() <= ctx.time_ms || g.expires_at_ms() - ctx.time_ms > kMaxGrantLifetimeMs) {
+  if (g.expires_at_ms() <= ctx.time_ms || g.expires_at_ms() - ctx.time_ms > limits::kMaxGrantMs) {
     return make_error("bad_field",
                       "expires_at_ms must be after the block time and at most 400 days after it");
   }

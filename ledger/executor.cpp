@@ -5,7 +5,7 @@
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/nonce_pruning.hpp"
-#include "ledger/report_payload.hpp"
+#include "ledger/report_template.hpp"
 #include "ledger/sealing.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -24,85 +24,6 @@ Result<PermissionMapping> load_mapping(const StateOverlay& state) {
 }  // namespace exec
 
 using namespace exec;  // NOLINT(google-build-using-namespace): the executor's own internals
-
-namespace {
-
-Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord& t) {
-  if (p.content_type() != "application/json") {
-    return make_error("bad_report", "content_type must be application/json");
-  }
-  if (p.payload().size() > t.max_payload_bytes()) {
-    return make_error("report_too_large", "payload is " + std::to_string(p.payload().size()) +
-                                              " bytes; template allows " +
-                                              std::to_string(t.max_payload_bytes()));
-  }
-  std::vector<std::string_view> required(t.required_fields().begin(), t.required_fields().end());
-  return check_json_object_fields(p.payload(), required);
-}
-
-Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
-                          const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
-                          std::vector<IndexWrite>* indexes) {
-  const auto& p = tx.body.submit_report();
-  const bool checks = env.options.permission_checks;
-  Permission perm;
-  if (checks) {
-    auto parsed = parse_permission_code(s.account.permission_code());
-    if (!parsed.ok()) return make_error("state_corrupt", "stored permission code");
-    perm = *parsed;
-    if (!perm.input)
-      return denied("account " + s.account.account_id() + " has no input permission");
-    // A third party reads masked data of others; it has no regulated returns of its own.
-    if (is_third_party_kind(s.org.kind())) {
-      return denied("organization " + s.org.org_id() + " is a third party: it submits no reports");
-    }
-  }
-  if (!valid_id(p.template_id())) return make_error("bad_field", "template_id");
-  if (!valid_id(p.period(), limits::kMaxPeriodBytes)) {
-    return make_error("bad_field", "period must be 1-32 of [A-Za-z0-9._-]");
-  }
-  if (!p.batch().empty() && !valid_id(p.batch())) return make_error("bad_field", "batch");
-  RL_ASSIGN_OR_RETURN(auto tmpl, load<pb::TemplateRecord>(state, keys::tmpl(p.template_id())));
-  if (!tmpl) return make_error("not_found", "template " + p.template_id() + " is not registered");
-  // A sealed payload is a ciphertext: its envelope is what validators can check.
-  RL_TRY(p.has_seal() ? check_sealed_submission(env, state, p, *tmpl)
-                      : check_report_payload(p, *tmpl));
-  // The data-level label: the submitter's level through the mapping table, at least the
-  // template's floor. Without permission checks (ExecOptions) only the floor.
-  std::uint32_t data_level = tmpl->data_level_floor();
-  if (checks) {
-    RL_ASSIGN_OR_RETURN(auto mapping, load_mapping(state));
-    data_level = std::max(mapping[perm.level], data_level);
-  }
-
-  pb::ReportRecord rec;
-  std::string report_id = to_hex(tx.id);
-  rec.set_report_id(report_id);
-  rec.set_org_id(s.account.org_id());
-  rec.set_submitter(s.account.account_id());
-  rec.set_template_id(p.template_id());
-  rec.set_period(p.period());
-  rec.set_batch(p.batch());
-  rec.set_payload_hash(to_string(crypto::hash(env.anchor.suite, as_bytes(p.payload()))));
-  rec.set_data_level(data_level);
-  rec.set_status("SUBMITTED");
-  rec.set_height(ctx.height);
-  rec.set_tx_index(index);
-  rec.set_submitted_at_ms(ctx.time_ms);
-  rec.set_sealed(p.has_seal());
-  state.put(keys::report(report_id), encode(rec));
-  if (p.has_seal()) put_sealed_report(state, report_id, p.seal(), ctx);
-  if (indexes) {
-    Bytes id_bytes = to_bytes(report_id);
-    indexes->push_back({keys::reports_by_org(rec.org_id(), ctx.height, report_id), id_bytes});
-    indexes->push_back(
-        {keys::reports_by_template(rec.template_id(), rec.period(), ctx.height, report_id),
-         id_bytes});
-  }
-  return {};
-}
-
-}  // namespace
 
 Status check_tx_signature(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
                           const BlockContext& ctx) {
@@ -226,6 +147,10 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
         return exec_settle_vouchers(env, signer, state, body.settle_vouchers(), ctx);
       case pb::TxBody::kSetSealedReportPolicy:
         return exec_set_sealed_report_policy(signer, state, body.set_sealed_report_policy(), ctx);
+      case pb::TxBody::kReviewReport:
+        return exec_review_report(signer, state, body.review_report(), ctx);
+      case pb::TxBody::kGrantFilingExtension:
+        return exec_grant_filing_extension(signer, state, body.grant_filing_extension(), ctx);
       case pb::TxBody::PAYLOAD_NOT_SET:
         break;
     }
@@ -278,13 +203,7 @@ Status apply_genesis(const Genesis& g, const TrustAnchor& anchor, StateOverlay& 
     }
   }
   for (const auto& t : g.templates) {
-    pb::TemplateRecord rec;
-    rec.set_template_id(t.id);
-    rec.set_name(t.name);
-    rec.set_data_level_floor(t.data_level_floor);
-    for (const auto& f : t.required_fields) rec.add_required_fields(f);
-    rec.set_max_payload_bytes(t.max_payload_bytes);
-    state.put(keys::tmpl(t.id), encode(rec));
+    state.put(keys::tmpl(t.id), encode(template_record(template_definition(t), 1, 0)));
   }
   Bytes mapping(100);
   for (std::size_t i = 0; i < 100; ++i)

@@ -10,6 +10,7 @@
 #include "ledger/id_rules.hpp"
 #include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/report_template.hpp"
 
 namespace rl::ledger {
 namespace {
@@ -164,6 +165,18 @@ Result<std::vector<GenesisKeyService>> parse_key_services(const json& arr, const
 
 }  // namespace
 
+pb::TemplateDefinition template_definition(const GenesisTemplate& t) {
+  pb::TemplateDefinition d;
+  d.set_template_id(t.id);
+  d.set_name(t.name);
+  d.set_data_level_floor(t.data_level_floor);
+  for (const auto& f : t.required_fields) d.add_required_fields(f);
+  d.set_max_payload_bytes(t.max_payload_bytes);
+  d.set_schema(t.schema);
+  if (t.calendar) *d.mutable_calendar() = *t.calendar;
+  return d;
+}
+
 Result<Genesis> parse_genesis(std::string_view text) {
   if (text.size() > limits::kMaxGenesisBytes) return bad("genesis file too large");
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -295,18 +308,21 @@ Result<Genesis> parse_genesis(std::string_view text) {
   if (j.contains("templates")) {
     if (!j["templates"].is_array()) return bad("templates must be an array");
     for (const auto& t : j["templates"]) {
-      GenesisTemplate gt;
-      RL_ASSIGN_OR_RETURN(gt.id, get_string(t, "id"));
-      RL_ASSIGN_OR_RETURN(gt.name, get_string(t, "name"));
-      RL_ASSIGN_OR_RETURN(auto floor, get_uint(t, "data_level_floor", 0));
-      if (floor > 99) return bad("data_level_floor must be 0-99");
-      gt.data_level_floor = static_cast<std::uint32_t>(floor);
-      RL_ASSIGN_OR_RETURN(gt.required_fields, get_string_array(t, "required_fields"));
-      RL_ASSIGN_OR_RETURN(gt.max_payload_bytes, get_uint(t, "max_payload_bytes", 64 * 1024));
-      if (!valid_id(gt.id)) return bad("bad template id '" + gt.id + "'");
-      if (gt.max_payload_bytes > limits::kMaxReportPayloadBytes) {
-        return bad("template max_payload_bytes exceeds the node limit");
+      // One template parser and one rule set for genesis and governance alike.
+      auto def = parse_template_json(t.dump());
+      if (!def.ok()) return bad(def.error().message);
+      if (def->masks_size() > 0) return bad("template masks are added by governance");
+      if (auto st = check_template_definition(*def); !st.ok()) {
+        return bad("template " + def->template_id() + ": " + st.error().message);
       }
+      GenesisTemplate gt;
+      gt.id = def->template_id();
+      gt.name = def->name();
+      gt.data_level_floor = def->data_level_floor();
+      gt.required_fields.assign(def->required_fields().begin(), def->required_fields().end());
+      gt.max_payload_bytes = def->max_payload_bytes();
+      gt.schema = def->schema();
+      if (def->has_calendar()) gt.calendar = def->calendar();
       g.templates.push_back(std::move(gt));
     }
   }
@@ -441,11 +457,7 @@ std::string genesis_to_json(const Genesis& g) {
   j["permission_mapping"] = m;
   j["templates"] = json::array();
   for (const auto& t : g.templates) {
-    j["templates"].push_back({{"id", t.id},
-                              {"name", t.name},
-                              {"data_level_floor", t.data_level_floor},
-                              {"required_fields", t.required_fields},
-                              {"max_payload_bytes", t.max_payload_bytes}});
+    j["templates"].push_back(json::parse(template_json(template_definition(t))));
   }
   j["block"] = {{"interval_ms", g.block.block_interval_ms}, {"max_txs", g.block.max_block_txs}};
   // Only when not the default: genesis files written before the window existed keep their hash.

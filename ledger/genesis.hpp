@@ -15,8 +15,11 @@
 #include "crypto/suite.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/genesis_offline.hpp"
+#include "regledger.pb.h"
 
 namespace rl::ledger {
+
+namespace pb = ::regledger::v1;  // as in ledger/tx.hpp
 
 struct GenesisValidator {
   std::string name;
@@ -77,7 +80,12 @@ struct GenesisTemplate {
   std::uint32_t data_level_floor = 0;
   std::vector<std::string> required_fields;
   std::uint64_t max_payload_bytes = 64 * 1024;
+  std::string schema;                          // canonical table schema ("" = required_fields only)
+  std::optional<pb::FilingCalendar> calendar;  // absent: no deadlines
 };
+
+// The definition a genesis template stands for (ledger/report_template.hpp).
+pb::TemplateDefinition template_definition(const GenesisTemplate& t);
 
 struct BlockParams {
   std::uint32_t block_interval_ms = 100;

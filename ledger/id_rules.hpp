@@ -21,6 +21,15 @@ inline bool valid_id(std::string_view id, std::size_t max = limits::kMaxIdBytes)
   return true;
 }
 
+// A report id: the lowercase hex of its submission's tx id (a 32-byte suite hash).
+inline bool valid_report_id(std::string_view id) {
+  if (id.size() != 64) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 // A device id (RegisterDevice, LoadDevice, SettleVouchers and the node's device enrollment).
 // Code bad_field.
 inline Status check_device_id(std::string_view device_id) {

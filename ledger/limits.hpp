@@ -25,6 +25,12 @@ inline constexpr std::size_t kMaxQueryLimit = 1000;
 inline constexpr std::size_t kMaxReasonBytes = 256;    // revocation / suspension reasons
 inline constexpr std::size_t kMaxTrustedRoots = 32;    // genesis + governance-added roots
 inline constexpr std::size_t kMaxTemplateFields = 64;  // required fields of one template
+// A template file (JSON): its definition, masks, calendar and table schema.
+inline constexpr std::size_t kMaxTemplateJsonBytes = 128 * 1024;
+inline constexpr std::uint32_t kMaxReportVersions = 1000;  // versions in one correction chain
+inline constexpr std::size_t kMaxReviewReasons = 16;
+// Filing extensions and third-party grants end at most this long after the block that made them.
+inline constexpr std::int64_t kMaxGrantMs = 400LL * 86'400'000;
 // Validator sets changed by governance. The consensus core precomputes one proposer slot per
 // unit of power and caps the total at 2^16 (consensus::kMaxTotalPower); the ledger, which may
 // not depend on consensus/, repeats that bound. 100 validators is far above what all-to-all

@@ -25,6 +25,11 @@ inline Bytes tmpl(std::string_view id) {
 inline Bytes report(std::string_view report_id) {
   return to_bytes("rpt/" + std::string(report_id));
 }
+// The last GrantFilingExtension for (template, period, organization); ids hold no '/'.
+inline Bytes filing_extension(std::string_view tmpl, std::string_view period,
+                              std::string_view org) {
+  return to_bytes("ext/" + std::string(tmpl) + "/" + std::string(period) + "/" + std::string(org));
+}
 inline Bytes nonce(std::string_view account, std::uint64_t n) {
   Bytes k = to_bytes("nonce/" + std::string(account) + "/");
   append_u64_be(k, n);

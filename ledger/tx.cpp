@@ -118,6 +118,10 @@ std::string_view payload_name(const pb::TxBody& body) {
       return "settle_vouchers";
     case pb::TxBody::kSetSealedReportPolicy:
       return "set_sealed_report_policy";
+    case pb::TxBody::kReviewReport:
+      return "review_report";
+    case pb::TxBody::kGrantFilingExtension:
+      return "grant_filing_extension";
     case pb::TxBody::PAYLOAD_NOT_SET:
       break;
   }

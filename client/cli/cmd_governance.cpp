@@ -9,6 +9,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/report_template.hpp"
 
 namespace rl::cli {
 namespace {
@@ -211,7 +212,7 @@ Result<ledger::pb::Propose> proposal_action(const ProposeOpts& o, crypto::Suite 
   } else if (!o.add_template.empty() || !o.update_template.empty()) {
     const bool add = !o.add_template.empty();
     RL_ASSIGN_OR_RETURN(auto text, read_small(add ? o.add_template : o.update_template));
-    RL_ASSIGN_OR_RETURN(auto def, client::parse_template_json(text));
+    RL_ASSIGN_OR_RETURN(auto def, ledger::parse_template_json(text));
     if (add) {
       *p.mutable_register_report_template()->mutable_definition() = std::move(def);
     } else {

@@ -4,6 +4,7 @@
 
 #include "client/cli/context.hpp"
 #include "client/lib/tx_builder.hpp"
+#include "common/civil_time.hpp"
 #include "common/file_io.hpp"
 #include "ledger/limits.hpp"
 
@@ -34,7 +35,7 @@ int print_report_pages(Globals& g, client::NodeClient& c, const std::string& bas
 namespace {
 
 struct SubmitOpts {
-  std::string as, template_id, period, batch, file, receipt, seal;
+  std::string as, template_id, period, batch, file, receipt, seal, corrects;
   bool wait = false;
 };
 
@@ -53,6 +54,7 @@ int report_submit(Globals& g, const SubmitOpts& o) {
   report.set_batch(o.batch);
   report.set_content_type("application/json");
   report.set_payload(*payload);
+  report.set_corrects(o.corrects);
   if (!o.seal.empty()) {
     if (auto st = seal_for_submit(g, *c, *signer, o.seal, report); !st.ok()) {
       return report_error(st.error());
@@ -66,9 +68,9 @@ int report_submit(Globals& g, const SubmitOpts& o) {
 }
 
 struct ListOpts {
-  std::string org, template_id, period, after;
+  std::string org, template_id, period, after, status, from, to, chain;
   int limit = 100;
-  bool all = false;
+  bool all = false, late = false, on_time = false, latest = false;
 };
 
 // One page, or with --all every page. The node answers only with reports this account may
@@ -80,6 +82,20 @@ int report_list(Globals& g, const ListOpts& o) {
   if (!o.org.empty()) base += "&org=" + o.org;
   if (!o.template_id.empty()) base += "&template=" + o.template_id;
   if (!o.period.empty()) base += "&period=" + o.period;
+  if (!o.status.empty()) base += "&status=" + o.status;
+  if (o.late) base += "&late=true";
+  if (o.on_time) base += "&late=false";
+  if (o.latest) base += "&latest=true";
+  if (!o.chain.empty()) base += "&chain=" + o.chain;
+  for (const auto& [text, name] : {std::pair{&o.from, "from_ms"}, std::pair{&o.to, "to_ms"}}) {
+    if (text->empty()) continue;
+    auto ms = parse_utc_ms(*text);
+    if (!ms) {
+      return report_error(make_error(
+          "bad_argument", "--from/--to take 2026-12-31, 2026-12-31T18:00:00Z or unix ms"));
+    }
+    base += std::string("&") + name + "=" + std::to_string(*ms);
+  }
   return print_report_pages(g, *c, base, o.after, o.all);
 }
 
@@ -103,6 +119,10 @@ void add_report_commands(CLI::App& app, Globals& g) {
                    "key_services?, keywords?} (docs/sealed.md). Only readers satisfying both "
                    "levels can open it (`report open`); validators store ciphertext only")
       ->check(CLI::ExistingFile);
+  submit->add_option("--corrects", so->corrects,
+                     "This is a correction of report ID (the latest version of one of your "
+                     "organization's reports, same template and period); `report versions ID` "
+                     "shows the chain");
   submit->add_flag("--wait", so->wait,
                    "Wait until the report is committed (with --genesis: until a receipt that "
                    "verifies proves it)");
@@ -121,6 +141,18 @@ void add_report_commands(CLI::App& app, Globals& g) {
   list->add_option("--org", lo->org, "Only this organization's reports");
   list->add_option("--template", lo->template_id, "Only reports of this template");
   list->add_option("--period", lo->period, "Only reports for this period, e.g. 2026-Q3");
+  list->add_option("--status", lo->status, "Only reports in this status")
+      ->check(CLI::IsMember({"SUBMITTED", "ACCEPTED", "REJECTED"}));
+  auto* late = list->add_flag("--late", lo->late, "Only reports committed after their deadline");
+  list->add_flag("--on-time", lo->on_time, "Only reports committed by their deadline")
+      ->excludes(late);
+  list->add_option("--from", lo->from,
+                   "Only reports submitted at or after (block time): 2026-12-31, "
+                   "2026-12-31T18:00:00Z or unix ms");
+  list->add_option("--to", lo->to, "Only reports submitted at or before (same formats)");
+  list->add_option("--chain", lo->chain,
+                   "Only the versions of the correction chain whose first version is this id");
+  list->add_flag("--latest", lo->latest, "Only versions no correction replaced");
   list->add_option("--limit", lo->limit, "Reports per page")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
@@ -129,6 +161,7 @@ void add_report_commands(CLI::App& app, Globals& g) {
   list->callback([lo, &g] { g.exit_code = report_list(g, *lo); });
 
   add_sealed_commands(*rep, g);
+  add_lifecycle_commands(*rep, g);
 
   auto id = std::make_shared<std::string>();
   auto* get = rep->add_subcommand("get", "Show one report's ledger record");

@@ -76,6 +76,8 @@ void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);
 // `report open | search | set-policy | key-services` under `report` (cmd_sealed.cpp).
 void add_sealed_commands(CLI::App& report, Globals& g);
+// report review | extend | versions (cmd_lifecycle.cpp).
+void add_lifecycle_commands(CLI::App& report, Globals& g);
 // Seals `p.payload` as the policy file asks (cmd_sealed.cpp): fetches the key services from
 // `c`, replaces the payload with its ciphertext and sets the envelope.
 Status seal_for_submit(Globals& g, client::NodeClient& c, const client::Identity& signer,

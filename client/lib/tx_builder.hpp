@@ -36,9 +36,5 @@ Fill approve(const std::string& proposal_id);
 // ones; every level must be covered, because the action replaces the whole table (start with
 // "00-99=N" to set a default). Code: bad_argument.
 Result<ledger::pb::SetPermissionMapping> parse_mapping_spec(std::string_view spec);
-// A template in the genesis "templates" entry format: {"id", "name", "data_level_floor",
-// "required_fields", "max_payload_bytes"} (floor defaults to 0, max_payload_bytes to 64 KiB).
-// Code: bad_argument.
-Result<ledger::pb::TemplateDefinition> parse_template_json(std::string_view json_text);
 
 }  // namespace rl::client

@@ -64,6 +64,19 @@ Error no_such_org() {
 
 }  // namespace
 
+nlohmann::json status_history_json(const ledger::pb::ReportRecord& r) {
+  json out = json::array();
+  for (const auto& h : r.history()) {
+    out.push_back(
+        {{"status", h.status()},
+         {"height", h.height()},
+         {"time_ms", h.time_ms()},
+         {"by", h.by()},
+         {"reasons", json(std::vector<std::string>(h.reasons().begin(), h.reasons().end()))}});
+  }
+  return out;
+}
+
 nlohmann::json report_json(const ledger::pb::ReportRecord& r) {
   return {{"report_id", r.report_id()},
           {"org", r.org_id()},
@@ -77,7 +90,15 @@ nlohmann::json report_json(const ledger::pb::ReportRecord& r) {
           {"height", r.height()},
           {"tx_index", r.tx_index()},
           {"submitted_at_ms", r.submitted_at_ms()},
-          {"sealed", r.sealed()}};
+          {"sealed", r.sealed()},
+          {"template_version", r.template_version()},
+          {"late", r.late()},
+          {"deadline_ms", r.deadline_ms()},
+          {"version", r.version()},
+          {"corrects", r.corrects()},
+          {"superseded_by", r.superseded_by()},
+          {"first_version", r.first_version()},
+          {"history", status_history_json(r)}};
 }
 
 int http_status_for(const std::string& code) {
@@ -173,6 +194,10 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
   if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
   auto id = tail("/v1/reports/");
+  constexpr std::string_view kVersions = "/versions";
+  if (id->size() > kVersions.size() && id->ends_with(kVersions)) {
+    return get_report_versions(id->substr(0, id->size() - kVersions.size()), reader);
+  }
   return get_report(*id, reader);
 }
 
@@ -390,6 +415,36 @@ http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
   return ok_json(report_json(**r));
 }
 
+http::HttpResponse Api::get_report_versions(std::string_view id, const Reader& reader) {
+  auto versions = identity::list_report_versions(chain_, reader, std::string(id));
+  if (!versions.ok()) return error_response(versions.error());
+  json out = json::array();
+  for (const auto& r : *versions) out.push_back(report_json(r));
+  return ok_json({{"versions", out}, {"count", out.size()}});
+}
+
+namespace {
+
+// An optional integer query parameter: unset when absent. Code: bad_query.
+Result<std::optional<std::int64_t>> int_param(const std::string& value, const char* name) {
+  if (value.empty()) return std::optional<std::int64_t>();
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || p != value.data() + value.size()) {
+    return make_error("bad_query", std::string(name) + " must be an integer (unix ms)");
+  }
+  return std::optional<std::int64_t>(n);
+}
+
+Result<std::optional<bool>> bool_param(const std::string& value, const char* name) {
+  if (value.empty()) return std::optional<bool>();
+  if (value == "true") return std::optional<bool>(true);
+  if (value == "false") return std::optional<bool>(false);
+  return make_error("bad_query", std::string(name) + " must be true or false");
+}
+
+}  // namespace
+
 http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader& reader) {
   identity::ReportQuery q;
   auto get = [&](const char* k) {
@@ -399,11 +454,30 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
   q.org = get("org");
   q.template_id = get("template");
   q.period = get("period");
-  for (const auto* v : {&q.org, &q.template_id, &q.period}) {
+  q.status = get("status");
+  q.first_version = get("chain");
+  for (const auto* v : {&q.org, &q.template_id, &q.period, &q.first_version}) {
     if (v->size() > 64 || v->find('/') != std::string::npos) {
       return error_response(make_error("bad_query", "filter values are ids of at most 64 bytes"));
     }
   }
+  if (!q.status.empty() && q.status != "SUBMITTED" && q.status != "ACCEPTED" &&
+      q.status != "REJECTED") {
+    return error_response(
+        make_error("bad_query", "status must be SUBMITTED, ACCEPTED or REJECTED"));
+  }
+  auto late = bool_param(get("late"), "late");
+  auto latest = bool_param(get("latest"), "latest");
+  auto from = int_param(get("from_ms"), "from_ms");
+  auto to = int_param(get("to_ms"), "to_ms");
+  if (!late.ok()) return error_response(late.error());
+  if (!latest.ok()) return error_response(latest.error());
+  if (!from.ok()) return error_response(from.error());
+  if (!to.ok()) return error_response(to.error());
+  q.late = *late;
+  q.latest_only = latest->value_or(false);
+  q.from_ms = *from;
+  q.to_ms = *to;
   if (auto l = get("limit"); !l.empty()) {
     std::size_t n = 0;
     auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);

@@ -73,6 +73,7 @@ class Api {
   http::HttpResponse get_tx(std::string_view id, const Reader& reader);
   http::HttpResponse get_receipt(std::string_view id, const Reader& reader);
   http::HttpResponse get_report(std::string_view id, const Reader& reader);
+  http::HttpResponse get_report_versions(std::string_view id, const Reader& reader);
   // GET /v1/balances/<org>: the organization's settlement-unit balance; its own accounts and
   // supervisors only.
   http::HttpResponse get_balance(std::string_view org, const Reader& reader);

@@ -61,7 +61,7 @@ TEST_F(ChainTest, GenesisHeadIsDeterministic) {
   EXPECT_EQ(chain_->head().time_ms, genesis_.genesis_time_ms);
   // A different genesis (one more template) gives a different genesis state.
   Genesis other = genesis_;
-  other.templates.push_back({"extra", "Extra", 0, {}, 1024});
+  other.templates.push_back({"extra", "Extra", 0, {}, 1024, "", std::nullopt});
   auto c = open_chain(make_temp_dir(), other);
   EXPECT_NE(c->head().app_hash, chain_->head().app_hash);
   EXPECT_NE(c->head().block_hash, chain_->head().block_hash);

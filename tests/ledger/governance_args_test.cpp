@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "client/lib/tx_builder.hpp"
+#include "ledger/report_template.hpp"
 
 namespace rl::client {
 namespace {
+
+using ledger::parse_template_json;
 
 TEST(MappingSpec, RangesAndOverridesCoverTheWholeTable) {
   auto m = parse_mapping_spec("00-99=5,10-19=12,99=99");
@@ -56,7 +59,7 @@ TEST(TemplateJson, GenesisTemplateFormat) {
         R"({"id":"x","name":"y","max_payload_bytes":-1})"}) {
     auto r = parse_template_json(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().code, "bad_argument") << bad;
+    EXPECT_EQ(r.error().code, "bad_template") << bad;
   }
 }
 
@@ -76,7 +79,7 @@ TEST(TemplateJson, MaskingRulesInTheProtosJsonForm) {
         R"({"id":"x","name":"y","masks":[{"field":"a","blur":{}}]})"}) {
     auto r = parse_template_json(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().code, "bad_argument") << bad;
+    EXPECT_EQ(r.error().code, "bad_template") << bad;
   }
 }
 

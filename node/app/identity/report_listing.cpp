@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/id_rules.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -36,7 +37,12 @@ std::vector<Bytes> ranges_for(const OptionalReader& reader, const ReportQuery& q
 bool matches(const ReportQuery& q, const ledger::pb::ReportRecord& r) {
   return (q.org.empty() || r.org_id() == q.org) &&
          (q.template_id.empty() || r.template_id() == q.template_id) &&
-         (q.period.empty() || r.period() == q.period);
+         (q.period.empty() || r.period() == q.period) &&
+         (q.status.empty() || r.status() == q.status) && (!q.late || r.late() == *q.late) &&
+         (!q.from_ms || r.submitted_at_ms() >= *q.from_ms) &&
+         (!q.to_ms || r.submitted_at_ms() <= *q.to_ms) &&
+         (q.first_version.empty() || r.first_version() == q.first_version) &&
+         (!q.latest_only || r.superseded_by().empty());
 }
 
 }  // namespace
@@ -71,6 +77,30 @@ Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const Option
   page.reports.reserve(rows.size());
   for (auto& r : rows) page.reports.push_back(std::move(r.report));
   return page;
+}
+
+Result<std::vector<ledger::pb::ReportRecord>> list_report_versions(const ledger::Chain& chain,
+                                                                   const OptionalReader& reader,
+                                                                   const std::string& report_id) {
+  RL_TRY(check_output_permission(reader));
+  auto not_found = [] { return make_error("report_not_found", "no such report"); };
+  if (!ledger::valid_report_id(report_id)) return not_found();
+  RL_ASSIGN_OR_RETURN(auto asked, chain.report(report_id));
+  if (!asked || !may_read_report(reader, *asked)) return not_found();
+  std::vector<ledger::pb::ReportRecord> out;
+  std::string next = asked->first_version().empty() ? report_id : asked->first_version();
+  // A chain is a line of at most kMaxReportVersions records (the executor's rule); a longer
+  // walk means the records disagree with that rule.
+  for (std::uint32_t i = 0; !next.empty(); ++i) {
+    if (i >= ledger::limits::kMaxReportVersions) {
+      return make_error("state_corrupt", "correction chain of " + report_id + " does not end");
+    }
+    RL_ASSIGN_OR_RETURN(auto r, chain.report(next));
+    if (!r) return make_error("state_corrupt", "correction chain names a missing report");
+    next = r->superseded_by();
+    if (may_read_report(reader, *r)) out.push_back(std::move(*r));
+  }
+  return out;
 }
 
 }  // namespace rl::node::identity

@@ -7,6 +7,7 @@
 // the filters or the cursor say. The cursor is the index key of the last row returned (its
 // organization, height and id: nothing the reader did not just read).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +21,14 @@ struct ReportQuery {
   std::string org;          // empty: any organization the reader sees
   std::string template_id;  // empty: any template
   std::string period;       // empty: any period
-  std::size_t limit = 100;  // 1 .. ledger::limits::kMaxQueryLimit
-  Bytes after;              // a previous page's cursor (empty: the first page)
+  std::string status;       // empty: any; SUBMITTED | ACCEPTED | REJECTED
+  std::optional<bool> late;
+  std::optional<std::int64_t> from_ms;  // submitted (block time) at or after
+  std::optional<std::int64_t> to_ms;    // submitted at or before
+  std::string first_version;            // only the versions of this correction chain
+  bool latest_only = false;             // only versions no correction replaced
+  std::size_t limit = 100;              // 1 .. ledger::limits::kMaxQueryLimit
+  Bytes after;                          // a previous page's cursor (empty: the first page)
 };
 
 struct ReportPage {
@@ -32,5 +39,12 @@ struct ReportPage {
 // Codes: permission_denied (no output permission), bad_query, storage errors.
 Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const OptionalReader& reader,
                                         const ReportQuery& query);
+
+// Every version of the correction chain `report_id` belongs to, oldest first, that the reader
+// may read. Codes: permission_denied, report_not_found (the report is not readable, exactly as
+// when it does not exist), storage errors.
+Result<std::vector<ledger::pb::ReportRecord>> list_report_versions(const ledger::Chain& chain,
+                                                                   const OptionalReader& reader,
+                                                                   const std::string& report_id);
 
 }  // namespace rl::node::identity
