@@ -142,6 +142,17 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     }
     return std::nullopt;
   };
+  // /v1/reports/<id>/versions: the one route with a segment after the id.
+  auto versions_of = [&]() -> std::optional<std::string_view> {
+    constexpr std::string_view kPrefix = "/v1/reports/", kSuffix = "/versions";
+    if (path.size() <= kPrefix.size() + kSuffix.size() || !path.starts_with(kPrefix) ||
+        !path.ends_with(kSuffix)) {
+      return std::nullopt;
+    }
+    auto id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+    if (id.find('/') != std::string_view::npos) return std::nullopt;
+    return id;
+  };
   if (auto r = identity_.route(req)) return std::move(*r);
   // Every method: the third-party routes audit every call, refused ones included.
   if (third_party::ThirdPartyApi::is_route(path)) {
@@ -175,7 +186,8 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto h = tail("/v1/headers/")) return get_header(*h);
   // Everything below carries report data: the reader is authenticated first.
   const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
-                          tail("/v1/receipts/") || tail("/v1/reports/") || tail("/v1/balances/");
+                          tail("/v1/receipts/") || tail("/v1/reports/") || tail("/v1/balances/") ||
+                          versions_of();
   if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
   auto principal = identity_.reader(req);
   if (!principal.ok()) return error_response(principal.error());
@@ -193,11 +205,8 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
   if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
   if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
+  if (auto id = versions_of()) return get_report_versions(*id, reader);
   auto id = tail("/v1/reports/");
-  constexpr std::string_view kVersions = "/versions";
-  if (id->size() > kVersions.size() && id->ends_with(kVersions)) {
-    return get_report_versions(id->substr(0, id->size() - kVersions.size()), reader);
-  }
   return get_report(*id, reader);
 }
 

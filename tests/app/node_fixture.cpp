@@ -188,16 +188,22 @@ Bytes NodeFixture::sign(const client::Identity& id,
       client::build_signed_tx(id, genesis.chain_id, chain->head().height, fill, expiry_blocks));
 }
 
-Bytes NodeFixture::sign_report(const client::Identity& who, const std::string& template_id,
-                               const std::string& period) const {
-  return sign(who, [&](ledger::pb::TxBody& b) {
+std::function<void(ledger::pb::TxBody&)> NodeFixture::fill_report(const client::Identity& who,
+                                                                  const std::string& template_id,
+                                                                  const std::string& period) {
+  return [=](ledger::pb::TxBody& b) {
     auto* p = b.mutable_submit_report();
     p->set_template_id(template_id);
     p->set_period(period);
     p->set_content_type("application/json");
     p->set_payload(R"({"institution":")" + who.org + R"(","period":")" + period +
                    R"(","cet1_ratio":14.2,"total_capital":1})");
-  });
+  };
+}
+
+Bytes NodeFixture::sign_report(const client::Identity& who, const std::string& template_id,
+                               const std::string& period) const {
+  return sign(who, fill_report(who, template_id, period));
 }
 
 namespace {

@@ -81,6 +81,9 @@ class NodeFixture {
   // organization and the period (valid for every template the tests register).
   Bytes sign_report(const client::Identity& who, const std::string& template_id,
                     const std::string& period) const;
+  static std::function<void(ledger::pb::TxBody&)> fill_report(const client::Identity& who,
+                                                              const std::string& template_id,
+                                                              const std::string& period);
   // Commits, as the regulator admin, one transaction in a block of its own (admission errors
   // throw). The genesis regulator alone governs (threshold 1): a Propose executes at once.
   void commit_as_admin(const std::function<void(ledger::pb::TxBody&)>& fill);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/civil_time.hpp"
 #include "crypto/symmetric.hpp"
 #include "tests/app/node_fixture.hpp"
 
@@ -25,6 +26,11 @@ struct Report {
   std::string template_id;
   std::string period;
   std::uint64_t height = 0;
+  std::int64_t time_ms = 0;  // block time
+  std::string status = "SUBMITTED";
+  bool late = false;
+  std::string first_version;  // "" = itself
+  bool superseded = false;
 };
 
 struct Reader {
@@ -64,12 +70,47 @@ class OrgScopeTest : public ::testing::Test {
     c1_ = submit(c_rep, "capital-adequacy", "2026-Q1");           // level 9
     input_own_ = submit(a_input, "capital-adequacy", "2026-Q3");  // level 5, input-only signer
 
+    // The lifecycle the filters select on: a daily template whose periods are due at the end of
+    // their day (yesterday's is late, tomorrow's on time, both within the year of grace), two
+    // reviews and a correction.
+    register_template("daily", true);
+    const auto today = node_.chain->head().time_ms / 86'400'000;
+    late_ = submit(a_high, "daily", day(today - 1));    // level 5, late
+    on_time_ = submit(b_rep, "daily", day(today + 1));  // level 5, on time
+    late_.late = true;
+    auto reg_admin = node_.enroll_reporter("regulator", "reg-reviewer", "1199", "regulator");
+    review(reg_admin, a1_, "ACCEPTED", {});
+    review(reg_admin, b1_, "REJECTED", {"cet1_ratio is missing"});
+    a2v2_ = submit(a_low, "capital-adequacy", "2026-Q2", a2_.id);  // level 2
+    a2_.superseded = true;
+    a2v2_.first_version = a2_.id;
+
     for (auto* id : {&a_high, &a_low, &a_input, &b_rep, &c_rep, &reg_high, &reg_low, &auditor}) {
       readers_[id->account] = {id->account, node_.login(*id)};
     }
   }
 
-  void register_template(const std::string& id) {
+  static std::string day(std::int64_t days) {
+    const auto c = civil_from_days(days);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+    return buf;
+  }
+
+  void review(const client::Identity& who, Report& r, const std::string& decision,
+              const std::vector<std::string>& reasons) {
+    ASSERT_EQ(node_.submit_as(who,
+                              [&](ledger::pb::TxBody& b) {
+                                auto* v = b.mutable_review_report();
+                                v->set_report_id(r.id);
+                                v->set_decision(decision);
+                                for (const auto& why : reasons) v->add_reasons(why);
+                              }),
+              "");
+    r.status = decision;
+  }
+
+  void register_template(const std::string& id, bool daily_calendar = false) {
     node_.commit_as_admin([&](ledger::pb::TxBody& b) {
       auto* p = b.mutable_propose();
       p->set_proposal_id("template-" + id);
@@ -80,16 +121,32 @@ class OrgScopeTest : public ::testing::Test {
       d->set_data_level_floor(2);
       d->add_required_fields("institution");
       d->set_max_payload_bytes(4096);
+      if (daily_calendar) {
+        d->mutable_calendar()->set_frequency("daily");
+        d->mutable_calendar()->set_grace_days(366);
+      }
     });
   }
 
-  Report submit(const client::Identity& who, const std::string& tmpl, const std::string& period) {
-    auto tx = node_.sign_report(who, tmpl, period);
+  Report submit(const client::Identity& who, const std::string& tmpl, const std::string& period,
+                const std::string& corrects = "") {
+    auto tx = corrects.empty() ? node_.sign_report(who, tmpl, period)
+                               : node_.sign(who, [&](ledger::pb::TxBody& b) {
+                                   node_.fill_report(who, tmpl, period)(b);
+                                   b.mutable_submit_report()->set_corrects(corrects);
+                                 });
     auto c = node_.client();
     auto r = node_.post_tx_bytes(c, tx);
     EXPECT_EQ(r->status, 202) << r->body;
     node_.seal();
-    return {json::parse(r->body)["tx_id"], who.org, tmpl, period, node_.chain->head().height};
+    Report out;
+    out.id = json::parse(r->body)["tx_id"];
+    out.org = who.org;
+    out.template_id = tmpl;
+    out.period = period;
+    out.height = node_.chain->head().height;
+    out.time_ms = node_.chain->head().time_ms;
+    return out;
   }
 
   Answer get(const std::string& reader, const std::string& target) {
@@ -121,25 +178,30 @@ class OrgScopeTest : public ::testing::Test {
     return ids;
   }
 
-  std::vector<Report> all() const { return {a1_, a2_, b1_, b2_, c1_, input_own_}; }
+  std::vector<Report> all() const {
+    return {a1_, a2_, b1_, b2_, c1_, input_own_, late_, on_time_, a2v2_};
+  }
 
   // What each reader may read, written out by hand from the rules (docs/identity.md).
   std::map<std::string, Ids> expected_visibility() const {
     return {
-        {"a-high", {a1_.id, a2_.id, input_own_.id}},  // bank-a, level 5
-        {"a-low", {a2_.id}},  // bank-a, level 2: not a1 nor input_own (level 5)
-        {"b-rep", {b1_.id, b2_.id}},
+        {"a-high", {a1_.id, a2_.id, input_own_.id, late_.id, a2v2_.id}},  // bank-a, level 5
+        {"a-low", {a2_.id, a2v2_.id}},  // bank-a, level 2: not a1, input_own, late (level 5)
+        {"b-rep", {b1_.id, b2_.id, on_time_.id}},
         {"c-rep", {c1_.id}},
-        {"reg-high", {a1_.id, a2_.id, b1_.id, b2_.id, c1_.id, input_own_.id}},
-        {"reg-low", {a1_.id, a2_.id, b1_.id, b2_.id, input_own_.id}},  // not c1 (level 9)
-        {"auditor", {a1_.id, a2_.id, b1_.id, b2_.id, c1_.id, input_own_.id}},
+        {"reg-high",
+         {a1_.id, a2_.id, b1_.id, b2_.id, c1_.id, input_own_.id, late_.id, on_time_.id, a2v2_.id}},
+        {"reg-low",  // not c1 (level 9)
+         {a1_.id, a2_.id, b1_.id, b2_.id, input_own_.id, late_.id, on_time_.id, a2v2_.id}},
+        {"auditor",
+         {a1_.id, a2_.id, b1_.id, b2_.id, c1_.id, input_own_.id, late_.id, on_time_.id, a2v2_.id}},
     };
   }
 
   static std::string unknown_id() { return to_hex(crypto::random_bytes(32)); }
 
   NodeFixture node_;
-  Report a1_, a2_, b1_, b2_, c1_, input_own_;
+  Report a1_, a2_, b1_, b2_, c1_, input_own_, late_, on_time_, a2v2_;
   std::map<std::string, Reader> readers_;
 };
 
@@ -168,6 +230,26 @@ TEST_F(OrgScopeTest, EachListFilterShowsEachReaderExactlyWhatItMayRead) {
        [](const Report& r) { return r.org == "bank-b" && r.template_id == "liquidity"; }},
       {"&org=bank-a&period=2026-Q1",
        [](const Report& r) { return r.org == "bank-a" && r.period == "2026-Q1"; }},
+      {"&status=SUBMITTED", [](const Report& r) { return r.status == "SUBMITTED"; }},
+      {"&status=ACCEPTED", [](const Report& r) { return r.status == "ACCEPTED"; }},
+      {"&status=REJECTED", [](const Report& r) { return r.status == "REJECTED"; }},
+      {"&org=bank-b&status=REJECTED",
+       [](const Report& r) { return r.org == "bank-b" && r.status == "REJECTED"; }},
+      {"&late=true", [](const Report& r) { return r.late; }},
+      {"&late=false", [](const Report& r) { return !r.late; }},
+      {"&template=daily&late=false",
+       [](const Report& r) { return r.template_id == "daily" && !r.late; }},
+      {"&latest=true", [](const Report& r) { return !r.superseded; }},
+      {"&chain=" + a2_.id,
+       [this](const Report& r) { return r.id == a2_.id || r.first_version == a2_.id; }},
+      {"&org=bank-a&chain=" + a2_.id + "&latest=true",
+       [this](const Report& r) { return r.first_version == a2_.id; }},
+      {"&from_ms=" + std::to_string(late_.time_ms),
+       [this](const Report& r) { return r.time_ms >= late_.time_ms; }},
+      {"&to_ms=" + std::to_string(b2_.time_ms),
+       [this](const Report& r) { return r.time_ms <= b2_.time_ms; }},
+      {"&from_ms=" + std::to_string(b1_.time_ms) + "&to_ms=" + std::to_string(late_.time_ms),
+       [this](const Report& r) { return r.time_ms >= b1_.time_ms && r.time_ms <= late_.time_ms; }},
   };
   for (const auto& [reader, visible] : expected_visibility()) {
     for (const auto& f : filters) {
@@ -196,6 +278,54 @@ TEST_F(OrgScopeTest, ABankSeesNoneOfAnotherBanksReportsThroughListFilters) {
   auto b = json::parse(get("a-high", "/v1/reports?org=bank-b").body);
   EXPECT_EQ(b["count"], 0);
   EXPECT_FALSE(b.contains("next"));
+}
+
+// The versions route: each version of a correction chain that the reader may read, oldest first;
+// a chain the reader may not read at all answers like an unknown id, byte for byte.
+TEST_F(OrgScopeTest, TheVersionsRouteServesTheReadableChainOnly) {
+  const auto visibility = expected_visibility();
+  for (const auto& [reader, visible] : visibility) {
+    for (const auto& r : all()) {
+      auto a = get(reader, "/v1/reports/" + r.id + "/versions");
+      if (!visible.contains(r.id)) {
+        auto unknown = get(reader, "/v1/reports/" + unknown_id() + "/versions");
+        EXPECT_EQ(a, unknown) << reader << " " << r.id;
+        continue;
+      }
+      ASSERT_EQ(a.status, 200) << reader << " " << a.body;
+      std::vector<std::string> want;
+      const std::string first = r.first_version.empty() ? r.id : r.first_version;
+      for (const auto& v : all()) {
+        if ((v.id == first || v.first_version == first) && visible.contains(v.id)) {
+          want.push_back(v.id);
+        }
+      }
+      std::vector<std::string> got;
+      const auto body = json::parse(a.body);
+      for (const auto& v : body["versions"]) got.push_back(v["report_id"]);
+      EXPECT_EQ(got, want) << reader << " " << r.id;
+    }
+  }
+  auto chain = json::parse(get("a-low", "/v1/reports/" + a2v2_.id + "/versions").body);
+  ASSERT_EQ(chain["count"], 2);
+  EXPECT_EQ(chain["versions"][0]["version"], 1);
+  EXPECT_EQ(chain["versions"][0]["superseded_by"], a2v2_.id);
+  EXPECT_EQ(chain["versions"][1]["version"], 2);
+  EXPECT_EQ(chain["versions"][1]["corrects"], a2_.id);
+  // The bank reads its rejection and the reasons on its own report.
+  auto rejected = json::parse(get("b-rep", "/v1/reports/" + b1_.id).body);
+  EXPECT_EQ(rejected["status"], "REJECTED");
+  ASSERT_EQ(rejected["history"].size(), 2u);
+  EXPECT_EQ(rejected["history"][1]["reasons"][0], "cet1_ratio is missing");
+}
+
+TEST_F(OrgScopeTest, BadLifecycleFiltersAreRefused) {
+  for (const auto& q :
+       {"status=DONE", "late=yes", "latest=1", "from_ms=yesterday", "to_ms=1.5", "chain=a/b"}) {
+    auto a = get("reg-high", std::string("/v1/reports?") + q);
+    EXPECT_EQ(a.status, 400) << q << " " << a.body;
+    EXPECT_EQ(json::parse(a.body)["error"]["code"], "bad_query") << q;
+  }
 }
 
 // Each route that serves report data: a report, its transaction and its receipt are served to
@@ -334,9 +464,10 @@ TEST_F(OrgScopeTest, GovernanceGrantsOpenAnotherOrganizationsReportsAndRevocatio
   EXPECT_EQ(Ids(tpl.begin(), tpl.end()), Ids{b2_.id});
 
   grant("share-all", true, "");
-  EXPECT_EQ(listed("a-high"), (Ids{b1_.id, b2_.id}));
+  EXPECT_EQ(listed("a-high"), (Ids{b1_.id, b2_.id, on_time_.id}));
   auto every = list_pages("a-high", "", 1);
-  EXPECT_EQ(Ids(every.begin(), every.end()), (Ids{a1_.id, a2_.id, input_own_.id, b1_.id, b2_.id}));
+  EXPECT_EQ(Ids(every.begin(), every.end()),
+            (Ids{a1_.id, a2_.id, input_own_.id, late_.id, a2v2_.id, b1_.id, b2_.id, on_time_.id}));
 
   grant("unshare-all", false, "");
   grant("unshare-liquidity", false, "liquidity");
