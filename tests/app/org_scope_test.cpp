@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "common/civil_time.hpp"
 #include "crypto/symmetric.hpp"
@@ -317,6 +320,44 @@ TEST_F(OrgScopeTest, TheVersionsRouteServesTheReadableChainOnly) {
   EXPECT_EQ(rejected["status"], "REJECTED");
   ASSERT_EQ(rejected["history"].size(), 2u);
   EXPECT_EQ(rejected["history"][1]["reasons"][0], "cet1_ratio is missing");
+}
+
+// Pages follow a cursor while blocks keep committing new reports: every report that existed
+// when the listing began is returned exactly once, and nothing is returned twice.
+TEST_F(OrgScopeTest, PaginationUnderConcurrentCommitsReturnsEachReportOnce) {
+  auto extra = node_.enroll_reporter("bank-a", "a-extra", "0105");
+  for (const auto& [reader, visible] : expected_visibility()) {
+    std::atomic<bool> stop{false};
+    std::atomic<int> committed{0};
+    std::thread writer([&] {
+      while (!stop) {
+        auto c = node_.client();
+        auto r = node_.post_tx_bytes(c, node_.sign_report(extra, "capital-adequacy", "2027-Q1"));
+        if (r.ok() && r->status == 202) {
+          node_.seal();
+          committed++;
+        }
+      }
+    });
+    // The listing starts only once the writer is committing, so pages interleave with blocks.
+    while (committed == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto ids = list_pages(reader, "&period=2026-Q1", 1);
+    auto all_ids = list_pages(reader, "", 2);
+    stop = true;
+    writer.join();
+    EXPECT_GT(committed.load(), 1) << "the writer committed while the pages were read";
+    Ids want;
+    for (const auto& r : all()) {
+      if (visible.contains(r.id) && r.period == "2026-Q1") want.insert(r.id);
+    }
+    EXPECT_EQ(Ids(ids.begin(), ids.end()), want) << reader;
+    EXPECT_EQ(ids.size(), want.size()) << reader;
+    const Ids every(all_ids.begin(), all_ids.end());
+    EXPECT_EQ(every.size(), all_ids.size()) << "a report was served twice to " << reader;
+    for (const auto& r : all()) {
+      EXPECT_EQ(every.contains(r.id), visible.contains(r.id)) << reader << " " << r.id;
+    }
+  }
 }
 
 TEST_F(OrgScopeTest, BadLifecycleFiltersAreRefused) {
