@@ -6,23 +6,14 @@
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/filing_calendar.hpp"
-#include "ledger/report_payload.hpp"
+#include "ledger/report_template.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger::exec {
 namespace {
 
 Status check_report_payload(const pb::SubmitReport& p, const pb::TemplateRecord& t) {
-  if (p.content_type() != "application/json") {
-    return make_error("bad_report", "content_type must be application/json");
-  }
-  if (p.payload().size() > t.max_payload_bytes()) {
-    return make_error("report_too_large", "payload is " + std::to_string(p.payload().size()) +
-                                              " bytes; template allows " +
-                                              std::to_string(t.max_payload_bytes()));
-  }
-  std::vector<std::string_view> required(t.required_fields().begin(), t.required_fields().end());
-  return check_json_object_fields(p.payload(), required);
+  return check_report_content(t, p.content_type(), p.payload());
 }
 
 // When a report for (template, period) from `org` is due and whether `ctx` is too late to take

@@ -10,6 +10,8 @@
 #include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/masking.hpp"
+#include "ledger/report_payload.hpp"
+#include "ledger/table_check.hpp"
 
 namespace rl::ledger {
 namespace {
@@ -64,8 +66,8 @@ Result<pb::TemplateDefinition> parse_template_json(std::string_view json_text) {
     return bad_template("duplicate key '" + *key + "'");
   }
   static const std::set<std::string> kKnown = {
-      "id",    "name",    "data_level_floor", "required_fields", "max_payload_bytes",
-      "masks", "calendar"};
+      "id",       "name",  "data_level_floor", "required_fields", "max_payload_bytes", "masks",
+      "calendar", "schema"};
   for (const auto& [k, v] : j.items()) {
     if (!kKnown.count(k)) return bad_template("unknown template field '" + k + "'");
   }
@@ -112,7 +114,36 @@ Result<pb::TemplateDefinition> parse_template_json(std::string_view json_text) {
   if (j.contains("calendar")) {
     RL_ASSIGN_OR_RETURN(*t.mutable_calendar(), parse_calendar(j["calendar"]));
   }
+  if (j.contains("schema")) {
+    auto schema = parse_table_schema(j["schema"].dump());
+    if (!schema.ok()) return bad_template(schema.error().message);
+    t.set_schema(schema->canonical);
+  }
   return t;
+}
+
+Status check_report_content(const pb::TemplateRecord& t, std::string_view content_type,
+                            std::string_view payload) {
+  if (payload.size() > t.max_payload_bytes()) {
+    return make_error("report_too_large", "payload is " + std::to_string(payload.size()) +
+                                              " bytes; template allows " +
+                                              std::to_string(t.max_payload_bytes()));
+  }
+  if (t.schema().empty()) {
+    if (content_type != "application/json") {
+      return make_error("bad_report", "content_type must be application/json");
+    }
+    std::vector<std::string_view> required(t.required_fields().begin(), t.required_fields().end());
+    return check_json_object_fields(payload, required);
+  }
+  // Registration proved the stored schema parses; failing now means the state is damaged.
+  auto schema = parse_table_schema(t.schema());
+  if (!schema.ok()) return make_error("state_corrupt", "template " + t.template_id() + " schema");
+  const auto result = check_payload(*schema, content_type, payload);
+  if (result.ok()) return {};
+  return make_error("bad_report", std::to_string(result.error_count) + " error" +
+                                      (result.error_count == 1 ? "" : "s") + " in the payload:\n" +
+                                      summarize(result, kMaxReportedErrors));
 }
 
 std::string template_json(const pb::TemplateDefinition& d) {
@@ -131,6 +162,9 @@ std::string template_json(const pb::TemplateDefinition& d) {
       (void)google::protobuf::util::MessageToJsonString(m, &text, opts);
       j["masks"].push_back(json::parse(text));
     }
+  }
+  if (!d.schema().empty()) {
+    j["schema"] = json::parse(d.schema(), nullptr, /*allow_exceptions=*/false);
   }
   if (filing::has_calendar(d.calendar())) {
     const auto& c = d.calendar();
@@ -162,6 +196,19 @@ Status check_template_definition(const pb::TemplateDefinition& t) {
     }
   }
   if (t.has_calendar()) RL_TRY(filing::check_calendar(t.calendar()));
+  if (!t.schema().empty()) {
+    // Stored canonical, so that every node and client reads the same text the same way.
+    auto schema = parse_table_schema(t.schema());
+    if (!schema.ok()) return make_error("bad_field", schema.error().message);
+    if (schema->canonical != t.schema()) {
+      return make_error("bad_field", "the schema is not in its canonical form");
+    }
+    if (t.required_fields_size() > 0) {
+      return make_error("bad_field",
+                        "a template with tables has no required_fields: its "
+                        "columns say what is required");
+    }
+  }
   return masking::check_field_masks(t.masks());
 }
 

@@ -30,6 +30,13 @@ Status check_template_definition(const pb::TemplateDefinition& d);
 // The stored record of a definition, registered or updated at `height` as `version`.
 pb::TemplateRecord template_record(const pb::TemplateDefinition& d, std::uint32_t version,
                                    std::uint64_t height);
+// The payload rules of a template: its size limit, then either the required top-level fields of
+// a JSON object (a template without tables) or every rule of its tables (ledger/table_check.hpp).
+// Codes: report_too_large; bad_report, whose message lists the errors found (at most
+// kMaxReportedErrors of them, and how many in all).
+Status check_report_content(const pb::TemplateRecord& t, std::string_view content_type,
+                            std::string_view payload);
+
 // The definition a record was made from (for `report check`, which reads the record).
 pb::TemplateDefinition template_definition(const pb::TemplateRecord& r);
 
