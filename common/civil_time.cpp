@@ -53,9 +53,6 @@ std::string format_utc_ms(std::int64_t unix_ms) {
   return buf.data();
 }
 
-namespace {
-
-// Exactly `n` digits at `pos`, or -1.
 int fixed_digits(std::string_view s, std::size_t pos, std::size_t n) {
   if (pos + n > s.size()) return -1;
   int v = 0;
@@ -66,7 +63,12 @@ int fixed_digits(std::string_view s, std::size_t pos, std::size_t n) {
   return v;
 }
 
-}  // namespace
+std::optional<CivilDate> parse_iso_date(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  const int y = fixed_digits(t, 0, 4), m = fixed_digits(t, 5, 2), d = fixed_digits(t, 8, 2);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return CivilDate{y, m, d};
+}
 
 std::optional<std::int64_t> parse_utc_ms(std::string_view t) {
   if (!t.empty() && t.size() <= 13 && t.find_first_not_of("0123456789") == std::string_view::npos) {
@@ -74,12 +76,9 @@ std::optional<std::int64_t> parse_utc_ms(std::string_view t) {
     for (char c : t) v = v * 10 + (c - '0');
     return v;
   }
-  const int y = fixed_digits(t, 0, 4), mo = fixed_digits(t, 5, 2), d = fixed_digits(t, 8, 2);
-  if (t.size() < 10 || t[4] != '-' || t[7] != '-' || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-      d > days_in_month(y, mo)) {
-    return std::nullopt;
-  }
-  std::int64_t ms = days_from_civil({y, mo, d}) * 86'400'000;
+  const auto date = parse_iso_date(t.substr(0, 10));
+  if (!date || date->year < 1970) return std::nullopt;
+  std::int64_t ms = days_from_civil(*date) * 86'400'000;
   if (t.size() == 10) return ms;
   if (t[10] != 'T' || t.size() < 17 || t[13] != ':') return std::nullopt;
   const int h = fixed_digits(t, 11, 2), mi = fixed_digits(t, 14, 2);

@@ -15,6 +15,7 @@
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/json_keys.hpp"
+#include "ledger/limits.hpp"
 #include "node/app/node_config.hpp"
 #include "offline/key_hierarchy.hpp"
 
@@ -167,7 +168,24 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
                   {"validators", json::array({{{"name", "v"}, {"certificate", "x"}}})}};
     if (j.contains("block")) probe["block"] = j["block"];
     if (j.contains("permission_mapping")) probe["permission_mapping"] = j["permission_mapping"];
-    if (j.contains("templates")) probe["templates"] = j["templates"];
+    if (j.contains("templates")) {
+      // An entry may name a template file (the governance form), relative to this file.
+      if (!j["templates"].is_array()) return bad("templates must be an array");
+      json templates = json::array();
+      for (const auto& t : j["templates"]) {
+        if (!t.is_string()) {
+          templates.push_back(t);
+          continue;
+        }
+        const auto file = std::filesystem::path(path).parent_path() / t.get<std::string>();
+        auto text = read_file(file.string(), ledger::limits::kMaxTemplateJsonBytes);
+        if (!text.ok()) return bad("template file " + file.string() + ": " + text.error().message);
+        json tj = json::parse(*text, nullptr, false);
+        if (tj.is_discarded()) return bad("template file " + file.string() + " is not JSON");
+        templates.push_back(std::move(tj));
+      }
+      probe["templates"] = templates;
+    }
     if (j.contains("governance")) probe["governance"] = j["governance"];
     json orgs = json::array();
     for (const auto& r : d.regulators) {

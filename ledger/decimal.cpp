@@ -1,6 +1,7 @@
 #include "ledger/decimal.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace rl::ledger {
 namespace {
@@ -76,15 +77,18 @@ std::optional<Decimal> add_decimals(const Decimal& a, const Decimal& b) {
 std::string decimal_text(const Decimal& d) {
   unsigned __int128 mag = d.units < 0 ? static_cast<unsigned __int128>(-d.units)
                                       : static_cast<unsigned __int128>(d.units);
-  std::string digits;
+  // Filled from the end: 38 digits, a point, leading zeros up to the scale and a sign fit.
+  std::array<char, 48> buf{};
+  std::size_t pos = buf.size();
+  std::uint32_t written = 0;
   do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(mag % 10)));
+    if (written == d.scale && d.scale > 0) buf[--pos] = '.';
+    buf[--pos] = static_cast<char>('0' + static_cast<int>(mag % 10));
     mag /= 10;
-  } while (mag != 0);
-  while (digits.size() <= d.scale) digits.push_back('0');
-  std::reverse(digits.begin(), digits.end());
-  if (d.scale > 0) digits.insert(digits.size() - d.scale, ".");
-  return (d.units < 0 ? "-" : "") + digits;
+    ++written;
+  } while (mag != 0 || written <= d.scale);
+  if (d.units < 0) buf[--pos] = '-';
+  return std::string(buf.data() + pos, buf.size() - pos);
 }
 
 }  // namespace rl::ledger

@@ -9,17 +9,6 @@
 namespace rl::ledger::filing {
 namespace {
 
-// Exactly `n` ASCII digits at `s[pos]`, or -1.
-int digits(std::string_view s, std::size_t pos, std::size_t n) {
-  if (pos + n > s.size()) return -1;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
 Error bad_period(std::string_view frequency, std::string_view period) {
   return make_error("bad_period", "period '" + std::string(period) + "' is not a " +
                                       std::string(frequency) + " period (" +
@@ -28,7 +17,7 @@ Error bad_period(std::string_view frequency, std::string_view period) {
 
 // The first day after the period, or nullopt when `period` is not one of `frequency`.
 std::optional<CivilDate> day_after(std::string_view frequency, std::string_view p) {
-  const int year = digits(p, 0, 4);
+  const int year = fixed_digits(p, 0, 4);
   if (year < 1970) return std::nullopt;
   if (frequency == "annual") {
     if (p.size() != 4) return std::nullopt;
@@ -37,19 +26,19 @@ std::optional<CivilDate> day_after(std::string_view frequency, std::string_view 
   if (p.size() < 7 || p[4] != '-') return std::nullopt;
   if (frequency == "quarterly" || frequency == "semiannual") {
     const bool q = frequency == "quarterly";
-    const int n = digits(p, 6, 1);
+    const int n = fixed_digits(p, 6, 1);
     if (p.size() != 7 || p[5] != (q ? 'Q' : 'H') || n < 1 || n > (q ? 4 : 2)) return std::nullopt;
     const int next_month = n * (q ? 3 : 6) + 1;
     return next_month > 12 ? CivilDate{year + 1, 1, 1} : CivilDate{year, next_month, 1};
   }
-  const int month = digits(p, 5, 2);
+  const int month = fixed_digits(p, 5, 2);
   if (month < 1 || month > 12) return std::nullopt;
   if (frequency == "monthly") {
     if (p.size() != 7) return std::nullopt;
     return month == 12 ? CivilDate{year + 1, 1, 1} : CivilDate{year, month + 1, 1};
   }
   if (frequency == "daily") {
-    const int day = p.size() == 10 && p[7] == '-' ? digits(p, 8, 2) : -1;
+    const int day = p.size() == 10 && p[7] == '-' ? fixed_digits(p, 8, 2) : -1;
     if (day < 1 || day > days_in_month(year, month)) return std::nullopt;
     if (day < days_in_month(year, month)) return CivilDate{year, month, day + 1};
     return month == 12 ? CivilDate{year + 1, 1, 1} : CivilDate{year, month + 1, 1};

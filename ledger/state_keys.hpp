@@ -19,6 +19,9 @@ inline Bytes account(std::string_view id) {
 inline Bytes certificate(ByteView cert_id) {
   return to_bytes("cert/" + to_hex(cert_id));
 }
+inline Bytes templates_prefix() {
+  return to_bytes("tmpl/");
+}
 inline Bytes tmpl(std::string_view id) {
   return to_bytes("tmpl/" + std::string(id));
 }
@@ -182,16 +185,16 @@ inline Bytes reports_by_template_prefix(std::string_view tmpl, std::string_view 
 inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {
   Bytes k = reports_by_org_prefix(org);
   append_u64_be(k, height);
-  auto s = "/" + std::string(id);
-  k.insert(k.end(), s.begin(), s.end());
+  k.push_back('/');
+  k.insert(k.end(), id.begin(), id.end());
   return k;
 }
 inline Bytes reports_by_template(std::string_view tmpl, std::string_view period,
                                  std::uint64_t height, std::string_view id) {
   Bytes k = reports_by_template_prefix(tmpl, period);
   append_u64_be(k, height);
-  auto s = "/" + std::string(id);
-  k.insert(k.end(), s.begin(), s.end());
+  k.push_back('/');
+  k.insert(k.end(), id.begin(), id.end());
   return k;
 }
 

@@ -531,6 +531,12 @@ class JsonRows : public nlohmann::json_sax<nlohmann::json> {
 
 CheckResult check_json_payload(const TableSchema& schema, std::string_view payload) {
   TableChecker check(schema);
+  // nlohmann's lexer takes a NUL byte for the end of input: whatever followed one would be
+  // stored on the ledger without ever being checked.
+  if (const auto nul = payload.find('\0'); nul != std::string_view::npos) {
+    check.error("", 0, "", "payload holds a NUL byte (byte " + std::to_string(nul) + ")");
+    return check.finish_partial();
+  }
   JsonRows rows(schema, check);
   const bool parsed =
       nlohmann::json::sax_parse(payload, &rows, nlohmann::json::input_format_t::json,

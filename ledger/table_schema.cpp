@@ -307,14 +307,7 @@ int TableSchema::table_index(std::string_view n) const {
 }
 
 bool valid_iso_date(std::string_view t) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (t[i] < '0' || t[i] > '9') return false;
-  }
-  const int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-  const int m = (t[5] - '0') * 10 + (t[6] - '0');
-  const int d = (t[8] - '0') * 10 + (t[9] - '0');
-  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+  return parse_iso_date(t).has_value();
 }
 
 Result<TableSchema> parse_table_schema(std::string_view text) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/cli/context.hpp"
+#include "client/lib/report_check.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/civil_time.hpp"
 #include "common/file_io.hpp"
@@ -35,8 +36,8 @@ int print_report_pages(Globals& g, client::NodeClient& c, const std::string& bas
 namespace {
 
 struct SubmitOpts {
-  std::string as, template_id, period, batch, file, receipt, seal, corrects;
-  bool wait = false;
+  std::string as, template_id, period, batch, file, receipt, seal, corrects, table;
+  bool wait = false, no_check = false;
 };
 
 int report_submit(Globals& g, const SubmitOpts& o) {
@@ -48,11 +49,18 @@ int report_submit(Globals& g, const SubmitOpts& o) {
   if (!c.ok()) return report_error(c.error());
   auto pos = chain_position(*c);
   if (!pos.ok()) return report_error(pos.error());
+  const std::string content_type = client::content_type_for(o.file, o.table);
+  // The validators' own check, here first: a file they would refuse is never signed or sent.
+  if (!o.no_check) {
+    auto t = client::fetch_template(*c, o.template_id);
+    if (!t.ok()) return report_error(t.error());
+    if (int rc = check_before_submit(g, *t, o.file, content_type); rc != 0) return rc;
+  }
   ledger::pb::SubmitReport report;
   report.set_template_id(o.template_id);
   report.set_period(o.period);
   report.set_batch(o.batch);
-  report.set_content_type("application/json");
+  report.set_content_type(content_type);
   report.set_payload(*payload);
   report.set_corrects(o.corrects);
   if (!o.seal.empty()) {
@@ -105,12 +113,18 @@ void add_report_commands(CLI::App& app, Globals& g) {
   auto* rep = app.add_subcommand("report", "Submit and query regulatory reports");
   rep->require_subcommand(1);
   auto so = std::make_shared<SubmitOpts>();
-  auto* submit = rep->add_subcommand("submit", "Submit a signed report (JSON payload)");
+  auto* submit = rep->add_subcommand(
+      "submit",
+      "Submit a signed report: a JSON file, or a CSV file (.csv) for a template with tables. "
+      "The file is checked first with the validators' rules (`report check`)");
   submit->add_option("--as", so->as, "Identity directory of the reporting account")->required();
   submit->add_option("--template", so->template_id, "Report template id")->required();
   submit->add_option("--period", so->period, "Reporting period, e.g. 2026-Q3")->required();
   submit->add_option("--batch", so->batch, "Batch label (optional)");
-  submit->add_option("--file", so->file, "Report payload (JSON)")
+  submit->add_option("--table", so->table, "For a CSV file of a template with several tables");
+  submit->add_flag("--no-check", so->no_check,
+                   "Send without checking locally first (the validators still check)");
+  submit->add_option("--file", so->file, "Report payload (.json, or .csv for table templates)")
       ->required()
       ->check(CLI::ExistingFile);
   submit
@@ -162,6 +176,8 @@ void add_report_commands(CLI::App& app, Globals& g) {
 
   add_sealed_commands(*rep, g);
   add_lifecycle_commands(*rep, g);
+  add_check_command(*rep, g);
+  add_batch_command(*rep, g);
 
   auto id = std::make_shared<std::string>();
   auto* get = rep->add_subcommand("get", "Show one report's ledger record");

@@ -76,6 +76,15 @@ void add_identity_commands(CLI::App& app, Globals& g);
 void add_report_commands(CLI::App& app, Globals& g);
 // `report open | search | set-policy | key-services` under `report` (cmd_sealed.cpp).
 void add_sealed_commands(CLI::App& report, Globals& g);
+// report check, and the same check before report submit sends (cmd_report_check.cpp).
+void add_check_command(CLI::App& report, Globals& g);
+Result<ledger::pb::TemplateRecord> template_for_check(Globals& g, const std::string& id,
+                                                      const std::string& file);
+// 0 when the file passes; otherwise prints its errors and returns 1.
+int check_before_submit(Globals& g, const ledger::pb::TemplateRecord& t, const std::string& file,
+                        const std::string& content_type);
+// report submit-batch (cmd_report_batch.cpp).
+void add_batch_command(CLI::App& report, Globals& g);
 // report review | extend | versions (cmd_lifecycle.cpp).
 void add_lifecycle_commands(CLI::App& report, Globals& g);
 // Seals `p.payload` as the policy file asks (cmd_sealed.cpp): fetches the key services from
@@ -89,5 +98,7 @@ void add_governance_commands(CLI::App& app, Globals& g);
 void add_device_commands(CLI::App& app, Globals& g);
 // `third-party reports`: the third-party routes with a grant (cmd_third_party.cpp).
 void add_third_party_commands(CLI::App& app, Globals& g);
+// `export` and `verify-bundle`: verifiable export bundles (cmd_export.cpp, docs/export.md).
+void add_export_commands(CLI::App& app, Globals& g);
 
 }  // namespace rl::cli

@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
       "`report submit --wait/--receipt` verify the proofs (Merkle path, commit certificate of\n"
       "the genesis validators, signer chain), name the node whose answer verified, warn about\n"
       "any node that served something that does not verify, and move on to the next node.\n"
-      "If no node gives a valid answer the command fails (error: no_valid_answer)."};
+      "If no node gives a valid answer the command fails (error: no_valid_answer).\n\n"
+      "`export` writes one organization's reports for one period with their verified receipts\n"
+      "into a bundle that `verify-bundle` checks offline against the genesis file."};
   app.require_subcommand(1);
   rl::cli::Globals g;
   g.nodes = split_commas(std::getenv("REGLEDGER_NODE"));
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   rl::cli::add_third_party_commands(app, g);
   rl::cli::add_governance_commands(app, g);
   rl::cli::add_device_commands(app, g);
+  rl::cli::add_export_commands(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return g.exit_code;

@@ -9,6 +9,7 @@
 #include "crypto/merkle.hpp"
 #include "ledger/commit.hpp"
 #include "ledger/tx.hpp"
+#include "ledger/tx_batch.hpp"
 
 namespace rl::client {
 namespace {
@@ -250,6 +251,17 @@ Result<std::string> NodeClient::submit(ByteView tx) {
     return make_error("bad_response", "node did not return a tx_id");
   }
   return j["tx_id"].get<std::string>();
+}
+
+Result<json> NodeClient::submit_batch(const std::vector<Bytes>& txs) {
+  const Bytes body = ledger::join_tx_batch(txs);
+  RL_ASSIGN_OR_RETURN(
+      auto r, request("POST", "/v1/txs/batch", to_string(body), "application/octet-stream"));
+  RL_ASSIGN_OR_RETURN(auto j, to_json(r));
+  if (!j.contains("results") || !j["results"].is_array() || j["results"].size() != txs.size()) {
+    return make_error("bad_response", "node did not return one result per transaction");
+  }
+  return j["results"];
 }
 
 Result<json> NodeClient::wait_committed(const std::string& tx_id,

@@ -116,6 +116,10 @@ class NodeClient {
   std::string current_token() const;
   // Submits exact Tx bytes; returns the tx id (hex).
   Result<std::string> submit(ByteView tx);
+  // POST /v1/txs/batch: one request for up to ledger::kMaxBatchTxs signed transactions, each
+  // admitted on its own. The node's "results" array, one entry per tx in order:
+  // {"tx_id", "status": "pending"} or {"error": {"code", "message"}}.
+  Result<nlohmann::json> submit_batch(const std::vector<Bytes>& txs);
   // Polls until the tx is committed or `timeout` passes (code: wait_timeout).
   Result<nlohmann::json> wait_committed(const std::string& tx_id,
                                         std::chrono::milliseconds timeout);

@@ -6,7 +6,10 @@
 
 #include "common/thread_priority.hpp"
 #include "crypto/hash.hpp"
+#include "ledger/id_rules.hpp"
 #include "ledger/limits.hpp"
+#include "ledger/report_template.hpp"
+#include "ledger/state_keys.hpp"
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
@@ -112,7 +115,8 @@ int http_status_for(const std::string& code) {
     return 403;
   }
   if (code == "not_found" || code == "tx_not_found" || code == "block_not_found" ||
-      code == "report_not_found" || code == "route_not_found" || code == "org_not_found") {
+      code == "report_not_found" || code == "template_not_found" || code == "route_not_found" ||
+      code == "org_not_found") {
     return 404;
   }
   if (code == "method_not_allowed") return 405;
@@ -183,6 +187,9 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
   }
   if (path == "/v1/status") return get_status();
+  // Templates are network-wide rules, not any organization's data: public, like the headers.
+  if (path == "/v1/templates") return list_templates();
+  if (auto id = tail("/v1/templates/")) return get_template(*id);
   if (auto h = tail("/v1/headers/")) return get_header(*h);
   // Everything below carries report data: the reader is authenticated first.
   const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
@@ -274,6 +281,48 @@ http::HttpResponse Api::post_tx_batch(const http::HttpRequest& req) {
   return ok_json({{"accepted", accepted},
                   {"rejected", frames->size() - accepted},
                   {"results", std::move(results)}});
+}
+
+namespace {
+
+json template_record_json(const ledger::pb::TemplateRecord& t) {
+  return {{"template", json::parse(ledger::template_json(ledger::template_definition(t)))},
+          {"version", t.version()},
+          {"updated_height", t.updated_height()}};
+}
+
+}  // namespace
+
+http::HttpResponse Api::get_template(std::string_view id) {
+  if (!ledger::valid_id(id)) {
+    return error_response(make_error("template_not_found", "no such template"));
+  }
+  auto raw = chain_.state_value(ledger::keys::tmpl(id));
+  if (!raw.ok()) return error_response(raw.error());
+  ledger::pb::TemplateRecord t;
+  if (!*raw) return error_response(make_error("template_not_found", "no such template"));
+  if (!t.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size()))) {
+    return error_response(make_error("state_corrupt", "template record"));
+  }
+  return ok_json(template_record_json(t));
+}
+
+http::HttpResponse Api::list_templates() {
+  auto rows = chain_.state_scan(ledger::keys::templates_prefix(), kMaxTemplatesListed);
+  if (!rows.ok()) return error_response(rows.error());
+  json out = json::array();
+  for (const auto& [key, value] : *rows) {
+    ledger::pb::TemplateRecord t;
+    if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return error_response(make_error("state_corrupt", "template record"));
+    }
+    out.push_back({{"id", t.template_id()},
+                   {"name", t.name()},
+                   {"version", t.version()},
+                   {"tables", !t.schema().empty()},
+                   {"frequency", t.calendar().frequency()}});
+  }
+  return ok_json({{"templates", out}, {"count", out.size()}});
 }
 
 http::HttpResponse Api::get_status() {

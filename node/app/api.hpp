@@ -59,6 +59,9 @@ class Api {
   // Admission of exact Tx bytes (decode, mempool, gossip); returns the tx id (hex).
   Result<std::string> submit_raw(ByteView raw);
   http::HttpResponse get_status();
+  http::HttpResponse get_template(std::string_view id);
+  http::HttpResponse list_templates();
+  static constexpr std::size_t kMaxTemplatesListed = 1000;
   using Reader = identity::OptionalReader;  // nullopt: reads are open (config)
   // A stored block by its decimal height. Codes: bad_height, block_not_found, storage_corrupt.
   struct StoredBlock {

@@ -47,4 +47,15 @@ CliRun run_regledger(const std::filesystem::path& scratch_dir, const std::vector
   return r;
 }
 
+std::vector<std::string> node_args(const Cluster& cluster, const std::string& ca) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < cluster.size(); ++i) {
+    out.push_back("--node");
+    out.push_back("https://127.0.0.1:" + std::to_string(cluster.target(i).port));
+  }
+  out.push_back("--ca");
+  out.push_back(ca);
+  return out;
+}
+
 }  // namespace rl::testing

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cluster.hpp"
+
 namespace rl::testing {
 
 struct CliRun {
@@ -16,6 +18,9 @@ struct CliRun {
 
 CliRun run_regledger(const std::filesystem::path& scratch_dir, const std::vector<std::string>& env,
                      const std::vector<std::string>& args);
+
+// The arguments that point the CLI at every node of `cluster`, verifying TLS with `ca`.
+std::vector<std::string> node_args(const Cluster& cluster, const std::string& ca);
 
 inline bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;

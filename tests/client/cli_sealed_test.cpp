@@ -34,13 +34,7 @@ class CliSealedTest : public ::testing::TestWithParam<crypto::Suite> {
   }
 
   CliRun regledger(std::vector<std::string> args) {
-    std::vector<std::string> all;
-    for (std::size_t i = 0; i < cluster_.size(); ++i) {
-      all.push_back("--node");
-      all.push_back("https://127.0.0.1:" + std::to_string(cluster_.target(i).port));
-    }
-    all.push_back("--ca");
-    all.push_back(ca_path_);
+    auto all = node_args(cluster_, ca_path_);
     all.insert(all.end(), args.begin(), args.end());
     return run_regledger(cluster_.dir(), {}, all);
   }
@@ -95,10 +89,13 @@ TEST_P(CliSealedTest, SealSubmitOpenAndThresholdWithRealKeyServices) {
   const auto outsider = enroll("bank-b", "institution", "bank-b-reporter", "reporter", "1105");
 
   const auto dir = cluster_.dir();
-  ASSERT_TRUE(write_file(dir + "/finding.json",
-                         std::string(R"({"institution":"bank-a","period":"2026-Q3","finding":")") +
-                             kMarker + R"("})")
-                  .ok());
+  ASSERT_TRUE(
+      write_file(
+          dir + "/finding.json",
+          std::string(
+              R"({"institution":"bank-a","period":"2026-Q3","cet1_ratio":0,"total_capital":0,"finding":")") +
+              kMarker + R"("})")
+          .ok());
   ASSERT_TRUE(write_file(dir + "/policy.json",
                          R"({"t_policy":"fiu-findings","s_policy":"role:auditor","threshold":3,)"
                          R"("keywords":["fraud"]})")

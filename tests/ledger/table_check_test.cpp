@@ -162,6 +162,9 @@ TEST(TableCheck, JsonShapeErrors) {
   EXPECT_EQ(errs(R"({"summary":[{"total":0})").front().rfind("payload is not valid JSON", 0), 0u);
   EXPECT_EQ(errs(std::string(100, '[') + std::string(100, ']')).back(),
             "payload nests deeper than 64");
+  // A NUL byte would end nlohmann's input: what followed it must not slip through unchecked.
+  EXPECT_EQ(errs(std::string(R"({"summary":[{"total":0}]})") + std::string(1, '\0') + "junk"),
+            std::vector<std::string>{"payload holds a NUL byte (byte 25)"});
   // Decimals keep their exact text: never a binary float on the way.
   EXPECT_EQ(errs(R"({"summary":[{"total":0.1,"a":0.1}]})"), std::vector<std::string>{});
   EXPECT_EQ(errs(R"({"summary":[{"total":1.005}]})"),
