@@ -68,9 +68,10 @@ class CliReportingTest : public ::testing::Test {
     ASSERT_EQ(e.exit_code, 0) << e.err;
     // The CLI logs the bank in with the password kept beside its key (mode 0600).
     ASSERT_TRUE(write_file(bank_ + "/password", "a long account password\n").ok());
-    std::filesystem::permissions(bank_ + "/password", std::filesystem::perms::owner_read |
-                                                          std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace);
+    std::filesystem::permissions(
+        bank_ + "/password",
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::perm_options::replace);
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();

@@ -11,6 +11,7 @@
 #include "client/lib/report_check.hpp"
 #include "common/civil_time.hpp"
 #include "ledger/report_template.hpp"
+#include "ledger/state_keys.hpp"
 #include "tests/ledger/ledger_fixture.hpp"
 
 namespace rl::ledger::testing {
