@@ -14,6 +14,8 @@ echo; echo "== offline settlement on one node (voucher hops/s committed, target 
 echo; echo "== sealed reports (seal / open 1 MiB with t=3 of n=4, key releases/s per key service)"
 "$BUILD/bench/ledger/sealed_bench"
 "$BUILD/bench/ledger/sealed_bench" --suite sm2-sm3
+echo; echo "== table templates (check an inline 250 KB loan CSV, a G01 JSON, stream a large CSV)"
+"$BUILD/bench/ledger/table_check_bench"
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".

@@ -119,12 +119,7 @@ struct VerifyBundleOpts {
 };
 
 int run_verify_bundle(Globals& g, const VerifyBundleOpts& o) {
-  const std::string& path = o.genesis.empty() ? g.genesis_file : o.genesis;
-  if (path.empty()) {
-    return report_error(
-        make_error("bad_genesis", "give the network's genesis with --genesis FILE"));
-  }
-  auto anchor = load_trust_anchor(path);
+  auto anchor = offline_trust_anchor(g, o.genesis);
   if (!anchor.ok()) return report_error(anchor.error());
   auto v = bundle::verify_bundle(o.dir, *anchor);
   if (!v.ok()) return report_error(v.error());
@@ -167,7 +162,8 @@ int run_verify_bundle(Globals& g, const VerifyBundleOpts& o) {
     return v->ok() ? 0 : 1;
   }
 
-  std::cout << "bundle " << o.dir << " against genesis " << path << " (chain " << anchor->chain_id
+  std::cout << "bundle " << o.dir << " against genesis "
+            << (o.genesis.empty() ? g.genesis_file : o.genesis) << " (chain " << anchor->chain_id
             << "), offline\n";
   if (v->manifest) {
     const auto& m = *v->manifest;

@@ -145,12 +145,7 @@ struct VerifyOpts {
 
 // Offline: no node is contacted. Everything is checked against the genesis file.
 int verify(Globals& g, const VerifyOpts& o) {
-  const std::string& path = o.genesis.empty() ? g.genesis_file : o.genesis;
-  if (path.empty()) {
-    return report_error(
-        make_error("bad_genesis", "give the network's genesis with --genesis FILE"));
-  }
-  auto anchor = load_trust_anchor(path);
+  auto anchor = offline_trust_anchor(g, o.genesis);
   if (!anchor.ok()) return report_error(anchor.error());
   auto rtext = read_file(o.receipt, ledger::limits::kMaxReceiptBytes);
   if (!rtext.ok()) return report_error(rtext.error());

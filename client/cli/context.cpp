@@ -44,6 +44,14 @@ Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path) {
   return anchor;
 }
 
+Result<ledger::TrustAnchor> offline_trust_anchor(const Globals& g, const std::string& flag) {
+  const std::string& path = flag.empty() ? g.genesis_file : flag;
+  if (path.empty()) {
+    return make_error("bad_genesis", "give the network's genesis with --genesis FILE");
+  }
+  return load_trust_anchor(path);
+}
+
 Result<client::NodeClient> make_client(const Globals& g, const std::string& signer_dir) {
   if (g.ca_file.empty()) {
     return make_error("bad_ca", "give the network root CA with --ca FILE or $REGLEDGER_CA");

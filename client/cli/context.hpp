@@ -39,6 +39,9 @@ int report_error(const Error& e);
 Result<client::NodeClient> make_client(const Globals& g, const std::string& signer_dir = "");
 // Reads and parses the genesis file (code bad_genesis).
 Result<ledger::TrustAnchor> load_trust_anchor(const std::string& path);
+// The anchor of an offline check: the command's --genesis `flag`, else the global --genesis /
+// $REGLEDGER_GENESIS. Code: bad_genesis (neither given, or the file does not parse).
+Result<ledger::TrustAnchor> offline_trust_anchor(const Globals& g, const std::string& flag);
 // "verified against genesis: <what>, served by <url>" on stderr, so that stdout stays the data.
 void note_verified(const std::string& what, const std::string& url);
 // Loads the identity in `dir` and checks it is for the chain the node serves.
