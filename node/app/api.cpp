@@ -13,6 +13,7 @@
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
+#include "node/app/identity/report_events.hpp"
 #include "node/app/identity/report_listing.hpp"
 #include "node/app/sealed/sealed_api.hpp"
 #include "node/app/third_party/third_party_api.hpp"
@@ -61,6 +62,11 @@ Error no_such_block() {
 Error no_such_report() {
   return make_error("report_not_found", "no such report");
 }
+std::string get_query(const http::HttpRequest& req, const char* key) {
+  auto it = req.query.find(key);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
 Error no_such_org() {
   return make_error("org_not_found", "no such organization");
 }
@@ -191,10 +197,13 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (path == "/v1/templates") return list_templates();
   if (auto id = tail("/v1/templates/")) return get_template(*id);
   if (auto h = tail("/v1/headers/")) return get_header(*h);
+  // Block events are public, like the headers; report events are data (below).
+  const bool report_events = path == "/v1/events" && get_query(req, "stream") == "reports";
+  if (path == "/v1/events" && !report_events) return get_events(req, nullptr);
   // Everything below carries report data: the reader is authenticated first.
-  const bool data_route = path == "/v1/reports" || tail("/v1/blocks/") || tail("/v1/txs/") ||
-                          tail("/v1/receipts/") || tail("/v1/reports/") || tail("/v1/balances/") ||
-                          versions_of();
+  const bool data_route = report_events || path == "/v1/reports" || tail("/v1/blocks/") ||
+                          tail("/v1/txs/") || tail("/v1/receipts/") || tail("/v1/reports/") ||
+                          tail("/v1/balances/") || versions_of();
   if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
   auto principal = identity_.reader(req);
   if (!principal.ok()) return error_response(principal.error());
@@ -207,6 +216,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto st = identity::check_data_route_reader(reader); !st.ok()) {
     return error_response(st.error());
   }
+  if (report_events) return get_events(req, &reader);
   if (path == "/v1/reports") return list_reports(req, reader);
   if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);
   if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
@@ -471,6 +481,35 @@ http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
   if (!r.ok()) return error_response(r.error());
   if (!*r || !identity::may_read_report(reader, **r)) return error_response(no_such_report());
   return ok_json(report_json(**r));
+}
+
+http::HttpResponse Api::get_events(const http::HttpRequest& req, const Reader* reader) {
+  const std::string stream = get_query(req, "stream");
+  if (!stream.empty() && stream != "blocks" && stream != "reports") {
+    return error_response(make_error("bad_query", "stream must be blocks or reports"));
+  }
+  if (reader) {
+    if (auto st = identity::check_output_permission(*reader); !st.ok()) {
+      return error_response(st.error());
+    }
+  }
+  // An EventSource resumes with Last-Event-ID; a script may pass ?after=HEIGHT.
+  auto last = req.headers.find("last-event-id");
+  std::string text = last != req.headers.end() ? last->second : get_query(req, "after");
+  std::uint64_t after = 0;
+  if (!text.empty()) {
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
+    if (ec != std::errc() || p != text.data() + text.size()) {
+      return error_response(make_error("bad_query", "the last event id is a block height"));
+    }
+  }
+  auto body = identity::events_after(
+      chain_, reader ? *reader : Reader{},
+      reader ? identity::EventStream::kReports : identity::EventStream::kBlocks, after);
+  // (A blocks stream passes no reader: it never reads a report.)
+  if (!body.ok()) return error_response(body.error());
+  return http::HttpResponse{
+      200, "text/event-stream", std::move(*body), {{"cache-control", "no-cache"}}};
 }
 
 http::HttpResponse Api::get_report_versions(std::string_view id, const Reader& reader) {

@@ -77,6 +77,8 @@ class Api {
   http::HttpResponse get_receipt(std::string_view id, const Reader& reader);
   http::HttpResponse get_report(std::string_view id, const Reader& reader);
   http::HttpResponse get_report_versions(std::string_view id, const Reader& reader);
+  // GET /v1/events (report_events.hpp): `reader` for stream=reports, nullptr for blocks.
+  http::HttpResponse get_events(const http::HttpRequest& req, const Reader* reader);
   // GET /v1/balances/<org>: the organization's settlement-unit balance; its own accounts and
   // supervisors only.
   http::HttpResponse get_balance(std::string_view org, const Reader& reader);

@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "common/civil_time.hpp"
@@ -358,6 +359,70 @@ TEST_F(OrgScopeTest, PaginationUnderConcurrentCommitsReturnsEachReportOnce) {
       EXPECT_EQ(every.contains(r.id), visible.contains(r.id)) << reader << " " << r.id;
     }
   }
+}
+
+// GET /v1/events: followed from height 0 by `after` = the last event id, each reader's report
+// stream names exactly the reports it may read (each submission, and each review with its
+// verdict); the block stream names every height once.
+TEST_F(OrgScopeTest, EventStreamsShowEachReaderItsOwnReportsAndEveryBlock) {
+  struct Event {
+    std::uint64_t id = 0;
+    std::string type;
+    json data;
+  };
+  auto follow = [&](const std::string& reader, const std::string& stream) {
+    std::vector<Event> events;
+    std::uint64_t after = 0;
+    for (int round = 0; round < 100; ++round) {
+      auto a = get(reader, "/v1/events?stream=" + stream + "&after=" + std::to_string(after));
+      EXPECT_EQ(a.status, 200) << a.body;
+      bool caught_up = false;
+      std::istringstream lines(a.body);
+      Event e;
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("id: ", 0) == 0) e.id = std::stoull(line.substr(4));
+        if (line.rfind("event: ", 0) == 0) e.type = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) e.data = json::parse(line.substr(6));
+        if (line.empty() && !e.type.empty()) {
+          if (e.type == "caught-up") {
+            caught_up = e.data["height"] == e.data["head"];
+          } else {
+            events.push_back(e);
+          }
+          after = std::max(after, e.id);
+          e = Event{};
+        }
+      }
+      if (caught_up) return events;
+    }
+    ADD_FAILURE() << "the stream did not catch up";
+    return events;
+  };
+  for (const auto& [reader, visible] : expected_visibility()) {
+    std::map<std::string, std::vector<std::string>> statuses;
+    for (const auto& e : follow(reader, "reports")) {
+      EXPECT_EQ(e.type, "report");
+      statuses[e.data["report_id"]].push_back(e.data["status"]);
+      EXPECT_EQ(e.data["height"], e.id);
+    }
+    Ids seen;
+    for (const auto& [id, s] : statuses) seen.insert(id);
+    EXPECT_EQ(seen, visible) << reader;
+    for (const auto& r : all()) {
+      if (!visible.contains(r.id)) continue;
+      std::vector<std::string> want = {"SUBMITTED"};
+      if (r.status != "SUBMITTED") want.push_back(r.status);
+      EXPECT_EQ(statuses[r.id], want) << reader << " " << r.id;
+    }
+  }
+  const auto blocks = follow("reg-high", "blocks");
+  ASSERT_EQ(blocks.size(), node_.chain->head().height);
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    EXPECT_EQ(blocks[i].id, i + 1);
+    EXPECT_EQ(blocks[i].type, "block");
+  }
+  EXPECT_EQ(get("reg-high", "/v1/events?after=x").status, 400);
+  EXPECT_EQ(get("reg-high", "/v1/events?stream=everything").status, 400);
 }
 
 TEST_F(OrgScopeTest, BadLifecycleFiltersAreRefused) {
