@@ -330,8 +330,10 @@ TEST_F(OrgScopeTest, PaginationUnderConcurrentCommitsReturnsEachReportOnce) {
   for (const auto& [reader, visible] : expected_visibility()) {
     std::atomic<bool> stop{false};
     std::atomic<int> committed{0};
+    // Bounded, so that the pages can catch up with it on a loaded machine.
+    constexpr int kWrites = 20;
     std::thread writer([&] {
-      while (!stop) {
+      while (!stop && committed < kWrites) {
         auto c = node_.client();
         auto r = node_.post_tx_bytes(c, node_.sign_report(extra, "capital-adequacy", "2027-Q1"));
         if (r.ok() && r->status == 202) {
