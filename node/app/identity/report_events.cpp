@@ -29,7 +29,8 @@ std::optional<std::pair<std::string, std::string>> report_event_of(const ledger:
 Result<std::string> events_after(const ledger::Chain& chain, const OptionalReader& reader,
                                  EventStream stream, std::uint64_t after) {
   const std::uint64_t head = chain.head().height;
-  const std::uint64_t last = std::min(head, after + kMaxEventHeights);
+  std::uint64_t last = std::min(head, after + kMaxEventHeights);
+  std::size_t decoded = 0;
   std::string out = "retry: " + std::to_string(kEventRetryMs) + "\n\n";
   const auto suite = chain.anchor().suite;
   for (std::uint64_t h = after + 1; h <= last; ++h) {
@@ -51,6 +52,12 @@ Result<std::string> events_after(const ledger::Chain& chain, const OptionalReade
                     {"tx_count", hdr.tx_count()}});
       continue;
     }
+    // Stop before a block that would pass the budget (but always read at least one).
+    if (decoded > 0 && decoded + static_cast<std::size_t>(block.txs_size()) > kMaxEventTxs) {
+      last = h - 1;
+      break;
+    }
+    decoded += static_cast<std::size_t>(block.txs_size());
     for (const auto& tx_bytes : block.txs()) {
       RL_ASSIGN_OR_RETURN(auto tx, ledger::decode_tx(suite, as_bytes(tx_bytes)));
       auto ev = report_event_of(tx);

@@ -23,6 +23,9 @@
 namespace rl::node::identity {
 
 inline constexpr std::uint64_t kMaxEventHeights = 100;
+// Transactions decoded for one answer (stream=reports): a run of full blocks ends the answer
+// early, at a height boundary, so one request never decodes 100 blocks of 5000 txs.
+inline constexpr std::size_t kMaxEventTxs = 10'000;
 inline constexpr int kEventRetryMs = 2000;
 
 enum class EventStream { kBlocks, kReports };
