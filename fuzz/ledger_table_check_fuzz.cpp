@@ -2,11 +2,12 @@
 // every report payload a bank sends. The input's first byte picks JSON or CSV against a fixed
 // schema that uses every column type and every rule. Whatever the input: no crash, no more than
 // kMaxReportedErrors messages, a count at least that large, and the CSV result identical when
-// the same bytes arrive in small pieces.
+// the same bytes arrive in small pieces; the chunk check of a large file on the same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "ledger/table_check.hpp"
 
@@ -56,6 +57,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t step = 1 + (data[0] >> 1) % 13;
     for (std::size_t i = 0; i < payload.size(); i += step) pieces.feed(payload.substr(i, step));
     if (!same(r, pieces.finish())) std::abort();
+    // The same bytes as a chunk of a larger file (ledger/report_chunks.hpp): the header is the
+    // first line, the rest the chunk's records from some row on; then the whole-file rules over
+    // that one chunk.
+    const auto eol = payload.find('\n');
+    if (eol != std::string_view::npos) {
+      const std::uint64_t first_row = 1 + (data[0] >> 4);
+      const auto header = payload.substr(0, eol + 1);
+      const auto chunk = rl::ledger::check_csv_chunk(
+          schema, {"t", header, first_row, first_row == 1 ? payload : payload.substr(eol + 1)});
+      const auto& c = chunk.result;
+      if (c.errors.size() > rl::ledger::kMaxReportedErrors || c.error_count < c.errors.size()) {
+        std::abort();
+      }
+      std::vector<rl::ledger::ChunkParts> parts{chunk.parts};
+      const auto set = rl::ledger::check_csv_chunk_set(schema, "t", parts);
+      if (set.errors.size() > rl::ledger::kMaxReportedErrors) std::abort();
+    }
   }
   if (r.errors.size() > rl::ledger::kMaxReportedErrors || r.error_count < r.errors.size()) {
     std::abort();

@@ -34,6 +34,11 @@ class CsvReader {
 
   std::uint64_t records() const { return records_; }
   std::uint64_t bytes() const { return bytes_; }
+  // The bytes fed so far end exactly where a record ends (or nothing was fed after the last
+  // record): what a chunk of a larger file must do (ledger/report_chunks.hpp).
+  bool at_record_start() const {
+    return bom_checked_ && !record_started_ && state_ == State::kFieldStart && utf8_pending_ == 0;
+  }
 
  private:
   enum class State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted, kAfterCr };

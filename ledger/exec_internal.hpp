@@ -116,6 +116,18 @@ Status exec_set_sealed_report_policy(const Signer& s, StateOverlay& state,
                                      const pb::SetSealedReportPolicy& p, const BlockContext& ctx);
 
 // Reports (exec_reports.cpp, docs/reporting.md).
+// Who may file reports (SubmitReport, StoreReportChunk): input permission, not a third party.
+// The signer's permission (empty without permission checks).
+Result<Permission> check_report_submitter(const ExecEnv& env, const Signer& s);
+// Large datasets (exec_report_chunks.cpp, ledger/report_chunks.hpp).
+Status exec_store_report_chunk(const ExecEnv& env, const Signer& s, StateOverlay& state,
+                               const pb::StoreReportChunk& p, const BlockContext& ctx);
+// A SubmitReport that lists chunks: every chunk committed by `org` for this template version and
+// table, and the rules over the whole table hold. The report's chunk list.
+Result<pb::ReportChunksRecord> check_chunked_submission(const StateOverlay& state,
+                                                        const pb::SubmitReport& p,
+                                                        const pb::TemplateRecord& t,
+                                                        const std::string& org);
 Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
                           const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
                           std::vector<IndexWrite>* indexes);

@@ -75,23 +75,26 @@ void add_history(pb::ReportRecord& rec, const std::string& status, const std::st
 
 }  // namespace
 
+Result<Permission> check_report_submitter(const ExecEnv& env, const Signer& s) {
+  Permission perm;
+  if (!env.options.permission_checks) return perm;
+  auto parsed = parse_permission_code(s.account.permission_code());
+  if (!parsed.ok()) return make_error("state_corrupt", "stored permission code");
+  perm = *parsed;
+  if (!perm.input) return denied("account " + s.account.account_id() + " has no input permission");
+  // A third party reads masked data of others; it has no regulated returns of its own.
+  if (is_third_party_kind(s.org.kind())) {
+    return denied("organization " + s.org.org_id() + " is a third party: it submits no reports");
+  }
+  return perm;
+}
+
 Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& state,
                           const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
                           std::vector<IndexWrite>* indexes) {
   const auto& p = tx.body.submit_report();
   const bool checks = env.options.permission_checks;
-  Permission perm;
-  if (checks) {
-    auto parsed = parse_permission_code(s.account.permission_code());
-    if (!parsed.ok()) return make_error("state_corrupt", "stored permission code");
-    perm = *parsed;
-    if (!perm.input)
-      return denied("account " + s.account.account_id() + " has no input permission");
-    // A third party reads masked data of others; it has no regulated returns of its own.
-    if (is_third_party_kind(s.org.kind())) {
-      return denied("organization " + s.org.org_id() + " is a third party: it submits no reports");
-    }
-  }
+  RL_ASSIGN_OR_RETURN(Permission perm, check_report_submitter(env, s));
   if (!valid_id(p.template_id())) return make_error("bad_field", "template_id");
   if (!valid_id(p.period(), limits::kMaxPeriodBytes)) {
     return make_error("bad_field", "period must be 1-32 of [A-Za-z0-9._-]");
@@ -104,9 +107,15 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   if (!p.corrects().empty()) {
     RL_ASSIGN_OR_RETURN(prior, load_corrected(state, p, org));
   }
-  // A sealed payload is a ciphertext: its envelope is what validators can check.
-  RL_TRY(p.has_seal() ? check_sealed_submission(env, state, p, *tmpl)
-                      : check_report_payload(p, *tmpl));
+  // A sealed payload is a ciphertext: its envelope is what validators can check. A chunked one
+  // is checked by its chunks, and here by the rules over the whole table.
+  std::optional<pb::ReportChunksRecord> chunks;
+  if (p.chunks_size() > 0) {
+    RL_ASSIGN_OR_RETURN(chunks, check_chunked_submission(state, p, *tmpl, org));
+  } else {
+    RL_TRY(p.has_seal() ? check_sealed_submission(env, state, p, *tmpl)
+                        : check_report_payload(p, *tmpl));
+  }
   // The data-level label: the submitter's level through the mapping table, at least the
   // template's floor. Without permission checks (ExecOptions) only the floor.
   std::uint32_t data_level = tmpl->data_level_floor();
@@ -124,7 +133,22 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   rec.set_period(p.period());
   RL_TRY(apply_calendar(state, *tmpl, org, ctx, rec));
   rec.set_batch(p.batch());
-  rec.set_payload_hash(to_string(crypto::hash(env.anchor.suite, as_bytes(p.payload()))));
+  if (chunks) {
+    // The report's content is its chunks in order: its hash covers their data hashes.
+    crypto::Hasher h(env.anchor.suite);
+    h.update(as_bytes(std::string_view("regledger/chunked-report/v1")));
+    std::uint64_t size = 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(chunks->data_hashes_size()); ++i) {
+      h.update(as_bytes(chunks->data_hashes(static_cast<int>(i))));
+      size += chunks->sizes(static_cast<int>(i));
+    }
+    rec.set_payload_hash(to_string(h.finish()));
+    rec.set_chunk_count(static_cast<std::uint32_t>(chunks->data_hashes_size()));
+    rec.set_size(size);
+  } else {
+    rec.set_payload_hash(to_string(crypto::hash(env.anchor.suite, as_bytes(p.payload()))));
+    rec.set_size(p.payload().size());
+  }
   rec.set_data_level(data_level);
   rec.set_status("SUBMITTED");
   rec.set_height(ctx.height);
@@ -145,6 +169,7 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   add_history(rec, "SUBMITTED", s.account.account_id(), ctx);
   state.put(keys::report(report_id), encode(rec));
   if (p.has_seal()) put_sealed_report(state, report_id, p.seal(), ctx);
+  if (chunks) state.put(keys::report_chunks(report_id), encode(*chunks));
   if (indexes) {
     Bytes id_bytes = to_bytes(report_id);
     indexes->push_back({keys::reports_by_org(rec.org_id(), ctx.height, report_id), id_bytes});

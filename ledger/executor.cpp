@@ -151,6 +151,8 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
         return exec_review_report(signer, state, body.review_report(), ctx);
       case pb::TxBody::kGrantFilingExtension:
         return exec_grant_filing_extension(signer, state, body.grant_filing_extension(), ctx);
+      case pb::TxBody::kStoreReportChunk:
+        return exec_store_report_chunk(env, signer, state, body.store_report_chunk(), ctx);
       case pb::TxBody::PAYLOAD_NOT_SET:
         break;
     }

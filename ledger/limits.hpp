@@ -29,6 +29,11 @@ inline constexpr std::size_t kMaxTemplateFields = 64;  // required fields of one
 inline constexpr std::size_t kMaxTemplateJsonBytes = 128 * 1024;
 inline constexpr std::uint32_t kMaxReportVersions = 1000;  // versions in one correction chain
 inline constexpr std::size_t kMaxReviewReasons = 16;
+// Large CSV datasets in chunks (ledger/report_chunks.hpp): 256 KiB a chunk, at most 8192 chunks
+// (2 GiB) a report; the header record every chunk carries is at most 64 KiB.
+inline constexpr std::size_t kMaxChunkBytes = 256 * 1024;
+inline constexpr std::size_t kMaxReportChunks = 8192;
+inline constexpr std::size_t kMaxChunkHeaderBytes = 64 * 1024;
 // Filing extensions and third-party grants end at most this long after the block that made them.
 inline constexpr std::int64_t kMaxGrantMs = 400LL * 86'400'000;
 // Validator sets changed by governance. The consensus core precomputes one proposer slot per

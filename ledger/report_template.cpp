@@ -136,14 +136,23 @@ Status check_report_content(const pb::TemplateRecord& t, std::string_view conten
     std::vector<std::string_view> required(t.required_fields().begin(), t.required_fields().end());
     return check_json_object_fields(payload, required);
   }
+  RL_ASSIGN_OR_RETURN(auto schema, stored_schema(t));
+  return report_check_status(check_payload(schema, content_type, payload));
+}
+
+Status report_check_status(const CheckResult& result, std::string_view what) {
+  if (result.ok()) return {};
+  return make_error("bad_report", std::to_string(result.error_count) + " error" +
+                                      (result.error_count == 1 ? "" : "s") + " in " +
+                                      std::string(what) + ":\n" +
+                                      summarize(result, kMaxReportedErrors));
+}
+
+Result<TableSchema> stored_schema(const pb::TemplateRecord& t) {
   // Registration proved the stored schema parses; failing now means the state is damaged.
   auto schema = parse_table_schema(t.schema());
   if (!schema.ok()) return make_error("state_corrupt", "template " + t.template_id() + " schema");
-  const auto result = check_payload(*schema, content_type, payload);
-  if (result.ok()) return {};
-  return make_error("bad_report", std::to_string(result.error_count) + " error" +
-                                      (result.error_count == 1 ? "" : "s") + " in the payload:\n" +
-                                      summarize(result, kMaxReportedErrors));
+  return std::move(schema).value();
 }
 
 std::string template_json(const pb::TemplateDefinition& d) {

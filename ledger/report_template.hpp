@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "ledger/table_check.hpp"
 #include "regledger.pb.h"
 
 namespace rl::ledger {
@@ -36,6 +37,11 @@ pb::TemplateRecord template_record(const pb::TemplateDefinition& d, std::uint32_
 // kMaxReportedErrors of them, and how many in all).
 Status check_report_content(const pb::TemplateRecord& t, std::string_view content_type,
                             std::string_view payload);
+// A check's verdict as check_report_content gives it: ok, or bad_report listing the errors.
+Status report_check_status(const CheckResult& result, std::string_view what = "the payload");
+// The stored table schema of a template with tables (registration proved it parses: failing
+// here is state_corrupt).
+Result<TableSchema> stored_schema(const pb::TemplateRecord& t);
 
 // The definition a record was made from (for `report check`, which reads the record).
 pb::TemplateDefinition template_definition(const pb::TemplateRecord& r);

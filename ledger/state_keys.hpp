@@ -28,6 +28,17 @@ inline Bytes tmpl(std::string_view id) {
 inline Bytes report(std::string_view report_id) {
   return to_bytes("rpt/" + std::string(report_id));
 }
+// A committed chunk of a large dataset, in its organization's namespace: no organization can
+// learn whether another stored the same bytes (ledger/report_chunks.hpp).
+inline Bytes report_chunk(std::string_view org, ByteView chunk_id) {
+  return to_bytes("chunk/" + std::string(org) + "/" + to_hex(chunk_id));
+}
+inline Bytes chunk_data(std::string_view org, ByteView data_hash) {
+  return to_bytes("chunkdata/" + std::string(org) + "/" + to_hex(data_hash));
+}
+inline Bytes report_chunks(std::string_view report_id) {
+  return to_bytes("rpt_chunks/" + std::string(report_id));
+}
 // The last GrantFilingExtension for (template, period, organization); ids hold no '/'.
 inline Bytes filing_extension(std::string_view tmpl, std::string_view period,
                               std::string_view org) {

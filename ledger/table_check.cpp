@@ -1,10 +1,13 @@
 #include "ledger/table_check.hpp"
 
+#include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <unordered_map>
 
+#include "crypto/hash.hpp"
 #include "ledger/csv_reader.hpp"
 
 namespace rl::ledger {
@@ -112,6 +115,19 @@ class TableChecker {
   // or sums over rows that were never seen.
   CheckResult finish_partial() { return std::move(result_); }
 
+  struct RuleState {
+    Decimal total;
+    std::optional<Decimal> target;
+    bool overflow = false;
+    bool skip = false;  // a summed cell was invalid: the sum means nothing
+    std::unordered_map<std::string, std::uint64_t> keys;  // unique: key -> first row
+  };
+  // Chunks of one file (check_csv_chunk): rows of table `ti` are numbered on from `rows`, and
+  // the rules over the whole table read and set their state here.
+  void set_rows(std::size_t ti, std::uint64_t rows) { tables_[ti].rows = rows; }
+  std::uint64_t rows_read() const { return result_.rows; }
+  RuleState& rule_state(std::size_t i) { return sums_[i]; }
+
   // `only`: the one table the payload holds (a CSV); rules about other tables are not judged.
   CheckResult finish(std::optional<std::size_t> only = std::nullopt) {
     for (std::size_t ti = 0; ti < s_.tables.size(); ++ti) {
@@ -147,13 +163,6 @@ class TableChecker {
  private:
   struct TableState {
     std::uint64_t rows = 0;
-  };
-  struct RuleState {
-    Decimal total;
-    std::optional<Decimal> target;
-    bool overflow = false;
-    bool skip = false;  // a summed cell was invalid: the sum means nothing
-    std::unordered_map<std::string, std::uint64_t> keys;  // unique: key -> first row
   };
 
   Value cell(const Table& t, std::uint64_t r, const Column& col, const Cell& c) {
@@ -299,12 +308,7 @@ class TableChecker {
           key.push_back('\x1f');
         }
         auto [it, inserted] = sums_[i].keys.emplace(std::move(key), r);
-        if (!inserted) {
-          std::string cols;
-          for (auto c : rule.columns) cols += (cols.empty() ? "" : ", ") + name(c);
-          error(t.name, r, name(rule.columns.front()),
-                "duplicates row " + std::to_string(it->second) + " in (" + cols + ")");
-        }
+        if (!inserted) duplicate_key(rule, r, it->second);
         return;
       }
       case RuleType::kCompare: {
@@ -337,6 +341,16 @@ class TableChecker {
     }
   }
 
+ public:
+  void duplicate_key(const Rule& rule, std::uint64_t row, std::uint64_t first_row) {
+    const Table& t = s_.tables[rule.table];
+    std::string cols;
+    for (auto c : rule.columns) cols += (cols.empty() ? "" : ", ") + t.columns[c].name;
+    error(t.name, row, t.columns[rule.columns.front()].name,
+          "duplicates row " + std::to_string(first_row) + " in (" + cols + ")");
+  }
+
+ private:
   const TableSchema& s_;
   std::vector<TableState> tables_;
   std::vector<RuleState> sums_;
@@ -624,7 +638,8 @@ struct CsvTableChecker::Impl {
       // Which field is which is unknown: the row counts, its cells are not judged.
       check.error(t.name, check.next_row(table_index), "",
                   "has " + std::to_string(fields.size()) + " fields; the header has " +
-                      std::to_string(mapping.size()) + " (line " + std::to_string(line) + ")");
+                      std::to_string(mapping.size()) + " (line " + std::to_string(line) +
+                      (chunk_mode ? " of the chunk)" : ")"));
       check.count_row(table_index);
       return true;
     }
@@ -644,6 +659,7 @@ struct CsvTableChecker::Impl {
   std::size_t table_index = 0;
   std::vector<int> mapping;  // CSV field -> column, -1 when unknown
   bool broken = false;       // nothing more is read
+  bool chunk_mode = false;   // line numbers count from the chunk's header
 };
 
 CsvTableChecker::CsvTableChecker(const TableSchema& schema, std::string_view table)
@@ -680,6 +696,166 @@ CheckResult check_csv_payload(const TableSchema& schema, std::string_view table,
   CsvTableChecker c(schema, table);
   c.feed(payload);
   return c.finish();
+}
+
+namespace {
+
+std::uint32_t read_u32be(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) |
+         std::uint32_t{u[3]};
+}
+
+// The parts of the rules over the whole table that one chunk's rows make.
+void collect_parts(const TableSchema& schema, std::size_t ti, TableChecker& check,
+                   ChunkParts& parts) {
+  for (std::size_t i = 0; i < schema.rules.size(); ++i) {
+    const Rule& rule = schema.rules[i];
+    auto& st = check.rule_state(i);
+    if (rule.type == RuleType::kColumnSum && rule.table == ti && rule.other_table == ti) {
+      parts.sums.push_back(
+          {static_cast<std::uint32_t>(i), st.total, st.skip, st.overflow, st.target});
+    }
+    if (rule.type != RuleType::kUnique || rule.table != ti) continue;
+    UniquePart u{static_cast<std::uint32_t>(i), {}};
+    std::vector<std::string> entries;
+    entries.reserve(st.keys.size());
+    for (const auto& [key, row] : st.keys) {
+      const Bytes h = crypto::sha256(as_bytes(key));
+      std::string e(reinterpret_cast<const char*>(h.data()), 16);
+      const auto offset = static_cast<std::uint32_t>(row - parts.first_row);
+      for (int shift = 24; shift >= 0; shift -= 8) e.push_back(static_cast<char>(offset >> shift));
+      entries.push_back(std::move(e));
+    }
+    std::sort(entries.begin(), entries.end());
+    u.entries.reserve(entries.size() * kUniqueEntryBytes);
+    for (const auto& e : entries) u.entries += e;
+    parts.unique.push_back(std::move(u));
+  }
+}
+
+}  // namespace
+
+ChunkCheck check_csv_chunk(const TableSchema& schema, const CsvChunk& chunk) {
+  ChunkCheck out;
+  out.parts.first_row = chunk.first_row;
+  CsvTableChecker::Impl impl(schema, chunk.table);
+  impl.chunk_mode = true;
+  auto done = [&]() -> ChunkCheck {
+    out.result = impl.check.finish_partial();
+    return std::move(out);
+  };
+  if (impl.broken) return done();
+  const std::size_t ti = impl.table_index;
+  const std::string& name = schema.tables[ti].name;
+  auto fail = [&](const std::string& why) {
+    impl.check.error(name, 0, "", why);
+    return done();
+  };
+  // Row numbers are u32 offsets within a chunk and fit easily in 2^48 over a file.
+  if (chunk.first_row == 0 || chunk.first_row > (std::uint64_t{1} << 48)) {
+    return fail("a chunk's first row counts from 1");
+  }
+  std::uint64_t header_records = 0;
+  CsvReader header_reader([&](std::uint64_t, std::uint64_t, std::span<const std::string>) {
+    ++header_records;
+    return true;
+  });
+  if (!header_reader.feed(chunk.header).ok() || !header_reader.at_record_start() ||
+      header_records != 1) {
+    return fail("the header must be one CSV record with its line end");
+  }
+  if (chunk.first_row == 1) {
+    if (!chunk.data.starts_with(chunk.header)) {
+      return fail("the chunk of row 1 must start with the header record");
+    }
+  } else {
+    if (auto st = impl.reader.feed(chunk.header); !st.ok()) return fail(st.error().message);
+    impl.check.set_rows(ti, chunk.first_row - 1);
+  }
+  if (auto st = impl.reader.feed(chunk.data); !st.ok()) {
+    return fail("chunk from row " + std::to_string(chunk.first_row) + ": " + st.error().message);
+  }
+  out.parts.ends_record = impl.reader.at_record_start();
+  if (!out.parts.ends_record) {
+    // The file's last chunk may end without a line end; a quote left open is an error.
+    if (auto st = impl.reader.finish(); !st.ok()) {
+      return fail("chunk from row " + std::to_string(chunk.first_row) + ": " + st.error().message);
+    }
+  }
+  out.parts.rows = impl.check.rows_read();
+  collect_parts(schema, ti, impl.check, out.parts);
+  return done();
+}
+
+CheckResult check_csv_chunk_set(const TableSchema& schema, std::string_view table,
+                                std::span<const ChunkParts> parts) {
+  TableChecker check(schema);
+  const int found = schema.table_index(table);
+  if (found < 0) {
+    check.error(std::string(table), 0, "", "the template has no such table");
+    return check.finish_partial();
+  }
+  const auto ti = static_cast<std::size_t>(found);
+  const Table& t = schema.tables[ti];
+  std::uint64_t rows = 0;
+  // Per unique rule: (16 bytes of the key's hash, row) over every chunk.
+  std::vector<std::vector<std::pair<std::array<char, 16>, std::uint64_t>>> keys(
+      schema.rules.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const ChunkParts& p = parts[k];
+    const std::string which = "chunk " + std::to_string(k + 1);
+    if (p.first_row != rows + 1) {
+      check.error(t.name, 0, "",
+                  which + " starts at row " + std::to_string(p.first_row) + "; row " +
+                      std::to_string(rows + 1) + " follows the chunks before it");
+    }
+    if (!p.ends_record && k + 1 < parts.size()) {
+      check.error(t.name, 0, "", which + " does not end with a line end but is not the last");
+    }
+    rows += p.rows;
+    for (const auto& part : p.sums) {
+      if (part.rule >= schema.rules.size()) continue;  // made by check_csv_chunk: cannot be
+      auto& st = check.rule_state(part.rule);
+      st.skip = st.skip || part.skip;
+      st.overflow = st.overflow || part.overflow;
+      if (!st.overflow) {
+        auto next = add_decimals(st.total, part.total);
+        if (next) {
+          st.total = *next;
+        } else {
+          st.overflow = true;
+        }
+      }
+      if (part.target) st.target = part.target;
+    }
+    for (const auto& u : p.unique) {
+      if (u.rule >= schema.rules.size() || u.entries.size() % kUniqueEntryBytes != 0) continue;
+      for (std::size_t at = 0; at < u.entries.size(); at += kUniqueEntryBytes) {
+        std::array<char, 16> h{};
+        std::copy_n(u.entries.data() + at, 16, h.begin());
+        keys[u.rule].emplace_back(h, p.first_row + read_u32be(u.entries.data() + at + 16));
+      }
+    }
+  }
+  check.set_rows(ti, rows);
+  if (rows > t.max_rows) {
+    check.error(t.name, 0, "", "has more than " + std::to_string(t.max_rows) + " rows");
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto& list = keys[i];
+    std::sort(list.begin(), list.end());
+    // Sorted by hash then row: each repeat names the first row with its key.
+    std::size_t first = 0;
+    for (std::size_t j = 1; j < list.size(); ++j) {
+      if (list[j].first != list[first].first) {
+        first = j;
+      } else {
+        check.duplicate_key(schema.rules[i], list[j].second, list[first].second);
+      }
+    }
+  }
+  return check.finish(ti);
 }
 
 }  // namespace rl::ledger

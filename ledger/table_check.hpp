@@ -14,10 +14,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ledger/decimal.hpp"
 #include "ledger/table_schema.hpp"
 
 namespace rl::ledger {
@@ -67,9 +69,57 @@ class CsvTableChecker {
   CheckResult finish();
   std::uint64_t rows() const;
 
+  struct Impl;  // in table_check.cpp; check_csv_chunk reads a chunk with it
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---- large CSV files in chunks (ledger/report_chunks.hpp, docs/reporting.md "Large files") ----
+
+// One chunk: whole records of one table's CSV, the rows from `first_row` on. The first chunk
+// (first_row 1) starts with the header record itself; later ones are read after `header`.
+struct CsvChunk {
+  std::string_view table;
+  std::string_view header;  // the file's first record, with its line end
+  std::uint64_t first_row = 1;
+  std::string_view data;
+};
+
+// What the rules over the whole table need from one chunk.
+struct ColumnSumPart {
+  std::uint32_t rule = 0;
+  Decimal total;
+  bool skip = false;
+  bool overflow = false;
+  std::optional<Decimal> target;
+};
+inline constexpr std::size_t kUniqueEntryBytes = 20;  // 16 bytes of SHA-256(key), u32be row
+struct UniquePart {
+  std::uint32_t rule = 0;
+  std::string entries;  // sorted entries of kUniqueEntryBytes; row = offset from first_row
+};
+struct ChunkParts {
+  std::uint64_t first_row = 1;
+  std::uint64_t rows = 0;
+  bool ends_record = false;  // the data ends with a line end
+  std::vector<ColumnSumPart> sums;
+  std::vector<UniquePart> unique;
+};
+
+struct ChunkCheck {
+  CheckResult result;  // every row rule, with the rows numbered as in the whole file
+  ChunkParts parts;
+};
+
+// The same per-row verdicts as check_csv_payload gives these rows inside the whole file. A chunk
+// must hold whole records: data ending inside a quoted field is an error.
+ChunkCheck check_csv_chunk(const TableSchema& schema, const CsvChunk& chunk);
+
+// The rules over the whole table (row counts, column sums, unique keys across chunks) from the
+// parts of every chunk in file order, which must number the rows without gap or overlap and end
+// with a line end except the last.
+CheckResult check_csv_chunk_set(const TableSchema& schema, std::string_view table,
+                                std::span<const ChunkParts> parts);
 
 }  // namespace rl::ledger

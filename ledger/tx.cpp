@@ -122,6 +122,8 @@ std::string_view payload_name(const pb::TxBody& body) {
       return "review_report";
     case pb::TxBody::kGrantFilingExtension:
       return "grant_filing_extension";
+    case pb::TxBody::kStoreReportChunk:
+      return "store_report_chunk";
     case pb::TxBody::PAYLOAD_NOT_SET:
       break;
   }

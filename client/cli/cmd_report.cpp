@@ -178,6 +178,7 @@ void add_report_commands(CLI::App& app, Globals& g) {
   add_lifecycle_commands(*rep, g);
   add_check_command(*rep, g);
   add_batch_command(*rep, g);
+  add_upload_commands(*rep, g);
 
   auto id = std::make_shared<std::string>();
   auto* get = rep->add_subcommand("get", "Show one report's ledger record");

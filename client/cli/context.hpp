@@ -88,6 +88,8 @@ int check_before_submit(Globals& g, const ledger::pb::TemplateRecord& t, const s
                         const std::string& content_type);
 // report submit-batch (cmd_report_batch.cpp).
 void add_batch_command(CLI::App& report, Globals& g);
+// report upload | download: chunked datasets (cmd_report_upload.cpp).
+void add_upload_commands(CLI::App& report, Globals& g);
 // report review | extend | versions (cmd_lifecycle.cpp).
 void add_lifecycle_commands(CLI::App& report, Globals& g);
 // Seals `p.payload` as the policy file asks (cmd_sealed.cpp): fetches the key services from

@@ -243,6 +243,16 @@ Result<json> NodeClient::post_json(const std::string& target, const json& body) 
   return to_json(r);
 }
 
+Result<std::string> NodeClient::get_bytes(const std::string& target) {
+  RL_ASSIGN_OR_RETURN(auto r, request("GET", target, ""));
+  if (r.status / 100 != 2) {
+    RL_ASSIGN_OR_RETURN(auto j, to_json(r));  // the API error of a JSON error body
+    (void)j;
+    return make_error("bad_response", "HTTP " + std::to_string(r.status) + " for " + target);
+  }
+  return std::move(r.body);
+}
+
 Result<std::string> NodeClient::submit(ByteView tx) {
   RL_ASSIGN_OR_RETURN(auto r,
                       request("POST", "/v1/txs", to_string(tx), "application/octet-stream"));

@@ -98,6 +98,8 @@ class NodeClient {
   Result<nlohmann::json> post_json(const std::string& target, const nlohmann::json& body);
 
   Result<nlohmann::json> status() { return get_json("/v1/status"); }
+  // GET of a binary answer (a report's chunk): the body of a 2xx answer, else its API error.
+  Result<std::string> get_bytes(const std::string& target);
 
   // --- Sessions (queries that carry report data need one; docs/identity.md) ---------------
   // Logs in with `id` + `password` on whichever node is asked, the first time a query there

@@ -13,6 +13,7 @@
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
 #include "node/app/identity/read_policy.hpp"
+#include "node/app/identity/report_chunk_reads.hpp"
 #include "node/app/identity/report_events.hpp"
 #include "node/app/identity/report_listing.hpp"
 #include "node/app/sealed/sealed_api.hpp"
@@ -107,7 +108,9 @@ nlohmann::json report_json(const ledger::pb::ReportRecord& r) {
           {"corrects", r.corrects()},
           {"superseded_by", r.superseded_by()},
           {"first_version", r.first_version()},
-          {"history", status_history_json(r)}};
+          {"history", status_history_json(r)},
+          {"size", r.size()},
+          {"chunks", r.chunk_count()}};
 }
 
 int http_status_for(const std::string& code) {
@@ -152,16 +155,26 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     }
     return std::nullopt;
   };
-  // /v1/reports/<id>/versions: the one route with a segment after the id.
-  auto versions_of = [&]() -> std::optional<std::string_view> {
-    constexpr std::string_view kPrefix = "/v1/reports/", kSuffix = "/versions";
-    if (path.size() <= kPrefix.size() + kSuffix.size() || !path.starts_with(kPrefix) ||
-        !path.ends_with(kSuffix)) {
-      return std::nullopt;
+  // /v1/reports/<id>/versions, /v1/reports/<id>/chunks and /v1/reports/<id>/chunks/<n>: the id
+  // and what follows it.
+  struct ReportPart {
+    std::string_view id, part, index;
+  };
+  auto report_part = [&]() -> std::optional<ReportPart> {
+    constexpr std::string_view kPrefix = "/v1/reports/";
+    if (!path.starts_with(kPrefix)) return std::nullopt;
+    auto rest = path.substr(kPrefix.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+    ReportPart r{rest.substr(0, slash), rest.substr(slash + 1), {}};
+    if (r.part == "versions" || r.part == "chunks") return r;
+    if (r.part.starts_with("chunks/") && r.part.size() > 7 &&
+        r.part.find('/', 7) == std::string_view::npos) {
+      r.index = r.part.substr(7);
+      r.part = "chunk";
+      return r;
     }
-    auto id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
-    if (id.find('/') != std::string_view::npos) return std::nullopt;
-    return id;
+    return std::nullopt;
   };
   if (auto r = identity_.route(req)) return std::move(*r);
   // Every method: the third-party routes audit every call, refused ones included.
@@ -203,7 +216,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   // Everything below carries report data: the reader is authenticated first.
   const bool data_route = report_events || path == "/v1/reports" || tail("/v1/blocks/") ||
                           tail("/v1/txs/") || tail("/v1/receipts/") || tail("/v1/reports/") ||
-                          tail("/v1/balances/") || versions_of();
+                          tail("/v1/balances/") || tail("/v1/chunks/") || report_part();
   if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
   auto principal = identity_.reader(req);
   if (!principal.ok()) return error_response(principal.error());
@@ -222,7 +235,12 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
   if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
   if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
-  if (auto id = versions_of()) return get_report_versions(*id, reader);
+  if (auto id = tail("/v1/chunks/")) return get_own_chunk(*id, reader);
+  if (auto part = report_part()) {
+    if (part->part == "versions") return get_report_versions(part->id, reader);
+    if (part->part == "chunks") return get_report_chunks(part->id, reader);
+    return get_report_chunk(part->id, part->index, reader);
+  }
   auto id = tail("/v1/reports/");
   return get_report(*id, reader);
 }
@@ -481,6 +499,45 @@ http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
   if (!r.ok()) return error_response(r.error());
   if (!*r || !identity::may_read_report(reader, **r)) return error_response(no_such_report());
   return ok_json(report_json(**r));
+}
+
+http::HttpResponse Api::get_report_chunks(std::string_view id, const Reader& reader) {
+  auto list = identity::report_chunk_list(chain_, reader, std::string(id));
+  if (!list.ok()) return error_response(list.error());
+  json chunks = json::array();
+  std::uint64_t size = 0;
+  for (int i = 0; i < list->data_hashes_size(); ++i) {
+    size += list->sizes(i);
+    chunks.push_back({{"index", i},
+                      {"sha256", to_hex(as_bytes(list->data_hashes(i)))},
+                      {"size", list->sizes(i)},
+                      {"rows", i < list->rows_size() ? list->rows(i) : 0}});
+  }
+  return ok_json({{"report_id", id}, {"count", chunks.size()}, {"size", size}, {"chunks", chunks}});
+}
+
+http::HttpResponse Api::get_report_chunk(std::string_view id, std::string_view index,
+                                         const Reader& reader) {
+  auto data = identity::report_chunk_data(chain_, reader, std::string(id), index);
+  if (!data.ok()) return error_response(data.error());
+  http::HttpResponse r;
+  r.content_type = "application/octet-stream";
+  r.body = std::move(data).value();
+  return r;
+}
+
+http::HttpResponse Api::get_own_chunk(std::string_view id, const Reader& reader) {
+  auto rec = identity::own_chunk(chain_, reader, id);
+  if (!rec.ok()) return error_response(rec.error());
+  return ok_json({{"chunk_id", id},
+                  {"template", rec->template_id()},
+                  {"template_version", rec->template_version()},
+                  {"table", rec->table()},
+                  {"first_row", rec->first_row()},
+                  {"rows", rec->rows()},
+                  {"size", rec->size()},
+                  {"sha256", to_hex(as_bytes(rec->data_hash()))},
+                  {"height", rec->height()}});
 }
 
 http::HttpResponse Api::get_events(const http::HttpRequest& req, const Reader* reader) {

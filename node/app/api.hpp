@@ -83,6 +83,10 @@ class Api {
   // supervisors only.
   http::HttpResponse get_balance(std::string_view org, const Reader& reader);
   http::HttpResponse list_reports(const http::HttpRequest& req, const Reader& reader);
+  http::HttpResponse get_report_chunks(std::string_view id, const Reader& reader);
+  http::HttpResponse get_report_chunk(std::string_view id, std::string_view index,
+                                      const Reader& reader);
+  http::HttpResponse get_own_chunk(std::string_view id, const Reader& reader);
 
   ledger::Chain& chain_;
   Mempool& mempool_;

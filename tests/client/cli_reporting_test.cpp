@@ -5,8 +5,13 @@
 // `report submit-batch` sends several files in one request with a verdict per file.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "common/civil_time.hpp"
@@ -160,6 +165,87 @@ TEST_F(CliReportingTest, CheckSubmitReviewCorrectAndBatch) {
       {"--identity", bank_, "--json", "report", "list", "--template", "east-loans", "--latest"});
   EXPECT_TRUE(contains(listed.out, "\"batch\": \"branch-1\"")) << listed.out;
   EXPECT_TRUE(contains(listed.out, "\"batch\": \"branch-2\"")) << listed.out;
+}
+
+// A dataset larger than one transaction (docs/reporting.md "Large files"): `report upload` is
+// killed midway, run again and skips what committed; `report download` reassembles the file
+// byte for byte; the report is refused to nobody who may read it and its chunks are served to
+// nobody who may not.
+TEST_F(CliReportingTest, UploadKilledMidwayResumesAndDownloadsHashEqual) {
+  const std::string sample = read_file(kSamples + "east-loans-good.csv").value();
+  std::string csv = sample.substr(0, sample.find('\n') + 1);
+  for (int i = 1; i <= 3000; ++i) {
+    char row[200];
+    std::snprintf(row, sizeof row,
+                  "L%010d,C%010d,110000,SME,CNY,2024-01-15,2029-01-15,%d.25,0.045000,NORMAL,N,,0\n",
+                  i, 1000 + i, 1000 + i);
+    csv += row;
+  }
+  const auto file = cluster_.dir() + "/loans-big.csv";
+  ASSERT_TRUE(write_file(file, csv).ok());
+  std::vector<std::string> args = node_args(cluster_, cluster_.home(0) + "/ca.pem");
+  for (const auto& a :
+       {"--json", "report", "upload", "--as", bank_.c_str(), "--template", "east-loans", "--period",
+        period_.c_str(), "--file", file.c_str(), "--chunk-kib", "2", "--window", "1"}) {
+    args.emplace_back(a);
+  }
+  // Killed (SIGKILL: no chance to tidy up) while chunks are still going in.
+  std::string cmd = "timeout -s KILL 6 " + std::string(RL_BINARY_DIR) + "/client/regledger";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  cmd += " >" + cluster_.dir() + "/killed.out 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 137)
+      << "the first upload should still be running after 6 s; status " << status;
+
+  std::vector<std::string> again(args.begin() + static_cast<long>(node_args(cluster_, "x").size()),
+                                 args.end());
+  auto resumed = regledger(again);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto j = nlohmann::json::parse(resumed.out);
+  const auto chunks = j["chunks"].get<std::size_t>();
+  const auto skipped = j["chunks_skipped"].get<std::size_t>();
+  EXPECT_GT(chunks, 100u);
+  EXPECT_GT(skipped, 0u) << "the killed run committed some chunks";
+  EXPECT_LT(skipped, chunks) << "and left some for the resumed run";
+  EXPECT_EQ(j["size"].get<std::size_t>(), csv.size());
+  EXPECT_EQ(resumed.err, "") << "--json: no progress output";
+  const auto report_id = j["report_id"].get<std::string>();
+
+  // Read back, each chunk checked against the listed hash.
+  const auto out = cluster_.dir() + "/loans-back.csv";
+  auto down =
+      regledger({"--identity", bank_, "--json", "report", "download", report_id, "--out", out});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(read_file(out, 64 << 20).value(), csv) << "reassembled byte for byte";
+  EXPECT_EQ(nlohmann::json::parse(down.out)["sha256"], j["sha256"]);
+
+  // Another institution learns nothing of it: not the report, not its chunks.
+  ASSERT_EQ(regledger({"org", "register", "--as", admin_, "--id", "bank-b", "--name", "Bank B",
+                       "--kind", "institution"})
+                .exit_code,
+            0);
+  ASSERT_EQ(
+      regledger({"account", "register", "--as", admin_, "--id", "bank-b-reporter", "--org",
+                 "bank-b", "--role", "reporter", "--permission", "0105", "--password-file", pw_})
+          .exit_code,
+      0);
+  const auto bank_b = cluster_.dir() + "/ids/bank-b";
+  ASSERT_EQ(regledger({"account", "enroll", "--as", admin_, "--account", "bank-b-reporter", "--org",
+                       "bank-b", "--issuer-cert", cluster_.dir() + "/ca/issuing.pem",
+                       "--issuer-key", cluster_.dir() + "/ca/issuing.key", "--out", bank_b})
+                .exit_code,
+            0);
+  ASSERT_TRUE(write_file(bank_b + "/password", "a long account password\n", true).ok());
+  auto other = regledger({"--identity", bank_b, "report", "download", report_id, "--out",
+                          cluster_.dir() + "/stolen.csv"});
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_TRUE(contains(other.err, "report_not_found")) << other.err;
+  // The same bytes uploaded by bank-b are bank-b's own chunks: none is "already there".
+  auto twin =
+      regledger({"--json", "report", "upload", "--as", bank_b, "--template", "east-loans",
+                 "--period", period_, "--file", file, "--chunk-kib", "2", "--window", "32"});
+  ASSERT_EQ(twin.exit_code, 0) << twin.err;
+  EXPECT_EQ(nlohmann::json::parse(twin.out)["chunks_skipped"], 0);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "node/app/identity/read_policy.hpp"
 
+#include <algorithm>
+
 #include "ledger/state_keys.hpp"
 
 namespace rl::node::identity {
@@ -27,7 +29,23 @@ Result<bool> may_read_decoded_tx(const ReadContext& r, const LedgerView& view,
     return report && report_visible(r, *report);
   }
   RL_ASSIGN_OR_RETURN(auto signer, view.account(tx.body.signer()));
-  return signer && r.scope.sees_everything_of(signer->org_id());
+  if (!signer || !r.scope.sees_everything_of(signer->org_id())) return false;
+  if (tx.body.has_store_report_chunk()) {
+    // A chunk is report data before its report exists: labelled as its report would be, by the
+    // signer's level through the mapping table and the template's floor.
+    auto perm = ledger::parse_permission_code(signer->permission_code());
+    RL_ASSIGN_OR_RETURN(
+        auto raw,
+        view.chain().state_value(ledger::keys::tmpl(tx.body.store_report_chunk().template_id())));
+    ledger::pb::TemplateRecord t;
+    if (!perm.ok() || !raw || !t.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+      return false;
+    }
+    const auto level = r.principal.permission.level;
+    const auto label = std::max(r.mapping[perm->level], t.data_level_floor());
+    return level < r.mapping.size() && label <= r.mapping[level];
+  }
+  return true;
 }
 
 }  // namespace

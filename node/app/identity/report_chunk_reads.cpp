@@ -1,0 +1,84 @@
+#include "node/app/identity/report_chunk_reads.hpp"
+
+#include <charconv>
+
+#include "ledger/id_rules.hpp"
+#include "ledger/state_keys.hpp"
+
+namespace rl::node::identity {
+namespace {
+
+template <typename Msg>
+Result<std::optional<Msg>> load(const ledger::Chain& chain, const Bytes& key) {
+  RL_ASSIGN_OR_RETURN(auto raw, chain.state_value(key));
+  if (!raw) return std::optional<Msg>();
+  Msg m;
+  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
+    return make_error("state_corrupt", "cannot decode state record");
+  }
+  return std::optional<Msg>(std::move(m));
+}
+
+}  // namespace
+
+Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& chain,
+                                                         const OptionalReader& reader,
+                                                         const std::string& report_id) {
+  RL_TRY(check_output_permission(reader));
+  auto not_found = [] { return make_error("report_not_found", "no such report"); };
+  if (!ledger::valid_report_id(report_id)) return not_found();
+  RL_ASSIGN_OR_RETURN(auto report, chain.report(report_id));
+  if (!report || !may_read_report(reader, *report)) return not_found();
+  if (report->chunk_count() == 0) {
+    return make_error("bad_request", "report " + report_id +
+                                         " is not a chunked dataset: its payload is in its "
+                                         "transaction (GET /v1/txs/" +
+                                         report_id + ")");
+  }
+  RL_ASSIGN_OR_RETURN(auto list, load<ledger::pb::ReportChunksRecord>(
+                                     chain, ledger::keys::report_chunks(report_id)));
+  if (!list || list->data_hashes_size() != static_cast<int>(report->chunk_count()) ||
+      list->sizes_size() != list->data_hashes_size()) {
+    return make_error("state_corrupt", "chunk list of report " + report_id);
+  }
+  return std::move(*list);
+}
+
+Result<std::string> report_chunk_data(const ledger::Chain& chain, const OptionalReader& reader,
+                                      const std::string& report_id, std::string_view index) {
+  RL_ASSIGN_OR_RETURN(auto list, report_chunk_list(chain, reader, report_id));
+  std::size_t i = 0;
+  auto [p, ec] = std::from_chars(index.data(), index.data() + index.size(), i);
+  if (ec != std::errc() || p != index.data() + index.size() || index.size() > 6) {
+    return make_error("bad_request", "a chunk index is a number from 0");
+  }
+  if (i >= static_cast<std::size_t>(list.data_hashes_size())) {
+    return make_error("not_found", "report " + report_id + " has " +
+                                       std::to_string(list.data_hashes_size()) + " chunks");
+  }
+  RL_ASSIGN_OR_RETURN(auto report, chain.report(report_id));
+  RL_ASSIGN_OR_RETURN(auto raw,
+                      chain.state_value(ledger::keys::chunk_data(
+                          report->org_id(), as_bytes(list.data_hashes(static_cast<int>(i))))));
+  if (!raw) return make_error("state_corrupt", "chunk " + std::to_string(i) + " data is missing");
+  return to_string(*raw);
+}
+
+Result<ledger::pb::ReportChunkRecord> own_chunk(const ledger::Chain& chain,
+                                                const OptionalReader& reader,
+                                                std::string_view chunk_id_hex) {
+  if (!reader) {
+    return make_error("session_required",
+                      "log in: chunks are looked up in the reader's organization");
+  }
+  auto id = from_hex(chunk_id_hex);
+  if (!id.ok() || id->size() != 32) {
+    return make_error("bad_request", "a chunk id is 64 hex digits");
+  }
+  RL_ASSIGN_OR_RETURN(auto rec, load<ledger::pb::ReportChunkRecord>(
+                                    chain, ledger::keys::report_chunk(reader->principal.org, *id)));
+  if (!rec) return make_error("not_found", "no chunk " + std::string(chunk_id_hex));
+  return std::move(*rec);
+}
+
+}  // namespace rl::node::identity
