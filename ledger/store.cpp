@@ -90,9 +90,9 @@ Status Store::open_locked() {
   // 256 KiB each) go to blob files: compaction then moves only keys and blob references, so a
   // gigabyte of chunks does not slow the small records every block reads and writes
   // (decision 0065).
-  cf_options.enable_blob_files = true;
+  cf_options.enable_blob_files = options_.blob_files;
   cf_options.min_blob_size = 64 * 1024;
-  cf_options.enable_blob_garbage_collection = true;
+  cf_options.enable_blob_garbage_collection = options_.blob_files;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;

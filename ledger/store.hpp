@@ -58,6 +58,9 @@ struct StoreOptions {
   // Every file of the store is encrypted through this Env (storage_encryption.hpp); null: the
   // store is plaintext. Shared: backups and the rekey job use the same Env.
   std::shared_ptr<const EncryptedEnv> encryption;
+  // Values of 64 KiB or more in blob files (decision 0065). Off only to measure what they save
+  // (bench/ledger/chunk_store_bench).
+  bool blob_files = true;
 };
 
 // Thread ownership: every method may be called from any thread. reopen() waits for the calls in

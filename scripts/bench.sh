@@ -16,6 +16,8 @@ echo; echo "== sealed reports (seal / open 1 MiB with t=3 of n=4, key releases/s
 "$BUILD/bench/ledger/sealed_bench" --suite sm2-sm3
 echo; echo "== table templates (check an inline 250 KB loan CSV, a G01 JSON, stream a large CSV)"
 "$BUILD/bench/ledger/table_check_bench"
+echo; echo "== large datasets in the store (256 MB of chunks; blob files on vs off)"
+"$BUILD/bench/ledger/chunk_store_bench" --chunks-mb 256
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".
