@@ -18,6 +18,9 @@ echo; echo "== table templates (check an inline 250 KB loan CSV, a G01 JSON, str
 "$BUILD/bench/ledger/table_check_bench"
 echo; echo "== large datasets in the store (256 MB of chunks; blob files on vs off)"
 "$BUILD/bench/ledger/chunk_store_bench" --chunks-mb 256
+# The issue's figure is --reports 1000000 (about 9 minutes here): by hand, see docs/benchmarks.md.
+echo; echo "== report queries at 100,000 reports (p50/p99 per query kind, bytes per report, RSS)"
+"$BUILD/bench/ledger/report_query_bench" --reports 100000
 # 4 validators on this machine, >= 60 s per run, and the etcd comparison when etcd is installed
 # (make bench installs it): several minutes. CLUSTER_BENCH_ARGS passes options through, e.g.
 # CLUSTER_BENCH_ARGS="--runs 1 --seconds 20 --skip-etcd".

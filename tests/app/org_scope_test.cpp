@@ -248,12 +248,56 @@ TEST_F(OrgScopeTest, EachListFilterShowsEachReaderExactlyWhatItMayRead) {
        [this](const Report& r) { return r.id == a2_.id || r.first_version == a2_.id; }},
       {"&org=bank-a&chain=" + a2_.id + "&latest=true",
        [this](const Report& r) { return r.first_version == a2_.id; }},
+      // A chain filter follows the chain instead of scanning: the same rows and cursors as the
+      // scan in either index (template queries of supervisors scan the template index), none
+      // for an id that names no chain (a later version, an unknown or malformed id), and one
+      // chain of another organization is invisible to a bank like the rest of its reports.
+      {"&template=capital-adequacy&chain=" + a2_.id,
+       [this](const Report& r) { return r.id == a2_.id || r.first_version == a2_.id; }},
+      {"&template=capital-adequacy&period=2026-Q2&chain=" + a2_.id,
+       [this](const Report& r) { return r.id == a2_.id || r.first_version == a2_.id; }},
+      {"&template=liquidity&chain=" + a2_.id, [](const Report&) { return false; }},
+      {"&org=bank-b&chain=" + a2_.id, [](const Report&) { return false; }},
+      {"&chain=" + a2_.id + "&status=SUBMITTED",
+       [this](const Report& r) {
+         return (r.id == a2_.id || r.first_version == a2_.id) && r.status == "SUBMITTED";
+       }},
+      {"&chain=" + a2v2_.id, [](const Report&) { return false; }},
+      {"&chain=" + b1_.id, [this](const Report& r) { return r.id == b1_.id; }},
+      {"&chain=" + unknown_id(), [](const Report&) { return false; }},
+      {"&chain=not-a-report-id", [](const Report&) { return false; }},
       {"&from_ms=" + std::to_string(late_.time_ms),
        [this](const Report& r) { return r.time_ms >= late_.time_ms; }},
       {"&to_ms=" + std::to_string(b2_.time_ms),
        [this](const Report& r) { return r.time_ms <= b2_.time_ms; }},
       {"&from_ms=" + std::to_string(b1_.time_ms) + "&to_ms=" + std::to_string(late_.time_ms),
        [this](const Report& r) { return r.time_ms >= b1_.time_ms && r.time_ms <= late_.time_ms; }},
+      // Time filters seek into and stop early in each range in height order (an organization's,
+      // a template's for one period); a template's range over every period is scanned whole.
+      {"&org=bank-a&from_ms=" + std::to_string(a2_.time_ms) +
+           "&to_ms=" + std::to_string(late_.time_ms),
+       [this](const Report& r) {
+         return r.org == "bank-a" && r.time_ms >= a2_.time_ms && r.time_ms <= late_.time_ms;
+       }},
+      {"&template=capital-adequacy&period=2026-Q1&from_ms=" + std::to_string(b1_.time_ms),
+       [this](const Report& r) {
+         return r.template_id == "capital-adequacy" && r.period == "2026-Q1" &&
+                r.time_ms >= b1_.time_ms;
+       }},
+      {"&template=capital-adequacy&from_ms=" + std::to_string(b1_.time_ms) +
+           "&to_ms=" + std::to_string(input_own_.time_ms),
+       [this](const Report& r) {
+         return r.template_id == "capital-adequacy" && r.time_ms >= b1_.time_ms &&
+                r.time_ms <= input_own_.time_ms;
+       }},
+      {"&period=2026-Q1&from_ms=" + std::to_string(b1_.time_ms),
+       [this](const Report& r) { return r.period == "2026-Q1" && r.time_ms >= b1_.time_ms; }},
+      {"&period=2026-Q2&chain=" + a2_.id,
+       [this](const Report& r) { return r.id == a2_.id || r.first_version == a2_.id; }},
+      {"&from_ms=" + std::to_string(a2v2_.time_ms + 1), [](const Report&) { return false; }},
+      {"&to_ms=" + std::to_string(a1_.time_ms - 1), [](const Report&) { return false; }},
+      {"&from_ms=" + std::to_string(late_.time_ms) + "&to_ms=" + std::to_string(b1_.time_ms),
+       [](const Report&) { return false; }},
   };
   for (const auto& [reader, visible] : expected_visibility()) {
     for (const auto& f : filters) {

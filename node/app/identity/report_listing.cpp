@@ -1,6 +1,8 @@
 #include "node/app/identity/report_listing.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "ledger/id_rules.hpp"
 #include "ledger/limits.hpp"
@@ -9,29 +11,93 @@
 namespace rl::node::identity {
 namespace {
 
-// The index ranges that can hold a matching readable report, as prefixes. They never nest (each
+// An index range that can hold a matching readable report, as a prefix. Ranges never nest (each
 // ends in '/'), so visiting them in byte order visits their union in key order, which is what
 // lets one cursor (a key) resume across them.
-std::vector<Bytes> ranges_for(const OptionalReader& reader, const ReportQuery& q) {
-  std::vector<Bytes> out;
+struct Range {
+  Bytes prefix;
+  // Its keys are the prefix, the height (u64 big-endian) and the id: one organization's, or one
+  // template's for one period. Block times rise with height, so the range is in submission-time
+  // order too, and a time filter can seek into it and stop early.
+  bool by_height = false;
+};
+
+Result<std::vector<Range>> ranges_for(const ledger::Chain& chain, const OptionalReader& reader,
+                                      const ReportQuery& q) {
+  std::vector<Range> out;
   const bool everything = !reader || reader->scope.supervisor;
   if (everything) {
     if (!q.org.empty()) {
-      out.push_back(ledger::keys::reports_by_org_prefix(q.org));
+      out.push_back({ledger::keys::reports_by_org_prefix(q.org), true});
     } else if (!q.template_id.empty()) {
-      out.push_back(ledger::keys::reports_by_template_prefix(q.template_id, q.period));
+      out.push_back(
+          {ledger::keys::reports_by_template_prefix(q.template_id, q.period), !q.period.empty()});
+    } else if (!q.period.empty()) {
+      // Every template's range for the period: the template index holds each report once, under
+      // its template and period, so no report of another period is read.
+      const Bytes prefix = ledger::keys::templates_prefix();
+      RL_ASSIGN_OR_RETURN(auto templates,
+                          chain.state_scan(prefix, std::numeric_limits<std::size_t>::max()));
+      for (const auto& [key, value] : templates) {
+        const std::string id(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end());
+        out.push_back({ledger::keys::reports_by_template_prefix(id, q.period), true});
+      }
+    } else if (q.from_ms || q.to_ms) {
+      // Every organization's range on its own (their union is the whole index, in the same key
+      // order), so that the time filter seeks and stops in each.
+      RL_ASSIGN_OR_RETURN(auto orgs, chain.state_scan(ledger::keys::org(""),
+                                                      std::numeric_limits<std::size_t>::max()));
+      const std::size_t skip = ledger::keys::org("").size();
+      for (const auto& [key, value] : orgs) {
+        const std::string id(key.begin() + static_cast<std::ptrdiff_t>(skip), key.end());
+        out.push_back({ledger::keys::reports_by_org_prefix(id), true});
+      }
     } else {
-      out.push_back(ledger::keys::all_reports_prefix());
+      out.push_back({ledger::keys::all_reports_prefix(), false});
     }
-    return out;
+  } else {
+    // An institution scans only the organizations it may see: others' index entries are never
+    // touched, so neither the answer nor the work done depends on them.
+    for (const auto& org : reader->scope.visible_orgs()) {
+      if (q.org.empty() || q.org == org) {
+        out.push_back({ledger::keys::reports_by_org_prefix(org), true});
+      }
+    }
   }
-  // An institution scans only the organizations it may see: others' index entries are never
-  // touched, so neither the answer nor the work done depends on them.
-  for (const auto& org : reader->scope.visible_orgs()) {
-    if (q.org.empty() || q.org == org) out.push_back(ledger::keys::reports_by_org_prefix(org));
-  }
-  std::sort(out.begin(), out.end());
+  std::sort(out.begin(), out.end(),
+            [](const Range& a, const Range& b) { return a.prefix < b.prefix; });
   return out;
+}
+
+// Where a scan of `range` (by_height) for reports submitted at or after `from_ms` may start: the
+// range's prefix and the height of the first report in it submitted then or later. A binary
+// search over heights, each step one seek and one record read in the range itself.
+Result<Bytes> time_seek(const ledger::Chain& chain, const Range& range, std::int64_t from_ms) {
+  auto key_at = [&](std::uint64_t height) {
+    Bytes k = range.prefix;
+    append_u64_be(k, height);
+    return k;
+  };
+  // Whether the first report of the range at or above `height` (if any) is that late.
+  auto late_enough = [&](std::uint64_t height) -> Result<bool> {
+    std::optional<std::int64_t> t;
+    RL_TRY(chain.visit_reports(range.prefix, key_at(height), [&](ByteView, const auto& report) {
+      t = report.submitted_at_ms();
+      return false;
+    }));
+    return !t || *t >= from_ms;
+  };
+  std::uint64_t lo = 0, hi = chain.head().height + 1;  // late_enough(hi): nothing above it
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    RL_ASSIGN_OR_RETURN(bool late, late_enough(mid));
+    if (late) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return key_at(lo);
 }
 
 bool matches(const ReportQuery& q, const ledger::pb::ReportRecord& r) {
@@ -43,6 +109,67 @@ bool matches(const ReportQuery& q, const ledger::pb::ReportRecord& r) {
          (!q.to_ms || r.submitted_at_ms() <= *q.to_ms) &&
          (q.first_version.empty() || r.first_version() == q.first_version) &&
          (!q.latest_only || r.superseded_by().empty());
+}
+
+// The key of `r` in the index that ranges_for(chain, reader, q) scans: the template index when
+// the ranges are templates' (a supervisor's query by template or period without an
+// organization), else the organization index.
+Bytes index_key_for(const OptionalReader& reader, const ReportQuery& q,
+                    const ledger::pb::ReportRecord& r) {
+  const bool everything = !reader || reader->scope.supervisor;
+  if (everything && q.org.empty() && (!q.template_id.empty() || !q.period.empty())) {
+    return ledger::keys::reports_by_template(r.template_id(), r.period(), r.height(),
+                                             r.report_id());
+  }
+  return ledger::keys::reports_by_org(r.org_id(), r.height(), r.report_id());
+}
+
+bool starts_with(const Bytes& key, const Bytes& prefix) {
+  return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
+// A query with a chain filter (first_version) matches the versions of one correction chain at
+// most. They are found by following the chain (point lookups, at most kMaxReportVersions)
+// instead of scanning the index for them, and each is placed at its key in the index the scan
+// would visit: the rows, their order and the cursor are exactly the scan's. Every version of a
+// chain has the same organization, template and period (a correction keeps them), so whether
+// the chain lies in the reader's ranges is known from its first version, before the rest of it
+// is read.
+Result<std::vector<std::pair<Bytes, ledger::pb::ReportRecord>>> chain_rows(
+    const ledger::Chain& chain, const OptionalReader& reader, const ReportQuery& q,
+    const std::vector<Range>& ranges) {
+  std::vector<std::pair<Bytes, ledger::pb::ReportRecord>> rows;
+  if (!ledger::valid_report_id(q.first_version)) return rows;
+  RL_ASSIGN_OR_RETURN(auto first, chain.report(q.first_version));
+  // Only a first version names a chain: first_version is the report id of version 1.
+  if (!first || first->first_version() != q.first_version) return rows;
+  auto in_ranges = [&](const Bytes& key) {
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [&](const Range& r) { return starts_with(key, r.prefix); });
+  };
+  if (!in_ranges(index_key_for(reader, q, *first))) return rows;
+  std::optional<ledger::pb::ReportRecord> next = std::move(first);
+  for (std::uint32_t i = 0; next; ++i) {
+    if (i >= ledger::limits::kMaxReportVersions) {
+      return make_error("state_corrupt",
+                        "correction chain of " + q.first_version + " does not end");
+    }
+    ledger::pb::ReportRecord r = std::move(*next);
+    next.reset();
+    if (!r.superseded_by().empty()) {
+      RL_ASSIGN_OR_RETURN(next, chain.report(r.superseded_by()));
+      if (!next) return make_error("state_corrupt", "correction chain names a missing report");
+    }
+    Bytes key = index_key_for(reader, q, r);
+    // The scan resumes after the cursor (every key of a range sorts after a cursor before it).
+    if (!q.after.empty() && !(q.after < key)) continue;
+    if (in_ranges(key) && matches(q, r) && may_read_report(reader, r)) {
+      rows.emplace_back(std::move(key), std::move(r));
+    }
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return rows;
 }
 
 }  // namespace
@@ -60,14 +187,34 @@ Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const Option
     ledger::pb::ReportRecord report;
   };
   std::vector<Row> rows;
-  for (const auto& prefix : ranges_for(reader, q)) {
-    RL_TRY(chain.visit_reports(prefix, q.after, [&](ByteView key, const auto& report) {
-      if (matches(q, report) && may_read_report(reader, report)) {
-        rows.push_back({Bytes(key.begin(), key.end()), report});
+  RL_ASSIGN_OR_RETURN(const auto ranges, ranges_for(chain, reader, q));
+  if (!q.first_version.empty()) {
+    RL_ASSIGN_OR_RETURN(auto versions, chain_rows(chain, reader, q, ranges));
+    for (auto& [key, report] : versions) {
+      rows.push_back({std::move(key), std::move(report)});
+      if (rows.size() > q.limit) break;
+    }
+  } else {
+    for (const auto& range : ranges) {
+      // A cursor past the whole range (at or after its prefix, not in it): nothing to visit.
+      if (!q.after.empty() && !(q.after < range.prefix) && !starts_with(q.after, range.prefix)) {
+        continue;
       }
-      return rows.size() <= q.limit;
-    }));
-    if (rows.size() > q.limit) break;
+      // A range in time order starts at from_ms (or the cursor, when later) and ends past to_ms.
+      Bytes after = q.after;
+      if (range.by_height && q.from_ms) {
+        RL_ASSIGN_OR_RETURN(Bytes from, time_seek(chain, range, *q.from_ms));
+        if (after < from) after = std::move(from);
+      }
+      RL_TRY(chain.visit_reports(range.prefix, after, [&](ByteView key, const auto& report) {
+        if (range.by_height && q.to_ms && report.submitted_at_ms() > *q.to_ms) return false;
+        if (matches(q, report) && may_read_report(reader, report)) {
+          rows.push_back({Bytes(key.begin(), key.end()), report});
+        }
+        return rows.size() <= q.limit;
+      }));
+      if (rows.size() > q.limit) break;
+    }
   }
   ReportPage page;
   if (rows.size() > q.limit) {

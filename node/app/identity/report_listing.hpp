@@ -5,7 +5,12 @@
 // checked by read_policy before it counts: the page, its count and its cursor are made of
 // readable rows only, so another organization's reports cannot be learned from them, whatever
 // the filters or the cursor say. The cursor is the index key of the last row returned (its
-// organization, height and id: nothing the reader did not just read).
+// organization, height and id: nothing the reader did not just read). Some filters narrow what
+// is read without changing the answer: a chain filter (first_version) follows that one
+// correction chain through point lookups, each version placed at its index key; a time filter
+// seeks into each range kept in height order (an organization's, a template's for one period)
+// and stops past to_ms; a supervisor's period filter without organization or template reads
+// each template's range for that period.
 
 #include <cstdint>
 #include <optional>
