@@ -1,23 +1,10 @@
 #include "ledger/sealed_access.hpp"
 
+#include "ledger/committed_record.hpp"
 #include "ledger/permission.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::ledger {
-namespace {
-
-template <typename Msg>
-Result<std::optional<Msg>> load_committed(const Chain& chain, const Bytes& key) {
-  RL_ASSIGN_OR_RETURN(auto raw, chain.state_value(key));
-  if (!raw) return std::optional<Msg>();
-  Msg m;
-  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
-    return make_error("state_corrupt", "cannot decode state record");
-  }
-  return std::optional<Msg>(std::move(m));
-}
-
-}  // namespace
 
 const pb::KeyServiceRecord* find_key_service(const pb::KeyServiceRegistry& registry,
                                              std::string_view name) {

@@ -57,30 +57,32 @@ class CliReportingTest : public ::testing::Test {
     auto t = regledger({"governance", "propose", "--as", admin_, "--id", "east", "--add-template",
                         kTemplates + "east-loans.json"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
-    ASSERT_EQ(regledger({"org", "register", "--as", admin_, "--id", "bank-a", "--name", "Bank A",
-                         "--kind", "institution"})
-                  .exit_code,
-              0);
-    ASSERT_EQ(
-        regledger({"account", "register", "--as", admin_, "--id", "bank-a-reporter", "--org",
-                   "bank-a", "--role", "reporter", "--permission", "0105", "--password-file", pw_})
-            .exit_code,
-        0);
-    bank_ = cluster_.dir() + "/ids/bank-a";
-    auto e = regledger({"account", "enroll", "--as", admin_, "--account", "bank-a-reporter",
-                        "--org", "bank-a", "--issuer-cert", cluster_.dir() + "/ca/issuing.pem",
-                        "--issuer-key", cluster_.dir() + "/ca/issuing.key", "--out", bank_});
-    ASSERT_EQ(e.exit_code, 0) << e.err;
-    // The CLI logs the bank in with the password kept beside its key (mode 0600).
-    ASSERT_TRUE(write_file(bank_ + "/password", "a long account password\n").ok());
-    std::filesystem::permissions(
-        bank_ + "/password",
-        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-        std::filesystem::perm_options::replace);
+    bank_ = enroll_bank("bank-a");
+    ASSERT_FALSE(bank_.empty());
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     period_ = format_utc_ms(now_ms).substr(0, 7);  // this month: due weeks from now
+  }
+
+  // Registers institution `org` with a reporting account `<org>-reporter` (permission 0105) and
+  // enrolls it; the identity directory, holding the password the CLI logs in with (mode 0600).
+  // "" on failure (the failing command is echoed).
+  std::string enroll_bank(const std::string& org) {
+    const auto dir = cluster_.dir() + "/ids/" + org;
+    const auto account = org + "-reporter";
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"org", "register", "--as", admin_, "--id", org, "--name", org, "--kind",
+              "institution"},
+             {"account", "register", "--as", admin_, "--id", account, "--org", org, "--role",
+              "reporter", "--permission", "0105", "--password-file", pw_},
+             {"account", "enroll", "--as", admin_, "--account", account, "--org", org,
+              "--issuer-cert", cluster_.dir() + "/ca/issuing.pem", "--issuer-key",
+              cluster_.dir() + "/ca/issuing.key", "--out", dir}}) {
+      if (regledger(args).exit_code != 0) return "";
+    }
+    if (!write_file(dir + "/password", "a long account password\n", true).ok()) return "";
+    return dir;
   }
 
   Cluster cluster_;
@@ -220,22 +222,8 @@ TEST_F(CliReportingTest, UploadKilledMidwayResumesAndDownloadsHashEqual) {
   EXPECT_EQ(nlohmann::json::parse(down.out)["sha256"], j["sha256"]);
 
   // Another institution learns nothing of it: not the report, not its chunks.
-  ASSERT_EQ(regledger({"org", "register", "--as", admin_, "--id", "bank-b", "--name", "Bank B",
-                       "--kind", "institution"})
-                .exit_code,
-            0);
-  ASSERT_EQ(
-      regledger({"account", "register", "--as", admin_, "--id", "bank-b-reporter", "--org",
-                 "bank-b", "--role", "reporter", "--permission", "0105", "--password-file", pw_})
-          .exit_code,
-      0);
-  const auto bank_b = cluster_.dir() + "/ids/bank-b";
-  ASSERT_EQ(regledger({"account", "enroll", "--as", admin_, "--account", "bank-b-reporter", "--org",
-                       "bank-b", "--issuer-cert", cluster_.dir() + "/ca/issuing.pem",
-                       "--issuer-key", cluster_.dir() + "/ca/issuing.key", "--out", bank_b})
-                .exit_code,
-            0);
-  ASSERT_TRUE(write_file(bank_b + "/password", "a long account password\n", true).ok());
+  const auto bank_b = enroll_bank("bank-b");
+  ASSERT_FALSE(bank_b.empty());
   auto other = regledger({"--identity", bank_b, "report", "download", report_id, "--out",
                           cluster_.dir() + "/stolen.csv"});
   EXPECT_NE(other.exit_code, 0);

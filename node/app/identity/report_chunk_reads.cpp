@@ -2,24 +2,11 @@
 
 #include <charconv>
 
+#include "ledger/committed_record.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/state_keys.hpp"
 
 namespace rl::node::identity {
-namespace {
-
-template <typename Msg>
-Result<std::optional<Msg>> load(const ledger::Chain& chain, const Bytes& key) {
-  RL_ASSIGN_OR_RETURN(auto raw, chain.state_value(key));
-  if (!raw) return std::optional<Msg>();
-  Msg m;
-  if (!m.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
-    return make_error("state_corrupt", "cannot decode state record");
-  }
-  return std::optional<Msg>(std::move(m));
-}
-
-}  // namespace
 
 Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& chain,
                                                          const OptionalReader& reader,
@@ -35,7 +22,7 @@ Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& ch
                                          "transaction (GET /v1/txs/" +
                                          report_id + ")");
   }
-  RL_ASSIGN_OR_RETURN(auto list, load<ledger::pb::ReportChunksRecord>(
+  RL_ASSIGN_OR_RETURN(auto list, ledger::load_committed<ledger::pb::ReportChunksRecord>(
                                      chain, ledger::keys::report_chunks(report_id)));
   if (!list || list->data_hashes_size() != static_cast<int>(report->chunk_count()) ||
       list->sizes_size() != list->data_hashes_size()) {
@@ -75,7 +62,7 @@ Result<ledger::pb::ReportChunkRecord> own_chunk(const ledger::Chain& chain,
   if (!id.ok() || id->size() != 32) {
     return make_error("bad_request", "a chunk id is 64 hex digits");
   }
-  RL_ASSIGN_OR_RETURN(auto rec, load<ledger::pb::ReportChunkRecord>(
+  RL_ASSIGN_OR_RETURN(auto rec, ledger::load_committed<ledger::pb::ReportChunkRecord>(
                                     chain, ledger::keys::report_chunk(reader->principal.org, *id)));
   if (!rec) return make_error("not_found", "no chunk " + std::string(chunk_id_hex));
   return std::move(*rec);
