@@ -8,9 +8,17 @@
 
 namespace rl::node::identity {
 
-Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& chain,
-                                                         const OptionalReader& reader,
-                                                         const std::string& report_id) {
+namespace {
+
+struct ChunkedReport {
+  ledger::pb::ReportRecord report;
+  ledger::pb::ReportChunksRecord list;
+};
+
+// The report and its chunk list, when the reader may read the report.
+Result<ChunkedReport> readable_chunked_report(const ledger::Chain& chain,
+                                              const OptionalReader& reader,
+                                              const std::string& report_id) {
   RL_TRY(check_output_permission(reader));
   auto not_found = [] { return make_error("report_not_found", "no such report"); };
   if (!ledger::valid_report_id(report_id)) return not_found();
@@ -28,12 +36,22 @@ Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& ch
       list->sizes_size() != list->data_hashes_size()) {
     return make_error("state_corrupt", "chunk list of report " + report_id);
   }
-  return std::move(*list);
+  return ChunkedReport{std::move(*report), std::move(*list)};
+}
+
+}  // namespace
+
+Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& chain,
+                                                         const OptionalReader& reader,
+                                                         const std::string& report_id) {
+  RL_ASSIGN_OR_RETURN(auto r, readable_chunked_report(chain, reader, report_id));
+  return std::move(r.list);
 }
 
 Result<std::string> report_chunk_data(const ledger::Chain& chain, const OptionalReader& reader,
                                       const std::string& report_id, std::string_view index) {
-  RL_ASSIGN_OR_RETURN(auto list, report_chunk_list(chain, reader, report_id));
+  RL_ASSIGN_OR_RETURN(auto r, readable_chunked_report(chain, reader, report_id));
+  const auto& list = r.list;
   std::size_t i = 0;
   auto [p, ec] = std::from_chars(index.data(), index.data() + index.size(), i);
   if (ec != std::errc() || p != index.data() + index.size() || index.size() > 6) {
@@ -43,10 +61,9 @@ Result<std::string> report_chunk_data(const ledger::Chain& chain, const Optional
     return make_error("not_found", "report " + report_id + " has " +
                                        std::to_string(list.data_hashes_size()) + " chunks");
   }
-  RL_ASSIGN_OR_RETURN(auto report, chain.report(report_id));
   RL_ASSIGN_OR_RETURN(auto raw,
                       chain.state_value(ledger::keys::chunk_data(
-                          report->org_id(), as_bytes(list.data_hashes(static_cast<int>(i))))));
+                          r.report.org_id(), as_bytes(list.data_hashes(static_cast<int>(i))))));
   if (!raw) return make_error("state_corrupt", "chunk " + std::to_string(i) + " data is missing");
   return to_string(*raw);
 }
@@ -64,7 +81,11 @@ Result<ledger::pb::ReportChunkRecord> own_chunk(const ledger::Chain& chain,
   }
   RL_ASSIGN_OR_RETURN(auto rec, ledger::load_committed<ledger::pb::ReportChunkRecord>(
                                     chain, ledger::keys::report_chunk(reader->principal.org, *id)));
-  if (!rec) return make_error("not_found", "no chunk " + std::string(chunk_id_hex));
+  // An input-only account learns of its own uploads only, as with its own submissions.
+  if (!rec ||
+      (rec->submitter() != reader->principal.account && !reader->principal.permission.output)) {
+    return make_error("not_found", "no chunk " + std::string(chunk_id_hex));
+  }
   return std::move(*rec);
 }
 

@@ -18,7 +18,8 @@ Result<ledger::pb::ReportChunksRecord> report_chunk_list(const ledger::Chain& ch
 // Chunk `index` (from 0) of a chunked report: its bytes. Codes as above, and not_found.
 Result<std::string> report_chunk_data(const ledger::Chain& chain, const OptionalReader& reader,
                                       const std::string& report_id, std::string_view index);
-// A chunk committed by the reader's own organization. Codes: session_required (no reader),
+// A chunk committed by the reader's own organization (by the reader itself, for an account
+// without output permission). Codes: session_required (no reader),
 // bad_request (not a chunk id), not_found.
 Result<ledger::pb::ReportChunkRecord> own_chunk(const ledger::Chain& chain,
                                                 const OptionalReader& reader,
