@@ -188,10 +188,11 @@ TEST_F(CliReportingTest, UploadKilledMidwayResumesAndDownloadsHashEqual) {
   std::vector<std::string> args = node_args(cluster_, cluster_.home(0) + "/ca.pem");
   for (const auto& a :
        {"--json", "report", "upload", "--as", bank_.c_str(), "--template", "east-loans", "--period",
-        period_.c_str(), "--file", file.c_str(), "--chunk-kib", "2", "--window", "1"}) {
+        period_.c_str(), "--file", file.c_str(), "--chunk-kib", "1", "--window", "1"}) {
     args.emplace_back(a);
   }
-  // Killed (SIGKILL: no chance to tidy up) while chunks are still going in.
+  // Killed (SIGKILL: no chance to tidy up) while chunks are still going in: about 270 chunks of
+  // 1 KiB, one in flight at a time, take far longer than 6 s even on a fast machine.
   std::string cmd = "timeout -s KILL 6 " + std::string(RL_BINARY_DIR) + "/client/regledger";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " >" + cluster_.dir() + "/killed.out 2>&1";
@@ -231,7 +232,7 @@ TEST_F(CliReportingTest, UploadKilledMidwayResumesAndDownloadsHashEqual) {
   // The same bytes uploaded by bank-b are bank-b's own chunks: none is "already there".
   auto twin =
       regledger({"--json", "report", "upload", "--as", bank_b, "--template", "east-loans",
-                 "--period", period_, "--file", file, "--chunk-kib", "2", "--window", "32"});
+                 "--period", period_, "--file", file, "--chunk-kib", "1", "--window", "32"});
   ASSERT_EQ(twin.exit_code, 0) << twin.err;
   EXPECT_EQ(nlohmann::json::parse(twin.out)["chunks_skipped"], 0);
 }
