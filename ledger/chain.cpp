@@ -10,6 +10,7 @@
 #include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/nonce_pruning.hpp"
+#include "ledger/report_index.hpp"
 #include "ledger/settlement_prefetch.hpp"
 #include "ledger/signature_prefetch.hpp"
 #include "ledger/state_keys.hpp"
@@ -84,6 +85,8 @@ Status Chain::init_or_check_genesis() {
     head_.total_txs = rec.total_txs();
     spdlog::info("chain opened height={} block_hash={} app_hash={}", head_.height,
                  to_hex(head_.block_hash), to_hex(head_.app_hash));
+    RL_ASSIGN_OR_RETURN(bool current, report_indexes_current(*store_));
+    if (!current) RL_TRY(rebuild_report_indexes(*store_));
     return {};
   }
   // Fresh store: genesis state and head at height 0 in one batch.
@@ -103,6 +106,7 @@ Status Chain::init_or_check_genesis() {
   rec.set_time_ms(head_.time_ms);
   rec.set_genesis_hash(to_string(anchor_.genesis_hash));
   batch.put(Cf::kMeta, kHeadKey, encode(rec));
+  mark_report_indexes_current(batch);
   RL_TRY(store_->write(batch, true));
   spdlog::info("chain initialized from genesis chain_id={} app_hash={}", anchor_.chain_id,
                to_hex(head_.app_hash));
@@ -647,10 +651,17 @@ Result<std::vector<pb::ReportRecord>> Chain::list_reports(const ReportFilter& f)
   return out;
 }
 
-Status Chain::visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit) const {
+Status Chain::visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit,
+                            const ReportEntryFilter& may_match) const {
   Status inner;
   RL_TRY(store_->visit_prefix(Cf::kIndex, prefix, after, [&](ByteView key, ByteView value) {
-    auto rec = report(to_string(value));
+    auto entry = decode_report_index_value(value);
+    if (!entry.ok()) {
+      inner = entry.error();
+      return false;
+    }
+    if (may_match && !may_match(*entry)) return true;
+    auto rec = report(std::string(entry->report_id));
     if (!rec.ok()) {
       inner = rec.error();
       return false;

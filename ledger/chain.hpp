@@ -20,6 +20,7 @@
 #include "ledger/executor.hpp"
 #include "ledger/genesis.hpp"
 #include "ledger/receipt.hpp"
+#include "ledger/report_index.hpp"
 #include "ledger/store.hpp"
 #include "ledger/tx.hpp"
 #include "ledger/validator_sets.hpp"
@@ -165,8 +166,11 @@ class Chain {
   // The report index under `prefix` (keys::reports_by_*_prefix, keys::all_reports_prefix) in
   // key order, from the first key after `after` (empty: the start), each entry with its record,
   // until `visit` returns false. The index key is the position a later call may resume after.
+  // An entry `may_match` (when given) refuses is skipped without reading its record.
   using ReportVisitor = std::function<bool(ByteView index_key, const pb::ReportRecord& report)>;
-  Status visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit) const;
+  using ReportEntryFilter = std::function<bool(const ReportIndexEntry& entry)>;
+  Status visit_reports(ByteView prefix, ByteView after, const ReportVisitor& visit,
+                       const ReportEntryFilter& may_match = {}) const;
 
   struct PrivateTag {};
   Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options);

@@ -132,7 +132,7 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
                           const DecodedTx& tx, const BlockContext& ctx, std::uint32_t index,
                           std::vector<IndexWrite>* indexes);
 Status exec_review_report(const Signer& s, StateOverlay& state, const pb::ReviewReport& p,
-                          const BlockContext& ctx);
+                          const BlockContext& ctx, std::vector<IndexWrite>* indexes);
 Status exec_grant_filing_extension(const Signer& s, StateOverlay& state,
                                    const pb::GrantFilingExtension& p, const BlockContext& ctx);
 

@@ -6,6 +6,7 @@
 #include "crypto/hash.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/filing_calendar.hpp"
+#include "ledger/report_index.hpp"
 #include "ledger/report_template.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -171,17 +172,14 @@ Status exec_submit_report(const ExecEnv& env, const Signer& s, StateOverlay& sta
   if (p.has_seal()) put_sealed_report(state, report_id, p.seal(), ctx);
   if (chunks) state.put(keys::report_chunks(report_id), encode(*chunks));
   if (indexes) {
-    Bytes id_bytes = to_bytes(report_id);
-    indexes->push_back({keys::reports_by_org(rec.org_id(), ctx.height, report_id), id_bytes});
-    indexes->push_back(
-        {keys::reports_by_template(rec.template_id(), rec.period(), ctx.height, report_id),
-         id_bytes});
+    if (prior) append_report_index_writes(*prior, *indexes);
+    append_report_index_writes(rec, *indexes);
   }
   return {};
 }
 
 Status exec_review_report(const Signer& s, StateOverlay& state, const pb::ReviewReport& p,
-                          const BlockContext& ctx) {
+                          const BlockContext& ctx, std::vector<IndexWrite>* indexes) {
   if (p.decision() != "ACCEPTED" && p.decision() != "REJECTED") {
     return make_error("bad_field", "decision must be ACCEPTED or REJECTED");
   }
@@ -224,6 +222,7 @@ Status exec_review_report(const Signer& s, StateOverlay& state, const pb::Review
   add_history(*rec, p.decision(), s.account.account_id(), ctx);
   *rec->mutable_history(rec->history_size() - 1)->mutable_reasons() = p.reasons();
   state.put(keys::report(p.report_id()), encode(*rec));
+  if (indexes) append_report_index_writes(*rec, *indexes);
   return {};
 }
 

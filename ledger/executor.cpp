@@ -148,7 +148,7 @@ Status execute_tx(const ExecEnv& env, StateOverlay& state, const DecodedTx& tx,
       case pb::TxBody::kSetSealedReportPolicy:
         return exec_set_sealed_report_policy(signer, state, body.set_sealed_report_policy(), ctx);
       case pb::TxBody::kReviewReport:
-        return exec_review_report(signer, state, body.review_report(), ctx);
+        return exec_review_report(signer, state, body.review_report(), ctx, indexes);
       case pb::TxBody::kGrantFilingExtension:
         return exec_grant_filing_extension(signer, state, body.grant_filing_extension(), ctx);
       case pb::TxBody::kStoreReportChunk:

@@ -180,7 +180,8 @@ inline Bytes offline_double_spend(ByteView second_hop_hash, std::string_view wha
   return to_bytes("off_ds/" + to_hex(second_hop_hash) + "/" + std::string(what));
 }
 
-// Index keys (not part of app_hash: they are derived from state and blocks).
+// Index keys (not part of app_hash: they are derived from state and blocks; report_index.hpp
+// writes them).
 inline Bytes reports_by_org_prefix(std::string_view org) {
   return to_bytes("rpt_org/" + std::string(org) + "/");
 }
@@ -192,6 +193,22 @@ inline Bytes all_reports_prefix() {
 inline Bytes reports_by_template_prefix(std::string_view tmpl, std::string_view period) {
   return to_bytes("rpt_tpl/" + std::string(tmpl) + "/" +
                   (period.empty() ? std::string() : std::string(period) + "/"));
+}
+// One organization's reports of one template: for one period (in time order), or every period
+// (`period` empty).
+inline Bytes reports_by_org_template_prefix(std::string_view org, std::string_view tmpl,
+                                            std::string_view period) {
+  return to_bytes("rpt_otp/" + std::string(org) + "/" + std::string(tmpl) + "/" +
+                  (period.empty() ? std::string() : std::string(period) + "/"));
+}
+inline Bytes reports_by_org_template(std::string_view org, std::string_view tmpl,
+                                     std::string_view period, std::uint64_t height,
+                                     std::string_view id) {
+  Bytes k = reports_by_org_template_prefix(org, tmpl, period);
+  append_u64_be(k, height);
+  k.push_back('/');
+  k.insert(k.end(), id.begin(), id.end());
+  return k;
 }
 inline Bytes reports_by_org(std::string_view org, std::uint64_t height, std::string_view id) {
   Bytes k = reports_by_org_prefix(org);

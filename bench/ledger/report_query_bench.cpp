@@ -25,7 +25,8 @@
 //            blocks after they were committed.
 //   storage  the store directory's size as the commit path left it, then after flushing every
 //            memtable and compacting every column family (Store::rewrite_all_tables), with the
-//            live SST bytes per column family and RocksDB's estimate-live-data-size.
+//            live SST bytes per column family, the blob files' bytes and RocksDB's
+//            estimate-live-data-size.
 //   queries  every filter of GET /v1/reports (identity::list_visible_reports, what the route
 //            calls) and GET /v1/reports/{id}/versions (identity::list_report_versions), for a
 //            page of 100, with random parameters, as a regulator (reads every organization) and
@@ -730,7 +731,7 @@ int main(int argc, char** argv) {
   const double compact_secs = secs_since(t_compact);
   const std::uint64_t after = dir_bytes(data);
   std::map<std::string, std::uint64_t> sst;
-  std::uint64_t sst_total = 0, live_estimate = 0;
+  std::uint64_t sst_total = 0, live_estimate = 0, blob_total = 0;
   must(chain->store().with_db([&](rocksdb::DB& db) -> rl::Status {
     std::vector<rocksdb::LiveFileMetaData> files;
     db.GetLiveFilesMetaData(&files);
@@ -739,6 +740,7 @@ int main(int argc, char** argv) {
       sst_total += f.size;
     }
     db.GetAggregatedIntProperty("rocksdb.estimate-live-data-size", &live_estimate);
+    db.GetAggregatedIntProperty("rocksdb.total-blob-file-size", &blob_total);
     return {};
   }),
        "store properties");
@@ -754,6 +756,9 @@ int main(int argc, char** argv) {
     std::printf("    column family %-12s                %10.1f MB  %6.0f bytes/report\n",
                 cf.c_str(), static_cast<double>(bytes) / 1e6, static_cast<double>(bytes) / reports);
   }
+  // Values of 64 KiB or more (here the blocks, 1,000 txs each) live in blob files, not SSTs.
+  std::printf("  blob files (values >= 64 KiB: blocks):  %10.1f MB  %6.0f bytes/report\n",
+              static_cast<double>(blob_total) / 1e6, static_cast<double>(blob_total) / reports);
   std::printf("  RocksDB estimate-live-data-size:        %10.1f MB  %6.0f bytes/report\n",
               static_cast<double>(live_estimate) / 1e6,
               static_cast<double>(live_estimate) / reports);

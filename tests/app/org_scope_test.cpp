@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -16,6 +17,8 @@
 
 #include "common/civil_time.hpp"
 #include "crypto/symmetric.hpp"
+#include "ledger/report_chunks.hpp"
+#include "ledger/report_template.hpp"
 #include "tests/app/node_fixture.hpp"
 
 namespace rl::testing {
@@ -234,6 +237,29 @@ TEST_F(OrgScopeTest, EachListFilterShowsEachReaderExactlyWhatItMayRead) {
        [](const Report& r) { return r.org == "bank-b" && r.template_id == "liquidity"; }},
       {"&org=bank-a&period=2026-Q1",
        [](const Report& r) { return r.org == "bank-a" && r.period == "2026-Q1"; }},
+      // An organization's range per template (and period): report_index.hpp's rpt_otp.
+      {"&org=bank-a&template=capital-adequacy",
+       [](const Report& r) { return r.org == "bank-a" && r.template_id == "capital-adequacy"; }},
+      {"&org=bank-a&template=capital-adequacy&period=2026-Q2",
+       [](const Report& r) {
+         return r.org == "bank-a" && r.template_id == "capital-adequacy" && r.period == "2026-Q2";
+       }},
+      {"&org=bank-b&template=capital-adequacy&period=2026-Q1&status=REJECTED",
+       [](const Report& r) {
+         return r.org == "bank-b" && r.template_id == "capital-adequacy" && r.period == "2026-Q1" &&
+                r.status == "REJECTED";
+       }},
+      {"&period=2026-Q1&status=ACCEPTED",
+       [](const Report& r) { return r.period == "2026-Q1" && r.status == "ACCEPTED"; }},
+      {"&template=capital-adequacy&period=2026-Q2&latest=true",
+       [](const Report& r) {
+         return r.template_id == "capital-adequacy" && r.period == "2026-Q2" && !r.superseded;
+       }},
+      {"&org=bank-a&late=true", [](const Report& r) { return r.org == "bank-a" && r.late; }},
+      {"&template=daily&status=SUBMITTED&late=false",
+       [](const Report& r) {
+         return r.template_id == "daily" && r.status == "SUBMITTED" && !r.late;
+       }},
       {"&status=SUBMITTED", [](const Report& r) { return r.status == "SUBMITTED"; }},
       {"&status=ACCEPTED", [](const Report& r) { return r.status == "ACCEPTED"; }},
       {"&status=REJECTED", [](const Report& r) { return r.status == "REJECTED"; }},
@@ -567,6 +593,62 @@ TEST_F(OrgScopeTest, TransactionsThatAreNotReportsStayWithTheSignersOrganization
     EXPECT_EQ(get("a-high", target).status, 404) << h;
     EXPECT_EQ(get("reg-high", target).status, 200) << h;
   }
+}
+
+// GET /v1/chunks/{id} (an upload resuming): the reader's own organization's chunks only, and an
+// account without output permission only its own uploads; every other answer is the unknown
+// id's, byte for byte.
+TEST_F(OrgScopeTest, AChunkIsFoundByItsOrganizationAndAnInputOnlyAccountFindsOnlyItsOwn) {
+  std::ifstream in(std::string(RL_SOURCE_DIR) + "/genesis/local/templates/east-loans.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto def = ledger::parse_template_json(text.str());
+  ASSERT_TRUE(def.ok()) << def.error().to_string();
+  node_.commit_as_admin([&](ledger::pb::TxBody& b) {
+    auto* p = b.mutable_propose();
+    p->set_proposal_id("template-loans");
+    p->set_expires_at_height(node_.chain->head().height + 100);
+    *p->mutable_register_report_template()->mutable_definition() = *def;
+  });
+  auto uploader = node_.enroll_reporter("bank-a", "a-input-2", "0005");
+  readers_["a-input-2"] = {"a-input-2", node_.login(uploader)};
+  ledger::pb::StoreReportChunk chunk;
+  chunk.set_template_id(def->template_id());
+  chunk.set_template_version(1);
+  chunk.set_header(
+      "loan_id,customer_id,branch_code,product,currency,start_date,maturity_date,balance,"
+      "interest_rate,classification,secured,collateral_type,overdue_days\n");
+  chunk.set_first_row(1);
+  chunk.set_data(chunk.header() +
+                 "L0000000002,C0000001001,110001,SME,CNY,2024-02-15,2029-02-15,101234.01,0.045000,"
+                 "NORMAL,N,,0\n");
+  auto c = node_.client();
+  auto r = node_.post_tx_bytes(c, node_.sign(uploader, [&](ledger::pb::TxBody& b) {
+    *b.mutable_store_report_chunk() = chunk;
+  }));
+  ASSERT_EQ(r->status, 202) << r->body;
+  node_.seal();
+  const std::string id = to_hex(ledger::chunk_id(chunk)), other = unknown_id();
+  auto answer = [&](const std::string& reader, const std::string& chunk_id) {
+    auto a = get(reader, "/v1/chunks/" + chunk_id);
+    // The id asked for is echoed in the message; the rest must not differ.
+    for (auto at = a.body.find(chunk_id); at != std::string::npos; at = a.body.find(chunk_id)) {
+      a.body.replace(at, chunk_id.size(), "ID");
+    }
+    return a;
+  };
+  auto found = answer("a-input-2", id);
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(json::parse(found.body)["rows"], 1) << found.body;
+  EXPECT_EQ(answer("a-high", id).status, 200);  // the organization, with output permission
+  EXPECT_EQ(answer("a-low", id).status, 200);
+  // Another input-only account of the same bank, another bank, a supervisor: not found.
+  for (const auto* reader : {"a-input", "b-rep", "c-rep", "reg-high", "auditor"}) {
+    auto a = answer(reader, id);
+    EXPECT_EQ(a.status, 404) << reader << " " << a.body;
+    EXPECT_EQ(a, answer(reader, other)) << reader;
+  }
+  EXPECT_EQ(get("a-high", "/v1/chunks/not-hex").status, 400);
 }
 
 TEST_F(OrgScopeTest, TheAuditLogIsForSupervisorsOnly) {

@@ -1,11 +1,17 @@
-// list_reports / report: the secondary indexes return exactly the submitted reports, in height
-// order, within the limit, with no prefix bleed between ids.
+// list_reports / report / visit_reports: the secondary indexes (ledger/report_index.hpp) return
+// exactly the submitted reports, in height order, within the limit, with no prefix bleed between
+// ids; their values carry each report's status, late and superseded flags as the records do;
+// and a store whose indexes have an older layout gets them rebuilt when the chain opens.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
+#include "ledger/report_index.hpp"
+#include "ledger/state_keys.hpp"
+#include "ledger/store.hpp"
 #include "tests/ledger/ledger_fixture.hpp"
 
 namespace rl::ledger::testing {
@@ -193,6 +199,214 @@ TEST_F(ReportsQuery, RejectedSubmissionsAreNotListed) {
   expect_rejected(sign_as(reader, submit_report(kCapital, "2026-Q3", capital_payload())),
                   "permission_denied");
   EXPECT_EQ(query(by_org("bank-a")), before);
+}
+
+// The ids under `prefix` of chain's report index, in key order, each record read.
+std::vector<std::string> visit_ids(const Chain& chain, const Bytes& prefix) {
+  std::vector<std::string> ids;
+  auto st = chain.visit_reports(prefix, {}, [&](ByteView, const pb::ReportRecord& r) {
+    ids.push_back(r.report_id());
+    return true;
+  });
+  if (!st.ok()) throw std::runtime_error(st.error().to_string());
+  return ids;
+}
+
+TEST_F(ReportsQuery, ByOrganizationTemplateAndPeriod) {
+  // "bank" and "bank-a", "2026-Q3" and "2026-Q3-final": prefixes of each other, never mixed.
+  for (const std::string org : {"bank-a", "bank-b", "bank"}) {
+    for (const std::string tmpl : {kCapital, kLiquidity, kSensitive}) {
+      for (const std::string period : {"2026-Q3", "2026-Q3-final", "2026-Q4"}) {
+        EXPECT_EQ(visit_ids(*chain_, keys::reports_by_org_template_prefix(org, tmpl, period)),
+                  expected([&](const Submitted& s) {
+                    return s.org == org && s.tmpl == tmpl && s.period == period;
+                  }))
+            << org << " " << tmpl << " " << period;
+      }
+      // Every period of the template, period by period in key order.
+      std::vector<std::string> want;
+      for (const char* period : {"2026-Q3-final", "2026-Q3", "2026-Q4"}) {
+        auto part = expected([&](const Submitted& s) {
+          return s.org == org && s.tmpl == tmpl && s.period == period;
+        });
+        want.insert(want.end(), part.begin(), part.end());
+      }
+      EXPECT_EQ(visit_ids(*chain_, keys::reports_by_org_template_prefix(org, tmpl, "")), want)
+          << org << " " << tmpl;
+    }
+  }
+  EXPECT_EQ(visit_ids(*chain_, keys::reports_by_org_template_prefix("bank-a", kCapital, "2026-Q3"))
+                .size(),
+            4u);
+  EXPECT_TRUE(
+      visit_ids(*chain_, keys::reports_by_org_template_prefix("bank-z", kCapital, "")).empty());
+}
+
+// The flags in every index entry of every report, as the entry filter sees them (no record is
+// read: the filter refuses every entry).
+std::map<std::string, std::vector<ReportIndexEntry>> entries_by_report(const Chain& chain) {
+  std::map<std::string, std::vector<ReportIndexEntry>> out;
+  for (const auto& prefix : {to_bytes("rpt_org/"), to_bytes("rpt_tpl/"), to_bytes("rpt_otp/")}) {
+    auto st = chain.visit_reports(
+        prefix, {},
+        [](ByteView, const pb::ReportRecord&) -> bool {
+          throw std::logic_error("a refused entry's record was read");
+        },
+        [&](const ReportIndexEntry& e) {
+          out[std::string(e.report_id)].push_back(e);
+          return false;
+        });
+    if (!st.ok()) throw std::runtime_error(st.error().to_string());
+  }
+  return out;
+}
+
+void expect_entries_match_records(const Chain& chain, std::size_t reports) {
+  const auto entries = entries_by_report(chain);
+  EXPECT_EQ(entries.size(), reports);
+  for (const auto& [id, list] : entries) {
+    auto rec = chain.report(id).value();
+    ASSERT_TRUE(rec.has_value()) << id;
+    ASSERT_EQ(list.size(), 3u) << "one entry per index: " << id;
+    for (const auto& e : list) {
+      EXPECT_EQ(e.status, rec->status()) << id;
+      EXPECT_EQ(e.late, rec->late()) << id;
+      EXPECT_EQ(e.superseded, !rec->superseded_by().empty()) << id;
+    }
+  }
+}
+
+TEST_F(ReportsQuery, IndexEntriesFollowReviewsAndCorrections) {
+  expect_entries_match_records(*chain_, submitted_.size());
+  const auto accepted = submitted_[0].id;   // alice, capital 2026-Q3
+  const auto rejected = submitted_[1].id;   // bob, capital 2026-Q3
+  const auto corrected = submitted_[2].id;  // alice, liquidity 2026-Q3
+  auto review = [](const std::string& id, const std::string& decision) {
+    return [=](pb::TxBody& b) {
+      auto* v = b.mutable_review_report();
+      v->set_report_id(id);
+      v->set_decision(decision);
+      if (decision == "REJECTED") v->add_reasons("lcr below 1");
+    };
+  };
+  auto alice_id = enroll("alice-2", "bank-a", "reporter", "0010");
+  commit_txs({sign_as(admin_, review(accepted, "ACCEPTED")),
+              sign_as(admin_, review(rejected, "REJECTED")), sign_as(alice_id, [&](pb::TxBody& b) {
+                submit_report(kLiquidity, "2026-Q3", R"({"lcr":1.5})")(b);
+                b.mutable_submit_report()->set_corrects(corrected);
+              })});
+  EXPECT_EQ(chain_->report(accepted).value()->status(), "ACCEPTED");
+  EXPECT_EQ(chain_->report(rejected).value()->status(), "REJECTED");
+  EXPECT_FALSE(chain_->report(corrected).value()->superseded_by().empty());
+  expect_entries_match_records(*chain_, submitted_.size() + 1);
+  // The flags agree with the records through the filter: one REJECTED entry in bank-b's range.
+  std::vector<std::string> rejected_ids;
+  ASSERT_TRUE(chain_
+                  ->visit_reports(
+                      keys::reports_by_org_prefix("bank-b"), {},
+                      [&](ByteView, const pb::ReportRecord& r) {
+                        rejected_ids.push_back(r.report_id());
+                        return true;
+                      },
+                      [](const ReportIndexEntry& e) { return e.status == "REJECTED"; })
+                  .ok());
+  EXPECT_EQ(rejected_ids, std::vector<std::string>{rejected});
+}
+
+TEST_F(ReportsQuery, IndexesOfAnOlderLayoutAreRebuiltWhenTheChainOpens) {
+  auto listing = [&] {
+    std::vector<std::vector<std::string>> out;
+    for (const std::string org : {"bank-a", "bank-b", "bank"}) {
+      out.push_back(visit_ids(*chain_, keys::reports_by_org_prefix(org)));
+      out.push_back(visit_ids(*chain_, keys::reports_by_org_template_prefix(org, kCapital, "")));
+    }
+    out.push_back(visit_ids(*chain_, keys::reports_by_template_prefix(kCapital, "2026-Q3")));
+    return out;
+  };
+  const auto before = listing();
+  ASSERT_TRUE(report_indexes_current(chain_->store()).value());
+  // The layout before report_index.hpp: no rpt_otp entries, values the bare report id, no marker.
+  {
+    auto& store = chain_->store();
+    auto entries = store.scan_prefix(Cf::kIndex, to_bytes("rpt_"), 100000).value();
+    ASSERT_EQ(entries.size(), 3 * submitted_.size());
+    WriteBatch old_layout;
+    for (const auto& [key, value] : entries) {
+      if (std::string(key.begin(), key.begin() + 8) == "rpt_otp/") {
+        old_layout.del(Cf::kIndex, key);
+      } else {
+        old_layout.put(Cf::kIndex, key, ByteView(value.data(), 64));
+      }
+    }
+    old_layout.del(Cf::kMeta, to_bytes("report_index_layout"));
+    ASSERT_TRUE(store.write(old_layout).ok());
+    ASSERT_FALSE(report_indexes_current(store).value());
+    // Read as they are, the old values are damage, not ids.
+    auto st = chain_->visit_reports(keys::reports_by_org_prefix("bank-a"), {},
+                                    [](ByteView, const pb::ReportRecord&) { return true; });
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, "storage_corrupt");
+  }
+  chain_.reset();
+  chain_ = open_chain(dir_, genesis_);
+  EXPECT_TRUE(report_indexes_current(chain_->store()).value());
+  EXPECT_EQ(listing(), before);
+  expect_entries_match_records(*chain_, submitted_.size());
+}
+
+TEST(ReportIndexValue, RoundTripsAndRefusesWhatItDidNotWrite) {
+  pb::ReportRecord r;
+  r.set_report_id(std::string(64, 'a'));
+  r.set_org_id("bank-a");
+  r.set_template_id("t");
+  r.set_period("p");
+  r.set_height(7);
+  for (const char* status : {"SUBMITTED", "ACCEPTED", "REJECTED"}) {
+    for (bool late : {false, true}) {
+      for (bool superseded : {false, true}) {
+        r.set_status(status);
+        r.set_late(late);
+        r.set_superseded_by(superseded ? std::string(64, 'b') : "");
+        std::vector<IndexWrite> writes;
+        append_report_index_writes(r, writes);
+        ASSERT_EQ(writes.size(), 3u);
+        for (const auto& w : writes) {
+          auto e = decode_report_index_value(w.value);
+          ASSERT_TRUE(e.ok()) << e.error().to_string();
+          EXPECT_EQ(e->report_id, r.report_id());
+          EXPECT_EQ(e->status, status);
+          EXPECT_EQ(e->late, late);
+          EXPECT_EQ(e->superseded, superseded);
+        }
+        EXPECT_EQ(writes[0].key, keys::reports_by_org("bank-a", 7, r.report_id()));
+        EXPECT_EQ(writes[1].key, keys::reports_by_template("t", "p", 7, r.report_id()));
+        EXPECT_EQ(writes[2].key,
+                  keys::reports_by_org_template("bank-a", "t", "p", 7, r.report_id()));
+      }
+    }
+  }
+  std::vector<IndexWrite> writes;
+  r.set_status("SUBMITTED");
+  append_report_index_writes(r, writes);
+  const Bytes good = writes[0].value;
+  auto refused = [](Bytes v) {
+    auto e = decode_report_index_value(v);
+    return !e.ok() && e.error().code == "storage_corrupt";
+  };
+  EXPECT_TRUE(refused(Bytes(good.begin(), good.begin() + 64)));  // the old layout: id only
+  EXPECT_TRUE(refused({}));
+  Bytes longer = good;
+  longer.push_back(0);
+  EXPECT_TRUE(refused(longer));
+  Bytes bad_id = good;
+  bad_id[0] = 'A';  // ids are lower-case hex
+  EXPECT_TRUE(refused(bad_id));
+  Bytes bad_status = good;
+  bad_status[64] = 'X';
+  EXPECT_TRUE(refused(bad_status));
+  Bytes bad_flags = good;
+  bad_flags[65] = 4;
+  EXPECT_TRUE(refused(bad_flags));
 }
 
 }  // namespace

@@ -11,62 +11,95 @@
 namespace rl::node::identity {
 namespace {
 
+// The index a query scans (report_index.hpp): every range of one query is in the same index,
+// so that one cursor (a key of that index) resumes across them.
+enum class Index { kOrg, kTemplate, kOrgTemplate };
+
 // An index range that can hold a matching readable report, as a prefix. Ranges never nest (each
-// ends in '/'), so visiting them in byte order visits their union in key order, which is what
-// lets one cursor (a key) resume across them.
+// ends in '/'), so visiting them in byte order visits their union in key order.
 struct Range {
   Bytes prefix;
   // Its keys are the prefix, the height (u64 big-endian) and the id: one organization's, or one
-  // template's for one period. Block times rise with height, so the range is in submission-time
-  // order too, and a time filter can seek into it and stop early.
+  // template's (or organization's template's) for one period. Block times rise with height, so
+  // the range is in submission-time order too, and a time filter can seek into it and stop early.
   bool by_height = false;
 };
 
-Result<std::vector<Range>> ranges_for(const ledger::Chain& chain, const OptionalReader& reader,
-                                      const ReportQuery& q) {
-  std::vector<Range> out;
+struct Plan {
+  Index index = Index::kOrg;
+  std::vector<Range> ranges;
+};
+
+Result<std::vector<std::string>> ids_under(const ledger::Chain& chain, const Bytes& prefix) {
+  RL_ASSIGN_OR_RETURN(auto entries,
+                      chain.state_scan(prefix, std::numeric_limits<std::size_t>::max()));
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  for (const auto& [key, value] : entries) {
+    ids.emplace_back(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end());
+  }
+  return ids;
+}
+
+// One organization's ranges: by template (and period) when the query names either, so that
+// only that template's or period's entries are read; else the organization's whole range.
+Status add_org_ranges(const ledger::Chain& chain, const ReportQuery& q, const std::string& org,
+                      Plan& plan) {
+  if (!q.template_id.empty()) {
+    plan.index = Index::kOrgTemplate;
+    plan.ranges.push_back(
+        {ledger::keys::reports_by_org_template_prefix(org, q.template_id, q.period),
+         !q.period.empty()});
+  } else if (!q.period.empty()) {
+    // Every template's range for the period: each report is in one, so none is read twice.
+    plan.index = Index::kOrgTemplate;
+    RL_ASSIGN_OR_RETURN(auto templates, ids_under(chain, ledger::keys::templates_prefix()));
+    for (const auto& t : templates) {
+      plan.ranges.push_back({ledger::keys::reports_by_org_template_prefix(org, t, q.period), true});
+    }
+  } else {
+    plan.ranges.push_back({ledger::keys::reports_by_org_prefix(org), true});
+  }
+  return {};
+}
+
+Result<Plan> plan_for(const ledger::Chain& chain, const OptionalReader& reader,
+                      const ReportQuery& q) {
+  Plan plan;
   const bool everything = !reader || reader->scope.supervisor;
   if (everything) {
     if (!q.org.empty()) {
-      out.push_back({ledger::keys::reports_by_org_prefix(q.org), true});
+      RL_TRY(add_org_ranges(chain, q, q.org, plan));
     } else if (!q.template_id.empty()) {
-      out.push_back(
+      plan.index = Index::kTemplate;
+      plan.ranges.push_back(
           {ledger::keys::reports_by_template_prefix(q.template_id, q.period), !q.period.empty()});
     } else if (!q.period.empty()) {
-      // Every template's range for the period: the template index holds each report once, under
-      // its template and period, so no report of another period is read.
-      const Bytes prefix = ledger::keys::templates_prefix();
-      RL_ASSIGN_OR_RETURN(auto templates,
-                          chain.state_scan(prefix, std::numeric_limits<std::size_t>::max()));
-      for (const auto& [key, value] : templates) {
-        const std::string id(key.begin() + static_cast<std::ptrdiff_t>(prefix.size()), key.end());
-        out.push_back({ledger::keys::reports_by_template_prefix(id, q.period), true});
+      plan.index = Index::kTemplate;
+      RL_ASSIGN_OR_RETURN(auto templates, ids_under(chain, ledger::keys::templates_prefix()));
+      for (const auto& t : templates) {
+        plan.ranges.push_back({ledger::keys::reports_by_template_prefix(t, q.period), true});
       }
     } else if (q.from_ms || q.to_ms) {
       // Every organization's range on its own (their union is the whole index, in the same key
       // order), so that the time filter seeks and stops in each.
-      RL_ASSIGN_OR_RETURN(auto orgs, chain.state_scan(ledger::keys::org(""),
-                                                      std::numeric_limits<std::size_t>::max()));
-      const std::size_t skip = ledger::keys::org("").size();
-      for (const auto& [key, value] : orgs) {
-        const std::string id(key.begin() + static_cast<std::ptrdiff_t>(skip), key.end());
-        out.push_back({ledger::keys::reports_by_org_prefix(id), true});
+      RL_ASSIGN_OR_RETURN(auto orgs, ids_under(chain, ledger::keys::org("")));
+      for (const auto& org : orgs) {
+        plan.ranges.push_back({ledger::keys::reports_by_org_prefix(org), true});
       }
     } else {
-      out.push_back({ledger::keys::all_reports_prefix(), false});
+      plan.ranges.push_back({ledger::keys::all_reports_prefix(), false});
     }
   } else {
     // An institution scans only the organizations it may see: others' index entries are never
     // touched, so neither the answer nor the work done depends on them.
     for (const auto& org : reader->scope.visible_orgs()) {
-      if (q.org.empty() || q.org == org) {
-        out.push_back({ledger::keys::reports_by_org_prefix(org), true});
-      }
+      if (q.org.empty() || q.org == org) RL_TRY(add_org_ranges(chain, q, org, plan));
     }
   }
-  std::sort(out.begin(), out.end(),
+  std::sort(plan.ranges.begin(), plan.ranges.end(),
             [](const Range& a, const Range& b) { return a.prefix < b.prefix; });
-  return out;
+  return plan;
 }
 
 // Where a scan of `range` (by_height) for reports submitted at or after `from_ms` may start: the
@@ -111,17 +144,25 @@ bool matches(const ReportQuery& q, const ledger::pb::ReportRecord& r) {
          (!q.latest_only || r.superseded_by().empty());
 }
 
-// The key of `r` in the index that ranges_for(chain, reader, q) scans: the template index when
-// the ranges are templates' (a supervisor's query by template or period without an
-// organization), else the organization index.
-Bytes index_key_for(const OptionalReader& reader, const ReportQuery& q,
-                    const ledger::pb::ReportRecord& r) {
-  const bool everything = !reader || reader->scope.supervisor;
-  if (everything && q.org.empty() && (!q.template_id.empty() || !q.period.empty())) {
-    return ledger::keys::reports_by_template(r.template_id(), r.period(), r.height(),
-                                             r.report_id());
+// The key of `r` in `index`.
+Bytes index_key(Index index, const ledger::pb::ReportRecord& r) {
+  switch (index) {
+    case Index::kTemplate:
+      return ledger::keys::reports_by_template(r.template_id(), r.period(), r.height(),
+                                               r.report_id());
+    case Index::kOrgTemplate:
+      return ledger::keys::reports_by_org_template(r.org_id(), r.template_id(), r.period(),
+                                                   r.height(), r.report_id());
+    case Index::kOrg:
+      break;
   }
   return ledger::keys::reports_by_org(r.org_id(), r.height(), r.report_id());
+}
+
+// What an index entry says of a filter without the record: an entry this refuses cannot match.
+bool may_match(const ReportQuery& q, const ledger::ReportIndexEntry& e) {
+  return (q.status.empty() || e.status == q.status) && (!q.late || e.late == *q.late) &&
+         (!q.latest_only || !e.superseded);
 }
 
 bool starts_with(const Bytes& key, const Bytes& prefix) {
@@ -137,8 +178,9 @@ bool starts_with(const Bytes& key, const Bytes& prefix) {
 // is read.
 Result<std::vector<std::pair<Bytes, ledger::pb::ReportRecord>>> chain_rows(
     const ledger::Chain& chain, const OptionalReader& reader, const ReportQuery& q,
-    const std::vector<Range>& ranges) {
+    const Plan& plan) {
   std::vector<std::pair<Bytes, ledger::pb::ReportRecord>> rows;
+  const auto& ranges = plan.ranges;
   if (!ledger::valid_report_id(q.first_version)) return rows;
   RL_ASSIGN_OR_RETURN(auto first, chain.report(q.first_version));
   // Only a first version names a chain: first_version is the report id of version 1.
@@ -147,7 +189,7 @@ Result<std::vector<std::pair<Bytes, ledger::pb::ReportRecord>>> chain_rows(
     return std::any_of(ranges.begin(), ranges.end(),
                        [&](const Range& r) { return starts_with(key, r.prefix); });
   };
-  if (!in_ranges(index_key_for(reader, q, *first))) return rows;
+  if (!in_ranges(index_key(plan.index, *first))) return rows;
   std::optional<ledger::pb::ReportRecord> next = std::move(first);
   for (std::uint32_t i = 0; next; ++i) {
     if (i >= ledger::limits::kMaxReportVersions) {
@@ -160,7 +202,7 @@ Result<std::vector<std::pair<Bytes, ledger::pb::ReportRecord>>> chain_rows(
       RL_ASSIGN_OR_RETURN(next, chain.report(r.superseded_by()));
       if (!next) return make_error("state_corrupt", "correction chain names a missing report");
     }
-    Bytes key = index_key_for(reader, q, r);
+    Bytes key = index_key(plan.index, r);
     // The scan resumes after the cursor (every key of a range sorts after a cursor before it).
     if (!q.after.empty() && !(q.after < key)) continue;
     if (in_ranges(key) && matches(q, r) && may_read_report(reader, r)) {
@@ -187,15 +229,19 @@ Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const Option
     ledger::pb::ReportRecord report;
   };
   std::vector<Row> rows;
-  RL_ASSIGN_OR_RETURN(const auto ranges, ranges_for(chain, reader, q));
+  RL_ASSIGN_OR_RETURN(const Plan plan, plan_for(chain, reader, q));
   if (!q.first_version.empty()) {
-    RL_ASSIGN_OR_RETURN(auto versions, chain_rows(chain, reader, q, ranges));
+    RL_ASSIGN_OR_RETURN(auto versions, chain_rows(chain, reader, q, plan));
     for (auto& [key, report] : versions) {
       rows.push_back({std::move(key), std::move(report)});
       if (rows.size() > q.limit) break;
     }
   } else {
-    for (const auto& range : ranges) {
+    const bool flag_filter = !q.status.empty() || q.late || q.latest_only;
+    ledger::Chain::ReportEntryFilter entry_filter;
+    if (flag_filter)
+      entry_filter = [&](const ledger::ReportIndexEntry& e) { return may_match(q, e); };
+    for (const auto& range : plan.ranges) {
       // A cursor past the whole range (at or after its prefix, not in it): nothing to visit.
       if (!q.after.empty() && !(q.after < range.prefix) && !starts_with(q.after, range.prefix)) {
         continue;
@@ -206,13 +252,16 @@ Result<ReportPage> list_visible_reports(const ledger::Chain& chain, const Option
         RL_ASSIGN_OR_RETURN(Bytes from, time_seek(chain, range, *q.from_ms));
         if (after < from) after = std::move(from);
       }
-      RL_TRY(chain.visit_reports(range.prefix, after, [&](ByteView key, const auto& report) {
-        if (range.by_height && q.to_ms && report.submitted_at_ms() > *q.to_ms) return false;
-        if (matches(q, report) && may_read_report(reader, report)) {
-          rows.push_back({Bytes(key.begin(), key.end()), report});
-        }
-        return rows.size() <= q.limit;
-      }));
+      RL_TRY(chain.visit_reports(
+          range.prefix, after,
+          [&](ByteView key, const auto& report) {
+            if (range.by_height && q.to_ms && report.submitted_at_ms() > *q.to_ms) return false;
+            if (matches(q, report) && may_read_report(reader, report)) {
+              rows.push_back({Bytes(key.begin(), key.end()), report});
+            }
+            return rows.size() <= q.limit;
+          },
+          entry_filter));
       if (rows.size() > q.limit) break;
     }
   }

@@ -9,8 +9,10 @@
 // is read without changing the answer: a chain filter (first_version) follows that one
 // correction chain through point lookups, each version placed at its index key; a time filter
 // seeks into each range kept in height order (an organization's, a template's for one period)
-// and stops past to_ms; a supervisor's period filter without organization or template reads
-// each template's range for that period.
+// and stops past to_ms; a template or period filter reads the ranges kept for them (an
+// organization's per template and period, or a template's per period; for a period alone, each
+// template's); a status, late or latest filter skips index entries whose flags cannot match
+// without reading their records (ledger/report_index.hpp).
 
 #include <cstdint>
 #include <optional>
