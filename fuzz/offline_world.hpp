@@ -171,7 +171,7 @@ inline Bytes framed(std::uint8_t step, std::uint8_t mode, ByteView payload) {
 }
 
 // Malformed strings are the point here: protobuf's "invalid UTF-8" log line per input would bury
-// the fuzzer's own output (scripts/fuzz.sh greps it for ERROR).
+// the fuzzer's own output (scripts/fuzz.sh keeps it in build/fuzz/logs/NAME.log).
 inline void silence_protobuf_logs() {
   google::protobuf::SetLogHandler(nullptr);
 }
