@@ -1,9 +1,11 @@
-// The simulator runs: a seed sweep per (n, fault mix), the determinism check, the two tests
-// proving the checker bites, and single-seed replay.
+// The simulator seed sweep per (n, fault mix), and single-seed replay. Built three times
+// (consensus_sim_test, the ASan smoke and the soak), each binary able to replay its own seeds.
 //
-//   RL_SIM_SEEDS=N      seeds per sweep case (default RL_SIM_DEFAULT_SEEDS)
-//   RL_SIM_SEED=S       replay one seed verbosely (with RL_SIM_N and RL_SIM_MIX), e.g.
-//     RL_SIM_SEED=1234 RL_SIM_N=4 RL_SIM_MIX=all ./consensus_sim_test --gtest_filter='SimReplay*'
+// Each failing seed prints the one-line command that replays it alone (verbose trace and all):
+//   RL_SIM_SEEDS=N       seeds per sweep case (default RL_SIM_DEFAULT_SEEDS)
+//   RL_SIM_SEED=S        replay one seed (with RL_SIM_N, RL_SIM_MIX; see sim/replay.hpp), e.g.
+//     RL_SIM_SEED=1234 RL_SIM_N=4 RL_SIM_MIX=all ./consensus_sim_test
+//       --gtest_filter='*Replay.FromEnvironment'   (one line)
 
 #include <gtest/gtest.h>
 
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "tests/consensus/sim/prng.hpp"
+#include "tests/consensus/sim/replay.hpp"
 #include "tests/consensus/sim/simulator.hpp"
 
 #ifndef RL_SIM_DEFAULT_SEEDS
@@ -22,33 +25,15 @@
 #ifndef RL_SIM_SUITE
 #define RL_SIM_SUITE Sweep
 #endif
+#define RL_SIM_CAT2(a, b) a##b
+#define RL_SIM_CAT(a, b) RL_SIM_CAT2(a, b)
 
 namespace rl::consensus::sim {
 namespace {
 
-struct Mix {
-  const char* name;
-  std::uint32_t faults;
-};
-
-constexpr Mix kMixes[] = {
-    {"network", kNetwork | kClog | kSkew},
-    {"partition", kNetwork | kPartition | kIsolateProposer},
-    {"crash", kNetwork | kCrash | kPause | kWipe},
-    {"byzantine", kNetwork | kByzantine},
-    {"all", kAllFaults},
-};
-
 std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
   const char* v = std::getenv(name);
   return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
-
-std::string replay_hint(std::uint64_t seed, int n, const char* mix) {
-  std::string s = "replay: RL_SIM_SEED=";
-  s.append(std::to_string(seed)).append(" RL_SIM_N=").append(std::to_string(n));
-  s.append(" RL_SIM_MIX=").append(mix).append(" ./consensus_sim_test --gtest_filter='SimReplay*'");
-  return s;
 }
 
 class SimSweep : public ::testing::TestWithParam<std::tuple<int, int>> {};
@@ -77,7 +62,7 @@ TEST_P(SimSweep, AllInvariantsHoldAndLivenessAfterHealing) {
     if (!r.violations.empty()) {
       ++violations;
       ADD_FAILURE() << "seed " << o.seed << " n=" << n << " mix=" << mix.name << ": "
-                    << r.violations.front() << "\n  " << replay_hint(o.seed, n, mix.name);
+                    << r.violations.front() << "\n  replay: " << replay_command(o, mix.name);
       if (violations >= 3) break;
     }
   }
@@ -106,6 +91,24 @@ INSTANTIATE_TEST_SUITE_P(RL_SIM_SUITE, SimSweep,
                            name.append(kMixes[std::get<1>(info.param)].name);
                            return name;
                          });
+
+// In every sweep binary (named after its suite, so ctest names stay distinct), so the command a
+// failing seed prints runs the same build that found it (the ASan smoke included).
+TEST(RL_SIM_CAT(RL_SIM_SUITE, Replay), FromEnvironment) {
+  if (!std::getenv("RL_SIM_SEED"))
+    GTEST_SKIP() << "set RL_SIM_SEED (and RL_SIM_N, RL_SIM_MIX) to replay a seed";
+  std::string mix, error;
+  const auto o = options_from_environment(mix, error);
+  ASSERT_TRUE(o.has_value()) << error;
+  const SimResult r = run_simulation(*o);
+  std::printf("seed=%llu n=%d mix=%s faults=%s events=%llu max_height=%llu trace=%016llx\n",
+              static_cast<unsigned long long>(o->seed), o->n, mix.c_str(),
+              describe_faults(o->faults).c_str(), static_cast<unsigned long long>(r.events),
+              static_cast<unsigned long long>(r.max_height),
+              static_cast<unsigned long long>(r.trace_hash));
+  for (const auto& v : r.violations) std::printf("VIOLATION: %s\n", v.c_str());
+  EXPECT_TRUE(r.violations.empty());
+}
 
 }  // namespace
 }  // namespace rl::consensus::sim

@@ -2,7 +2,9 @@
 // What one simulator run does (SimOptions) and what it found (SimResult).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rl::consensus::sim {
@@ -21,13 +23,45 @@ enum Fault : std::uint32_t {
   kAllFaults = (1u << 9) - 1,
 };
 
+// The named fault mixes of the sweeps; replay commands name a mix, not a bit set.
+struct Mix {
+  const char* name;
+  std::uint32_t faults;
+};
+
+inline constexpr Mix kMixes[] = {
+    {"network", kNetwork | kClog | kSkew},
+    {"partition", kNetwork | kPartition | kIsolateProposer},
+    {"crash", kNetwork | kCrash | kPause | kWipe},
+    {"byzantine", kNetwork | kByzantine},
+    {"all", kAllFaults},
+};
+
+inline std::optional<std::uint32_t> mix_faults(std::string_view name) {
+  for (const Mix& m : kMixes)
+    if (name == m.name) return m.faults;
+  return std::nullopt;
+}
+
+// What a crash does to the node's SafetyState on disk. Anything but kIntact is a planted bug
+// for the bite tests, which show that the checker notices what the bug leads to.
+enum class RestartDisk {
+  kIntact,         // the contract of ready.hpp: the restarted node resumes from its state
+  kNoSafetyState,  // the state is lost: the node may sign a second value for a slot
+  kNoLock,         // the lock fields are lost: the node's lock goes back within a height
+};
+
 struct SimOptions {
   std::uint64_t seed = 1;
   int n = 4;
   std::uint32_t faults = kAllFaults;
   int byzantine = -1;  // -1: f when kByzantine is set, else 0; more than f only in bite tests
   bool disable_locking = false;  // the test-only switch of consensus::Config
-  bool verbose = false;          // print the trace
+  // Test only (bite tests); the sweeps leave these alone, so their traces do not change.
+  RestartDisk restart_disk = RestartDisk::kIntact;
+  int stop_at_heal = 0;      // honest nodes (highest index first) stopped for good at healing
+  bool equal_power = false;  // every validator has power 1, so "f + 1 down" is a third or more
+  bool verbose = false;      // print the trace
   std::uint64_t max_fault_phase_ms = 8000;
   // After healing, every honest node must decide `liveness_heights` new heights within this.
   std::uint64_t liveness_bound_ms = 30000;

@@ -104,6 +104,7 @@ struct Node {
   Disk disk;
   std::vector<Bytes> chain;  // committed block hashes, chain[h - 1] = hash of height h
   bool up = true;
+  bool stopped = false;  // stopped for good (SimOptions::stop_at_heal): never restarts
   bool paused = false;
   std::uint64_t incarnation = 0;
   std::vector<SimEvent> held;  // inputs that arrived while paused
@@ -134,7 +135,8 @@ class Simulation {
     // Unequal voting power on a third of the seeds (only when the Byzantine count is within f,
     // where "f" then means "less than a third of the power", which is what is checked below).
     std::vector<Power> power(static_cast<std::size_t>(o.n), 1);
-    if (byz <= f_ && setup.below(3) == 0) {
+    // The draw happens with equal_power too, so that option shifts no other random choice.
+    if (byz <= f_ && setup.below(3) == 0 && !o.equal_power) {
       for (auto& p : power) p = setup.between(1, 3);
     }
     std::vector<Validator> vs;
@@ -206,7 +208,7 @@ class Simulation {
     if (result_.violations.empty() && !(healed_ && liveness_reached())) {
       std::string stuck;
       for (const auto& n : nodes_) {
-        if (!n.byzantine && n.chain.size() < liveness_target_)
+        if (!n.byzantine && !n.stopped && n.chain.size() < liveness_target_)
           stuck += " node " + std::to_string(n.index) + " at " + std::to_string(n.chain.size()) +
                    (n.core ? " (round " + std::to_string(n.core->round()) + " step " +
                                  step_name(n.core->current_step()) + " sign_from " +
@@ -217,10 +219,13 @@ class Simulation {
                                  short_hash(n.core->valid_hash()) + ")"
                            : " (down)");
       }
+      const std::string stopped = opt_.stop_at_heal > 0 ? " (" + std::to_string(opt_.stop_at_heal) +
+                                                              " nodes stopped for good at healing)"
+                                                        : "";
       result_.violations.push_back("liveness: after healing at " + std::to_string(heal_at_) +
-                                   " ms, target height " + std::to_string(liveness_target_) +
-                                   " not reached within " + std::to_string(opt_.liveness_bound_ms) +
-                                   " ms:" + stuck);
+                                   " ms" + stopped + ", target height " +
+                                   std::to_string(liveness_target_) + " not reached within " +
+                                   std::to_string(opt_.liveness_bound_ms) + " ms:" + stuck);
     }
     return result_;
   }
@@ -335,6 +340,35 @@ class Simulation {
       n.disk = Disk{};
       n.chain.clear();
       checker_->on_wipe(n.index);
+    } else {
+      plant_disk_fault(n);
+    }
+  }
+
+  // The bite tests' planted bugs (SimOptions::restart_disk): a shell that loses, across a crash,
+  // the SafetyState that ready.hpp requires it to keep.
+  void plant_disk_fault(Node& n) {
+    if (!n.disk.safety) return;
+    switch (opt_.restart_disk) {
+      case RestartDisk::kIntact:
+        return;
+      case RestartDisk::kNoSafetyState:
+        n.disk.safety.reset();
+        // The checker follows the disk's state, which now starts over (as after a wipe, minus
+        // the operator's sign_from guard); what it must still catch is the consequence, a second
+        // signature for a slot the node signed before: the double-sign check.
+        checker_->on_wipe(n.index);
+        return;
+      case RestartDisk::kNoLock: {
+        // The checker is not told: the restarted node's next persist at this height shows a lock
+        // that went back, which is what the lock check is for.
+        SafetyState s = decode_safety_state(*n.disk.safety).value();
+        s.locked_round = kNoRound;
+        s.locked_value.clear();
+        s.locked_hash.clear();
+        n.disk.safety = encode_safety_state(s);
+        return;
+      }
     }
   }
 
@@ -645,7 +679,7 @@ class Simulation {
       case SimEvent::Kind::kRestart: {
         Node& n = nodes_[ev.node];
         if (n.up && n.crash_point >= 0) crash(n, false);  // armed point never reached: crash now
-        if (!n.up) boot(n);
+        if (!n.up && !n.stopped) boot(n);
         break;
       }
       case SimEvent::Kind::kPause: {
@@ -827,8 +861,17 @@ class Simulation {
     healed_ = true;
     isolate_armed_ = false;
     net_.heal();
-    for (auto& n : nodes_) {
+    // Liveness bite: nodes that never come back. Highest index first, so no random draw moves.
+    int stop = opt_.stop_at_heal;
+    for (int i = opt_.n - 1; i >= 0 && stop > 0; --i) {
+      Node& n = nodes_[i];
       if (n.byzantine) continue;
+      if (n.up) crash(n, false);
+      n.stopped = true;
+      --stop;
+    }
+    for (auto& n : nodes_) {
+      if (n.byzantine || n.stopped) continue;
       if (n.up && n.crash_point >= 0) crash(n, false);
       if (!n.up) boot(n);
       if (n.paused) resume(n);
@@ -836,9 +879,10 @@ class Simulation {
     liveness_target_ = max_honest_height_ + opt_.liveness_heights;
   }
 
+  // Over the nodes that run: a stopped node cannot make progress, the others must.
   bool liveness_reached() const {
     for (const auto& n : nodes_)
-      if (!n.byzantine && n.chain.size() < liveness_target_) return false;
+      if (!n.byzantine && !n.stopped && n.chain.size() < liveness_target_) return false;
     return true;
   }
 
