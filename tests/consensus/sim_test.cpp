@@ -1,8 +1,12 @@
 // The simulator seed sweep per (n, fault mix), and single-seed replay. Built three times
 // (consensus_sim_test, the ASan smoke and the soak), each binary able to replay its own seeds.
 //
-// Each failing seed prints the one-line command that replays it alone (verbose trace and all):
+// Every run draws a fresh base seed (std::random_device), so CI covers new seeds each time; a
+// case's seeds derive from the base seed, n and the mix. Each case prints its base seed with the
+// command that reruns the whole case, and each failing seed with the one-line command that
+// replays it alone (verbose trace and all):
 //   RL_SIM_SEEDS=N       seeds per sweep case (default RL_SIM_DEFAULT_SEEDS)
+//   RL_SIM_BASE_SEED=B   use this base seed instead of a fresh one (reruns a printed case)
 //   RL_SIM_SEED=S        replay one seed (with RL_SIM_N, RL_SIM_MIX; see sim/replay.hpp), e.g.
 //     RL_SIM_SEED=1234 RL_SIM_N=4 RL_SIM_MIX=all ./consensus_sim_test
 //       --gtest_filter='*Replay.FromEnvironment'   (one line)
@@ -12,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <string>
 
 #include "tests/consensus/sim/prng.hpp"
@@ -36,12 +41,35 @@ std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
   return v ? std::strtoull(v, nullptr, 10) : fallback;
 }
 
+// One per process (ctest runs every case as a process of its own), fresh unless pinned: fixed
+// seeds would test the same 15,000 runs in every CI run forever.
+std::uint64_t base_seed() {
+  static const std::uint64_t seed = []() -> std::uint64_t {
+    if (const char* v = std::getenv("RL_SIM_BASE_SEED")) return std::strtoull(v, nullptr, 10);
+    std::random_device rd;
+    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  }();
+  return seed;
+}
+
 class SimSweep : public ::testing::TestWithParam<std::tuple<int, int>> {};
 
 TEST_P(SimSweep, AllInvariantsHoldAndLivenessAfterHealing) {
   const int n = std::get<0>(GetParam());
   const Mix& mix = kMixes[std::get<1>(GetParam())];
   const std::uint64_t seeds = env_u64("RL_SIM_SEEDS", RL_SIM_DEFAULT_SEEDS);
+  const std::uint64_t base = base_seed();
+  const std::uint64_t case_seed =
+      mix64(base, static_cast<std::uint64_t>(n) * 100 +
+                      static_cast<std::uint64_t>(std::get<1>(GetParam())));
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::printf(
+      "[sim] n=%d mix=%s base_seed=%llu (reproduce the whole case: RL_SIM_BASE_SEED=%llu "
+      "RL_SIM_SEEDS=%llu %s --gtest_filter='%s.%s')\n",
+      n, mix.name, static_cast<unsigned long long>(base), static_cast<unsigned long long>(base),
+      static_cast<unsigned long long>(seeds), self_path("./consensus_sim_test").c_str(),
+      test->test_suite_name(), test->name());
+  std::fflush(stdout);  // before a long case, so a CI log shows it even if the case hangs
   const auto started = std::chrono::steady_clock::now();
   std::uint64_t violations = 0, heights = 0, events = 0, worst_liveness = 0, evidence = 0;
   std::uint64_t garbage = 0, rejected = 0;
@@ -49,9 +77,7 @@ TEST_P(SimSweep, AllInvariantsHoldAndLivenessAfterHealing) {
     SimOptions o;
     o.n = n;
     o.faults = mix.faults;
-    o.seed = mix64(
-        static_cast<std::uint64_t>(n) * 100 + static_cast<std::uint64_t>(std::get<1>(GetParam())),
-        i);
+    o.seed = mix64(case_seed, i);
     const SimResult r = run_simulation(o);
     heights += r.max_height;
     events += r.events;
