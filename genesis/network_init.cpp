@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/key_wrap.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
@@ -26,12 +27,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kDay = 24 * 3600;
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error bad(const std::string& what) {
   return make_error("bad_definition", what);
@@ -50,8 +45,8 @@ struct Ca {
 Result<Ca> make_root(crypto::Suite suite, const std::string& org) {
   RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(suite));
   crypto::IssueOptions o;
-  o.not_before = now_s() - 3600;
-  o.not_after = now_s() + 10 * 365 * kDay;
+  o.not_before = rl::wall_now_s() - 3600;
+  o.not_after = rl::wall_now_s() + 10 * 365 * kDay;
   o.profile = crypto::CertProfile::kRootCa;
   RL_ASSIGN_OR_RETURN(auto cert, crypto::create_root_certificate(
                                      key, {"RegLedger Root CA", org, "Network", ""}, o));
@@ -64,8 +59,8 @@ Result<crypto::Certificate> issue(const Ca& ca, const crypto::PrivateKey& key,
                                   std::vector<std::string> dns = {}) {
   RL_ASSIGN_OR_RETURN(auto csr, crypto::CertificateRequest::create(key, subject));
   crypto::IssueOptions o;
-  o.not_before = now_s() - 3600;
-  o.not_after = now_s() + days * kDay;
+  o.not_before = rl::wall_now_s() - 3600;
+  o.not_after = rl::wall_now_s() + days * kDay;
   o.profile = profile;
   o.ip_addresses = std::move(ips);
   o.dns_names = std::move(dns);
@@ -232,7 +227,7 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
   ledger::Genesis g;
   g.chain_id = def.chain_id;
   g.suite = def.suite;
-  g.genesis_time_ms = now_s() * 1000;
+  g.genesis_time_ms = rl::wall_now_s() * 1000;
   g.root_pems = {root.cert.to_pem()};
   g.intermediate_pems = {issuing.cert.to_pem()};
   g.permission_mapping = def.permission_mapping;

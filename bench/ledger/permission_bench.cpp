@@ -51,6 +51,7 @@
 #include "bench/common/stats.hpp"
 #include "bench/common/temp_dir.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
@@ -87,12 +88,6 @@ void must(const rl::Status& st, const char* what) {
 
 double secs_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 using rl::bench::median;
@@ -174,7 +169,7 @@ Network make_network(const Settings& s, const fs::path& dir) {
     n.genesis.organizations.push_back({id, "Institution " + id, "institution"});
     n.orgs.push_back(id);
   }
-  const std::int64_t t = now_ms() / 1000;
+  const std::int64_t t = rl::wall_now_ms() / 1000;
   const auto suite = n.genesis.suite;
   auto start = Clock::now();
   for (int i = 0; i < s.accounts; ++i) {
@@ -297,7 +292,7 @@ RunResult ingest(const Settings& s, const Network& n, const std::vector<rl::Byte
             continue;
           }
           while (true) {
-            auto st = rl::node::admit_tx(*chain, mempool, std::move(d).value(), now_ms());
+            auto st = rl::node::admit_tx(*chain, mempool, std::move(d).value(), rl::wall_now_ms());
             if (st.ok()) break;
             if (st.error().code == "mempool_full") {  // the API answers 503; clients retry
               std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -329,7 +324,7 @@ RunResult ingest(const Settings& s, const Network& n, const std::vector<rl::Byte
       if (pending == 0) continue;
       auto taken = mempool.take(block_txs);
       std::vector<ledger::DroppedTx> dropped;
-      auto built = must(chain->build_block(taken, now_ms(), 0, &dropped), "build_block");
+      auto built = must(chain->build_block(taken, rl::wall_now_ms(), 0, &dropped), "build_block");
       for (const auto& d : dropped) note_error(d.error);
       ledger::PreparedBlock block = !s.no_check_block
                                         ? must(chain->check_block(built.block_bytes), "check_block")

@@ -51,6 +51,7 @@
 #include "bench/common/temp_dir.hpp"
 #include "client/lib/identity.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/x509.hpp"
 #include "genesis/network_init.hpp"
@@ -87,12 +88,6 @@ void must(const rl::Status& st, const char* what) {
 
 double secs_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // CPU seconds of the whole process (every thread): what the work costs, whatever else the
@@ -163,7 +158,7 @@ Network make_network(const Settings& s, const fs::path& dir) {
             {},
             std::move(regulator)};
   auto credential = must(rl::genesis::make_credential("bench-password", 1024), "credential");
-  const std::int64_t t = now_ms() / 1000;
+  const std::int64_t t = rl::wall_now_ms() / 1000;
   for (const char* org : kOrgs) {
     n.genesis.organizations.push_back({org, std::string("Institution ") + org, "institution"});
     const std::string id = std::string(org) + "-admin";
@@ -219,7 +214,7 @@ struct Workload {
 Workload make_workload(const Settings& s, Network& n, const ledger::TrustAnchor& anchor) {
   const auto suite = n.genesis.suite;
   const int groups = s.devices / 3;
-  const std::int64_t now = now_ms() / 1000;
+  const std::int64_t now = rl::wall_now_ms() / 1000;
   off::DeviceConfig cfg;
   cfg.suite = suite;
   cfg.limits = anchor.offline_limits;
@@ -335,7 +330,7 @@ std::size_t seal_all(const Settings& s, const Network& n, ledger::Chain& chain,
                                      txs.begin() + static_cast<std::ptrdiff_t>(end));
     at = end;
     std::vector<ledger::DroppedTx> dropped;
-    auto built = must(chain.build_block(batch, now_ms(), 0, &dropped), "build_block");
+    auto built = must(chain.build_block(batch, rl::wall_now_ms(), 0, &dropped), "build_block");
     if (!dropped.empty() && first_error->empty()) *first_error = dropped[0].error.to_string();
     ledger::PreparedBlock block = s.check_block
                                       ? must(chain.check_block(built.block_bytes), "check_block")
@@ -403,7 +398,7 @@ RunResult run_once(const Settings& s, const Network& n, const Workload& w, const
     for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
       pool.emplace_back([&] {
         for (std::size_t k = next++; k < txs.size(); k = next++) {
-          must(chain->admit(*txs[k], now_ms()), "admit");
+          must(chain->admit(*txs[k], rl::wall_now_ms()), "admit");
         }
       });
     }

@@ -6,6 +6,7 @@
 #include "client/cli/context.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/limits.hpp"
@@ -109,9 +110,7 @@ Result<ledger::pb::GrantThirdPartyAccess> third_party_grant(const ProposeOpts& o
   for (const auto& org : o.scope_orgs) s->add_orgs(org);
   s->set_period_from(o.period_from);
   s->set_period_to(o.period_to);
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms = rl::wall_now_ms();
   g.set_expires_at_ms(now_ms + std::int64_t{o.valid_days} * 86'400'000);
   g.set_rate_limit_per_minute(o.rate_per_minute);
   return g;

@@ -5,18 +5,13 @@
 #include "client/cli/context.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
 #include "genesis/network_init.hpp"
 
 namespace rl::cli {
 namespace {
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct OrgOpts {
   std::string as, id, name, kind = "institution";
@@ -82,8 +77,8 @@ int account_enroll(Globals& g, const EnrollOpts& o) {
   auto csr = crypto::CertificateRequest::create(*key, {o.account, o.org, "Reporting", ""});
   if (!csr.ok()) return report_error(csr.error());
   crypto::IssueOptions io;
-  io.not_before = now_s() - 300;
-  io.not_after = now_s() + static_cast<std::int64_t>(o.days) * 86400;
+  io.not_before = rl::wall_now_s() - 300;
+  io.not_after = rl::wall_now_s() + static_cast<std::int64_t>(o.days) * 86400;
   io.profile = crypto::CertProfile::kEndEntity;
   auto cert = crypto::issue_certificate(*ca, *ca_key, *csr, io);
   if (!cert.ok()) return report_error(cert.error());

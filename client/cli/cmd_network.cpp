@@ -4,17 +4,12 @@
 
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/x509.hpp"
 #include "genesis/network_init.hpp"
 
 namespace rl::cli {
 namespace {
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct GenesisInitOpts {
   std::string out;
@@ -72,8 +67,8 @@ int ca_create(const CaCreateOpts& o) {
   auto key = crypto::PrivateKey::generate(*suite);
   if (!key.ok()) return report_error(key.error());
   crypto::IssueOptions io;
-  io.not_before = now_s() - 300;
-  io.not_after = now_s() + static_cast<std::int64_t>(o.days) * 86400;
+  io.not_before = rl::wall_now_s() - 300;
+  io.not_after = rl::wall_now_s() + static_cast<std::int64_t>(o.days) * 86400;
   io.profile = crypto::CertProfile::kRootCa;
   auto cert = crypto::create_root_certificate(*key, {o.cn, o.org, "", ""}, io);
   if (!cert.ok()) return report_error(cert.error());
@@ -110,8 +105,8 @@ int ca_issue(const CaIssueOpts& o) {
   auto csr = crypto::CertificateRequest::from_pem(*csr_pem);
   if (!csr.ok()) return report_error(csr.error());
   crypto::IssueOptions io;
-  io.not_before = now_s() - 300;
-  io.not_after = now_s() + static_cast<std::int64_t>(o.days) * 86400;
+  io.not_before = rl::wall_now_s() - 300;
+  io.not_after = rl::wall_now_s() + static_cast<std::int64_t>(o.days) * 86400;
   if (o.profile == "end-entity") {
     io.profile = crypto::CertProfile::kEndEntity;
   } else if (o.profile == "tls") {

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/x509.hpp"
@@ -625,10 +626,7 @@ Result<ExportResult> export_bundle(NodeClient& c, const Identity& exporter,
   Manifest& m = out.manifest;
   m.chain_id = anchor.chain_id;
   m.query = o.query;
-  m.exported_at_ms = o.now_ms != 0 ? o.now_ms
-                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count();
+  m.exported_at_ms = o.now_ms != 0 ? o.now_ms : rl::wall_now_ms();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& row = rows[i];
     auto v = c.verified_receipt(row.report_id);

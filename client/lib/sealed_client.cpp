@@ -5,6 +5,7 @@
 #include <set>
 
 #include "client/lib/session.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/document_cipher.hpp"
 #include "crypto/envelope.hpp"
 #include "crypto/symmetric.hpp"
@@ -230,9 +231,7 @@ Result<crypto::shamir::Share> request_share(http::HttpsClient& c, const Identity
                                             const std::string& report_id,
                                             const std::string& service, std::uint32_t x) {
   RL_ASSIGN_OR_RETURN(auto session, login_over(c, reader, password, "keys"));
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = rl::wall_now_ms();
   RL_ASSIGN_OR_RETURN(auto body, release_request(reader, report_id, service, now));
   auto answer = json_answer(
       c.request("POST", "/v1/keys/release", body.dump(), bearer_headers(session.token)));

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/thread_priority.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/limits.hpp"
@@ -37,12 +38,6 @@ http::HttpResponse ok_json(const json& j, int status = 200) {
 
 http::HttpResponse error_response(const Error& e) {
   return http::json_error(http_status_for(e.code), e.code, e.message);
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Result<Bytes> parse_id(std::string_view hex) {
@@ -279,7 +274,7 @@ Result<std::string> Api::submit_raw(ByteView raw) {
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
   if (!tx.ok()) return tx.error();
   std::string id = to_hex(tx->id);
-  RL_TRY(admit_tx(chain_, mempool_, std::move(tx).value(), now_ms()));
+  RL_TRY(admit_tx(chain_, mempool_, std::move(tx).value(), rl::wall_now_ms()));
   if (on_accepted_) on_accepted_(Bytes(raw.begin(), raw.end()));
   return id;
 }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "ledger/store_backup.hpp"
 
 namespace rl::node {
@@ -86,9 +87,7 @@ Result<NodeBackupInfo> create_node_backup(const std::string& root, const ledger:
   b.height = head.height;
   b.block_hash_hex = to_hex(head.block_hash);
   b.app_hash_hex = to_hex(head.app_hash);
-  b.created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  b.created_ms = rl::wall_now_ms();
   b.audit_entries = audit.last_seq();
   b.encrypted = keys != nullptr;
   std::error_code ec;

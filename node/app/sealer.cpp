@@ -1,16 +1,11 @@
 #include "node/app/sealer.hpp"
 #include "common/thread_name.hpp"
+#include "common/wall_clock.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace rl::node {
-namespace {
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
+namespace {}  // namespace
 
 Sealer::Sealer(ledger::Chain& chain, Mempool& mempool, crypto::PrivateKey key,
                std::uint32_t validator_index, SealerConfig config)
@@ -66,7 +61,7 @@ void Sealer::run() {
 Status Sealer::seal_once() {
   auto txs = mempool_.take(config_.max_block_txs);
   std::vector<ledger::DroppedTx> dropped;
-  auto block = chain_.build_block(txs, now_ms(), index_, &dropped);
+  auto block = chain_.build_block(txs, rl::wall_now_ms(), index_, &dropped);
   if (!block.ok()) {
     mempool_.release(txs);
     return block.error();

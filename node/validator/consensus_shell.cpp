@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/thread_name.hpp"
+#include "common/wall_clock.hpp"
 #include "consensus/codec.hpp"
 #include "crypto/hash.hpp"
 #include "node/app/admission.hpp"
@@ -34,12 +35,6 @@ namespace {
 constexpr std::size_t kMaxPrepared = 32;
 constexpr std::size_t kMaxSeen = 16384;
 constexpr auto kBuildPoll = std::chrono::milliseconds(5);
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 pb::CommitCertificate to_pb(const consensus::CommitCertificate& c) {
   pb::CommitCertificate out;
@@ -143,7 +138,7 @@ void ConsensusShell::start() {
   tx_queue_ = std::make_unique<TxAdmissionQueue>(
       config_.tx_queue_max, config_.tx_queue_max * 2048, [this](ledger::DecodedTx tx) {
         if (mempool_.full(TxOrigin::kPeer)) return;  // cheap refusal before the signature check
-        auto st = admit_tx(chain_, mempool_, std::move(tx), wall_ms(), /*relayed=*/true);
+        auto st = admit_tx(chain_, mempool_, std::move(tx), rl::wall_now_ms(), /*relayed=*/true);
         if (!st.ok() && st.error().code != "duplicate_tx") {
           spdlog::debug("p2p tx not admitted code={}", st.error().code);
         }
@@ -448,7 +443,7 @@ void ConsensusShell::try_build() {
   if (head.height + 1 != request.height) return;
   auto candidates = mempool_.peek(config_.max_block_txs);
   std::vector<ledger::DroppedTx> dropped;
-  std::int64_t time_ms = std::max(wall_ms(), head.time_ms + 1);
+  std::int64_t time_ms = std::max(rl::wall_now_ms(), head.time_ms + 1);
   const auto build_started = Clock::now();
   auto block = chain_.build_block(candidates, time_ms, *self_index_, &dropped);
   timings_.build_ms += ms_between(build_started, Clock::now());
@@ -494,7 +489,7 @@ void ConsensusShell::check_proposal(const consensus::CheckProposal& c) {
 void ConsensusShell::accept_checked(const consensus::CheckProposal& c,
                                     Result<ledger::PreparedBlock> checked) {
   bool valid = false;
-  if (checked.ok() && checked->header.time_ms() > wall_ms() + config_.max_clock_drift_ms) {
+  if (checked.ok() && checked->header.time_ms() > rl::wall_now_ms() + config_.max_clock_drift_ms) {
     spdlog::warn("proposal refused height={} round={} reason=block time too far ahead", c.height,
                  c.round);
   } else if (checked.ok()) {

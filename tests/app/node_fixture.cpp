@@ -8,6 +8,7 @@
 
 #include "client/lib/session.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/symmetric.hpp"
 #include "ledger/state_keys.hpp"
 
@@ -258,9 +259,7 @@ client::Identity NodeFixture::enroll_reporter(const std::string& org, const std:
   auto key = must(crypto::PrivateKey::generate(genesis.suite));
   auto csr = must(crypto::CertificateRequest::create(key, {account, org, "", ""}));
   crypto::IssueOptions io;
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = rl::wall_now_s();
   io.not_before = now - 3600;
   io.not_after = now + 86400;
   auto cert = must(crypto::issue_certificate(*issuing_cert, *issuing_key, csr, io));

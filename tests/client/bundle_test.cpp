@@ -9,6 +9,7 @@
 
 #include "client/lib/bundle.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "tests/ledger/ledger_fixture.hpp"
 
 namespace rl::client::bundle {
@@ -52,7 +53,7 @@ class BundleTest : public LedgerFixture {
     Manifest m;
     m.chain_id = anchor_.chain_id;
     m.query = {org, "2026-Q3", template_id};
-    m.exported_at_ms = now_s() * 1000;
+    m.exported_at_ms = rl::wall_now_s() * 1000;
     for (auto i : idx) {
       auto e = entry_from_receipt(anchor_, org, receipt_for(i));
       EXPECT_TRUE(e.ok()) << e.error().to_string();
@@ -158,8 +159,8 @@ TEST_F(BundleTest, ManifestRoundTripsAndItsSignatureCoversEveryField) {
   // A certificate that does not chain to genesis: a self-made one named alice.
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
   crypto::IssueOptions io;
-  io.not_before = now_s() - 60;
-  io.not_after = now_s() + 3600;
+  io.not_before = rl::wall_now_s() - 60;
+  io.not_after = rl::wall_now_s() + 3600;
   io.profile = crypto::CertProfile::kRootCa;
   auto self = crypto::create_root_certificate(key, {"alice", "", "", ""}, io).value();
   Manifest forged = *m;

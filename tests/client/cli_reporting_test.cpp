@@ -16,6 +16,7 @@
 
 #include "common/civil_time.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "tests/client/cli_runner.hpp"
 #include "tests/support/cluster.hpp"
 
@@ -59,9 +60,7 @@ class CliReportingTest : public ::testing::Test {
     ASSERT_EQ(t.exit_code, 0) << t.err;
     bank_ = enroll_bank("bank-a");
     ASSERT_FALSE(bank_.empty());
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto now_ms = rl::wall_now_ms();
     period_ = format_utc_ms(now_ms).substr(0, 7);  // this month: due weeks from now
   }
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "client/lib/tx_builder.hpp"
+#include "common/wall_clock.hpp"
 #include "consensus/codec.hpp"
 #include "consensus/sign_bytes.hpp"
 #include "consensus/validator_set.hpp"
@@ -59,9 +60,7 @@ HeaderAt header_at(const Cluster& c, std::size_t node, std::uint64_t h) {
 Bytes block_on(const Cluster& c, const HeaderAt& prev, std::uint64_t h, std::uint32_t proposer,
                const Bytes& tx) {
   const auto suite = c.genesis().suite;
-  const auto now_ms =
-      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const auto now_ms = rl::wall_now_ms();
   pb::BlockHeader hdr;
   hdr.set_chain_id(c.genesis().chain_id);
   hdr.set_height(h);

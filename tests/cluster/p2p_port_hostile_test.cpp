@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/tls.hpp"
 #include "crypto/x509.hpp"
 #include "tests/cluster/cluster_checks.hpp"
@@ -95,9 +96,7 @@ crypto::TlsIdentity make_identity(const crypto::Certificate& issuer,
   auto csr = crypto::CertificateRequest::create(key, {cn, "Intruder", "Ops", ""}).value();
   crypto::IssueOptions o;
   o.profile = crypto::CertProfile::kTlsServerClient;
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = rl::wall_now_s();
   o.not_before = now - 3600;
   o.not_after = now + 86400;
   o.dns_names = {"localhost"};

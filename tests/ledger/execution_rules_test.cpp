@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "client/lib/tx_builder.hpp"
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "tests/ledger/ledger_fixture.hpp"
 
@@ -85,8 +86,8 @@ TEST_F(ExecutionRules, SignatureByAnotherKeyIsBadSignature) {
 TEST_F(ExecutionRules, UnboundCertificateIsUnknownCertificate) {
   // A valid certificate for the admin account from the trusted issuing CA, never bound.
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, kAdminAccount, now_s() - 3600,
-                         now_s() + kDay);
+  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, kAdminAccount,
+                         rl::wall_now_s() - 3600, rl::wall_now_s() + kDay);
   auto id = make_identity(kAdminAccount, kRegulatorOrg, key, cert);
   expect_rejected(sign_as(id, register_org("bank-c")), "unknown_certificate");
 }
@@ -156,8 +157,8 @@ TEST_F(ExecutionRules, OrgAdminManagesOnlyItsOwnOrganization) {
   expect_rejected(sign_as(bank_admin, register_account("eve", "bank-b", "reporter", "0005")),
                   "permission_denied");
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert =
-      issue_cert(pki_.issuing, pki_.issuing_key, key, "carol", now_s() - 60, now_s() + kDay);
+  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "carol", rl::wall_now_s() - 60,
+                         rl::wall_now_s() + kDay);
   commit_txs({sign_as(admin_, register_account("carol", "bank-b", "reporter", "0005"))});
   expect_rejected(sign_as(bank_admin, bind_certificate("carol", cert)), "permission_denied");
 }
@@ -211,8 +212,8 @@ TEST_F(ExecutionRules, ReportFieldSyntax) {
 TEST_F(ExecutionRules, BindCertificateWithOtherCnIsBadCertificate) {
   commit_txs({sign_as(admin_, register_account("alice", "bank-a", "reporter", "0010"))});
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert =
-      issue_cert(pki_.issuing, pki_.issuing_key, key, "mallory", now_s() - 3600, now_s() + kDay);
+  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "mallory", rl::wall_now_s() - 3600,
+                         rl::wall_now_s() + kDay);
   expect_rejected(sign_as(admin_, bind_certificate("alice", cert)), "bad_certificate");
   // Garbage DER.
   expect_rejected(sign_as(admin_,
@@ -228,13 +229,14 @@ TEST_F(ExecutionRules, BindCertificateFromUntrustedCa) {
   commit_txs({sign_as(admin_, register_account("alice", "bank-a", "reporter", "0010"))});
   auto rogue_key = crypto::PrivateKey::generate(genesis_.suite).value();
   crypto::IssueOptions ro;
-  ro.not_before = now_s() - kDay;
-  ro.not_after = now_s() + 365 * kDay;
+  ro.not_before = rl::wall_now_s() - kDay;
+  ro.not_after = rl::wall_now_s() + 365 * kDay;
   ro.profile = crypto::CertProfile::kRootCa;
   auto rogue_root =
       crypto::create_root_certificate(rogue_key, {"Rogue Root", "Rogue", "", ""}, ro).value();
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert = issue_cert(rogue_root, rogue_key, key, "alice", now_s() - 3600, now_s() + kDay);
+  auto cert = issue_cert(rogue_root, rogue_key, key, "alice", rl::wall_now_s() - 3600,
+                         rl::wall_now_s() + kDay);
   expect_rejected(sign_as(admin_, bind_certificate("alice", cert)), "cert_untrusted");
   // Supplying the rogue root as a "chain" certificate does not make it trusted.
   expect_rejected(sign_as(admin_, bind_certificate("alice", cert, {rogue_root})), "cert_untrusted");
@@ -243,11 +245,11 @@ TEST_F(ExecutionRules, BindCertificateFromUntrustedCa) {
 TEST_F(ExecutionRules, BindExpiredOrNotYetValidCertificate) {
   commit_txs({sign_as(admin_, register_account("alice", "bank-a", "reporter", "0010"))});
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto expired = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", now_s() - 20 * kDay,
-                            now_s() - 10 * kDay);
+  auto expired = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice",
+                            rl::wall_now_s() - 20 * kDay, rl::wall_now_s() - 10 * kDay);
   expect_rejected(sign_as(admin_, bind_certificate("alice", expired)), "cert_expired");
-  auto future = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", now_s() + 10 * kDay,
-                           now_s() + 20 * kDay);
+  auto future = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice",
+                           rl::wall_now_s() + 10 * kDay, rl::wall_now_s() + 20 * kDay);
   expect_rejected(sign_as(admin_, bind_certificate("alice", future)), "cert_not_yet_valid");
 }
 
@@ -361,7 +363,7 @@ TEST_F(ExecutionRules, SignerCertificateExpiredAtBlockTime) {
   Bytes early = sign_as(alice, submit_report(kLiquidity, "2026-Q3", R"({"lcr":1})"));
   auto early_block = commit_txs({early});
   // Consensus time jumps past the certificates' validity (30 days from now).
-  const std::int64_t later_ms = (now_s() + 31 * kDay) * 1000;
+  const std::int64_t later_ms = (rl::wall_now_s() + 31 * kDay) * 1000;
   auto empty = chain_->build_block(std::vector<TxRef>{}, later_ms, 0, nullptr).value();
   seal(*chain_, empty);
   ASSERT_EQ(chain_->head().time_ms, later_ms);

@@ -1,6 +1,7 @@
 #include "tests/ledger/governance_fixture.hpp"
 
 #include "client/lib/tx_builder.hpp"
+#include "common/wall_clock.hpp"
 
 namespace rl::ledger::testing {
 namespace {
@@ -14,7 +15,7 @@ struct ExtraAdmins {
 const ExtraAdmins& extra_admins() {
   static const ExtraAdmins a = [] {
     const Pki& pki = shared_pki();
-    const std::int64_t t = now_s();
+    const std::int64_t t = rl::wall_now_s();
     auto kb = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
     auto kc = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
     auto cb = issue_cert(pki.issuing, pki.issuing_key, kb, kAdminB, t - 3600, t + 30 * kDay);
@@ -110,8 +111,8 @@ Action remove_root(const Bytes& cert_id) {
 Ca make_root_ca(const std::string& cn) {
   auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
   crypto::IssueOptions o;
-  o.not_before = now_s() - kDay;
-  o.not_after = now_s() + 365 * kDay;
+  o.not_before = rl::wall_now_s() - kDay;
+  o.not_after = rl::wall_now_s() + 365 * kDay;
   o.profile = crypto::CertProfile::kRootCa;
   auto cert = crypto::create_root_certificate(key, {cn, "Other PKI", "", ""}, o).value();
   return Ca{std::move(key), std::move(cert)};

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/wall_clock.hpp"
 #include "ledger/state_keys.hpp"
 #include "tests/ledger/governance_fixture.hpp"
 
@@ -114,8 +115,8 @@ TEST_F(Governance, ProposalsThatWouldFailAreRejectedAtProposeTime) {
     for (int i = 0; i < 99; ++i) m->add_max_data_level(1);
   };
   auto leaf_key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto leaf = issue_cert(pki_.issuing, pki_.issuing_key, leaf_key, "not-a-ca", now_s() - 3600,
-                         now_s() + kDay);
+  auto leaf = issue_cert(pki_.issuing, pki_.issuing_key, leaf_key, "not-a-ca",
+                         rl::wall_now_s() - 3600, rl::wall_now_s() + kDay);
   const std::vector<Case> cases = {
       {"mapping with 99 entries", bad_len, "bad_field"},
       {"mapping entry 100", set_mapping([](auto l) { return l == 42 ? 100u : l; }), "bad_field"},
@@ -180,8 +181,8 @@ TEST_F(Governance, TrustedRootsAddedAndRemovedByGovernance) {
   Ca other = make_root_ca("Other Root CA");
   commit_txs({sign_as(admin_, register_account("carol", "bank-a", "reporter", "0010"))});
   auto carol_key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto carol_cert =
-      issue_cert(other.cert, other.key, carol_key, "carol", now_s() - 3600, now_s() + kDay);
+  auto carol_cert = issue_cert(other.cert, other.key, carol_key, "carol", rl::wall_now_s() - 3600,
+                               rl::wall_now_s() + kDay);
   expect_rejected(sign_as(admin_, bind_certificate("carol", carol_cert)), "cert_untrusted");
 
   commit_txs({sign_as(admin_, propose("root-add", height() + 20, add_root(other.cert)))});

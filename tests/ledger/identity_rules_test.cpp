@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/state_keys.hpp"
 #include "tests/ledger/governance_fixture.hpp"
@@ -73,8 +74,8 @@ TEST_F(IdentityRules, RenewalBindsTheNewCertificateThenRevokesTheOld) {
   auto old_id = enroll("alice", "bank-a", "reporter", "0010");
   // A second certificate for a new key, bound while the first is still valid.
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert =
-      issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", now_s() - 3600, now_s() + 60 * kDay);
+  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", rl::wall_now_s() - 3600,
+                         rl::wall_now_s() + 60 * kDay);
   auto new_id = make_identity("alice", "bank-a", key, cert);
   commit_txs({sign_as(admin_, bind_certificate("alice", cert))});
   // Both sign while both are bound.
@@ -210,8 +211,8 @@ TEST_F(IdentityRules, HostileTransactionsEachGetTheirOwnCodeAndChangeNothing) {
       {"tx signed by an unbound certificate",
        [&] {
          auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-         auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", now_s() - 3600,
-                                now_s() + kDay);
+         auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice",
+                                rl::wall_now_s() - 3600, rl::wall_now_s() + kDay);
          return sign_as(make_identity("alice", "bank-a", key, cert), liquidity_report());
        },
        "unknown_certificate"},

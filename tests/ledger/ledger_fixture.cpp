@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "common/wall_clock.hpp"
 #include "crypto/merkle.hpp"
 #include "crypto/symmetric.hpp"
 #include "genesis/network_init.hpp"
@@ -15,12 +16,6 @@ namespace fs = std::filesystem;
 
 std::uint32_t mapped_level(std::uint32_t level) {
   return std::min<std::uint32_t>(99, level + 3);
-}
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 crypto::Certificate issue_cert(const crypto::Certificate& issuer,
@@ -39,7 +34,7 @@ crypto::Certificate issue_cert(const crypto::Certificate& issuer,
 
 Pki make_pki() {
   const auto suite = crypto::Suite::kP256Sha256;
-  const std::int64_t t = now_s();
+  const std::int64_t t = rl::wall_now_s();
   auto root_key = crypto::PrivateKey::generate(suite).value();
   crypto::IssueOptions ro;
   ro.not_before = t - 365 * kDay;
@@ -342,7 +337,7 @@ PreparedBlock LedgerFixture::commit_txs(Chain& chain, const std::vector<Bytes>& 
 Member LedgerFixture::new_member(const std::string& account, const std::string& org,
                                  const std::string& role, const std::string& code) {
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  const std::int64_t t = now_s();
+  const std::int64_t t = rl::wall_now_s();
   auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, account, t - 3600, t + 30 * kDay);
   Member m{make_identity(account, org, key, cert), {}};
   m.txs.push_back(sign_as(admin_, register_account(account, org, role, code)));

@@ -41,8 +41,6 @@ inline constexpr std::uint64_t kLiquidityMaxPayload = 256;
 // is distinguishable both from the submitter's level and from a template floor.
 std::uint32_t mapped_level(std::uint32_t level);
 
-std::int64_t now_s();
-
 struct Pki {
   crypto::PrivateKey root_key;
   crypto::Certificate root;

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/wall_clock.hpp"
 #include "tests/ledger/governance_fixture.hpp"
 
 namespace rl::ledger::testing {
@@ -201,8 +202,8 @@ TEST_F(PermissionToggle, EveryOtherRuleStays) {
   // The signer's account and certificate must exist: they attribute the report and carry the key.
   expect_rejected_by_both(sign_as(alice, capital_report(), signed_as("ghost")), "unknown_signer");
   auto key = crypto::PrivateKey::generate(genesis_.suite).value();
-  auto cert =
-      issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", now_s() - 3600, now_s() + kDay);
+  auto cert = issue_cert(pki_.issuing, pki_.issuing_key, key, "alice", rl::wall_now_s() - 3600,
+                         rl::wall_now_s() + kDay);
   expect_rejected_by_both(sign_as(make_identity("alice", "bank-a", key, cert), capital_report()),
                           "unknown_certificate");
 

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/receipt.hpp"
 #include "ledger/validator_sets.hpp"
@@ -23,8 +24,8 @@ struct NodeKeys {
 
 NodeKeys new_node(const Pki& pki, const std::string& name) {
   auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
-  auto cert = issue_cert(pki.root, pki.root_key, key, name, now_s() - 3600, now_s() + 30 * kDay,
-                         crypto::CertProfile::kTlsServerClient);
+  auto cert = issue_cert(pki.root, pki.root_key, key, name, rl::wall_now_s() - 3600,
+                         rl::wall_now_s() + 30 * kDay, crypto::CertProfile::kTlsServerClient);
   return {std::move(key), std::move(cert)};
 }
 
@@ -141,8 +142,9 @@ TEST_F(ValidatorSets, ProposalsThatCouldNeverExecuteAreRefusedWithTheirOwnCode) 
   // A node certificate from a CA genesis does not trust.
   auto stranger = make_root_ca("Stranger CA");
   auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
-  auto foreign = issue_cert(stranger.cert, stranger.key, key, "validator-x", now_s() - 3600,
-                            now_s() + kDay, crypto::CertProfile::kTlsServerClient);
+  auto foreign =
+      issue_cert(stranger.cert, stranger.key, key, "validator-x", rl::wall_now_s() - 3600,
+                 rl::wall_now_s() + kDay, crypto::CertProfile::kTlsServerClient);
   expect_rejected(sign_as(admin_, propose("foreign", height() + 20,
                                           add_validator(info("validator-x", foreign)))),
                   "bad_certificate");

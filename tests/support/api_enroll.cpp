@@ -6,6 +6,7 @@
 #include "client/lib/session.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
+#include "common/wall_clock.hpp"
 #include "genesis/network_init.hpp"
 
 namespace rl::testing {
@@ -92,9 +93,7 @@ Result<client::Identity> enroll_over_api(const ApiTarget& t, const ledger::Genes
   RL_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::generate(genesis.suite));
   RL_ASSIGN_OR_RETURN(auto csr, crypto::CertificateRequest::create(key, {account, org, "", ""}));
   crypto::IssueOptions io;
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = rl::wall_now_s();
   io.not_before = now - 3600;
   io.not_after = now + 86400;
   RL_ASSIGN_OR_RETURN(auto cert, crypto::issue_certificate(ca, ca_key, csr, io));

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
@@ -42,9 +43,7 @@ Result<SessionScope> parse_session_scope(std::string_view name) {
 }
 
 std::int64_t AuthService::system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return rl::wall_now_ms();
 }
 
 AuthService::AuthService(const ledger::Chain& chain, AuditLog& audit, AuthConfig config,
