@@ -118,9 +118,10 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     return bad("duplicate key '" + *key + "' in " + path);
   }
   static const std::set<std::string> known = {
-      "_comment",      "chain_id",      "suite",      "validators", "host",
-      "api_port_base", "p2p_port_base", "regulator",  "block",      "permission_mapping",
-      "templates",     "observers",     "regulators", "governance", "encrypt_at_rest"};
+      "_comment",   "chain_id",           "suite",           "validators",
+      "host",       "api_port_base",      "p2p_port_base",   "regulator",
+      "block",      "permission_mapping", "templates",       "observers",
+      "regulators", "governance",         "encrypt_at_rest", "metrics_port_base"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in " + path);
   }
@@ -136,6 +137,7 @@ Result<NetworkDefinition> load_definition(const std::string& path) {
     d.encrypt_at_rest = j.value("encrypt_at_rest", d.encrypt_at_rest);
     d.api_port_base = j.value("api_port_base", d.api_port_base);
     d.p2p_port_base = j.value("p2p_port_base", d.p2p_port_base);
+    d.metrics_port_base = j.value("metrics_port_base", d.metrics_port_base);
     if (j.contains("regulator") && j.contains("regulators")) {
       return bad("use either \"regulator\" (one) or \"regulators\" (a list), not both");
     }
@@ -364,6 +366,9 @@ Result<InitResult> init_network(const NetworkDefinition& def, const std::string&
     c.api_port = static_cast<std::uint16_t>(def.api_port_base + n.slot);
     c.p2p_listen_host = def.host;
     c.p2p_port = static_cast<std::uint16_t>(def.p2p_port_base + n.slot);
+    if (def.metrics_port_base != 0) {
+      c.metrics_listen = "127.0.0.1:" + std::to_string(def.metrics_port_base + n.slot);
+    }
     c.offline_master_key_file = "offline-master.key";
     RL_TRY(write_file((home / c.offline_master_key_file).string(), to_hex(offline_master) + "\n",
                       true));

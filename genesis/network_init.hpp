@@ -44,6 +44,10 @@ struct NetworkDefinition {
   std::string host = "127.0.0.1";
   std::uint16_t api_port_base = 8443;
   std::uint16_t p2p_port_base = 26656;
+  // Each node's /metrics listener on 127.0.0.1 (config.json metrics.listen), node i at
+  // metrics_port_base + i; 0 leaves metrics off. Loopback even when `host` is not: a Prometheus
+  // elsewhere is an operator's choice (metrics.allow_remote), not a default.
+  std::uint16_t metrics_port_base = 0;
   // The definition file's "regulator" (one) or "regulators" (a list). The first one's name is
   // on the CA certificates.
   std::vector<RegulatorDefinition> regulators{RegulatorDefinition{}};

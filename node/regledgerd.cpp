@@ -1,4 +1,6 @@
 // regledgerd: the RegLedger validator node.
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -14,6 +16,8 @@
 #include "ledger/sealed_access.hpp"
 #include "node/app/admin_socket.hpp"
 #include "node/app/api.hpp"
+#include "node/app/metrics/metrics_server.hpp"
+#include "node/app/metrics/node_collector.hpp"
 #include "node/app/node_backup.hpp"
 #include "node/app/node_config.hpp"
 #include "node/app/node_restore.hpp"
@@ -345,18 +349,57 @@ int run(const std::string& home, const std::string& log_level_override, int port
           }
         });
   }
+  // Prometheus metrics on a listener of their own (config.json metrics.listen; off when empty).
+  std::unique_ptr<rl::node::metrics::MetricsServer> metrics;
+  if (!cfg->metrics_listen.empty()) {
+    rl::node::metrics::MetricSources sources;
+    sources.chain = chain->get();
+    sources.mempool = &mempool;
+    sources.api = &api.stats();
+    sources.auth = &auth;
+    sources.shell = shell.get();
+    sources.network = network.get();
+    sources.sealer = sealer.get();
+    sources.stores = {{"chain", &(*chain)->store()}, {"audit", &(*audit)->store()}};
+    // What does not change while the node runs, as one info series (a Registry gauge).
+    auto registry = std::make_shared<prometheus::Registry>();
+    prometheus::BuildGauge()
+        .Name("regledger_node_info")
+        .Help("Constant 1; the labels say which node, network and build this is.")
+        .Register(*registry)
+        .Add({{"name", cfg->name},
+              {"chain_id", anchor.chain_id},
+              {"role", cfg->observer ? "observer" : "validator"},
+              {"suite", std::string(rl::crypto::suite_name(anchor.suite))},
+              {"version", RL_VERSION}})
+        .Set(1);
+    auto started = rl::node::metrics::MetricsServer::start(
+        cfg->metrics_listen,
+        {registry, std::make_shared<rl::node::metrics::NodeCollector>(std::move(sources))});
+    if (!started.ok()) return fail(started.error());
+    metrics = std::move(started).value();
+    if (cfg->metrics_allow_remote) {
+      spdlog::warn("metrics served beyond loopback listen={}: unauthenticated plain HTTP",
+                   cfg->metrics_listen);
+    }
+  }
   if (sealer) sealer->start();
   if (shell) shell->start();
   auto head = (*chain)->head();
   spdlog::info(
-      "node started name={} role={} chain_id={} height={} api=https://{}:{} p2p={} validators={}",
+      "node started name={} role={} chain_id={} height={} api=https://{}:{} p2p={} metrics={} "
+      "validators={}",
       cfg->name, cfg->observer ? "observer" : "validator", anchor.chain_id, head.height,
       cfg->api_listen_host, (*server)->port(),
       network ? cfg->p2p_listen_host + ":" + std::to_string(network->port()) : "off",
+      metrics ? "http://" + rl::node::parse_listen_address(cfg->metrics_listen)->host + ":" +
+                    std::to_string(metrics->port()) + "/metrics"
+              : "off",
       latest_set->members.size());
 
   int sig = shutdown.wait();
   spdlog::info("shutting down signal={} fatal={}", sig, fatal.load());
+  metrics.reset();  // no scrape reads the modules below while they stop
   if (backup_schedule) backup_schedule->stop();  // lets a backup in progress finish
   (*admin)->stop();                              // waits for a running command
   if (resume_rekey.joinable()) resume_rekey.join();

@@ -3,8 +3,9 @@
 # BFT consensus on loopback; an institution enrolls a reporting unit, submits a signed report,
 # gets a receipt and verifies it offline; two more institutions' and an auditor's accounts with
 # different permission codes show who sees what; a tampered receipt is refused; one validator is
-# stopped and commits continue; it is restarted and catches up to the same app_hash; offline
-# devices are loaded from a bank, pay each other while two validators are down, and settle; a
+# stopped and commits continue; it is restarted and catches up to the same app_hash; each node's
+# Prometheus /metrics shows heights, committed txs and the blocks synced; offline devices are
+# loaded from a bank, pay each other while two validators are down, and settle; a
 # loan dataset is checked, refused, filed, reviewed and corrected; a large dataset is uploaded in
 # chunks, killed midway, resumed and read back; a bank's reports for a period
 # are exported with their receipts and the bundle is verified offline.
@@ -102,9 +103,10 @@ show_heights() {
 }
 
 step "1. Create a four-validator network from genesis/local/network.json"
-PORT=$(free_port_block $((2 * N)))
+PORT=$(free_port_block $((3 * N)))
+METRICS_PORT=$((PORT + 2 * N))
 "$RL" genesis init --definition "$ROOT/genesis/local/network.json" --out "$WORK/net" \
-  --api-port "$PORT" --p2p-port $((PORT + N))
+  --api-port "$PORT" --p2p-port $((PORT + N)) --metrics-port "$METRICS_PORT"
 NET="$WORK/net"
 ADMIN="$NET/accounts/regulator-admin"
 NODES=""
@@ -271,6 +273,28 @@ grep -m1 "sync progress" "$WORK/node3.log" | sed 's/^/   /' || true
 show_heights
 [[ "$A0" == "$A3" ]] || die "node3 has app_hash $A3 at height $TARGET, node0 has $A0"
 ok "node3 at height $TARGET has app_hash ${A3:0:16}... like node0"
+
+step "10b. Prometheus metrics: every node serves GET /metrics on a loopback port of its own"
+METRICS=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics") || die "node0 does not serve /metrics"
+echo "   curl http://127.0.0.1:$METRICS_PORT/metrics (node0), a few of its lines:"
+printf '%s\n' "$METRICS" | grep -E '^(regledger_height|regledger_txs_committed_total|regledger_peers_connected|regledger_catching_up|regledger_consensus_round|regledger_blocks_synced_total|process_resident_memory_bytes) |^regledger_api_requests_total\{route="/v1/txs",' \
+  | sed 's/^/   /'
+NODE3_SYNCED=$(curl -sf "http://127.0.0.1:$((METRICS_PORT + 3))/metrics" | grep '^regledger_blocks_synced_total ' | cut -d' ' -f2)
+echo "   node3 synced ${NODE3_SYNCED:-?} blocks from its peers after its restart (regledger_blocks_synced_total)"
+API_METRICS=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$NET/ca/root.pem" "https://127.0.0.1:$PORT/metrics")
+[[ "$API_METRICS" == 404 ]] || die "the API port answers /metrics with $API_METRICS"
+ok "the API port does not serve /metrics (404); the metrics ports are $METRICS_PORT-$((METRICS_PORT + N - 1))"
+if command -v promtool >/dev/null; then
+  printf '%s\n' "$METRICS" | promtool check metrics || die "promtool check metrics refuses node0's metrics"
+  ok "promtool check metrics: clean"
+  # docs/prometheus/prometheus.yml scrapes genesis/local/network.json's ports; this run's instead.
+  sed "s/127.0.0.1:946\([4-7]\)/127.0.0.1:PORT\1/" "$ROOT/docs/prometheus/prometheus.yml" \
+    | awk -v base="$METRICS_PORT" '{ while (match($0, /PORT[4-7]/)) { p = base + substr($0, RSTART + 4, 1) - 4; $0 = substr($0, 1, RSTART - 1) p substr($0, RSTART + RLENGTH) } print }' \
+    >"$WORK/prometheus.yml"
+  cp "$ROOT/docs/prometheus/alerts.yml" "$WORK/alerts.yml"
+  promtool check config "$WORK/prometheus.yml" >/dev/null || die "promtool refuses the scrape config"
+  ok "scrape config for this run's ports: $WORK/prometheus.yml (promtool check config: valid)"
+fi
 
 step "11. Dual-offline vouchers: two devices pay each other with no node reachable, then settle"
 # Value enters by governance (the local genesis needs one regulator approval: threshold 1).

@@ -21,6 +21,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   curl ca-certificates python3 procps
   softhsm2 libp11-kit-dev
+  prometheus
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)
@@ -41,6 +42,37 @@ echo "install-deps: installing ${missing[*]}"
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# Debian's prometheus package (the tests use its promtool) starts a Prometheus daemon when it is
+# installed. A policy-rc.d that refuses service starts keeps it from starting during the
+# install; it is removed afterwards unless it was there before.
+POLICY=/usr/sbin/policy-rc.d
+ADDED_POLICY=0
+NEW_PROMETHEUS=0
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  NEW_PROMETHEUS=1
+  if [[ ! -e $POLICY ]]; then
+    printf '#!/bin/sh\n# install-deps.sh: no service starts while packages install\nexit 101\n' \
+      | $SUDO tee "$POLICY" >/dev/null
+    $SUDO chmod 755 "$POLICY"
+    ADDED_POLICY=1
+    trap '$SUDO rm -f "$POLICY"' EXIT
+  fi
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ $ADDED_POLICY -eq 1 ]]; then
+  $SUDO rm -f "$POLICY"
+  trap - EXIT
+fi
+if [[ $NEW_PROMETHEUS -eq 1 ]]; then
+  # Whatever started it anyway (systemd without policy-rc.d support): stop it, and keep it from
+  # starting at boot; only promtool is wanted here.
+  if [[ -d /run/systemd/system ]]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+  if pid=$(pgrep -x prometheus); then
+    echo "install-deps: stopping the prometheus daemon the package started (pid $pid)"
+    $SUDO kill $pid || true
+  fi
+fi
 echo "install-deps: done"

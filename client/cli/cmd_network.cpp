@@ -20,6 +20,7 @@ struct GenesisInitOpts {
   std::string chain_id;
   int api_port = 0;
   int p2p_port = 0;
+  int metrics_port = 0;
 };
 
 int genesis_init(const GenesisInitOpts& o) {
@@ -37,6 +38,7 @@ int genesis_init(const GenesisInitOpts& o) {
   if (o.observers >= 0) def->observers = static_cast<std::uint32_t>(o.observers);
   if (o.api_port > 0) def->api_port_base = static_cast<std::uint16_t>(o.api_port);
   if (o.p2p_port > 0) def->p2p_port_base = static_cast<std::uint16_t>(o.p2p_port);
+  if (o.metrics_port > 0) def->metrics_port_base = static_cast<std::uint16_t>(o.metrics_port);
   auto r = genesis::init_network(*def, o.out);
   if (!r.ok()) return report_error(r.error());
   std::cout << "network " << def->chain_id << " (" << crypto::suite_name(def->suite) << ", "
@@ -148,6 +150,10 @@ void add_network_commands(CLI::App& app, Globals& g) {
   init->add_option("--api-port", gi->api_port, "First node's API port; node i uses port+i")
       ->check(CLI::Range(1, 65535));
   init->add_option("--p2p-port", gi->p2p_port, "First node's P2P port; node i uses port+i")
+      ->check(CLI::Range(1, 65535));
+  init->add_option("--metrics-port", gi->metrics_port,
+                   "First node's /metrics port (on 127.0.0.1); node i uses port+i "
+                   "(default: the definition's metrics_port_base; none: no metrics listener)")
       ->check(CLI::Range(1, 65535));
   init->callback([gi, &g] { g.exit_code = genesis_init(*gi); });
 

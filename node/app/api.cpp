@@ -138,7 +138,12 @@ void Api::handle(http::HttpRequest&& req, http::Responder respond) {
   // Client demand is unbounded; block production is not. Under saturation the kernel serves the
   // consensus / sealer thread first (common/thread_priority.hpp).
   lower_this_thread_priority();
-  respond(route(req));
+  const auto started = std::chrono::steady_clock::now();
+  auto response = route(req);
+  stats_.requests.observe(
+      req.path, response.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  respond(std::move(response));
 }
 
 http::HttpResponse Api::route(const http::HttpRequest& req) {
@@ -243,6 +248,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
 http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
   auto reject = [&](const Error& e) {
     stats_.txs_rejected++;
+    stats_.refused.count(e.code);
     return error_response(e);
   };
   // Two encodings of the same thing: the exact Tx bytes as the body
@@ -298,6 +304,7 @@ http::HttpResponse Api::post_tx_batch(const http::HttpRequest& req) {
       results.push_back({{"tx_id", *id}, {"status", "pending"}});
     } else {
       stats_.txs_rejected++;
+      stats_.refused.count(id.error().code);
       results.push_back({{"error", {{"code", id.error().code}, {"message", id.error().message}}}});
     }
   }

@@ -11,6 +11,7 @@
 #include "node/app/identity/identity_api.hpp"
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/mempool.hpp"
+#include "node/app/metrics/request_stats.hpp"
 #include "node/http/http_types.hpp"
 #include "node/http/https_server.hpp"
 
@@ -23,9 +24,12 @@ namespace sealed {
 class SealedApi;
 }
 
+// Read by the metrics collector (node/app/metrics/node_collector.hpp) at scrape time.
 struct ApiStats {
   std::atomic<std::uint64_t> txs_accepted{0};
   std::atomic<std::uint64_t> txs_rejected{0};
+  metrics::TxRefusalStats refused;    // txs_rejected by error code
+  metrics::ApiRequestStats requests;  // every request handle() answered
 };
 
 class Api {

@@ -1,5 +1,6 @@
 #include "node/app/node_config.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -35,17 +36,17 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   RL_ASSIGN_OR_RETURN(auto text, read_file(c.path("config.json"), 1024 * 1024));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("config.json is not a JSON object");
-  static const std::set<std::string> known = {"name",       "validator_index",
-                                              "genesis",    "data_dir",
-                                              "cert",       "key",
-                                              "ca",         "tls_cert",
-                                              "tls_key",    "api",
-                                              "mempool",    "log_level",
-                                              "observer",   "p2p",
-                                              "consensus",  "identity",
-                                              "offline",    "storage",
-                                              "protection", "backup",
-                                              "key_service"};
+  static const std::set<std::string> known = {"name",        "validator_index",
+                                              "genesis",     "data_dir",
+                                              "cert",        "key",
+                                              "ca",          "tls_cert",
+                                              "tls_key",     "api",
+                                              "mempool",     "log_level",
+                                              "observer",    "p2p",
+                                              "consensus",   "identity",
+                                              "offline",     "storage",
+                                              "protection",  "backup",
+                                              "key_service", "metrics"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -160,8 +161,25 @@ Result<NodeConfig> load_node_config(const std::string& home) {
         return bad("key_service.previous_key_files holds at most 16 files");
       }
     }
+    if (j.contains("metrics")) {
+      const auto& m = j["metrics"];
+      RL_TRY(check_section(m, "metrics", {"listen", "allow_remote"}));
+      c.metrics_listen = m.value("listen", c.metrics_listen);
+      c.metrics_allow_remote = m.value("allow_remote", c.metrics_allow_remote);
+    }
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
+  }
+  if (!c.metrics_listen.empty()) {
+    RL_ASSIGN_OR_RETURN(auto m, parse_listen_address(c.metrics_listen));
+    if (!m.loopback() && !c.metrics_allow_remote) {
+      return bad("metrics.listen " + c.metrics_listen +
+                 " is not a loopback address: the metrics text is unauthenticated; set "
+                 "metrics.allow_remote to serve it beyond this host");
+    }
+    if (m.port != 0 && (m.port == c.api_port || m.port == c.p2p_port)) {
+      return bad("metrics.listen must use a port of its own, not the API or P2P port");
+    }
   }
   if (!c.kek_file.empty() && !c.pkcs11_module.empty()) {
     return bad("storage.kek_file and storage.pkcs11 are alternatives: configure one");
@@ -210,6 +228,43 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     return bad("identity.max_failures, max_challenges and max_sessions must be at least 1");
   }
   return c;
+}
+
+bool ListenAddress::loopback() const {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+Result<ListenAddress> parse_listen_address(const std::string& text) {
+  auto fail = [&] {
+    return bad("listen address '" + text + "' is not HOST:PORT (e.g. 127.0.0.1:9464, [::1]:9464)");
+  };
+  ListenAddress a;
+  std::string port;
+  if (text.starts_with("[")) {
+    const auto close = text.find("]:");
+    if (close == std::string::npos || close == 1) return fail();
+    a.host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return fail();
+    a.host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (a.host.find(':') != std::string::npos) return fail();  // IPv6 needs brackets
+  }
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    return fail();
+  }
+  const unsigned long n = std::stoul(port);
+  if (n > 65535) return fail();
+  for (char ch : a.host) {
+    const bool allowed = std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' ||
+                         ch == ':' || ch == '_';
+    if (!allowed) return fail();
+  }
+  a.port = static_cast<std::uint16_t>(n);
+  return a;
 }
 
 identity::AuthConfig identity_auth_config(const NodeConfig& c) {
@@ -284,6 +339,10 @@ std::string node_config_to_json(const NodeConfig& c) {
   j["backup"] = {
       {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
   if (!c.mask_key_file.empty()) j["protection"] = {{"mask_key_file", c.mask_key_file}};
+  if (!c.metrics_listen.empty()) {
+    j["metrics"] = {{"listen", c.metrics_listen}};
+    if (c.metrics_allow_remote) j["metrics"]["allow_remote"] = true;
+  }
   if (!c.key_service_name.empty()) {
     j["key_service"] = {{"enabled", c.key_service_enabled},
                         {"name", c.key_service_name},

@@ -116,8 +116,22 @@ struct NodeConfig {
   std::vector<std::string> key_service_previous_key_files;
   bool runs_key_service() const { return key_service_enabled && !key_service_name.empty(); }
 
+  // Prometheus metrics (config.json "metrics", docs/operations.md "Metrics"): plain HTTP
+  // GET /metrics on its own listener, never on the API port. Empty: no listener. The text is
+  // unauthenticated, so an address other than loopback needs metrics.allow_remote.
+  std::string metrics_listen;  // "127.0.0.1:9464", "[::1]:9464"
+  bool metrics_allow_remote = false;
+
   std::string path(const std::string& rel) const;
 };
+
+// "HOST:PORT" (or "[V6]:PORT") split; code bad_config. Port 0: any free port.
+struct ListenAddress {
+  std::string host;  // without brackets
+  std::uint16_t port = 0;
+  bool loopback() const;
+};
+Result<ListenAddress> parse_listen_address(const std::string& text);
 
 // Reads HOME/config.json (strict: unknown keys are errors). Code: bad_config.
 Result<NodeConfig> load_node_config(const std::string& home);

@@ -162,6 +162,10 @@ void Connection::read_payload(Channel channel, std::shared_ptr<Bytes> payload, s
 }
 
 void Connection::on_payload(Channel channel, const std::shared_ptr<Bytes>& payload) {
+  if (stats_) {
+    stats_->bytes_in[static_cast<std::size_t>(channel)].fetch_add(
+        kFrameHeaderBytes + payload->size(), std::memory_order_relaxed);
+  }
   if (!established_) {
     if (channel != Channel::kHello) {
       spdlog::warn("p2p protocol error remote={} peer={} reason=data frame before hello", remote_,
@@ -246,7 +250,7 @@ EnqueueResult Connection::enqueue(Channel channel, SharedBytes payload) {
   const std::size_t limit =
       channel == Channel::kTx ? settings_.max_queue_bytes / 16 : settings_.max_queue_bytes;
   if (queued_bytes_ + cost > limit) return EnqueueResult::kQueueFull;
-  push_locked(OutFrame{encode_frame_header(channel, payload->size()), std::move(payload),
+  push_locked(OutFrame{channel, encode_frame_header(channel, payload->size()), std::move(payload),
                        /*data=*/true, /*bye=*/false});
   return EnqueueResult::kQueued;
 }
@@ -261,16 +265,24 @@ std::size_t Connection::queued_bytes() const {
   return queued_bytes_;
 }
 
+std::array<std::size_t, kMaxChannel + 1> Connection::queued_bytes_by_channel() const {
+  std::lock_guard lock(queue_mu_);
+  return queued_by_channel_;
+}
+
 void Connection::enqueue_control(Bytes payload, bool bye) {
   auto shared = std::make_shared<const Bytes>(std::move(payload));
   std::lock_guard lock(queue_mu_);
   // Control frames are a few bytes and at most one ping per tick: outside the queue bound.
-  push_locked(OutFrame{encode_frame_header(Channel::kHello, shared->size()), std::move(shared),
+  push_locked(OutFrame{Channel::kHello, encode_frame_header(Channel::kHello, shared->size()),
+                       std::move(shared),
                        /*data=*/false, bye});
 }
 
 void Connection::push_locked(OutFrame frame) {
   queued_bytes_ += kFrameHeaderBytes + frame.payload->size();
+  queued_by_channel_[static_cast<std::size_t>(frame.channel)] +=
+      kFrameHeaderBytes + frame.payload->size();
   queue_.push_back(std::move(frame));
   if (write_scheduled_) return;
   write_scheduled_ = true;
@@ -331,12 +343,17 @@ void Connection::on_write(const error_code& ec, std::size_t bytes) {
   if (closed_) return;
   if (ec) return close("write failed: " + ec.message());
   std::size_t data_frames = 0;
+  std::array<std::size_t, kMaxChannel + 1> sent{};  // bytes of the frames completed, by channel
   bool bye = false;
   {
     std::lock_guard lock(queue_mu_);
     auto pop_front = [&] {
       const OutFrame& front = queue_.front();
-      queued_bytes_ -= kFrameHeaderBytes + front.payload->size();
+      const std::size_t size = kFrameHeaderBytes + front.payload->size();
+      const auto ch = static_cast<std::size_t>(front.channel);
+      queued_bytes_ -= size;
+      queued_by_channel_[ch] -= size;
+      sent[ch] += size;
       if (front.data) ++data_frames;
       bye = bye || front.bye;
       queue_.pop_front();
@@ -355,6 +372,11 @@ void Connection::on_write(const error_code& ec, std::size_t bytes) {
   }
   if (data_frames > 0 && stats_) {
     stats_->frames_out.fetch_add(data_frames, std::memory_order_relaxed);
+  }
+  if (stats_) {
+    for (std::size_t ch = 0; ch < sent.size(); ++ch) {
+      if (sent[ch] > 0) stats_->bytes_out[ch].fetch_add(sent[ch], std::memory_order_relaxed);
+    }
   }
   if (bye) {
     bye_sent_ = true;

@@ -5,6 +5,7 @@
 // Everything except enqueue()/queued_bytes() runs on the network's single I/O thread, so
 // connection state needs no lock; the send queue is the one piece shared with caller threads.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +35,10 @@ struct PeerStats {
   std::atomic<std::uint64_t> frames_in{0};
   std::atomic<std::uint64_t> frames_out{0};
   std::atomic<std::uint64_t> dropped_out{0};
+  // Frame bytes (header included) by channel; channel 0 (Hello, pings, Bye) counts what was
+  // received and sent after the handshake.
+  std::array<std::atomic<std::uint64_t>, kMaxChannel + 1> bytes_in{};
+  std::array<std::atomic<std::uint64_t>, kMaxChannel + 1> bytes_out{};
 };
 
 // What a connection needs from the network that owns it. Called on the I/O thread only.
@@ -94,6 +99,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool established() const { return established_; }
   bool closed() const { return closed_; }
   std::size_t queued_bytes() const;
+  // What queued_bytes() holds, by channel.
+  std::array<std::size_t, kMaxChannel + 1> queued_bytes_by_channel() const;
   void set_stats(std::shared_ptr<PeerStats> stats) { stats_ = std::move(stats); }
 
  private:
@@ -101,6 +108,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using Clock = std::chrono::steady_clock;
 
   struct OutFrame {
+    Channel channel = Channel::kHello;
     FrameHeaderBytes header;
     SharedBytes payload;
     bool data = false;  // counted in frames_out (control frames are not)
@@ -159,6 +167,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   mutable std::mutex queue_mu_;
   std::deque<OutFrame> queue_;    // front is being written while write_in_flight_
   std::size_t queued_bytes_ = 0;  // headers + payloads of everything in queue_
+  std::array<std::size_t, kMaxChannel + 1> queued_by_channel_{};  // queued_bytes_, by channel
   bool accepting_ = false;        // data frames allowed (established and not retired)
   bool write_scheduled_ = false;  // a write_next is posted or a write is in flight
 };

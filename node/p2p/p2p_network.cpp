@@ -229,6 +229,11 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
       info.frames_out = slot.stats->frames_out.load(std::memory_order_relaxed);
       info.dropped_out = slot.stats->dropped_out.load(std::memory_order_relaxed);
       info.queued_bytes = slot.active ? slot.active->queued_bytes() : 0;
+      if (slot.active) info.queued_bytes_by_channel = slot.active->queued_bytes_by_channel();
+      for (std::size_t ch = 0; ch <= kMaxChannel; ++ch) {
+        info.bytes_in[ch] = slot.stats->bytes_in[ch].load(std::memory_order_relaxed);
+        info.bytes_out[ch] = slot.stats->bytes_out[ch].load(std::memory_order_relaxed);
+      }
       info.connections = slot.established;
       out.push_back(std::move(info));
     }
@@ -568,6 +573,28 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
 };
 
 }  // namespace
+
+const char* channel_name(Channel c) {
+  switch (c) {
+    case Channel::kHello:
+      return "control";
+    case Channel::kConsensus:
+      return "consensus";
+    case Channel::kTx:
+      return "tx";
+    case Channel::kSyncRequest:
+      return "sync_request";
+    case Channel::kSyncResponse:
+      return "sync_response";
+    case Channel::kStatus:
+      return "status";
+    case Channel::kBlockRequest:
+      return "block_request";
+    case Channel::kBlockResponse:
+      return "block_response";
+  }
+  return "unknown";
+}
 
 Result<std::unique_ptr<P2pNetwork>> P2pNetwork::start(P2pConfig config, FrameHandler on_frame,
                                                       PeerHandler on_peer) {

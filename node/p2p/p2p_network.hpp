@@ -17,6 +17,7 @@
 // Threading: the network runs its own I/O thread. Handlers are called on that thread and must
 // not block (post the work elsewhere). send()/broadcast() are thread-safe.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,8 @@ enum class Channel : std::uint8_t {
   kBlockResponse = 7,  // its answer
 };
 inline constexpr std::uint8_t kMaxChannel = 7;
+// "consensus", "tx", ...; "control" for kHello (this layer's own frames).
+const char* channel_name(Channel c);
 
 struct Member {
   std::string name;    // unique node name (as in genesis / config)
@@ -89,6 +92,11 @@ struct PeerInfo {
   std::uint64_t frames_out = 0;
   std::uint64_t dropped_out = 0;  // frames refused because the send queue was full
   std::size_t queued_bytes = 0;
+  // By channel (index: Channel; 0 is this layer's control frames): frame bytes received and
+  // sent since the node started, and the send queue now.
+  std::array<std::uint64_t, kMaxChannel + 1> bytes_in{};
+  std::array<std::uint64_t, kMaxChannel + 1> bytes_out{};
+  std::array<std::size_t, kMaxChannel + 1> queued_bytes_by_channel{};
   // Established connections to this peer: 1 normally, 2 for a moment while a duplicate from a
   // simultaneous dial is being retired.
   std::uint32_t connections = 0;

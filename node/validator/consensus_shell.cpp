@@ -234,6 +234,7 @@ void ConsensusShell::on_peer(const std::string& peer, bool connected) {
       sync_.reset();
       maybe_request_sync();
     }
+    publish_status(true);
   });
 }
 
@@ -256,13 +257,28 @@ void ConsensusShell::feed(const consensus::Event& event) {
                  core_->height(), self_index_ ? static_cast<std::int64_t>(*self_index_) : -1);
   }
   handle(std::move(ready));
+  publish_status(false);
+}
+
+void ConsensusShell::publish_status(bool with_peers) {
+  std::vector<ShellStatus::Peer> peers;
+  if (with_peers) {
+    peers.reserve(peers_.size());
+    for (const auto& [name, p] : peers_) peers.push_back({name, p.height, p.connected});
+  }
+  const bool behind = catching_up();
+  const auto best = best_peer_height();
   std::lock_guard lock(status_mu_);
   status_.consensus_height = core_->height();
   status_.round = core_->round();
   status_.step = consensus::step_name(core_->current_step());
   status_.validator = self_index_.has_value();
-  status_.catching_up = catching_up();
-  status_.best_peer_height = best_peer_height();
+  status_.catching_up = behind;
+  status_.best_peer_height = best;
+  status_.proposals_received = proposals_received_;
+  status_.prevotes_received = prevotes_received_;
+  status_.precommits_received = precommits_received_;
+  if (with_peers) status_.peers = std::move(peers);
 }
 
 void ConsensusShell::handle(consensus::Ready ready) {
@@ -382,11 +398,14 @@ bool ConsensusShell::commit_prepared(const consensus::Decision& d,
   for (const auto& tx : block.txs) ids.push_back(tx->id);
   mempool_.remove(ids);
   const auto now = Clock::now();
+  const double height_ms = ms_between(timings_.started, now);
+  const double commit_ms = ms_between(commit_started, now);
+  const HeightTimings timings = timings_;
   spdlog::info(
       "block committed height={} round={} txs={} height_ms={:.0f} build_ms={:.0f} check_ms={:.0f} "
       "commit_ms={:.0f} hash={}",
-      d.height, d.round, block.txs.size(), ms_between(timings_.started, now), timings_.build_ms,
-      timings_.check_ms, ms_between(commit_started, now), to_hex(d.value_hash).substr(0, 16));
+      d.height, d.round, block.txs.size(), height_ms, timings.build_ms, timings.check_ms, commit_ms,
+      to_hex(d.value_hash).substr(0, 16));
   timings_ = HeightTimings{};
   prepared_.clear();
   prepared_order_.clear();
@@ -398,6 +417,14 @@ bool ConsensusShell::commit_prepared(const consensus::Decision& d,
   stalled_.reset();
   std::lock_guard lock(status_mu_);
   status_.blocks_decided++;
+  if (d.round > 0) {
+    status_.heights_after_round0++;
+    status_.extra_rounds += static_cast<std::uint64_t>(d.round);
+  }
+  status_.height_seconds.observe(height_ms / 1000);
+  status_.commit_seconds.observe(commit_ms / 1000);
+  if (timings.build_ms > 0) status_.build_seconds.observe(timings.build_ms / 1000);
+  if (timings.check_ms > 0) status_.check_seconds.observe(timings.check_ms / 1000);
   return true;
 }
 
@@ -541,7 +568,14 @@ void ConsensusShell::on_consensus_message(const std::string& peer, const Bytes& 
     spdlog::debug("consensus frame refused peer={} code={}", peer, m.error().code);
     return;
   }
-  if (const auto* p = std::get_if<consensus::Proposal>(&*m)) note_proposal_sender(*p, peer);
+  if (const auto* p = std::get_if<consensus::Proposal>(&*m)) {
+    note_proposal_sender(*p, peer);
+    ++proposals_received_;
+  } else if (std::get<consensus::Vote>(*m).type == consensus::VoteType::kPrevote) {
+    ++prevotes_received_;
+  } else {
+    ++precommits_received_;
+  }
   feed(consensus::Received{std::move(m).value()});
 }
 
@@ -550,6 +584,9 @@ void ConsensusShell::on_status_frame(const std::string& peer, const Bytes& paylo
   if (!s.ok()) return;
   peers_[peer].height = s->height();
   maybe_request_sync();
+  // Whether this node is catching up changes with what its peers report: shown at once, not
+  // at the next tick (a short catch-up would be over by then).
+  publish_status(true);
 }
 
 void ConsensusShell::on_sync_request(const std::string& peer, const Bytes& payload) {
@@ -723,6 +760,7 @@ void ConsensusShell::tick() {
   maybe_request_sync();
   retry_block_requests();
   if (!catching_up()) feed(consensus::Tick{});
+  publish_status(true);
   auto timer = std::make_shared<asio::steady_timer>(*io_, config_.tick);
   timer->async_wait([this, timer](const boost::system::error_code& ec) {
     if (!ec) tick();

@@ -29,6 +29,7 @@
 #include "crypto/keys.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/mempool.hpp"
+#include "node/app/metrics/histogram.hpp"
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/compact_block.hpp"
 #include "node/validator/consensus_crypto.hpp"
@@ -85,6 +86,7 @@ struct ShellConfig {
   std::function<void(std::uint64_t head)> on_validator_sets_changed;
 };
 
+// What the shell shows of itself; /metrics reads it at scrape time (node/app/metrics/).
 struct ShellStatus {
   std::uint64_t consensus_height = 0;
   std::int64_t round = 0;
@@ -95,6 +97,28 @@ struct ShellStatus {
   std::uint64_t blocks_synced = 0;
   std::uint64_t blocks_decided = 0;
   std::uint64_t inbox_dropped = 0;  // peer frames dropped because the shell's inbox was full
+  // Consensus messages from peers, each counted once (re-gossiped copies are not).
+  std::uint64_t proposals_received = 0;
+  std::uint64_t prevotes_received = 0;
+  std::uint64_t precommits_received = 0;
+  // Heights decided in a round above 0, and the sum of their rounds: a proposer that was down,
+  // slow or not heard from in time.
+  std::uint64_t heights_after_round0 = 0;
+  std::uint64_t extra_rounds = 0;
+  // Time per committed height (from the previous commit to this one) and its phases: building
+  // (heights this node proposed at), checking others' proposals (heights it checked one at) and
+  // the synced write of the commit.
+  metrics::HistogramCounts height_seconds{metrics::kHeightSecondsBounds};
+  metrics::HistogramCounts build_seconds{metrics::kHeightSecondsBounds};
+  metrics::HistogramCounts check_seconds{metrics::kHeightSecondsBounds};
+  metrics::HistogramCounts commit_seconds{metrics::kHeightSecondsBounds};
+  // Each peer's last reported head, as status frames told it (refreshed once per tick).
+  struct Peer {
+    std::string name;
+    std::uint64_t height = 0;
+    bool connected = false;
+  };
+  std::vector<Peer> peers;
 };
 
 class ConsensusShell {
@@ -212,6 +236,9 @@ class ConsensusShell {
   void maybe_request_sync();
   void broadcast_status();
   void tick();
+  // Copies what status() shows into status_ (under status_mu_); `with_peers` also the peers'
+  // heights (not on every consensus message: that copy allocates).
+  void publish_status(bool with_peers);
   void fail(const Error& e);
   bool catching_up() const;
   std::uint64_t best_peer_height() const;
@@ -257,6 +284,11 @@ class ConsensusShell {
   // Recently seen consensus frames (suite hash), so re-gossiped copies cost no verification.
   std::set<Bytes> seen_;
   std::deque<Bytes> seen_order_;
+
+  // Shell thread; published into status_ with the rest.
+  std::uint64_t proposals_received_ = 0;
+  std::uint64_t prevotes_received_ = 0;
+  std::uint64_t precommits_received_ = 0;
 
   mutable std::mutex status_mu_;
   ShellStatus status_;

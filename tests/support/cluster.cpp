@@ -61,10 +61,14 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   def.block.max_block_txs = options_.max_block_txs;
   def.block.tx_expiry_window = options_.tx_expiry_window;
   int n = static_cast<int>(options_.validators + options_.spare_validators + options_.observers);
-  int base = free_loopback_port_block(2 * n);
+  int base = free_loopback_port_block((options_.metrics ? 3 : 2) * n);
   def.api_port_base = static_cast<std::uint16_t>(base);
   def.p2p_port_base = static_cast<std::uint16_t>(base + n);
   p2p_base_ = base + n;
+  if (options_.metrics) {
+    metrics_base_ = base + 2 * n;
+    def.metrics_port_base = static_cast<std::uint16_t>(metrics_base_);
+  }
   auto init = must(genesis::init_network(def, dir_.string()), "init_network");
   genesis_ = must(ledger::parse_genesis(must(read_file(init.genesis_path), "read genesis")),
                   "parse genesis");

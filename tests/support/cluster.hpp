@@ -41,6 +41,8 @@ struct ClusterOptions {
   // Cluster tests check consensus, recovery and proofs with plain readers, so their nodes serve
   // reads without sessions ("open"); access rules are tested in tests/app.
   std::string read_access = "open";
+  // Each node serves /metrics on 127.0.0.1:metrics_port(i) (genesis metrics_port_base).
+  bool metrics = false;
 };
 
 class Cluster {
@@ -65,6 +67,10 @@ class Cluster {
 
   ApiTarget target(std::size_t i) const { return ApiTarget{api_ports_[i], ca_pem_}; }
   int p2p_port(std::size_t i) const { return p2p_base_ + static_cast<int>(i); }
+  // 0 unless options.metrics.
+  int metrics_port(std::size_t i) const {
+    return metrics_base_ == 0 ? 0 : metrics_base_ + static_cast<int>(i);
+  }
   // Committed height from /v1/status; 0 when the node does not answer.
   std::uint64_t height(std::size_t i) const;
   // Waits until every listed node has committed at least `h`.
@@ -94,6 +100,7 @@ class Cluster {
   std::vector<std::string> homes_;
   std::vector<int> api_ports_;
   int p2p_base_ = 0;
+  int metrics_base_ = 0;
   std::vector<std::unique_ptr<NodeProcess>> nodes_;
 };
 

@@ -111,7 +111,10 @@ void AuthService::record_failure(const std::string& account, const std::string& 
       locked = true;
     }
   }
-  if (locked) record(account, "lockout", "account_locked", remote);
+  if (locked) {
+    stats_.lockouts.fetch_add(1, std::memory_order_relaxed);
+    record(account, "lockout", "account_locked", remote);
+  }
 }
 
 Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
@@ -159,6 +162,7 @@ Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
 
 Result<Session> AuthService::login(const LoginRequest& req, const std::string& remote) {
   auto refuse = [&](const Error& e, bool counts) -> Error {
+    stats_.count_failure(e.code);
     record(req.account, "login", e.code, remote);
     if (counts) record_failure(req.account, remote);
     return e;
@@ -239,6 +243,7 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
   auto logged = audit_.append(now, req.account, "login", "ok", "", remote,
                               req.scope == SessionScope::kKeys ? "scope=keys" : "");
   if (!logged.ok()) return make_error("audit_unavailable", "the audit log cannot be written");
+  stats_.logins_ok.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mu_);
   sessions_[token_key(s.token)] = {req.account, *cert_id, s.expires_at_ms, req.scope};
   return s;

@@ -14,6 +14,7 @@
 
 #include "node/app/identity/audit_log.hpp"
 #include "node/app/identity/auth_config.hpp"
+#include "node/app/identity/auth_stats.hpp"
 #include "node/app/identity/ledger_view.hpp"
 #include "node/app/identity/principal.hpp"
 
@@ -94,6 +95,7 @@ class AuthService {
   AuditLog& audit() { return audit_; }
   std::int64_t now_ms() const { return clock_(); }
   std::size_t session_count() const;
+  const AuthStats& stats() const { return stats_; }
 
  private:
   struct ChallengeState {
@@ -131,6 +133,7 @@ class AuthService {
   std::map<std::string, ChallengeState> challenges_;  // by challenge id
   std::map<Bytes, SessionState> sessions_;            // by SHA-256 of the token
   std::map<std::string, Failures> failures_;          // by account (ledger accounts only)
+  AuthStats stats_;
 };
 
 }  // namespace rl::node::identity
