@@ -444,9 +444,10 @@ TEST(RL_KILL_LOOP_SUITE, Kill9UnderLoadLoseNothingAndNeverFork) {
     checker.check("the last kill and the end of the load", take_fresh(), true);
     EXPECT_GT(checker.receipts(), 20u) << "too little load got through to judge anything";
   }
-  // Accepted (202) means held in one node's mempool, which lives in memory: a tx whose node was
-  // killed before relaying it is dropped, and the client resubmits. Reported, not failed; lost
-  // counts committed txs that a node no longer serves.
+  // Accepted (202) means pending in one node's mempool, which is in memory only: a tx whose node
+  // is killed before it relays the tx can be dropped (a real client resubmits when no receipt
+  // comes; this load does not). So those are reported, not failed; `lost` counts committed txs
+  // that a node no longer serves, and any is a failure.
   const Tally& t = checker.tally();
   std::printf(
       "[kill-loop] kills=%d submitted=%llu committed=%zu accepted_not_committed=%llu "
