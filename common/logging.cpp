@@ -5,6 +5,13 @@
 
 namespace rl {
 
+bool valid_log_level(std::string_view level) {
+  for (std::string_view known : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    if (level == known) return true;
+  }
+  return false;
+}
+
 void init_logging(const std::string& component, const std::string& level) {
   auto logger = spdlog::stderr_color_mt(component);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n %v");

@@ -118,6 +118,10 @@ for i in $(seq 0 $((N - 1))); do
     || die "openssl does not accept the certificate of node$i"
 done
 ok "openssl verify accepts the four validator certificates"
+for i in $(seq 0 $((N - 1))); do
+  "$RLD" --home "$NET/nodes/node$i" --check-config | sed 's/^/   /' \
+    || die "regledgerd --check-config refuses node$i's config"
+done
 
 step "2. Start the four validators (regledgerd --home $NET/nodes/nodeI)"
 for i in $(seq 0 $((N - 1))); do start_node "$i"; done

@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/logging.hpp"
+
 namespace rl::node {
 namespace {
 using nlohmann::json;
@@ -63,6 +65,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     c.log_level = j.value("log_level", c.log_level);
     if (j.contains("api")) {
       const auto& a = j["api"];
+      RL_TRY(check_section(a, "api", {"host", "port", "max_body_bytes", "threads"}));
       c.api_listen_host = a.value("host", c.api_listen_host);
       c.api_port = a.value("port", c.api_port);
       c.api_max_body_bytes = a.value("max_body_bytes", c.api_max_body_bytes);
@@ -70,12 +73,14 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     }
     if (j.contains("mempool")) {
       const auto& m = j["mempool"];
+      RL_TRY(check_section(m, "mempool", {"max_txs", "max_bytes"}));
       c.mempool_max_txs = m.value("max_txs", c.mempool_max_txs);
       c.mempool_max_bytes = m.value("max_bytes", c.mempool_max_bytes);
     }
     c.observer = j.value("observer", c.observer);
     if (j.contains("p2p")) {
       const auto& p = j["p2p"];
+      RL_TRY(check_section(p, "p2p", {"host", "port", "max_frame_bytes", "part_bytes"}));
       c.p2p_listen_host = p.value("host", c.p2p_listen_host);
       c.p2p_port = p.value("port", c.p2p_port);
       c.p2p_max_frame_bytes = p.value("max_frame_bytes", c.p2p_max_frame_bytes);
@@ -83,6 +88,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     }
     if (j.contains("consensus")) {
       const auto& t = j["consensus"];
+      RL_TRY(check_section(t, "consensus",
+                           {"timeout_propose_ms", "timeout_vote_ms", "timeout_delta_ms",
+                            "sign_from_height", "compact_proposals"}));
       c.timeout_propose_ms = t.value("timeout_propose_ms", c.timeout_propose_ms);
       c.timeout_vote_ms = t.value("timeout_vote_ms", c.timeout_vote_ms);
       c.timeout_delta_ms = t.value("timeout_delta_ms", c.timeout_delta_ms);
@@ -180,6 +188,9 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     if (m.port != 0 && (m.port == c.api_port || m.port == c.p2p_port)) {
       return bad("metrics.listen must use a port of its own, not the API or P2P port");
     }
+  }
+  if (!valid_log_level(c.log_level)) {
+    return bad("log_level '" + c.log_level + "' is not one of " + std::string(kLogLevels));
   }
   if (!c.kek_file.empty() && !c.pkcs11_module.empty()) {
     return bad("storage.kek_file and storage.pkcs11 are alternatives: configure one");

@@ -1,5 +1,6 @@
-// config.json "identity": what node_config_to_json writes, load_node_config reads back (genesis
-// init writes every node's config this way), and bad values are refused with bad_config.
+// config.json: what node_config_to_json writes, load_node_config reads back (genesis init writes
+// every node's config this way), and bad values, unknown keys in any section and a bad log level
+// are refused with bad_config.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -59,6 +60,61 @@ TEST_F(IdentityConfigTest, BadValuesAreRefused) {
     auto r = load(std::string(R"({"identity":)") + identity + "}");
     ASSERT_FALSE(r.ok()) << identity;
     EXPECT_EQ(r.error().code, "bad_config") << identity;
+  }
+}
+
+// Every section of config.json refuses a key it does not know, naming it (a typo must not leave a
+// setting at its default), and refuses a section that is not an object.
+TEST_F(IdentityConfigTest, EverySectionRefusesAnUnknownKeyNamingIt) {
+  const std::vector<std::pair<std::string, std::string>> sections = {
+      {"api", "api"},
+      {"mempool", "mempool"},
+      {"p2p", "p2p"},
+      {"consensus", "consensus"},
+      {"identity", "identity"},
+      {"offline", "offline"},
+      {"storage", "storage"},
+      {"backup", "backup"},
+      {"protection", "protection"},
+      {"key_service", "key_service"},
+      {"metrics", "metrics"},
+  };
+  for (const auto& [section, name] : sections) {
+    auto r = load(R"({")" + section + R"(":{"typo_key":1}})");
+    ASSERT_FALSE(r.ok()) << section;
+    EXPECT_EQ(r.error().code, "bad_config") << section;
+    EXPECT_NE(r.error().message.find("'" + name + ".typo_key'"), std::string::npos)
+        << section << ": " << r.error().message;
+    auto not_object = load(R"({")" + section + R"(":[]})");
+    ASSERT_FALSE(not_object.ok()) << section;
+    EXPECT_EQ(not_object.error().code, "bad_config") << section;
+  }
+  auto nested =
+      load(R"({"storage":{"pkcs11":{"module":"m","token":"t","pin_file":"p","typo_key":1}}})");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.error().message.find("'storage.pkcs11.typo_key'"), std::string::npos)
+      << nested.error().message;
+  auto top = load(R"({"typo_key":1})");
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.error().message.find("'typo_key'"), std::string::npos) << top.error().message;
+  // The same sections with only known keys load.
+  EXPECT_TRUE(load(R"({"api":{"threads":2},"mempool":{"max_txs":10},"p2p":{"part_bytes":4096},)"
+                   R"("consensus":{"timeout_vote_ms":500}})")
+                  .ok());
+}
+
+// spdlog reads an unknown level name as "off": a typo would silence the node, so it is refused.
+TEST_F(IdentityConfigTest, ABadLogLevelIsRefused) {
+  for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+    auto r = load(std::string(R"({"log_level":")") + level + R"("})");
+    ASSERT_TRUE(r.ok()) << level << ": " << r.error().to_string();
+    EXPECT_EQ(r->log_level, level);
+  }
+  for (const char* level : {"verbose", "INFO", "", "warning", "info "}) {
+    auto r = load(std::string(R"({"log_level":")") + level + R"("})");
+    ASSERT_FALSE(r.ok()) << "'" << level << "'";
+    EXPECT_EQ(r.error().code, "bad_config");
+    EXPECT_NE(r.error().message.find("log_level"), std::string::npos) << r.error().message;
   }
 }
 
