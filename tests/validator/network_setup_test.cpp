@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/wall_clock.hpp"
 #include "tests/ledger/ledger_fixture.hpp"
 
 namespace rl::node {
@@ -24,9 +25,9 @@ Net three_validators_and_an_observer() {
   for (int i = 0; i < 4; ++i) {
     auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
     std::string index = std::to_string(i);
-    auto cert = ledger::testing::issue_cert(
-        pki.root, pki.root_key, key, "cn" + index, ledger::testing::now_s() - 60,
-        ledger::testing::now_s() + 86400, crypto::CertProfile::kTlsServerClient);
+    auto cert = ledger::testing::issue_cert(pki.root, pki.root_key, key, "cn" + index,
+                                            rl::wall_now_s() - 60, rl::wall_now_s() + 86400,
+                                            crypto::CertProfile::kTlsServerClient);
     n.certs.push_back(cert);
     if (i < 3) {
       ledger::GenesisValidator v;
@@ -125,9 +126,9 @@ ledger::pb::ValidatorInfo info_of(const std::string& name, const crypto::Certifi
 TEST(NetworkSetup, MembersFollowTheLedgersValidatorSets) {
   auto n = three_validators_and_an_observer();
   auto key = crypto::PrivateKey::generate(crypto::Suite::kP256Sha256).value();
-  auto joiner = ledger::testing::issue_cert(
-      shared_pki().root, shared_pki().root_key, key, "cn9", ledger::testing::now_s() - 60,
-      ledger::testing::now_s() + 86400, crypto::CertProfile::kTlsServerClient);
+  auto joiner = ledger::testing::issue_cert(shared_pki().root, shared_pki().root_key, key, "cn9",
+                                            rl::wall_now_s() - 60, rl::wall_now_s() + 86400,
+                                            crypto::CertProfile::kTlsServerClient);
   // node2 removed, node9 added.
   std::vector<ledger::pb::ValidatorInfo> sets = {info_of("node0", n.certs[0], "127.0.0.1:26000"),
                                                  info_of("node1", n.certs[1], "127.0.0.1:26001"),
