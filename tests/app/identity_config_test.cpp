@@ -5,32 +5,15 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "common/file_io.hpp"
 #include "node/app/node_config.hpp"
+#include "tests/app/config_home.hpp"
 
 namespace rl::testing {
 namespace {
 
-class IdentityConfigTest : public ::testing::Test {
- protected:
-  IdentityConfigTest() {
-    std::random_device rd;
-    home_ = std::filesystem::temp_directory_path() /
-            ("regledger-config-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(home_);
-  }
-  ~IdentityConfigTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(home_, ec);
-  }
-  Result<node::NodeConfig> load(const std::string& text) {
-    EXPECT_TRUE(write_file((home_ / "config.json").string(), text).ok());
-    return node::load_node_config(home_.string());
-  }
-  std::filesystem::path home_;
-};
+class IdentityConfigTest : public ConfigHomeTest {};
 
 TEST_F(IdentityConfigTest, RoundTrips) {
   node::NodeConfig c;

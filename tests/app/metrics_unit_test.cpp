@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <random>
 #include <thread>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "node/app/metrics/histogram.hpp"
 #include "node/app/metrics/request_stats.hpp"
 #include "node/app/node_config.hpp"
+#include "tests/app/config_home.hpp"
 
 namespace rl::testing {
 namespace {
@@ -112,24 +112,7 @@ TEST(MetricsAuthStatsTest, RefusalCodesNameTheFactor) {
   EXPECT_EQ(node::identity::login_factor_name(LoginFactor::kCertificate), "certificate");
 }
 
-class MetricsConfigTest : public ::testing::Test {
- protected:
-  MetricsConfigTest() {
-    std::random_device rd;
-    home_ = std::filesystem::temp_directory_path() /
-            ("regledger-metrics-config-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(home_);
-  }
-  ~MetricsConfigTest() override {
-    std::error_code ec;
-    std::filesystem::remove_all(home_, ec);
-  }
-  Result<node::NodeConfig> load(const std::string& text) {
-    EXPECT_TRUE(write_file((home_ / "config.json").string(), text).ok());
-    return node::load_node_config(home_.string());
-  }
-  std::filesystem::path home_;
-};
+class MetricsConfigTest : public ConfigHomeTest {};
 
 TEST_F(MetricsConfigTest, OffByDefaultAndRoundTrips) {
   auto off = load("{}");
