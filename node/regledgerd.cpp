@@ -50,7 +50,10 @@ int run(const std::string& home, const std::string& log_level_override, int port
     return fail(cfg.error());
   }
   rl::init_logging("regledgerd", log_level_override.empty() ? cfg->log_level : log_level_override);
-  if (port_override >= 0) cfg->api_port = static_cast<std::uint16_t>(port_override);
+  if (port_override >= 0) {
+    cfg->api_port = static_cast<std::uint16_t>(port_override);
+    if (auto st = rl::node::check_metrics_listen(*cfg); !st.ok()) return fail(st.error());
+  }
 
   auto genesis_text = rl::read_file(cfg->path(cfg->genesis_file));
   if (!genesis_text.ok()) return fail(genesis_text.error());

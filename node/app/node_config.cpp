@@ -32,6 +32,20 @@ std::string NodeConfig::path(const std::string& rel) const {
   return (std::filesystem::path(home) / rel).string();
 }
 
+Status check_metrics_listen(const NodeConfig& c) {
+  if (c.metrics_listen.empty()) return {};
+  RL_ASSIGN_OR_RETURN(auto m, parse_listen_address(c.metrics_listen));
+  if (!m.loopback() && !c.metrics_allow_remote) {
+    return bad("metrics.listen " + c.metrics_listen +
+               " is not a loopback address: the metrics text is unauthenticated; set "
+               "metrics.allow_remote to serve it beyond this host");
+  }
+  if (m.port != 0 && (m.port == c.api_port || m.port == c.p2p_port)) {
+    return bad("metrics.listen must use a port of its own, not the API or P2P port");
+  }
+  return {};
+}
+
 Result<NodeConfig> load_node_config(const std::string& home) {
   NodeConfig c;
   c.home = home;
@@ -178,17 +192,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   } catch (const json::exception& e) {
     return bad(std::string("config.json: ") + e.what());
   }
-  if (!c.metrics_listen.empty()) {
-    RL_ASSIGN_OR_RETURN(auto m, parse_listen_address(c.metrics_listen));
-    if (!m.loopback() && !c.metrics_allow_remote) {
-      return bad("metrics.listen " + c.metrics_listen +
-                 " is not a loopback address: the metrics text is unauthenticated; set "
-                 "metrics.allow_remote to serve it beyond this host");
-    }
-    if (m.port != 0 && (m.port == c.api_port || m.port == c.p2p_port)) {
-      return bad("metrics.listen must use a port of its own, not the API or P2P port");
-    }
-  }
+  RL_TRY(check_metrics_listen(c));
   if (!valid_log_level(c.log_level)) {
     return bad("log_level '" + c.log_level + "' is not one of " + std::string(kLogLevels));
   }

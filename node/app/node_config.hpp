@@ -135,6 +135,10 @@ Result<ListenAddress> parse_listen_address(const std::string& text);
 
 // Reads HOME/config.json (strict: unknown keys are errors). Code: bad_config.
 Result<NodeConfig> load_node_config(const std::string& home);
+// The metrics listener's rules (loopback unless allow_remote; a port other than the API's and
+// P2P's): load_node_config applies them, and so must anything that changes a port afterwards
+// (regledgerd --api-port). Code: bad_config.
+Status check_metrics_listen(const NodeConfig& c);
 std::string node_config_to_json(const NodeConfig& c);
 
 // The login limits of a node's config.

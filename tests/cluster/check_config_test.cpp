@@ -1,5 +1,6 @@
 // `regledgerd --check-config` on a real home: it accepts the config genesis init wrote, refuses a
-// typo in any section and a bad log level naming them, starts nothing and writes nothing.
+// typo in any section and a bad log level naming them, starts nothing and writes nothing; and a
+// start whose --api-port lands on the metrics port is refused.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -71,6 +72,17 @@ TEST_F(CheckConfigTest, RefusesABadLogLevelInTheConfigAndOnTheCommandLine) {
   auto [cli_code, cli_out] = check("--log-level verbose");
   EXPECT_NE(cli_code, 0) << cli_out;
   EXPECT_NE(cli_out.find("verbose"), std::string::npos) << cli_out;
+}
+
+// --api-port changes a port after the config was checked: the metrics rules are applied again,
+// so the node refuses to start instead of binding the two listeners on one port.
+TEST_F(CheckConfigTest, AnApiPortOverrideOnTheMetricsPortIsRefused) {
+  edit_json([](json& j) { j["metrics"]["listen"] = "127.0.0.1:29464"; });
+  EXPECT_EQ(check().first, 0);
+  auto [code, out] = run_command("timeout 30 " + std::string(RL_BINARY_DIR) +
+                                 "/node/regledgerd --home " + node_.home() + " --api-port 29464");
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("metrics.listen must use a port of its own"), std::string::npos) << out;
 }
 
 }  // namespace
