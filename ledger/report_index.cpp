@@ -92,6 +92,14 @@ Status rebuild_report_indexes(Store& store) {
         inner = make_error("storage_corrupt", "a report record does not decode");
         return false;
       }
+      // A record from disk is checked before it is indexed: append_report_index_writes treats an
+      // unknown status as a programmer error, and a damaged store must stop the open with an
+      // error, not abort the node.
+      if (r.status() != "SUBMITTED" && r.status() != "ACCEPTED" && r.status() != "REJECTED") {
+        inner = make_error("storage_corrupt",
+                           "report " + r.report_id() + " has status '" + r.status() + "'");
+        return false;
+      }
       append_report_index_writes(r, writes);
       after.assign(key.begin(), key.end());
       return ++in_page < kRebuildBatch;

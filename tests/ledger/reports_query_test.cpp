@@ -354,6 +354,21 @@ TEST_F(ReportsQuery, IndexesOfAnOlderLayoutAreRebuiltWhenTheChainOpens) {
   expect_entries_match_records(*chain_, submitted_.size());
 }
 
+TEST_F(ReportsQuery, ARebuildRefusesADamagedRecordWithAnError) {
+  auto& store = chain_->store();
+  auto rec = chain_->report(submitted_[0].id).value().value();
+  rec.set_status("LOST");
+  WriteBatch damage;
+  damage.put(Cf::kState, keys::report(rec.report_id()), to_bytes(rec.SerializeAsString()));
+  damage.del(Cf::kMeta, to_bytes("report_index_layout"));
+  ASSERT_TRUE(store.write(damage).ok());
+  auto st = rebuild_report_indexes(store);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "storage_corrupt");
+  EXPECT_NE(st.error().message.find("'LOST'"), std::string::npos) << st.error().message;
+  EXPECT_FALSE(report_indexes_current(store).value());
+}
+
 TEST(ReportIndexValue, RoundTripsAndRefusesWhatItDidNotWrite) {
   pb::ReportRecord r;
   r.set_report_id(std::string(64, 'a'));
