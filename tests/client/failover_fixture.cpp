@@ -128,7 +128,8 @@ HonestNetwork::HonestNetwork(const std::string& name) {
   def.validators = 1;
   def.observers = 1;
   def.block.block_interval_ms = 50;
-  int base = free_loopback_port_block(4);
+  ports.emplace(PortBlock::lease(4));
+  const int base = ports->base();
   def.api_port_base = static_cast<std::uint16_t>(base);
   def.p2p_port_base = static_cast<std::uint16_t>(base + 2);
   auto init = must(genesis::init_network(def, dir.string()), "init_network");

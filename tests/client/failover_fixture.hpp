@@ -17,6 +17,7 @@
 #include "ledger/genesis.hpp"
 #include "node/http/https_server.hpp"
 #include "tests/support/node_process.hpp"
+#include "tests/support/port_block.hpp"
 
 namespace rl::testing {
 
@@ -33,6 +34,7 @@ class HonestNetwork {
   // Submits a capital-adequacy report as the enrolled reporter and waits for its commit.
   std::string submit_report(const std::string& period);
 
+  std::optional<PortBlock> ports;  // leased while the network lives
   std::filesystem::path dir;
   std::string genesis_path;
   std::string ca_path;

@@ -1,10 +1,5 @@
 #include "tests/support/cluster.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
@@ -21,33 +16,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
-}
-
 }  // namespace
-
-int free_loopback_port_block(int count) {
-  std::random_device rd;
-  std::mt19937 rng(rd());
-  // Below the kernel's ephemeral range (32768+), so outgoing connections do not take them.
-  std::uniform_int_distribution<int> pick(20000, 32000 - count);
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    int base = pick(rng);
-    bool all = true;
-    for (int i = 0; i < count && all; ++i) all = port_free(base + i);
-    if (all) return base;
-  }
-  throw std::runtime_error("no free block of loopback ports");
-}
 
 Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   std::random_device rd;
@@ -61,7 +30,8 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
   def.block.max_block_txs = options_.max_block_txs;
   def.block.tx_expiry_window = options_.tx_expiry_window;
   int n = static_cast<int>(options_.validators + options_.spare_validators + options_.observers);
-  int base = free_loopback_port_block((options_.metrics ? 3 : 2) * n);
+  ports_.emplace(PortBlock::lease((options_.metrics ? 3 : 2) * n));
+  const int base = ports_->base();
   def.api_port_base = static_cast<std::uint16_t>(base);
   def.p2p_port_base = static_cast<std::uint16_t>(base + n);
   p2p_base_ = base + n;

@@ -17,6 +17,7 @@
 #include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/node_process.hpp"
+#include "tests/support/port_block.hpp"
 
 namespace rl::testing {
 
@@ -93,6 +94,7 @@ class Cluster {
   std::string block_field(std::size_t i, std::uint64_t h, const char* field) const;
 
   ClusterOptions options_;
+  std::optional<PortBlock> ports_;  // leased for the cluster's lifetime
   std::filesystem::path dir_;
   ledger::Genesis genesis_;
   std::optional<client::Identity> admin_;
@@ -103,8 +105,5 @@ class Cluster {
   int metrics_base_ = 0;
   std::vector<std::unique_ptr<NodeProcess>> nodes_;
 };
-
-// The first of `count` consecutive TCP ports on 127.0.0.1 that were all free a moment ago.
-int free_loopback_port_block(int count);
 
 }  // namespace rl::testing
