@@ -8,7 +8,7 @@ CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions bench-encryption bench-sealed soak fmt fmt-check fuzz clean help
+.PHONY: all deps build build-asan test test-unit test-release demo bench bench-permissions bench-encryption bench-sealed soak fmt fmt-check fuzz install package clean help
 
 all: build
 
@@ -23,6 +23,8 @@ help:
 	@echo "make soak   - long simulator / cluster soak runs (ctest label 'soak')"
 	@echo "make fuzz   - build the libFuzzer targets with clang and run each briefly"
 	@echo "make fmt    - clang-format every C++ file in place"
+	@echo "make install [PREFIX=/usr/local] [DESTDIR=] - regledgerd, regledger, systemd unit, /etc/regledger"
+	@echo "make package - the Debian package (CPack) in $(RELEASE_DIR)"
 
 deps:
 	@bash scripts/install-deps.sh
@@ -81,6 +83,16 @@ fuzz: deps
 	cmake -S . -B build/fuzz $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ -DREGLEDGER_FUZZ=ON -DREGLEDGER_BENCH=OFF
 	cmake --build build/fuzz -j $(JOBS)
 	@bash scripts/fuzz.sh build/fuzz
+
+# Packaging (decision 0069; rules in packaging/CMakeLists.txt). Only the two programs are built.
+PREFIX ?= /usr/local
+install: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target regledgerd regledger
+	DESTDIR="$(DESTDIR)" cmake --install $(RELEASE_DIR) --prefix "$(PREFIX)"
+
+package: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target regledgerd regledger
+	cd $(RELEASE_DIR) && cpack -G DEB
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -326,7 +326,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
     }
     return j;
   };
-  auto admin = rl::node::AdminSocket::start(cfg->path("admin.sock"), std::move(admin_handlers));
+  auto admin =
+      rl::node::AdminSocket::start(cfg->path(cfg->admin_socket), std::move(admin_handlers));
   if (!admin.ok()) return fail(admin.error());
   std::jthread resume_rekey;
   if (storage->keys && !storage->keys->retiring().empty()) {
@@ -424,7 +425,11 @@ int online_or_offline(const std::string& home, const std::string& command,
                       const std::function<rl::Result<std::string>(const Print&)>& offline) {
   rl::init_logging("regledgerd", "warn");
   Print print = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
-  const std::string socket = (std::filesystem::path(home) / "admin.sock").string();
+  // The socket is where the home's config puts it (config.json admin_socket). A config that does
+  // not load gets the default: the offline path below reports what is wrong with it.
+  auto cfg = rl::node::load_node_config(home);
+  const std::string socket = cfg.ok() ? cfg->path(cfg->admin_socket)
+                                      : (std::filesystem::path(home) / "admin.sock").string();
   auto reply = rl::node::admin_call(socket, {{"command", command}}, print);
   if (!reply.ok() && reply.error().code != "node_not_running") {
     std::fprintf(stderr, "%s failed: %s: %s\n", command.c_str(), reply.error().code.c_str(),

@@ -22,6 +22,7 @@ PACKAGES=(
   curl ca-certificates python3 procps
   softhsm2 libp11-kit-dev
   prometheus
+  dpkg-dev file systemd iproute2   # packaging tests: dpkg-shlibdeps (and file), systemd-analyze, ip
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)

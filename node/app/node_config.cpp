@@ -62,7 +62,8 @@ Result<NodeConfig> load_node_config(const std::string& home) {
                                               "consensus",   "identity",
                                               "offline",     "storage",
                                               "protection",  "backup",
-                                              "key_service", "metrics"};
+                                              "key_service", "metrics",
+                                              "admin_socket"};
   for (const auto& [k, v] : j.items()) {
     if (!known.count(k)) return bad("unknown key '" + k + "' in config.json");
   }
@@ -77,6 +78,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     c.tls_cert_file = j.value("tls_cert", c.tls_cert_file);
     c.tls_key_file = j.value("tls_key", c.tls_key_file);
     c.log_level = j.value("log_level", c.log_level);
+    c.admin_socket = j.value("admin_socket", c.admin_socket);
     if (j.contains("api")) {
       const auto& a = j["api"];
       RL_TRY(check_section(a, "api", {"host", "port", "max_body_bytes", "threads"}));
@@ -202,6 +204,11 @@ Result<NodeConfig> load_node_config(const std::string& home) {
   if (c.backup_keep < 1 || c.backup_keep > 1000) return bad("backup.keep must be 1-1000");
   if (c.backup_interval_s != 0 && c.backup_interval_s < 10) {
     return bad("backup.interval_s must be 0 (on demand only) or at least 10");
+  }
+  // A Unix socket path must fit in sockaddr_un (108 bytes with its terminating NUL): refused
+  // here, by --check-config, rather than when the node binds it after opening its stores.
+  if (c.admin_socket.empty() || c.path(c.admin_socket).size() > 107) {
+    return bad("admin_socket must be a path of at most 107 bytes (after joining the home)");
   }
   if (c.api_threads < 1 || c.api_threads > 64) return bad("api.threads must be 1-64");
   if (c.api_max_body_bytes < 1024 || c.api_max_body_bytes > 64 * 1024 * 1024) {
@@ -354,6 +361,8 @@ std::string node_config_to_json(const NodeConfig& c) {
   j["backup"] = {
       {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
   if (!c.mask_key_file.empty()) j["protection"] = {{"mask_key_file", c.mask_key_file}};
+  // Written only when moved, so the configs genesis init writes stay as they were.
+  if (c.admin_socket != NodeConfig{}.admin_socket) j["admin_socket"] = c.admin_socket;
   if (!c.metrics_listen.empty()) {
     j["metrics"] = {{"listen", c.metrics_listen}};
     if (c.metrics_allow_remote) j["metrics"]["allow_remote"] = true;

@@ -122,6 +122,11 @@ struct NodeConfig {
   std::string metrics_listen;  // "127.0.0.1:9464", "[::1]:9464"
   bool metrics_allow_remote = false;
 
+  // The administration socket (node/app/admin_socket.hpp). In the home by default; a packaged
+  // node keeps its home read-only under /etc/regledger and puts the socket in its runtime
+  // directory instead (packaging/, decision 0069).
+  std::string admin_socket = "admin.sock";
+
   std::string path(const std::string& rel) const;
 };
 

@@ -126,6 +126,29 @@ TEST_F(IdentityConfigTest, StorageAndBackupRoundTrip) {
   EXPECT_TRUE(file_back->pkcs11_module.empty());
 }
 
+// config.json "admin_socket" (decision 0069): left out of what genesis init writes while it is
+// the default, written and read back when moved, and refused when empty or too long for a Unix
+// socket address.
+TEST_F(IdentityConfigTest, AdminSocketRoundTripsAndIsWrittenOnlyWhenMoved) {
+  EXPECT_EQ(node::node_config_to_json(node::NodeConfig{}).find("admin_socket"), std::string::npos);
+  auto defaulted = load(node::node_config_to_json(node::NodeConfig{}));
+  ASSERT_TRUE(defaulted.ok()) << defaulted.error().to_string();
+  EXPECT_EQ(defaulted->admin_socket, "admin.sock");
+  node::NodeConfig c;
+  c.admin_socket = "/run/regledger/admin.sock";
+  auto back = load(node::node_config_to_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->admin_socket, "/run/regledger/admin.sock");
+  EXPECT_EQ(back->path(back->admin_socket), "/run/regledger/admin.sock");
+  for (const std::string& bad : {std::string(), "/" + std::string(107, 's')}) {
+    auto r = load(nlohmann::json{{"admin_socket", bad}}.dump());
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_config");
+    EXPECT_NE(r.error().message.find("admin_socket"), std::string::npos) << r.error().message;
+  }
+  EXPECT_TRUE(load(nlohmann::json{{"admin_socket", "/" + std::string(106, 's')}}.dump()).ok());
+}
+
 TEST_F(IdentityConfigTest, BadStorageAndBackupValuesAreRefused) {
   for (const char* bad :
        {R"({"storage":[]})", R"({"storage":{"kek":"x"}})",

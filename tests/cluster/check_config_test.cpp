@@ -85,5 +85,31 @@ TEST_F(CheckConfigTest, AnApiPortOverrideOnTheMetricsPortIsRefused) {
   EXPECT_NE(out.find("metrics.listen must use a port of its own"), std::string::npos) << out;
 }
 
+// config.json admin_socket moves the administration socket out of the home (a packaged node's
+// home is read-only, decision 0069): the node listens there, `regledgerd backup` finds the running
+// node through it, and nothing listens in the home. A path too long for a Unix socket is refused
+// by the config check, before a node would open its stores.
+TEST_F(CheckConfigTest, TheAdminSocketMayLiveOutsideTheHome) {
+  const fs::path run_dir = node_.dir() / "run";
+  fs::create_directories(run_dir);
+  const std::string socket = (run_dir / "admin.sock").string();
+  edit_json([&](json& j) { j["admin_socket"] = socket; });
+  ASSERT_EQ(check().first, 0);
+  std::string why;
+  ASSERT_TRUE(node_.start(&why)) << why;
+  EXPECT_TRUE(fs::exists(socket));
+  EXPECT_FALSE(fs::exists(fs::path(node_.home()) / "admin.sock"));
+  auto [code, out] = run_command("timeout 60 " + std::string(RL_BINARY_DIR) +
+                                 "/node/regledgerd backup --home " + node_.home());
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("backup done (online)"), std::string::npos) << out;
+
+  edit_json([&](json& j) { j["admin_socket"] = "/" + std::string(120, 'a') + "/admin.sock"; });
+  auto [long_code, long_out] = check();
+  EXPECT_EQ(long_code, 1) << long_out;
+  EXPECT_NE(long_out.find("admin_socket must be a path of at most 107 bytes"), std::string::npos)
+      << long_out;
+}
+
 }  // namespace
 }  // namespace rl::testing
