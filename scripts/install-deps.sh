@@ -22,6 +22,8 @@ PACKAGES=(
   curl ca-certificates python3 procps
   softhsm2 libp11-kit-dev
   prometheus
+  # The explorer's browser tests: headless Chromium driven by Selenium (tests/cluster/explorer_browser.py)
+  chromium chromium-driver python3-selenium
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)

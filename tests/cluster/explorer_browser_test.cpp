@@ -1,0 +1,181 @@
+// The web explorer in a real browser (issue #17, docs/explorer.md): a four-validator network
+// whose nodes require sessions, a report submitted through the API, its receipt and two
+// tampered copies written to build/.../tests/artifacts/explorer/, then headless Chromium
+// (tests/cluster/explorer_browser.py, Selenium) loads the pages, searches, and verifies the
+// receipts in the page. The screenshots stay in that folder as the test's artifacts.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "client/lib/tx_builder.hpp"
+#include "common/file_io.hpp"
+#include "ledger/genesis.hpp"
+#include "node/explorer/explorer_routes.hpp"
+#include "regledger.pb.h"
+#include "tests/cluster/cluster_checks.hpp"
+#include "tests/support/cluster.hpp"
+#include "tests/support/run_command.hpp"
+
+namespace rl::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kPython = "/usr/bin/python3";  // Debian's, where python3-selenium is
+constexpr const char* kChromium = "/usr/bin/chromium";
+constexpr const char* kChromedriver = "/usr/bin/chromedriver";
+
+// Empty when the browser tooling is installed; otherwise what is missing.
+std::string missing_browser_tools() {
+  std::string missing;
+  for (const char* p : {kPython, kChromium, kChromedriver}) {
+    if (!fs::exists(p)) missing += std::string(" ") + p;
+  }
+  if (missing.empty() && run_command(std::string(kPython) + " -c 'import selenium'").first != 0) {
+    missing += " python3-selenium";
+  }
+  return missing;
+}
+
+http::HeaderList bearer(const std::string& token) {
+  return {{"authorization", "Bearer " + token}};
+}
+
+json get_json(const ApiTarget& t, const std::string& path, const std::string& token) {
+  auto r = t.client(10'000).request("GET", path, "", bearer(token));
+  if (!r.ok()) throw std::runtime_error(path + ": " + r.error().to_string());
+  if (r->status != 200) throw std::runtime_error(path + ": " + r->body);
+  return json::parse(r->body);
+}
+
+void write(const fs::path& p, const std::string& text) {
+  auto st = write_file(p.string(), text);
+  if (!st.ok()) throw std::runtime_error(st.error().to_string());
+}
+
+// The receipt with one byte of its transaction changed: it still decodes, but its Merkle leaf
+// is no longer the one the block committed.
+std::string tamper_tx(json receipt) {
+  auto tx = from_base64(receipt["tx"].get<std::string>());
+  if (!tx.ok() || tx->empty()) throw std::runtime_error("receipt tx");
+  tx->back() ^= 0x01;
+  receipt["tx"] = to_base64(*tx);
+  return receipt.dump(2);
+}
+
+// The receipt with the last byte of the first precommit signature changed (the low byte of s:
+// still canonical DER, no longer a valid signature).
+std::string tamper_commit(json receipt) {
+  auto raw = from_base64(receipt["commit"].get<std::string>());
+  ledger::pb::CommitCertificate cert;
+  if (!raw.ok() || !cert.ParseFromArray(raw->data(), static_cast<int>(raw->size())) ||
+      cert.signatures_size() == 0) {
+    throw std::runtime_error("receipt commit");
+  }
+  std::string sig = cert.signatures(0).signature();
+  sig.back() = static_cast<char>(sig.back() ^ 0x01);
+  cert.mutable_signatures(0)->set_signature(sig);
+  receipt["commit"] = to_base64(to_bytes(cert.SerializeAsString()));
+  return receipt.dump(2);
+}
+
+bool is_png(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  return in.gcount() == 8 && std::string(magic, 8) == "\x89PNG\r\n\x1a\n";
+}
+
+TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
+  if (auto missing = missing_browser_tools(); !missing.empty()) {
+    GTEST_SKIP() << "the browser test needs" << missing
+                 << " (scripts/install-deps.sh installs chromium, chromium-driver and "
+                    "python3-selenium)";
+  }
+  ClusterOptions o;
+  o.name = "explorer";
+  o.read_access = "session";  // the explorer must follow the API's session rules
+  Cluster c(o);
+  c.start_all();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    ASSERT_TRUE(c.wait_healthy(i, std::chrono::seconds(30))) << c.log_tail(i);
+  }
+  const ApiTarget node = c.target(0);
+
+  // The explorer's files over the node's real HTTPS listener, anonymously, with their headers.
+  auto page = node.client().get("/explorer/");
+  ASSERT_TRUE(page.ok()) << page.error().to_string();
+  EXPECT_EQ(page->status, 200);
+  std::map<std::string, std::string> headers(page->headers.begin(), page->headers.end());
+  EXPECT_EQ(headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(headers["content-security-policy"], node::explorer::kContentSecurityPolicy);
+  EXPECT_EQ(headers["x-content-type-options"], "nosniff");
+  auto unknown = node.client().get("/explorer/secret.json");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 404);
+
+  auto token = login_over_api(node, c.admin());
+  ASSERT_TRUE(token.ok()) << token.error().to_string();
+  auto reporter = enroll_reporter(c, 0);
+  const std::string period = "2026-Q3";
+  auto tx = client::build_signed_tx(
+      reporter, c.genesis().chain_id, c.height(0), [&](ledger::pb::TxBody& b) {
+        auto* p = b.mutable_submit_report();
+        p->set_template_id("capital-adequacy");
+        p->set_period(period);
+        p->set_content_type("application/json");
+        p->set_payload(R"({"institution":"bank-a","period":"2026-Q3",)"
+                       R"("cet1_ratio":12.5,"total_capital":1000})");
+      });
+  ASSERT_TRUE(tx.ok()) << tx.error().to_string();
+  auto id = submit_and_wait(node, *tx, std::chrono::seconds(30), *token);
+  ASSERT_TRUE(id.ok()) << id.error().to_string() << c.all_logs_tail();
+  const json committed = get_json(node, "/v1/txs/" + *id, *token);
+  const json receipt = get_json(node, "/v1/receipts/" + *id, *token);
+
+  const fs::path out = fs::path(RL_BINARY_DIR) / "tests/artifacts/explorer";
+  fs::remove_all(out);  // no screenshot of an earlier run may pass for this one's
+  fs::create_directories(out);
+  write(out / "genesis.json", ledger::genesis_to_json(c.genesis()));
+  write(out / "receipt.json", receipt.dump(2));
+  write(out / "receipt-tampered-tx.json", tamper_tx(receipt));
+  write(out / "receipt-tampered-commit.json", tamper_commit(receipt));
+  const json the_case = {{"chain_id", c.genesis().chain_id},
+                         {"token", *token},
+                         {"account", c.admin().account},
+                         {"tx_id", *id},
+                         {"report_id", *id},  // a report's id is its submission's tx id
+                         {"height", committed["height"]},
+                         {"signer", reporter.account},
+                         {"org", reporter.org},
+                         {"period", period},
+                         {"files",
+                          {{"genesis", (out / "genesis.json").string()},
+                           {"receipt", (out / "receipt.json").string()},
+                           {"tampered_tx", (out / "receipt-tampered-tx.json").string()},
+                           {"tampered_commit", (out / "receipt-tampered-commit.json").string()}}}};
+  write(out / "case.json", the_case.dump(2));
+
+  const std::string base = "https://127.0.0.1:" + std::to_string(node.port) + "/explorer/";
+  auto [rc, output] = run_command(std::string(kPython) + " " + RL_SOURCE_DIR +
+                                  "/tests/cluster/explorer_browser.py --base " + base + " --case " +
+                                  (out / "case.json").string() + " --out " + out.string() +
+                                  " --chromedriver " + kChromedriver);
+  std::printf("%s", output.c_str());
+  EXPECT_EQ(rc, 0) << output;
+  for (const char* shot :
+       {"01-status.png", "02-block-anonymous.png", "03-blocks.png", "04-block.png", "05-tx.png",
+        "06-report.png", "07-search-report.png", "08-verify-valid.png", "09-verify-tampered-tx.png",
+        "10-verify-tampered-commit.png"}) {
+    EXPECT_TRUE(is_png(out / shot)) << shot << " is missing or not a PNG";
+  }
+  std::printf("screenshots in %s\n", out.string().c_str());
+}
+
+}  // namespace
+}  // namespace rl::testing
