@@ -64,7 +64,11 @@ function setup() {
     e.preventDefault();
     const q = document.getElementById('search-input').value.trim();
     const kind = document.getElementById('search-kind').value;
-    if (q) location.hash = `#/search/${kind}/${encodeURIComponent(q)}`;
+    if (!q) return;
+    const target = `#/search/${kind}/${encodeURIComponent(q)}`;
+    // The same search again changes no hash, so no hashchange would run it.
+    if (location.hash === target) render();
+    else location.hash = target;
   });
   document.getElementById('session-form').addEventListener('submit', async (e) => {
     e.preventDefault();
