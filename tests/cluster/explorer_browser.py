@@ -76,8 +76,14 @@ class Browser:
         self.check(True, what)
 
     def shot(self, name):
+        """A PNG of the whole page, not only the window: the window grows to the page's height
+        for the picture."""
         path = os.path.join(self.out, name)
+        size = self.driver.get_window_size()
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(size["width"], max(size["height"], height + 120))
         self.driver.save_screenshot(path)
+        self.driver.set_window_size(size["width"], size["height"])
         self.shots.append(name)
 
     def search(self, kind, query):
@@ -162,7 +168,11 @@ def run(b, case, files):
     b.settle()
     b.wait_text("#report", case["org"], "report page shows the organization")
     b.wait_text("#report", case["period"], "report page shows the period")
-    b.wait_text("#report-history", "SUBMITTED", "report page shows the status history")
+    b.wait_text("#report-history", "SUBMITTED", "report page shows the submission")
+    b.wait_text("#report-history", "figures reconciled", "report page shows the review")
+    history = b.driver.find_elements(By.CSS_SELECTOR, "#report-history tbody tr")
+    b.check([r.text.split()[0] for r in history] == ["SUBMITTED", "ACCEPTED"],
+            "the status history is SUBMITTED then ACCEPTED", str([r.text for r in history]))
     b.wait_text("#report-versions", report, "report page lists the versions")
     b.shot("06-report.png")
 
@@ -187,6 +197,9 @@ def run(b, case, files):
             verdict.text + "\n" + "\n".join(t for _, t in checks))
     b.check(len(checks) >= 10 and all(s == "pass" for s, _ in checks),
             f"all {len(checks)} checks of the good receipt pass")
+    merkle = next(t for _, t in checks if "Merkle path" in t)
+    b.check(f"with {len(case['proof'])} sibling hashes" in merkle and len(case["proof"]) > 0,
+            "the Merkle path has the receipt's sibling hashes", merkle)
     for name in ("Merkle path", "Header hash", "Precommit signatures", "Voting power"):
         b.check(any(name in t for _, t in checks), f"the check '{name}' is listed")
     b.shot("08-verify-valid.png")
