@@ -168,11 +168,13 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   // Merkle path has siblings on both sides.
   std::string id, period;
   json committed, receipt;
-  auto better = [](const json& r, const json& than) {
-    const bool inner = r["index"] > 0 && r["index"] + 1 < r["tx_count"];
-    const bool than_inner = than["index"] > 0 && than["index"] + 1 < than["tx_count"];
+  auto inner = [](const json& r) {
+    const auto index = r["index"].get<std::uint64_t>();
+    return index > 0 && index + 1 < r["tx_count"].get<std::uint64_t>();
+  };
+  auto better = [&](const json& r, const json& than) {
     return r["tx_count"] > than["tx_count"] ||
-           (r["tx_count"] == than["tx_count"] && inner && !than_inner);
+           (r["tx_count"] == than["tx_count"] && inner(r) && !inner(than));
   };
   for (std::size_t i = 0; i < periods.size(); ++i) {
     ASSERT_TRUE(results[i].contains("tx_id")) << posted->body;
