@@ -220,6 +220,20 @@ def run(b, case, files):
             "the tampered commit's reason is the signature", verdict.text)
     b.shot("10-verify-tampered-commit.png")
 
+    verdict, checks = b.verify(files["genesis_sm2"], files["receipt"])
+    b.check(verdict.get_attribute("data-verdict") == "unsupported",
+            "an sm2-sm3 genesis is not verified in the browser", verdict.text)
+    b.check("WebCrypto has no SM2" in verdict.text and "regledger verify" in verdict.text,
+            "the page says why and what to use instead", verdict.text)
+    b.check(not any(s == "pass" for s, _ in checks), "nothing passes for an sm2-sm3 network")
+    b.shot("11-verify-sm2.png")
+
+    verdict, checks = b.verify(files["genesis"], files["with_handoffs"])
+    b.check(verdict.get_attribute("data-verdict") == "unsupported",
+            "a receipt with validator-set handoffs is refused, not passed", verdict.text)
+    b.check("validator-set change" in verdict.text, "the page says it is the handoffs",
+            verdict.text)
+
     # The receipt fetched by the explorer itself for the tx (with the viewer's session).
     b.go(f"verify/{tx}")
     b.find("#genesis-file").send_keys(files["genesis"])

@@ -209,6 +209,14 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   write(out / "receipt.json", receipt.dump(2));
   write(out / "receipt-tampered-tx.json", tamper_tx(receipt));
   write(out / "receipt-tampered-commit.json", tamper_commit(receipt));
+  // What the browser cannot check must be said, not passed: an SM2/SM3 network (the same file
+  // with its suite renamed) and a receipt that carries validator-set handoffs.
+  json sm2 = json::parse(ledger::genesis_to_json(c.genesis()));
+  sm2["suite"] = "sm2-sm3";
+  write(out / "genesis-sm2.json", sm2.dump(2));
+  json with_handoffs = receipt;
+  with_handoffs["validator_handoffs"] = json::array({{{"header", ""}, {"commit", ""}}});
+  write(out / "receipt-with-handoffs.json", with_handoffs.dump(2));
   const json the_case = {{"chain_id", c.genesis().chain_id},
                          {"token", *token},
                          {"account", c.admin().account},
@@ -223,7 +231,9 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
                           {{"genesis", (out / "genesis.json").string()},
                            {"receipt", (out / "receipt.json").string()},
                            {"tampered_tx", (out / "receipt-tampered-tx.json").string()},
-                           {"tampered_commit", (out / "receipt-tampered-commit.json").string()}}}};
+                           {"tampered_commit", (out / "receipt-tampered-commit.json").string()},
+                           {"genesis_sm2", (out / "genesis-sm2.json").string()},
+                           {"with_handoffs", (out / "receipt-with-handoffs.json").string()}}}};
   write(out / "case.json", the_case.dump(2));
 
   const std::string base = "https://127.0.0.1:" + std::to_string(node.port) + "/explorer/";
@@ -236,7 +246,7 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   for (const char* shot :
        {"01-status.png", "02-block-anonymous.png", "03-blocks.png", "04-block.png", "05-tx.png",
         "06-report.png", "07-search-report.png", "08-verify-valid.png", "09-verify-tampered-tx.png",
-        "10-verify-tampered-commit.png"}) {
+        "10-verify-tampered-commit.png", "11-verify-sm2.png"}) {
     EXPECT_TRUE(is_png(out / shot)) << shot << " is missing or not a PNG";
   }
   std::printf("screenshots in %s\n", out.string().c_str());
