@@ -245,6 +245,25 @@ def run(b, case, files):
     b.check(verdict.get_attribute("data-verdict") == "valid",
             "the receipt fetched from the node verifies", verdict.text)
 
+    print("another organization's session", flush=True)
+    # bank-b's reporter may read none of bank-a's data: the pages show the API's "not found"
+    # for it, word for word, and nothing of the block, the tx or the report.
+    b.go("status")
+    b.driver.find_element(By.CSS_SELECTOR, "#session summary").click()
+    b.find("#session-token").send_keys(case["other_token"])
+    b.find("#session-form button[type=submit]").click()
+    b.wait_text("#session-state", "Signed in as " + case["other_account"],
+                "another bank's token is accepted")
+    for route, code, absent in ((f"block/{height}", "block_not_found", "#block-txs"),
+                                (f"tx/{tx}", "tx_not_found", "#tx"),
+                                (f"report/{report}", "report_not_found", "#report")):
+        b.go(route)
+        b.wait_text("#page .error", code, f"bank-b's {route.split('/')[0]} page shows {code}")
+        b.check(not b.driver.find_elements(By.CSS_SELECTOR, absent), f"and no {absent} table")
+    b.shot("12-other-bank-report.png")
+    b.search("any", tx)
+    b.wait_text("#search-result", "nothing found", "bank-b's search for the tx finds nothing")
+
     # Nothing the CSP refused, nothing thrown: only the API refusals the test asked for.
     problems = [e["message"] for e in b.driver.get_log("browser")
                 if e["level"] == "SEVERE" and "status of 401" not in e["message"]

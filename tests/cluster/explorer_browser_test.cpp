@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "client/lib/session.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "ledger/genesis.hpp"
@@ -27,6 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// The password tests/support/api_enroll.cpp gives the accounts it registers.
+constexpr const char* kEnrolledPassword = "a long test password";
 constexpr const char* kPython = "/usr/bin/python3";  // Debian's, where python3-selenium is
 constexpr const char* kChromium = "/usr/bin/chromium";
 constexpr const char* kChromedriver = "/usr/bin/chromedriver";
@@ -145,6 +148,13 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   auto token = login_over_api(node, c.admin());
   ASSERT_TRUE(token.ok()) << token.error().to_string();
   auto reporter = enroll_reporter(c, 0);
+  // Another bank's reporter: a viewer whose session may read none of bank-a's reports.
+  auto other_bank =
+      enroll_over_api(node, c.genesis(), c.admin(), c.dir(), "bank-b", "bank-b-reporting", "0105");
+  ASSERT_TRUE(other_bank.ok()) << other_bank.error().to_string();
+  auto login_client = node.client();
+  auto other_token = client::login_over(login_client, *other_bank, kEnrolledPassword);
+  ASSERT_TRUE(other_token.ok()) << other_token.error().to_string();
   // Several reports in one batch, so that they share a block and the receipt's Merkle path has
   // real sibling hashes (a one-tx block's path is empty).
   std::vector<std::string> periods = {"2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"};
@@ -220,6 +230,8 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   const json the_case = {{"chain_id", c.genesis().chain_id},
                          {"token", *token},
                          {"account", c.admin().account},
+                         {"other_token", other_token->token},
+                         {"other_account", other_bank->account},
                          {"tx_id", id},
                          {"report_id", id},  // a report's id is its submission's tx id
                          {"height", committed["height"]},
@@ -236,6 +248,17 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
                            {"with_handoffs", (out / "receipt-with-handoffs.json").string()}}}};
   write(out / "case.json", the_case.dump(2));
 
+  // The reference verifier agrees with what the browser must show for each file.
+  const std::string cli = std::string(RL_BINARY_DIR) + "/client/regledger verify --genesis " +
+                          (out / "genesis.json").string() + " ";
+  EXPECT_EQ(run_command(cli + (out / "receipt.json").string()).first, 0);
+  auto [tx_rc, tx_why] = run_command(cli + (out / "receipt-tampered-tx.json").string());
+  EXPECT_EQ(tx_rc, 1) << tx_why;
+  EXPECT_NE(tx_why.find("Merkle"), std::string::npos) << tx_why;
+  auto [commit_rc, commit_why] = run_command(cli + (out / "receipt-tampered-commit.json").string());
+  EXPECT_EQ(commit_rc, 1) << commit_why;
+  EXPECT_NE(commit_why.find("signature is invalid"), std::string::npos) << commit_why;
+
   const std::string base = "https://127.0.0.1:" + std::to_string(node.port) + "/explorer/";
   auto [rc, output] = run_command(std::string(kPython) + " " + RL_SOURCE_DIR +
                                   "/tests/cluster/explorer_browser.py --base " + base + " --case " +
@@ -246,7 +269,7 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   for (const char* shot :
        {"01-status.png", "02-block-anonymous.png", "03-blocks.png", "04-block.png", "05-tx.png",
         "06-report.png", "07-search-report.png", "08-verify-valid.png", "09-verify-tampered-tx.png",
-        "10-verify-tampered-commit.png", "11-verify-sm2.png"}) {
+        "10-verify-tampered-commit.png", "11-verify-sm2.png", "12-other-bank-report.png"}) {
     EXPECT_TRUE(is_png(out / shot)) << shot << " is missing or not a PNG";
   }
   std::printf("screenshots in %s\n", out.string().c_str());
