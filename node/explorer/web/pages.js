@@ -90,14 +90,22 @@ export async function blockPage(main, height) {
   if (!HEIGHT.test(height)) {
     return main.append(el('div', { class: 'error' }, `"${height}" is not a block height`));
   }
-  const [b, h] = await Promise.all([api.get(`/v1/blocks/${height}`), api.get(`/v1/headers/${height}`)]);
+  const [b, h] = await Promise.all([
+    api.get(`/v1/blocks/${height}`),
+    api.get(`/v1/headers/${height}`),
+  ]);
   if (!b.ok) return main.append(apiError(b, `block ${height}`));
   const block = b.data;
   const rows = [
     ['Height', String(block.height)],
     ['Block hash', hashText(block.block_hash)],
     ['Time', time(block.time_ms)],
-    ['Previous block', block.height > 1 ? link(`block/${block.height - 1}`, block.prev_block_hash) : hashText(block.prev_block_hash)],
+    [
+      'Previous block',
+      block.height > 1
+        ? link(`block/${block.height - 1}`, block.prev_block_hash)
+        : hashText(block.prev_block_hash),
+    ],
     ['Transactions root', hashText(block.tx_root)],
     ['App hash', hashText(block.app_hash)],
     ['Validators hash', hashText(block.validators_hash)],
@@ -197,7 +205,10 @@ export async function reportPage(main, id) {
       ['Sealed', rep.sealed ? 'yes' : 'no'],
       ['Version', String(rep.version)],
       ['Corrects', rep.corrects ? link(`report/${rep.corrects}`, rep.corrects) : '-'],
-      ['Superseded by', rep.superseded_by ? link(`report/${rep.superseded_by}`, rep.superseded_by) : '-'],
+      [
+        'Superseded by',
+        rep.superseded_by ? link(`report/${rep.superseded_by}`, rep.superseded_by) : '-',
+      ],
     ]),
   );
   main.querySelector('table').id = 'report';

@@ -7,7 +7,7 @@
 // SM3, so an sm2-sm3 network is refused as "cannot verify here", never passed.
 //
 // verifyReceipt() returns {verdict: 'valid'|'invalid'|'unsupported', reason, checks}, each check
-// {name, status: 'pass'|'fail'|'skipped', detail}. It never throws.
+// {name, status: 'pass'|'fail'|'unsupported'|'skipped', detail}. It never throws.
 
 import { concat, equal, fromBase64, fromHex, hex, sha256, uintBE, utf8 } from './bytes.js';
 import { ecdsaDerToRaw, parseCertificate, pemToDer } from './der.js';
@@ -330,7 +330,8 @@ const STEPS = [
         throw new CheckFailed("the signer certificate's key is not a P-256 key");
       }
       const msg = concat(utf8('regledger/tx/v1'), new Uint8Array([0]), s.tx.body);
-      must(await ecdsaVerify(key, s.tx.signature, msg), 'the transaction signature does not verify');
+      must(await ecdsaVerify(key, s.tx.signature, msg),
+        'the transaction signature does not verify');
       return "the transaction's ECDSA P-256 signature verifies with the signer certificate's key";
     },
   ],
@@ -392,8 +393,6 @@ const STEPS = [
   ],
 ];
 
-export const CHECK_NAMES = STEPS.map(([name]) => name);
-
 export async function verifyReceipt(genesisText, receiptText) {
   const s = { genesisText, receiptText };
   const checks = [];
@@ -401,7 +400,7 @@ export async function verifyReceipt(genesisText, receiptText) {
   let reason = '';
   for (const [name, run] of STEPS) {
     if (verdict !== 'valid') {
-      checks.push({ name, status: 'skipped', detail: 'not checked: an earlier check failed' });
+      checks.push({ name, status: 'skipped', detail: 'not checked: stopped at an earlier check' });
       continue;
     }
     try {
@@ -410,7 +409,8 @@ export async function verifyReceipt(genesisText, receiptText) {
       verdict = e instanceof Unsupported ? 'unsupported' : 'invalid';
       reason = e instanceof CheckFailed || e instanceof Unsupported ? e.message
         : `${name}: unexpected error: ${e.message}`;
-      checks.push({ name, status: 'fail', detail: reason });
+      const status = verdict === 'unsupported' ? 'unsupported' : 'fail';
+      checks.push({ name, status, detail: reason });
     }
   }
   return { verdict, reason, checks };

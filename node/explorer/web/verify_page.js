@@ -6,6 +6,8 @@ import * as api from './api.js';
 import { el } from './dom.js';
 import { verifyReceipt } from './receipt_verify.js';
 
+const BADGE = { pass: 'PASS', fail: 'FAIL', unsupported: 'CANNOT', skipped: 'SKIPPED' };
+
 const VERDICT_TEXT = {
   valid: 'Receipt VALID',
   invalid: 'Receipt INVALID',
@@ -42,7 +44,7 @@ function renderResult(out, result) {
         el(
           'li',
           { class: `check ${c.status}`, 'data-status': c.status },
-          el('span', { class: 'badge' }, c.status === 'pass' ? 'PASS' : c.status === 'fail' ? 'FAIL' : 'SKIPPED'),
+          el('span', { class: 'badge' }, BADGE[c.status]),
           el('strong', {}, c.name),
           el('span', { class: 'detail' }, c.detail),
         ),
