@@ -1,6 +1,6 @@
 // The web explorer in a real browser (issue #17, docs/explorer.md): a four-validator network
-// whose nodes require sessions, a report submitted through the API, its receipt and two
-// tampered copies written to build/.../tests/artifacts/explorer/, then headless Chromium
+// whose nodes require sessions, reports submitted through the API, a receipt and its changed
+// copies written to build/.../tests/artifacts/explorer/, then headless Chromium
 // (tests/cluster/explorer_browser.py, Selenium) loads the pages, searches, and verifies the
 // receipts in the page. The screenshots stay in that folder as the test's artifacts.
 #include <gtest/gtest.h>
@@ -9,16 +9,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "client/lib/session.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
-#include "ledger/genesis.hpp"
 #include "node/explorer/explorer_routes.hpp"
-#include "regledger.pb.h"
 #include "tests/cluster/cluster_checks.hpp"
+#include "tests/cluster/explorer_receipt_files.hpp"
 #include "tests/support/cluster.hpp"
 #include "tests/support/run_command.hpp"
 
@@ -57,49 +58,6 @@ json get_json(const ApiTarget& t, const std::string& path, const std::string& to
   return json::parse(r->body);
 }
 
-void write(const fs::path& p, const std::string& text) {
-  auto st = write_file(p.string(), text);
-  if (!st.ok()) throw std::runtime_error(st.error().to_string());
-}
-
-// The receipt with one byte of its transaction changed: it still decodes, but its Merkle leaf
-// is no longer the one the block committed.
-std::string tamper_tx(json receipt) {
-  auto tx = from_base64(receipt["tx"].get<std::string>());
-  if (!tx.ok() || tx->empty()) throw std::runtime_error("receipt tx");
-  tx->back() ^= 0x01;
-  receipt["tx"] = to_base64(*tx);
-  return receipt.dump(2);
-}
-
-// The receipt with the last byte of the first precommit signature changed (the low byte of s:
-// still canonical DER, no longer a valid signature).
-std::string tamper_commit(json receipt) {
-  auto raw = from_base64(receipt["commit"].get<std::string>());
-  ledger::pb::CommitCertificate cert;
-  if (!raw.ok() || !cert.ParseFromArray(raw->data(), static_cast<int>(raw->size())) ||
-      cert.signatures_size() == 0) {
-    throw std::runtime_error("receipt commit");
-  }
-  std::string sig = cert.signatures(0).signature();
-  sig.back() = static_cast<char>(sig.back() ^ 0x01);
-  cert.mutable_signatures(0)->set_signature(sig);
-  receipt["commit"] = to_base64(to_bytes(cert.SerializeAsString()));
-  return receipt.dump(2);
-}
-
-Result<Bytes> report_tx(const client::Identity& reporter, const std::string& chain_id,
-                        std::uint64_t height, const std::string& period) {
-  return client::build_signed_tx(reporter, chain_id, height, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_submit_report();
-    p->set_template_id("capital-adequacy");
-    p->set_period(period);
-    p->set_content_type("application/json");
-    p->set_payload(R"({"institution":"bank-a","period":")" + period +
-                   R"(","cet1_ratio":12.5,"total_capital":1000})");
-  });
-}
-
 bool wait_committed(const ApiTarget& t, const std::string& id, const std::string& token) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -108,6 +66,109 @@ bool wait_committed(const ApiTarget& t, const std::string& id, const std::string
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+Bytes report_tx(const Cluster& c, const client::Identity& reporter, const std::string& period) {
+  auto tx = client::build_signed_tx(
+      reporter, c.genesis().chain_id, c.height(0), [&](ledger::pb::TxBody& b) {
+        auto* p = b.mutable_submit_report();
+        p->set_template_id("capital-adequacy");
+        p->set_period(period);
+        p->set_content_type("application/json");
+        p->set_payload(R"({"institution":"bank-a","period":")" + period +
+                       R"(","cet1_ratio":12.5,"total_capital":1000})");
+      });
+  if (!tx.ok()) throw std::runtime_error("report tx: " + tx.error().to_string());
+  return std::move(tx).value();
+}
+
+struct CommittedReport {
+  std::string id;  // the tx id, which is also the report id
+  std::string period;
+  json receipt;
+};
+
+// True when the receipt's tx is neither first nor last in its block: its Merkle path then has
+// siblings on both sides.
+bool inside_its_block(const json& receipt) {
+  const auto index = receipt["index"].get<std::uint64_t>();
+  return index > 0 && index + 1 < receipt["tx_count"].get<std::uint64_t>();
+}
+
+// One report per period, posted as one batch so that they share a block (a one-tx block's
+// Merkle path is empty); returns the one inside the fullest block.
+CommittedReport submit_report_batch(const Cluster& c, const client::Identity& reporter,
+                                    const std::vector<std::string>& periods,
+                                    const std::string& token) {
+  Bytes batch;
+  for (const auto& period : periods) {
+    const Bytes tx = report_tx(c, reporter, period);
+    // The batch framing: u32 big-endian length, then the Tx bytes (ledger/tx_batch.hpp).
+    const auto n = static_cast<std::uint32_t>(tx.size());
+    for (int shift = 24; shift >= 0; shift -= 8)
+      batch.push_back(static_cast<std::uint8_t>(n >> shift));
+    batch.insert(batch.end(), tx.begin(), tx.end());
+  }
+  const ApiTarget node = c.target(0);
+  auto posted = node.client(10'000).request("POST", "/v1/txs/batch", to_string(batch),
+                                            {{"content-type", "application/octet-stream"}});
+  if (!posted.ok() || posted->status != 200) throw std::runtime_error("batch refused");
+  const json results = json::parse(posted->body)["results"];
+  CommittedReport best;
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    if (!results[i].contains("tx_id")) throw std::runtime_error("refused: " + posted->body);
+    const std::string id = results[i]["tx_id"];
+    if (!wait_committed(node, id, token)) throw std::runtime_error(id + " not committed");
+    json r = get_json(node, "/v1/receipts/" + id, token);
+    if (best.receipt.is_null() || r["tx_count"] > best.receipt["tx_count"] ||
+        (r["tx_count"] == best.receipt["tx_count"] && inside_its_block(r) &&
+         !inside_its_block(best.receipt))) {
+      best = {id, periods[i], std::move(r)};
+    }
+  }
+  return best;
+}
+
+// A regulator's review: the report's status history gets a second entry.
+void accept_report(const Cluster& c, const std::string& id, const std::string& token) {
+  auto review = client::build_signed_tx(c.admin(), c.genesis().chain_id, c.height(0),
+                                        [&](ledger::pb::TxBody& b) {
+                                          auto* p = b.mutable_review_report();
+                                          p->set_report_id(id);
+                                          p->set_decision("ACCEPTED");
+                                          p->add_reasons("figures reconciled");
+                                        });
+  if (!review.ok()) throw std::runtime_error(review.error().to_string());
+  auto done = submit_and_wait(c.target(0), *review, std::chrono::seconds(30), token);
+  if (!done.ok()) throw std::runtime_error("review: " + done.error().to_string());
+}
+
+// The reference verifier, `regledger verify`, gives the verdicts the browser must show.
+void expect_cli_verdicts(const ReceiptFiles& f) {
+  const std::string cli =
+      std::string(RL_BINARY_DIR) + "/client/regledger verify --genesis " + f.genesis.string() + " ";
+  auto [good_rc, good_out] = run_command(cli + f.receipt.string());
+  EXPECT_EQ(good_rc, 0) << good_out;
+  auto [tx_rc, tx_why] = run_command(cli + f.tampered_tx.string());
+  EXPECT_EQ(tx_rc, 1) << tx_why;
+  EXPECT_NE(tx_why.find("Merkle"), std::string::npos) << tx_why;
+  auto [commit_rc, commit_why] = run_command(cli + f.tampered_commit.string());
+  EXPECT_EQ(commit_rc, 1) << commit_why;
+  EXPECT_NE(commit_why.find("signature is invalid"), std::string::npos) << commit_why;
+}
+
+// The explorer's files over the node's real HTTPS listener, anonymously, with their headers.
+void expect_served_anonymously(const ApiTarget& node) {
+  auto page = node.client().get("/explorer/");
+  ASSERT_TRUE(page.ok()) << page.error().to_string();
+  EXPECT_EQ(page->status, 200);
+  std::map<std::string, std::string> headers(page->headers.begin(), page->headers.end());
+  EXPECT_EQ(headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(headers["content-security-policy"], node::explorer::kContentSecurityPolicy);
+  EXPECT_EQ(headers["x-content-type-options"], "nosniff");
+  auto unknown = node.client().get("/explorer/secret.json");
+  ASSERT_TRUE(unknown.ok()) << unknown.error().to_string();
+  EXPECT_EQ(unknown->status, 404);
 }
 
 bool is_png(const fs::path& p) {
@@ -132,22 +193,11 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
     ASSERT_TRUE(c.wait_healthy(i, std::chrono::seconds(30))) << c.log_tail(i);
   }
   const ApiTarget node = c.target(0);
-
-  // The explorer's files over the node's real HTTPS listener, anonymously, with their headers.
-  auto page = node.client().get("/explorer/");
-  ASSERT_TRUE(page.ok()) << page.error().to_string();
-  EXPECT_EQ(page->status, 200);
-  std::map<std::string, std::string> headers(page->headers.begin(), page->headers.end());
-  EXPECT_EQ(headers["content-type"], "text/html; charset=utf-8");
-  EXPECT_EQ(headers["content-security-policy"], node::explorer::kContentSecurityPolicy);
-  EXPECT_EQ(headers["x-content-type-options"], "nosniff");
-  auto unknown = node.client().get("/explorer/secret.json");
-  ASSERT_TRUE(unknown.ok());
-  EXPECT_EQ(unknown->status, 404);
+  ASSERT_NO_FATAL_FAILURE(expect_served_anonymously(node));
 
   auto token = login_over_api(node, c.admin());
   ASSERT_TRUE(token.ok()) << token.error().to_string();
-  auto reporter = enroll_reporter(c, 0);
+  const auto reporter = enroll_reporter(c, 0);
   // Another bank's reporter: a viewer whose session may read none of bank-a's reports.
   auto other_bank =
       enroll_over_api(node, c.genesis(), c.admin(), c.dir(), "bank-b", "bank-b-reporting", "0105");
@@ -155,114 +205,39 @@ TEST(ExplorerBrowserTest, PagesSearchSessionsAndReceiptsInHeadlessChromium) {
   auto login_client = node.client();
   auto other_token = client::login_over(login_client, *other_bank, kEnrolledPassword);
   ASSERT_TRUE(other_token.ok()) << other_token.error().to_string();
-  // Several reports in one batch, so that they share a block and the receipt's Merkle path has
-  // real sibling hashes (a one-tx block's path is empty).
-  std::vector<std::string> periods = {"2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"};
-  Bytes batch;
-  for (const auto& period : periods) {
-    auto tx = report_tx(reporter, c.genesis().chain_id, c.height(0), period);
-    ASSERT_TRUE(tx.ok()) << tx.error().to_string();
-    // The batch framing: u32 big-endian length, then the Tx bytes (ledger/tx_batch.hpp).
-    const auto n = static_cast<std::uint32_t>(tx->size());
-    for (int shift = 24; shift >= 0; shift -= 8)
-      batch.push_back(static_cast<std::uint8_t>(n >> shift));
-    batch.insert(batch.end(), tx->begin(), tx->end());
-  }
-  auto posted = node.client(10'000).request("POST", "/v1/txs/batch", to_string(batch),
-                                            {{"content-type", "application/octet-stream"}});
-  ASSERT_TRUE(posted.ok()) << posted.error().to_string();
-  ASSERT_EQ(posted->status, 200) << posted->body;
-  const json results = json::parse(posted->body)["results"];
-  ASSERT_EQ(results.size(), periods.size()) << posted->body;
-  // The receipt to check: a report inside the fullest block, neither first nor last, so the
-  // Merkle path has siblings on both sides.
-  std::string id, period;
-  json committed, receipt;
-  auto inner = [](const json& r) {
-    const auto index = r["index"].get<std::uint64_t>();
-    return index > 0 && index + 1 < r["tx_count"].get<std::uint64_t>();
-  };
-  auto better = [&](const json& r, const json& than) {
-    return r["tx_count"] > than["tx_count"] ||
-           (r["tx_count"] == than["tx_count"] && inner(r) && !inner(than));
-  };
-  for (std::size_t i = 0; i < periods.size(); ++i) {
-    ASSERT_TRUE(results[i].contains("tx_id")) << posted->body;
-    const std::string tx_id = results[i]["tx_id"];
-    ASSERT_TRUE(wait_committed(node, tx_id, *token)) << tx_id << c.all_logs_tail();
-    json r = get_json(node, "/v1/receipts/" + tx_id, *token);
-    if (receipt.is_null() || better(r, receipt)) {
-      id = tx_id;
-      period = periods[i];
-      receipt = r;
-    }
-  }
-  committed = get_json(node, "/v1/txs/" + id, *token);
-  ASSERT_GE(receipt["tx_count"].get<int>(), 2) << "the batch never shared a block";
-  ASSERT_FALSE(receipt["proof"].empty());
-  // A regulator's review: the report's status history gets a second entry.
-  auto review = client::build_signed_tx(c.admin(), c.genesis().chain_id, c.height(0),
-                                        [&](ledger::pb::TxBody& b) {
-                                          auto* p = b.mutable_review_report();
-                                          p->set_report_id(id);
-                                          p->set_decision("ACCEPTED");
-                                          p->add_reasons("figures reconciled");
-                                        });
-  ASSERT_TRUE(review.ok()) << review.error().to_string();
-  auto reviewed = submit_and_wait(node, *review, std::chrono::seconds(30), *token);
-  ASSERT_TRUE(reviewed.ok()) << reviewed.error().to_string();
+
+  const auto report = submit_report_batch(
+      c, reporter, {"2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"}, *token);
+  ASSERT_GE(report.receipt["tx_count"].get<int>(), 2) << "the batch never shared a block";
+  ASSERT_FALSE(report.receipt["proof"].empty());
+  accept_report(c, report.id, *token);
+  const json committed = get_json(node, "/v1/txs/" + report.id, *token);
 
   const fs::path out = fs::path(RL_BINARY_DIR) / "tests/artifacts/explorer";
   fs::remove_all(out);  // no screenshot of an earlier run may pass for this one's
   fs::create_directories(out);
-  write(out / "genesis.json", ledger::genesis_to_json(c.genesis()));
-  write(out / "receipt.json", receipt.dump(2));
-  write(out / "receipt-tampered-tx.json", tamper_tx(receipt));
-  write(out / "receipt-tampered-commit.json", tamper_commit(receipt));
-  // What the browser cannot check must be said, not passed: an SM2/SM3 network (the same file
-  // with its suite renamed) and a receipt that carries validator-set handoffs.
-  json sm2 = json::parse(ledger::genesis_to_json(c.genesis()));
-  sm2["suite"] = "sm2-sm3";
-  write(out / "genesis-sm2.json", sm2.dump(2));
-  json with_handoffs = receipt;
-  with_handoffs["validator_handoffs"] = json::array({{{"header", ""}, {"commit", ""}}});
-  write(out / "receipt-with-handoffs.json", with_handoffs.dump(2));
+  const ReceiptFiles files = write_receipt_files(out, c.genesis(), report.receipt);
+  expect_cli_verdicts(files);
   const json the_case = {{"chain_id", c.genesis().chain_id},
                          {"token", *token},
                          {"account", c.admin().account},
                          {"other_token", other_token->token},
                          {"other_account", other_bank->account},
-                         {"tx_id", id},
-                         {"report_id", id},  // a report's id is its submission's tx id
+                         {"tx_id", report.id},
+                         {"report_id", report.id},  // a report's id is its submission's tx id
                          {"height", committed["height"]},
                          {"signer", reporter.account},
                          {"org", reporter.org},
-                         {"period", period},
-                         {"proof", receipt["proof"]},
-                         {"files",
-                          {{"genesis", (out / "genesis.json").string()},
-                           {"receipt", (out / "receipt.json").string()},
-                           {"tampered_tx", (out / "receipt-tampered-tx.json").string()},
-                           {"tampered_commit", (out / "receipt-tampered-commit.json").string()},
-                           {"genesis_sm2", (out / "genesis-sm2.json").string()},
-                           {"with_handoffs", (out / "receipt-with-handoffs.json").string()}}}};
-  write(out / "case.json", the_case.dump(2));
-
-  // The reference verifier agrees with what the browser must show for each file.
-  const std::string cli = std::string(RL_BINARY_DIR) + "/client/regledger verify --genesis " +
-                          (out / "genesis.json").string() + " ";
-  EXPECT_EQ(run_command(cli + (out / "receipt.json").string()).first, 0);
-  auto [tx_rc, tx_why] = run_command(cli + (out / "receipt-tampered-tx.json").string());
-  EXPECT_EQ(tx_rc, 1) << tx_why;
-  EXPECT_NE(tx_why.find("Merkle"), std::string::npos) << tx_why;
-  auto [commit_rc, commit_why] = run_command(cli + (out / "receipt-tampered-commit.json").string());
-  EXPECT_EQ(commit_rc, 1) << commit_why;
-  EXPECT_NE(commit_why.find("signature is invalid"), std::string::npos) << commit_why;
+                         {"period", report.period},
+                         {"proof", report.receipt["proof"]},
+                         {"files", files.to_json()}};
+  const fs::path case_file = out / "case.json";
+  ASSERT_TRUE(write_file(case_file.string(), the_case.dump(2)).ok());
 
   const std::string base = "https://127.0.0.1:" + std::to_string(node.port) + "/explorer/";
   auto [rc, output] = run_command(std::string(kPython) + " " + RL_SOURCE_DIR +
                                   "/tests/cluster/explorer_browser.py --base " + base + " --case " +
-                                  (out / "case.json").string() + " --out " + out.string() +
+                                  case_file.string() + " --out " + out.string() +
                                   " --chromedriver " + kChromedriver);
   std::printf("%s", output.c_str());
   EXPECT_EQ(rc, 0) << output;
