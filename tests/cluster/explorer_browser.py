@@ -281,6 +281,13 @@ def run(b, case, files):
     b.shot("12-other-bank-report.png")
     b.search("any", tx)
     b.wait_text("#search-result", "nothing found", "bank-b's search for the tx finds nothing")
+    # Log out ends the session on the node, not only in the page: the same token is refused.
+    b.driver.find_element(By.CSS_SELECTOR, "#session summary").click()
+    b.find("#session-logout").click()
+    b.wait_text("#session-state", "Anonymous", "log out forgets the token")
+    b.find("#session-token").send_keys(case["other_token"])
+    b.find("#session-form button[type=submit]").click()
+    b.wait_text("#session-state", "The token was refused", "the node refuses the logged-out token")
 
     # Nothing the CSP refused, nothing thrown: only the API refusals the test asked for.
     problems = [e["message"] for e in b.driver.get_log("browser")
