@@ -22,7 +22,7 @@ PACKAGES=(
   curl ca-certificates python3 procps
   softhsm2 libp11-kit-dev
   prometheus
-  # The explorer's browser tests: headless Chromium driven by Selenium (tests/cluster/explorer_browser.py)
+  # the explorer's browser test (tests/cluster/explorer_browser.py): headless Chromium, Selenium
   chromium chromium-driver python3-selenium
 )
 if [[ $BENCH -eq 1 ]]; then

@@ -39,8 +39,6 @@ std::string_view content_type_for(std::string_view name) {
   if (ext == "html") return "text/html; charset=utf-8";
   if (ext == "css") return "text/css; charset=utf-8";
   if (ext == "js") return "text/javascript; charset=utf-8";
-  if (ext == "svg") return "image/svg+xml";
-  if (ext == "png") return "image/png";
   return {};
 }
 
