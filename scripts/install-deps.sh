@@ -23,6 +23,8 @@ PACKAGES=(
   softhsm2 libp11-kit-dev
   prometheus
   dpkg-dev file systemd iproute2   # packaging tests: dpkg-shlibdeps (and file), systemd-analyze, ip
+  # the explorer's browser test (tests/cluster/explorer_browser.py): headless Chromium, Selenium
+  chromium chromium-driver python3-selenium
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)

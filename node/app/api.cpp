@@ -19,6 +19,7 @@
 #include "node/app/identity/report_listing.hpp"
 #include "node/app/sealed/sealed_api.hpp"
 #include "node/app/third_party/third_party_api.hpp"
+#include "node/explorer/explorer_routes.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node {
@@ -192,6 +193,9 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
     }
     return sealed_->route(req);
   }
+  // The explorer's static files (GET and HEAD): its pages read everything else through the
+  // routes below, with the viewer's own session.
+  if (explorer::is_route(path)) return explorer::serve(req);
   const bool get = req.method == "GET";
   if (path == "/v1/txs") {
     if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));

@@ -38,11 +38,14 @@ TEST(MetricsRoutesTest, PathsMapToTheirTemplates) {
   EXPECT_EQ(api_route_template("/v1/enroll/e1/approve"), "/v1/enroll/{id}/approve");
   EXPECT_EQ(api_route_template("/v1/third-party/reports/x"), "/v1/third-party/reports/{id}");
   EXPECT_EQ(api_route_template("/metrics"), "/metrics");
+  EXPECT_EQ(api_route_template("/explorer/"), "/explorer/");
+  EXPECT_EQ(api_route_template("/explorer/app.js"), "/explorer/{file}");
 }
 
 TEST(MetricsRoutesTest, AnythingElseIsOther) {
-  for (const char* p : {"", "/", "/v1", "/v1/txs/", "/v1/reports//versions", "/v1/blocks/1/2",
-                        "/etc/passwd", "/v1/reports/a/chunks/", "/v2/status", "healthz"}) {
+  for (const char* p :
+       {"", "/", "/v1", "/v1/txs/", "/v1/reports//versions", "/v1/blocks/1/2", "/etc/passwd",
+        "/v1/reports/a/chunks/", "/v2/status", "healthz", "/explorer", "/explorer/a/b.js"}) {
     EXPECT_EQ(api_route_template(p), "other") << p;
   }
   // Whatever clients send, the label takes one of a fixed set of values.

@@ -43,6 +43,8 @@ constexpr std::array<std::string_view, kApiRouteCount> kTemplates = {
     "/v1/enroll/{id}",
     "/v1/enroll/{id}/approve",
     "/v1/devices/enroll",
+    "/explorer/",        // the explorer's page (node/explorer/explorer_routes.hpp)
+    "/explorer/{file}",  // its scripts and stylesheet; an unknown name is counted here too
     "/metrics",  // not served on the API port; counted so that a misdirected scraper shows up
     "other",
 };
