@@ -51,8 +51,11 @@ const [genesisText, receiptText, done] = arguments;
   const cases = [
     ['another chain in the receipt', { ...good, chain_id: 'other' }, genesisText,
       'Chain', 'the receipt is for chain "other"'],
+    // Which reason depends on where the receipt's tx sits in its block (its place in the batch
+    // varies by run): a neighbour with a path of the same length leads to another root, one with
+    // a path of another length does not fit the tree. Either way the Merkle check fails.
     ['another index in the block', { ...good, index: (good.index + 1) % good.tx_count },
-      genesisText, 'Merkle path', "does not lead to the header's tx root"],
+      genesisText, 'Merkle path', 'Merkle path'],
     ['a proof hash dropped', { ...good, proof: good.proof.slice(1) }, genesisText,
       'Merkle path', 'Merkle path'],
     ['another tx_count', { ...good, tx_count: good.tx_count + 1 }, genesisText,
