@@ -16,8 +16,12 @@ Status verify_certificate(std::string_view chain_id, const ValidatorSet& set,
   bool first = true;
   ValidatorIndex prev = 0;
   for (const auto& s : cert.signatures) {
+    // One order means one encoding per signer set, and a duplicate signer is caught by the
+    // same comparison.
     if (!first && s.validator <= prev)
-      return make_error("invalid_certificate", "validators not strictly increasing");
+      return make_error("invalid_certificate",
+                        "signer indices not strictly increasing (validator " +
+                            std::to_string(s.validator) + " after " + std::to_string(prev) + ")");
     first = false;
     prev = s.validator;
     if (s.validator >= set.size())
@@ -28,7 +32,9 @@ Status verify_certificate(std::string_view chain_id, const ValidatorSet& set,
     power += set.at(s.validator).power;
   }
   if (!set.is_quorum(power))
-    return make_error("invalid_certificate", "signers hold no more than 2/3 of the power");
+    return make_error("invalid_certificate", "signed power " + std::to_string(power) + " of " +
+                                                 std::to_string(set.total_power()) +
+                                                 " is not more than 2/3");
   return {};
 }
 

@@ -11,8 +11,10 @@
 
 namespace rl::consensus {
 
-// OK when `cert` holds valid precommit signatures for (height, round, block_hash) from distinct
-// members of `set` (the set in force at cert.height) with more than 2/3 of its power.
+// The one rule for commit certificates, wherever one is checked (the core, block sync, the
+// ledger's commit, receipts, the client's verified reads; decision 0070): OK when `cert` holds
+// valid precommit signatures for (height, round, block_hash) from members of `set` (the set in
+// force at cert.height) in strictly increasing validator order, with more than 2/3 of its power.
 Status verify_certificate(std::string_view chain_id, const ValidatorSet& set,
                           const Verifier& verifier, const CommitCertificate& cert);
 

@@ -16,7 +16,7 @@ Error invalid(std::uint64_t height, const std::string& why) {
 // set before it.
 Result<std::vector<TrustedSet>> trusted_sets(const Chain& chain, std::uint64_t head) {
   const auto& anchor = chain.anchor();
-  std::vector<TrustedSet> sets{TrustedSet{anchor.genesis_set(), 1}};
+  std::vector<TrustedSet> sets{TrustedSet{anchor.genesis_keys, 1}};
   RL_ASSIGN_OR_RETURN(auto handoffs, chain.handoffs_up_to(head));
   for (std::size_t i = 1; i <= handoffs.size(); ++i) {
     std::vector<ValidatorHandoff> prefix(handoffs.begin(),

@@ -1,14 +1,34 @@
 #include "ledger/commit.hpp"
 
-#include <set>
-
+#include "consensus/certificate.hpp"
 #include "proto/vote_sign_bytes.hpp"
 
 namespace rl::ledger {
 
-Status verify_commit(const TrustAnchor& anchor, std::uint64_t height, ByteView block_hash,
-                     const pb::CommitCertificate& cert) {
-  return verify_commit(anchor, anchor.genesis_set(), height, block_hash, cert);
+consensus::CommitCertificate certificate_from_pb(const pb::CommitCertificate& c) {
+  consensus::CommitCertificate out;
+  out.height = c.height();
+  out.round =
+      static_cast<consensus::Round>(c.round());  // u32 on the wire; range-checked by the rule
+  out.block_hash = to_bytes(c.block_hash());
+  out.signatures.reserve(static_cast<std::size_t>(c.signatures_size()));
+  for (const auto& s : c.signatures()) {
+    out.signatures.push_back({s.validator_index(), to_bytes(s.signature())});
+  }
+  return out;
+}
+
+pb::CommitCertificate certificate_to_pb(const consensus::CommitCertificate& c) {
+  pb::CommitCertificate out;
+  out.set_height(c.height);
+  out.set_round(static_cast<std::uint32_t>(c.round));
+  out.set_block_hash(to_string(c.block_hash));
+  for (const auto& s : c.signatures) {
+    auto* sig = out.add_signatures();
+    sig->set_validator_index(s.validator);
+    sig->set_signature(to_string(s.signature));
+  }
+  return out;
 }
 
 Status verify_commit(const TrustAnchor& anchor, const ValidatorKeys& set, std::uint64_t height,
@@ -17,27 +37,14 @@ Status verify_commit(const TrustAnchor& anchor, const ValidatorKeys& set, std::u
   if (!bytes_equal(cert.block_hash(), block_hash)) {
     return make_error("bad_commit", "certificate is for another block hash");
   }
-  if (cert.signatures_size() > static_cast<int>(set.keys.size())) {
+  // Bounded before anything is copied: no valid certificate has more signers than members.
+  if (static_cast<std::size_t>(cert.signatures_size()) > set.set.size()) {
     return make_error("bad_commit", "more signatures than validators");
   }
-  Bytes msg = proto::vote_sign_bytes(anchor.chain_id, height, cert.round(),
-                                     proto::VoteType::kPrecommit, block_hash);
-  std::set<std::uint32_t> seen;
-  std::uint64_t power = 0;
-  for (const auto& sig : cert.signatures()) {
-    std::uint32_t i = sig.validator_index();
-    if (i >= set.keys.size()) return make_error("bad_commit", "unknown validator index");
-    if (!seen.insert(i).second) return make_error("bad_commit", "duplicate validator signature");
-    if (!crypto::verify(set.keys[i], msg, as_bytes(sig.signature()))) {
-      return make_error("bad_commit", "validator " + std::to_string(i) + " signature is invalid");
-    }
-    power += set.powers[i];
-  }
-  // Strictly more than two thirds: 3 * power > 2 * total.
-  if (3 * power <= 2 * set.total_power) {
-    return make_error("bad_commit", "signed power " + std::to_string(power) + " of " +
-                                        std::to_string(set.total_power) + " is not more than 2/3");
-  }
+  const ValidatorKeysVerifier verifier(set);
+  auto ok =
+      consensus::verify_certificate(anchor.chain_id, set.set, verifier, certificate_from_pb(cert));
+  if (!ok.ok()) return make_error("bad_commit", ok.error().message);
   return {};
 }
 

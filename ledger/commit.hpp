@@ -1,7 +1,11 @@
 #pragma once
-// Commit certificates: precommit signatures over proto::vote_sign_bytes from validators holding
-// more than 2/3 of the voting power.
+// Commit certificates on the ledger side: precommit signatures over proto::vote_sign_bytes from
+// validators holding more than 2/3 of the voting power. The certificate is one type,
+// consensus::CommitCertificate, checked by one rule, consensus::verify_certificate (decision
+// 0070); pb::CommitCertificate is only its encoding in blocks, receipts and sync messages, and
+// the two converters below are the only place that crosses between them.
 
+#include "consensus/messages.hpp"
 #include "ledger/genesis.hpp"
 #include "regledger.pb.h"
 
@@ -9,12 +13,13 @@ namespace rl::ledger {
 
 namespace pb = ::regledger::v1;
 
-// Checks that `cert` commits `block_hash` at `height` with > 2/3 of the anchor's power:
-// distinct, in-range validator indexes, each signature valid. Codes: bad_commit.
-Status verify_commit(const TrustAnchor& anchor, std::uint64_t height, ByteView block_hash,
-                     const pb::CommitCertificate& cert);
-// The same check against `set`, the validator set in force at `height` (after validator-set
-// changes the genesis set no longer commits).
+consensus::CommitCertificate certificate_from_pb(const pb::CommitCertificate& c);
+pb::CommitCertificate certificate_to_pb(const consensus::CommitCertificate& c);
+
+// Checks that `cert` commits `block_hash` at `height` under `set`, the validator set in force at
+// `height`, by consensus::verify_certificate (signers in strictly increasing index order, each a
+// member with a valid signature, more than 2/3 of the power). Code: bad_commit, with the rule's
+// message.
 Status verify_commit(const TrustAnchor& anchor, const ValidatorKeys& set, std::uint64_t height,
                      ByteView block_hash, const pb::CommitCertificate& cert);
 

@@ -488,21 +488,6 @@ std::string genesis_to_json(const Genesis& g) {
   return j.dump(2) + "\n";
 }
 
-Bytes validator_set_hash(crypto::Suite suite, const std::vector<crypto::PublicKey>& keys,
-                         const std::vector<std::uint64_t>& powers) {
-  static constexpr std::string_view kTag = "regledger/valset/v1";
-  Bytes buf(kTag.begin(), kTag.end());
-  buf.push_back(0);
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    append_u64_be(buf, powers[i]);
-    Bytes spki = keys[i].to_der();
-    std::uint32_t n = static_cast<std::uint32_t>(spki.size());
-    for (int s = 24; s >= 0; s -= 8) buf.push_back(static_cast<std::uint8_t>(n >> s));
-    buf.insert(buf.end(), spki.begin(), spki.end());
-  }
-  return crypto::hash(suite, buf);
-}
-
 Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
   TrustAnchor a;
   a.chain_id = g.chain_id;
@@ -521,6 +506,8 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
   // compromised machine could then be more than f faults (governance refuses the same,
   // duplicate_validator).
   std::map<Bytes, std::string> key_owner;  // signing key DER -> validator name
+  std::vector<crypto::PublicKey> keys;
+  std::vector<std::uint64_t> powers;
   for (const auto& v : g.validators) {
     auto c = crypto::Certificate::from_pem(v.certificate_pem);
     if (!c.ok()) return bad("validator " + v.name + " certificate: " + c.error().message);
@@ -531,11 +518,14 @@ Result<TrustAnchor> make_trust_anchor(const Genesis& g) {
       return bad("duplicate validator key: '" + it->second + "' and '" + v.name +
                  "' have the same signing key");
     }
-    a.validator_keys.push_back(key);
-    a.validator_powers.push_back(v.power);
-    a.total_power += v.power;
+    keys.push_back(key);
+    powers.push_back(v.power);
   }
-  a.validators_hash = validator_set_hash(g.suite, a.validator_keys, a.validator_powers);
+  // The set consensus runs with: a genesis whose powers consensus cannot schedule (total above
+  // consensus::kMaxTotalPower) is refused here, not when the first node starts.
+  auto set = make_validator_keys(g.suite, std::move(keys), powers);
+  if (!set.ok()) return bad("validators: " + set.error().message);
+  a.genesis_keys = std::move(set).value();
   a.genesis_validators = g.validators;
   for (const auto& o : g.observers) {
     // The ledger never needed observers' certificates to parse (the P2P setup refuses a bad

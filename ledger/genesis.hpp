@@ -15,6 +15,7 @@
 #include "crypto/suite.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/genesis_offline.hpp"
+#include "ledger/validator_keys.hpp"
 #include "regledger.pb.h"
 
 namespace rl::ledger {
@@ -132,15 +133,6 @@ Result<std::uint32_t> effective_governance_threshold(const Genesis& g);
 Result<Genesis> parse_genesis(std::string_view json_text);
 std::string genesis_to_json(const Genesis& g);
 
-// The keys and powers of one validator set, in validator-index order, and its canonical hash
-// (validator_set_hash): what a commit certificate is checked against.
-struct ValidatorKeys {
-  std::vector<crypto::PublicKey> keys;
-  std::vector<std::uint64_t> powers;
-  std::uint64_t total_power = 0;
-  Bytes hash;
-};
-
 // Everything derived from a genesis that verifiers need: parsed roots, validator keys and the
 // hashes that anchor the chain.
 struct TrustAnchor {
@@ -148,11 +140,8 @@ struct TrustAnchor {
   crypto::Suite suite;
   std::vector<crypto::Certificate> roots;
   std::vector<crypto::Certificate> intermediates;
-  std::vector<crypto::PublicKey> validator_keys;  // index = validator index
-  std::vector<std::uint64_t> validator_powers;
-  std::uint64_t total_power = 0;
-  Bytes validators_hash;
-  Bytes genesis_hash;  // suite hash of the canonical genesis JSON
+  ValidatorKeys genesis_keys;  // the genesis validator set (index = validator index)
+  Bytes genesis_hash;          // suite hash of the canonical genesis JSON
   std::uint64_t tx_expiry_window = BlockParams::kDefaultTxExpiryWindow;  // genesis block params
   std::uint32_t max_block_txs = 0;                                       // genesis block params
   // The genesis validators and observers as declared (names, certificates, addresses): the
@@ -163,18 +152,8 @@ struct TrustAnchor {
   // Genesis "offline": the parsed issuer keys; empty when the section is absent.
   std::vector<crypto::PublicKey> offline_issuer_keys;
   offline::Limits offline_limits;
-
-  // The genesis set as ValidatorKeys.
-  ValidatorKeys genesis_set() const {
-    return {validator_keys, validator_powers, total_power, validators_hash};
-  }
 };
 
 Result<TrustAnchor> make_trust_anchor(const Genesis& g);
-
-// Canonical validator-set hash: H("regledger/valset/v1\0" || for each: u64be power ||
-// u32be len(spki) || spki).
-Bytes validator_set_hash(crypto::Suite suite, const std::vector<crypto::PublicKey>& keys,
-                         const std::vector<std::uint64_t>& powers);
 
 }  // namespace rl::ledger

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "consensus/validator_set.hpp"
+
 namespace rl::ledger::limits {
 
 inline constexpr std::size_t kMaxTxBytes = 512 * 1024;
@@ -37,10 +39,10 @@ inline constexpr std::size_t kMaxChunkHeaderBytes = 64 * 1024;
 // Filing extensions and third-party grants end at most this long after the block that made them.
 inline constexpr std::int64_t kMaxGrantMs = 400LL * 86'400'000;
 // Validator sets changed by governance. The consensus core precomputes one proposer slot per
-// unit of power and caps the total at 2^16 (consensus::kMaxTotalPower); the ledger, which may
-// not depend on consensus/, repeats that bound. 100 validators is far above what all-to-all
-// gossip serves well and keeps receipts' handoff member lists short.
+// unit of power and caps the total (consensus::kMaxTotalPower, 2^16); a validator set is the
+// core's type (ledger/validator_keys.hpp), so the bound is that one. 100 validators is far
+// above what all-to-all gossip serves well and keeps receipts' handoff member lists short.
 inline constexpr std::size_t kMaxValidators = 100;
-inline constexpr std::uint64_t kMaxValidatorSetPower = std::uint64_t{1} << 16;
+inline constexpr std::uint64_t kMaxValidatorSetPower = consensus::kMaxTotalPower;
 
 }  // namespace rl::ledger::limits

@@ -163,7 +163,7 @@ Result<Receipt> receipt_from_json(std::string_view text) {
 
 Result<TrustedSet> follow_handoffs(const TrustAnchor& anchor,
                                    const std::vector<ValidatorHandoff>& handoffs) {
-  TrustedSet cur{anchor.genesis_set(), 1};
+  TrustedSet cur{anchor.genesis_keys, 1};
   for (std::size_t i = 0; i < handoffs.size(); ++i) {
     const auto& h = handoffs[i];
     const std::string at = "validator handoff " + std::to_string(i + 1) + ": ";
@@ -193,7 +193,8 @@ Result<TrustedSet> follow_handoffs(const TrustAnchor& anchor,
     if (h.members.empty() || h.members.size() > limits::kMaxValidators) {
       return invalid(at + "the new set lists no validators or too many");
     }
-    ValidatorKeys next;
+    std::vector<crypto::PublicKey> keys;
+    std::vector<std::uint64_t> powers;
     for (const auto& m : h.members) {
       auto key = crypto::PublicKey::from_der(m.public_key_der);
       if (!key.ok() || key->suite() != anchor.suite) {
@@ -202,11 +203,12 @@ Result<TrustedSet> follow_handoffs(const TrustAnchor& anchor,
       if (m.power == 0 || m.power > limits::kMaxValidatorSetPower) {
         return invalid(at + "a new validator's power is out of range");
       }
-      next.keys.push_back(std::move(key).value());
-      next.powers.push_back(m.power);
-      next.total_power += m.power;
+      keys.push_back(std::move(key).value());
+      powers.push_back(m.power);
     }
-    next.hash = validator_set_hash(anchor.suite, next.keys, next.powers);
+    auto made = make_validator_keys(anchor.suite, std::move(keys), powers);
+    if (!made.ok()) return invalid(at + "the new set: " + made.error().message);
+    ValidatorKeys next = std::move(made).value();
     if (!bytes_equal(hdr.next_validators_hash(), next.hash)) {
       return invalid(at + "the new validators do not hash to block " +
                      std::to_string(hdr.height()) + "'s next_validators_hash");

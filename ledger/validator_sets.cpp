@@ -70,18 +70,17 @@ Result<crypto::PublicKey> member_key(const pb::ValidatorInfo& v) {
 
 Result<ValidatorKeys> validator_keys_of(crypto::Suite suite,
                                         const std::vector<pb::ValidatorInfo>& members) {
-  ValidatorKeys out;
+  std::vector<crypto::PublicKey> keys;
+  std::vector<std::uint64_t> powers;
   for (const auto& m : members) {
     RL_ASSIGN_OR_RETURN(auto key, member_key(m));
     if (key.suite() != suite) {
       return make_error("bad_certificate", "validator " + m.name() + " key is of another suite");
     }
-    out.keys.push_back(std::move(key));
-    out.powers.push_back(m.power());
-    out.total_power += m.power();
+    keys.push_back(std::move(key));
+    powers.push_back(m.power());
   }
-  out.hash = validator_set_hash(suite, out.keys, out.powers);
-  return out;
+  return make_validator_keys(suite, std::move(keys), powers);
 }
 
 Result<ValidatorSetEntry> genesis_validator_set(const TrustAnchor& anchor) {
@@ -102,7 +101,7 @@ Result<ValidatorSetEntry> genesis_validator_set(const TrustAnchor& anchor) {
     }
     e.members.push_back(std::move(v));
   }
-  e.keys = anchor.genesis_set();
+  e.keys = anchor.genesis_keys;
   return e;
 }
 
@@ -148,7 +147,7 @@ Result<ValidatorSetEntry> validator_set_at(const TrustAnchor& anchor, const Stat
 Result<ValidatorKeys> validator_keys_at(const TrustAnchor& anchor, const StateOverlay& state,
                                         std::uint64_t height) {
   RL_ASSIGN_OR_RETURN(auto rec, record_at(state, height));
-  if (!rec) return anchor.genesis_set();
+  if (!rec) return anchor.genesis_keys;
   RL_ASSIGN_OR_RETURN(auto e, entry_of(anchor.suite, *rec));
   return std::move(e.keys);
 }

@@ -34,7 +34,7 @@ Bytes valset_latest();
 // bad_certificate.
 Result<crypto::PublicKey> member_key(const pb::ValidatorInfo& v);
 // Keys, powers and hash of `members`. Code: bad_certificate when a certificate does not parse or
-// its key is of another suite.
+// its key is of another suite; bad_validator_set for what the set as a whole may not be.
 Result<ValidatorKeys> validator_keys_of(crypto::Suite suite,
                                         const std::vector<pb::ValidatorInfo>& members);
 

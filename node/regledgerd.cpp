@@ -101,10 +101,9 @@ int run(const std::string& home, const std::string& log_level_override, int port
     // validator governance added (or is about to add): it follows until its key is in force
     // (decision 0041). The single-validator sealer has no follower mode.
     const auto self_der = key->public_key().to_der();
-    bool in_genesis = false;
-    for (const auto& k : anchor.validator_keys) in_genesis = in_genesis || k.to_der() == self_der;
-    if (in_genesis && (cfg->validator_index >= anchor.validator_keys.size() ||
-                       anchor.validator_keys[cfg->validator_index].to_der() != self_der)) {
+    const auto genesis_index = anchor.genesis_keys.set.index_of(self_der);
+    const bool in_genesis = genesis_index.has_value();
+    if (in_genesis && *genesis_index != cfg->validator_index) {
       return fail(rl::make_error("key_mismatch", "node.key is not the key of validator " +
                                                      std::to_string(cfg->validator_index) +
                                                      " in genesis"));
@@ -160,7 +159,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
   // Relayed txs may fill the mempool to n times the client bound (n validators): the whole
   // network's pending set, which compact proposals are rebuilt from (decision 0042).
   rl::node::Mempool mempool(cfg->mempool_max_txs, cfg->mempool_max_bytes,
-                            std::max<std::size_t>(2, (*chain)->anchor().validator_keys.size()));
+                            std::max<std::size_t>(2, (*chain)->anchor().genesis_keys.set.size()));
   rl::node::Api api(**chain, mempool, identity, cfg->name);
   // Third parties read masked payloads only, and only on nodes holding the network's mask key.
   rl::node::third_party::ThirdPartyConfig tp_config;
@@ -215,8 +214,8 @@ int run(const std::string& home, const std::string& log_level_override, int port
   std::unique_ptr<rl::p2p::P2pNetwork> network;
   const bool networked =
       rl::node::uses_validator_network(*genesis, *cfg, latest_set->members.size()) ||
-      (!cfg->observer && anchor.validator_keys.size() == 1 &&
-       anchor.validator_keys[0].to_der() != key->public_key().to_der());
+      (!cfg->observer && anchor.genesis_keys.set.size() == 1 &&
+       !anchor.genesis_keys.set.index_of(key->public_key().to_der()));
   if (!networked) {
     rl::node::SealerConfig sc;
     sc.interval = std::chrono::milliseconds(genesis->block.block_interval_ms);

@@ -410,8 +410,8 @@ Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t h
   if (hdr.height() != height) return bad("header is for height " + std::to_string(hdr.height()));
   // The set that must have certified the block: genesis, or after validator-set changes the
   // one the node's handoff chain establishes from genesis (decision 0041).
-  ledger::ValidatorKeys set = anchor.genesis_set();
-  if (!bytes_equal(hdr.validators_hash(), anchor.validators_hash)) {
+  ledger::ValidatorKeys set = anchor.genesis_keys;
+  if (!bytes_equal(hdr.validators_hash(), anchor.genesis_keys.hash)) {
     auto jh = node_get_json(i, "/v1/headers/" + std::to_string(height), fault);
     if (!jh.ok()) return jh.error();
     if (!jh->is_object() || !jh->contains("validator_handoffs")) {

@@ -12,6 +12,11 @@
 // it to the core as SyncedBlock, which verifies the certificate against the validator set of
 // that height and decides it. While more than one height behind, the shell feeds the core no
 // votes, proposals or timeouts, so a catching-up validator never signs.
+//
+// One class, one file per job: consensus_shell.cpp drives the core (events in, Ready out,
+// building and checking blocks, committing decisions, timers); consensus_shell_sync.cpp is block
+// sync and peers' status; consensus_shell_compact.cpp rebuilds compact proposals and fetches
+// and serves full blocks.
 
 #include <chrono>
 #include <deque>

@@ -29,11 +29,6 @@ constexpr std::size_t kMaxAwaitingBlocks = 8;
 constexpr std::chrono::milliseconds kWaitForGossip{300};
 constexpr std::chrono::milliseconds kGossipPoll{5};
 
-Bytes serialize_message(const google::protobuf::MessageLite& m) {
-  std::string s = m.SerializeAsString();
-  return Bytes(s.begin(), s.end());
-}
-
 }  // namespace
 
 Result<std::variant<RebuiltBlock, MissingTxs>> ConsensusShell::rebuild(ByteView compact,

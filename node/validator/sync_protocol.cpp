@@ -1,6 +1,11 @@
 #include "node/validator/sync_protocol.hpp"
 
 namespace rl::node {
+
+Bytes serialize_message(const google::protobuf::MessageLite& m) {
+  std::string s = m.SerializeAsString();
+  return Bytes(s.begin(), s.end());
+}
 namespace {
 template <typename M>
 bool parse(M& m, ByteView bytes) {

@@ -22,6 +22,9 @@ inline constexpr std::size_t kMaxSyncRequestBytes = 64;
 inline constexpr std::size_t kMaxRequestedTxs = 20000;
 inline constexpr std::size_t kMaxBlockRequestBytes = 128 + kMaxRequestedTxs * 36;
 
+// The P2P payload of one of these messages (or any other protobuf message a shell sends).
+Bytes serialize_message(const google::protobuf::MessageLite& m);
+
 // Codes: bad_status.
 Result<pb::PeerStatus> decode_peer_status(ByteView bytes);
 // Codes: bad_sync_request (including max_blocks of 0 or above kMaxSyncBlocksPerRequest).

@@ -10,12 +10,8 @@
 
 namespace rl::node {
 
-// The ledger's set as the core's (validator ids are the SPKI DER of the signing keys, which is
-// what KeySigner / KeyVerifier use). Code: invalid_validator_set.
-Result<consensus::ValidatorSet> consensus_set(const ledger::ValidatorKeys& keys);
-
 // The sets in force at head + 1 and head + 2 (the core starts at head + 1; a change decided at
-// head takes effect at head + 2). Code: state_corrupt, invalid_validator_set.
+// head takes effect at head + 2). Code: state_corrupt, bad_validator_set.
 Result<consensus::ValidatorSchedule> schedule_from_chain(const ledger::Chain& chain);
 
 // The change block `height` scheduled (effective at height + 2), if it did.

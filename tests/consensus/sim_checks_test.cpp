@@ -256,7 +256,7 @@ TEST_F(CraftedDecisions, BadCertificateIsCaught) {
        [&](Decision& d) {
          d.certificate = certify(1, 0, d.value_hash, {0, 1});
        },
-       "no more than 2/3"},
+       "is not more than 2/3"},
       {"certificate with a bad signature",
        [](Decision& d) { d.certificate.signatures[1].signature[0] ^= 1; },
        "bad signature from validator 1"},

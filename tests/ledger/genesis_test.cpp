@@ -117,9 +117,11 @@ TEST(Genesis, TrustAnchorIsStableAcrossRoundTrip) {
   auto a = make_trust_anchor(g).value();
   auto b = make_trust_anchor(parse_genesis(genesis_to_json(g)).value()).value();
   EXPECT_EQ(a.genesis_hash, b.genesis_hash);
-  EXPECT_EQ(a.validators_hash, b.validators_hash);
-  EXPECT_EQ(a.total_power, 10u);
-  EXPECT_EQ(a.validator_powers, (std::vector<std::uint64_t>{7, 3}));
+  EXPECT_EQ(a.genesis_keys.hash, b.genesis_keys.hash);
+  EXPECT_EQ(a.genesis_keys.set.total_power(), 10u);
+  ASSERT_EQ(a.genesis_keys.set.size(), 2u);
+  EXPECT_EQ(a.genesis_keys.set.at(0).power, 7u);
+  EXPECT_EQ(a.genesis_keys.set.at(1).power, 3u);
   EXPECT_EQ(a.chain_id, g.chain_id);
   EXPECT_EQ(a.roots.size(), 1u);
   EXPECT_EQ(a.intermediates.size(), 1u);

@@ -103,7 +103,7 @@ class ValidatorSets : public GovernedLedger {
 };
 
 TEST_F(ValidatorSets, OneApprovalShortOfTheThresholdChangesNothing) {
-  const Bytes genesis_hash = chain_->anchor().validators_hash;
+  const Bytes genesis_hash = chain_->anchor().genesis_keys.hash;
   auto p = commit_txs({sign_as(
       admin_, propose("add-1", height() + 20, add_validator(info("validator-1", v1_.cert))))});
   EXPECT_FALSE(p.writes.count(keys::valset_latest())) << "M-1 approvals scheduled a set";
@@ -148,7 +148,7 @@ TEST_F(ValidatorSets, ProposalsThatCouldNeverExecuteAreRefusedWithTheirOwnCode) 
   expect_rejected(sign_as(admin_, propose("foreign", height() + 20,
                                           add_validator(info("validator-x", foreign)))),
                   "bad_certificate");
-  const auto g0 = chain_->anchor().validator_powers[0];
+  const auto g0 = chain_->anchor().genesis_keys.set.at(0).power;
   expect_rejected(
       sign_as(admin_, propose("same-power", height() + 20, set_power("validator-0", g0))),
       "bad_field");
@@ -167,9 +167,9 @@ TEST_F(ValidatorSets, SecondChangeWhileOneIsPendingIsRefused) {
 }
 
 TEST_F(ValidatorSets, HeadersCarryTheRealSetsAndOnlyTheSetInForceCommits) {
-  const Bytes g = chain_->anchor().validators_hash;
+  const Bytes g = chain_->anchor().genesis_keys.hash;
   // validator-1 gets twice genesis validator-0's power: validator-0 alone is then a third.
-  const auto g0 = chain_->anchor().validator_powers[0];
+  const auto g0 = chain_->anchor().genesis_keys.set.at(0).power;
   auto exec = pass("add-1", add_validator(info("validator-1", v1_.cert, 2 * g0)));
   const std::uint64_t h = exec.height;
   EXPECT_TRUE(exec.writes.count(keys::valset(h + 2)));
@@ -228,7 +228,7 @@ TEST_F(ValidatorSets, RemovedValidatorNoLongerCommitsAndPowerChanges) {
   advance_to(pw.height + 2);
   auto set = chain_->validator_set(height() + 1).value();
   ASSERT_EQ(set.members.size(), 2u);
-  EXPECT_EQ(set.keys.total_power, chain_->anchor().validator_powers[0] + 5);
+  EXPECT_EQ(set.keys.set.total_power(), chain_->anchor().genesis_keys.set.at(0).power + 5);
   auto rm = pass("rm-0", remove_validator("validator-0"));
   advance_to(rm.height + 1);
   auto first = build(*chain_, {});
