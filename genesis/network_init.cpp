@@ -11,13 +11,13 @@
 
 #include "common/file_io.hpp"
 #include "common/wall_clock.hpp"
+#include "config/node_config.hpp"
 #include "crypto/key_wrap.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/json_keys.hpp"
 #include "ledger/limits.hpp"
-#include "node/app/node_config.hpp"
 #include "offline/key_hierarchy.hpp"
 
 namespace rl::genesis {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/logging.hpp"
+#include "config/node_config.hpp"
 #include "crypto/keys.hpp"
 #include "ledger/chain.hpp"
 #include "ledger/sealed_access.hpp"
@@ -19,7 +20,6 @@
 #include "node/app/metrics/metrics_server.hpp"
 #include "node/app/metrics/node_collector.hpp"
 #include "node/app/node_backup.hpp"
-#include "node/app/node_config.hpp"
 #include "node/app/node_restore.hpp"
 #include "node/app/node_storage.hpp"
 #include "node/app/periodic_task.hpp"

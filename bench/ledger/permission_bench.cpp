@@ -52,6 +52,7 @@
 #include "bench/common/temp_dir.hpp"
 #include "common/file_io.hpp"
 #include "common/wall_clock.hpp"
+#include "config/node_config.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
@@ -69,7 +70,6 @@
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/identity/report_listing.hpp"
 #include "node/app/mempool.hpp"
-#include "node/app/node_config.hpp"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include <iostream>
 #include <memory>
 
+#include "api/audit_chain.hpp"
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
 #include "crypto/x509.hpp"
-#include "node/app/identity/audit_chain.hpp"
 
 namespace rl::cli {
 namespace {
@@ -89,20 +89,20 @@ int run_whoami(Globals& g) {
 int run_audit_verify(Globals& g) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  std::vector<node::identity::AuditEntry> entries;
+  std::vector<api::AuditEntry> entries;
   for (std::uint64_t from = 1;;) {
     auto r = c->get_json("/v1/audit?from=" + std::to_string(from) + "&limit=1000");
     if (!r.ok()) return report_error(r.error());
     const auto& page = (*r)["entries"];
     if (!page.is_array() || page.empty()) break;
     for (const auto& x : page) {
-      auto e = node::identity::audit_entry_from_json(x);
+      auto e = api::audit_entry_from_json(x);
       if (!e.ok()) return report_error(e.error());
       entries.push_back(std::move(e).value());
     }
     from = entries.back().seq + 1;
   }
-  auto head = node::identity::audit_verify_entries(entries, node::identity::audit_genesis_hash());
+  auto head = api::audit_verify_entries(entries, api::audit_genesis_hash());
   if (!head.ok()) return report_error(head.error());
   if (!entries.empty() && entries.front().seq != 1) {
     return report_error(make_error("audit_tampered", "the log does not start at entry 1"));

@@ -20,9 +20,9 @@
 #include <utility>
 #include <vector>
 
+#include "api/http_types.hpp"
 #include "common/result.hpp"
 #include "crypto/tls.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::http {
 

@@ -7,12 +7,12 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "api/http_types.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/mempool.hpp"
 #include "node/app/metrics/request_stats.hpp"
-#include "node/http/http_types.hpp"
 #include "node/http/https_server.hpp"
 
 namespace rl::node {

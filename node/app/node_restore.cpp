@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "common/file_io.hpp"
+#include "config/node_config.hpp"
 #include "ledger/chain_check.hpp"
 #include "ledger/store_backup.hpp"
-#include "node/app/node_config.hpp"
 
 namespace rl::node {
 namespace {

@@ -6,10 +6,10 @@
 
 #include <memory>
 
+#include "config/node_config.hpp"
 #include "crypto/suite.hpp"
 #include "ledger/data_keys.hpp"
 #include "ledger/store.hpp"
-#include "node/app/node_config.hpp"
 
 namespace rl::node {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "node/explorer/explorer_assets.hpp"
-#include "node/http/http_types.hpp"
+#include "api/http_types.hpp"
 
 namespace rl::node::explorer {
 

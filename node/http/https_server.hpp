@@ -22,9 +22,9 @@
 #include <memory>
 #include <string>
 
+#include "api/http_types.hpp"
 #include "common/result.hpp"
 #include "crypto/tls.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::http {
 

@@ -3,8 +3,8 @@
 
 #include <string_view>
 
+#include "api/http_types.hpp"
 #include "common/result.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::http {
 

@@ -5,9 +5,9 @@
 
 #include <vector>
 
+#include "config/node_config.hpp"
 #include "ledger/chain.hpp"
 #include "ledger/genesis.hpp"
-#include "node/app/node_config.hpp"
 #include "node/p2p/p2p_network.hpp"
 
 namespace rl::node {

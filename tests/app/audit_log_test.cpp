@@ -125,11 +125,11 @@ TEST(AuditApiTest, AuditorsReadAVerifiableLogOthersDoNot) {
   auto r = node.get(at, "/v1/audit?from=1&limit=1000");
   ASSERT_EQ(r->status, 200) << r->body;
   auto j = json::parse(r->body);
-  std::vector<node::identity::AuditEntry> entries;
-  for (const auto& x : j["entries"]) entries.push_back(*node::identity::audit_entry_from_json(x));
+  std::vector<api::AuditEntry> entries;
+  for (const auto& x : j["entries"]) entries.push_back(*api::audit_entry_from_json(x));
   ASSERT_GE(entries.size(), 4u);  // two challenges, two logins
   EXPECT_EQ(entries.front().seq, 1u);
-  auto v = node::identity::audit_verify_entries(entries, node::identity::audit_genesis_hash());
+  auto v = api::audit_verify_entries(entries, api::audit_genesis_hash());
   EXPECT_TRUE(v.ok()) << v.error().to_string();
   bool saw_login = false;
   for (const auto& e : entries) {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/file_io.hpp"
-#include "node/app/node_config.hpp"
+#include "config/node_config.hpp"
 
 namespace rl::testing {
 

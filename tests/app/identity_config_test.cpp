@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/file_io.hpp"
-#include "node/app/node_config.hpp"
+#include "config/node_config.hpp"
 #include "tests/app/config_home.hpp"
 
 namespace rl::testing {

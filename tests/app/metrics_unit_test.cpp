@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "common/file_io.hpp"
+#include "config/node_config.hpp"
 #include "node/app/identity/auth_stats.hpp"
 #include "node/app/metrics/api_routes.hpp"
 #include "node/app/metrics/histogram.hpp"
 #include "node/app/metrics/request_stats.hpp"
-#include "node/app/node_config.hpp"
 #include "tests/app/config_home.hpp"
 
 namespace rl::testing {

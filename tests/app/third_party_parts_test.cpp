@@ -7,7 +7,7 @@
 #include <random>
 
 #include "common/file_io.hpp"
-#include "node/app/node_config.hpp"
+#include "config/node_config.hpp"
 #include "node/app/third_party/mask_key.hpp"
 #include "node/app/third_party/rate_limiter.hpp"
 

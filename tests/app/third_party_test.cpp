@@ -390,7 +390,7 @@ TEST_F(ThirdPartyTest, EveryCallIsAuditedWithTheHashesOfWhatItReturned) {
 
   auto rows = node_.audit->read(before + 1, 100);
   ASSERT_TRUE(rows.ok());
-  std::vector<node::identity::AuditEntry> calls;
+  std::vector<api::AuditEntry> calls;
   for (const auto& e : *rows) {
     if (e.event == "third_party") calls.push_back(e);
   }

@@ -13,10 +13,10 @@
 
 #include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
+#include "config/node_config.hpp"
 #include "crypto/hash.hpp"
 #include "genesis/network_init.hpp"
 #include "ledger/commit.hpp"
-#include "node/app/node_config.hpp"
 #include "node/http/json_error.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/cluster.hpp"

@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "common/file_io.hpp"
+#include "config/node_config.hpp"
 #include "crypto/x509.hpp"
-#include "node/app/node_config.hpp"
 #include "tests/support/must.hpp"
 
 namespace rl::testing {

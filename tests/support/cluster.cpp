@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "common/file_io.hpp"
+#include "config/node_config.hpp"
 #include "genesis/network_init.hpp"
-#include "node/app/node_config.hpp"
 #include "tests/support/must.hpp"
 
 namespace rl::testing {

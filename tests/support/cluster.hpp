@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "client/lib/identity.hpp"
+#include "config/node_config.hpp"
 #include "crypto/suite.hpp"
 #include "ledger/genesis.hpp"
-#include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/node_process.hpp"
 #include "tests/support/port_block.hpp"

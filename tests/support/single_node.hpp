@@ -11,8 +11,8 @@
 #include <string>
 
 #include "client/lib/identity.hpp"
+#include "config/node_config.hpp"
 #include "ledger/genesis.hpp"
-#include "node/app/node_config.hpp"
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/node_process.hpp"
 

@@ -9,9 +9,9 @@ using ledger::Cf;
 
 constexpr std::string_view kPrefix = "e/";
 
-Result<AuditEntry> decode(ByteView value, std::uint64_t seq_from_key) {
+Result<api::AuditEntry> decode(ByteView value, std::uint64_t seq_from_key) {
   auto j = nlohmann::json::parse(value.begin(), value.end(), nullptr, false);
-  auto e = audit_entry_from_json(j);
+  auto e = api::audit_entry_from_json(j);
   if (!e.ok() || e->seq != seq_from_key) {
     return make_error("storage_corrupt",
                       "audit entry " + std::to_string(seq_from_key) + " does not decode");
@@ -31,7 +31,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& path,
                                                  ledger::StoreOptions options) {
   auto log = std::make_unique<AuditLog>(PrivateTag{});
   RL_ASSIGN_OR_RETURN(log->store_, ledger::Store::open(path, std::move(options)));
-  log->last_hash_ = audit_genesis_hash();
+  log->last_hash_ = api::audit_genesis_hash();
   RL_ASSIGN_OR_RETURN(auto last, log->store_->last_with_prefix(Cf::kDefault, {}));
   if (last) {
     const Bytes& key = last->first;
@@ -56,11 +56,11 @@ std::uint64_t AuditLog::last_seq() const {
   return last_seq_;
 }
 
-Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, std::string event,
-                                    std::string outcome, std::string code, std::string remote,
-                                    std::string detail) {
+Result<api::AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account,
+                                         std::string event, std::string outcome, std::string code,
+                                         std::string remote, std::string detail) {
   std::lock_guard lock(mu_);
-  AuditEntry e;
+  api::AuditEntry e;
   e.seq = last_seq_ + 1;
   e.time_ms = time_ms;
   e.account = std::move(account);
@@ -70,9 +70,9 @@ Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, s
   e.remote = std::move(remote);
   e.detail = std::move(detail);
   e.prev_hash = last_hash_;
-  e.hash = audit_entry_hash(e.prev_hash, e);
+  e.hash = api::audit_entry_hash(e.prev_hash, e);
   ledger::WriteBatch batch;
-  batch.put(Cf::kDefault, audit_key(e.seq), as_bytes(audit_entry_to_json(e).dump()));
+  batch.put(Cf::kDefault, audit_key(e.seq), as_bytes(api::audit_entry_to_json(e).dump()));
   // sync: the decision is answered only once its record is durable.
   RL_TRY(store_->write(batch, true));
   last_seq_ = e.seq;
@@ -82,8 +82,8 @@ Result<AuditEntry> AuditLog::append(std::int64_t time_ms, std::string account, s
   return e;
 }
 
-Result<std::vector<AuditEntry>> AuditLog::read(std::uint64_t from, std::size_t limit) const {
-  std::vector<AuditEntry> out;
+Result<std::vector<api::AuditEntry>> AuditLog::read(std::uint64_t from, std::size_t limit) const {
+  std::vector<api::AuditEntry> out;
   if (limit == 0) return out;
   Status bad;
   // visit_prefix starts after `after`: start from the key before `from`.
@@ -109,7 +109,7 @@ Result<std::vector<AuditEntry>> AuditLog::read(std::uint64_t from, std::size_t l
 
 Result<std::uint64_t> AuditLog::verify() const {
   constexpr std::size_t kPage = 1024;
-  Bytes prev = audit_genesis_hash();
+  Bytes prev = api::audit_genesis_hash();
   std::uint64_t next = 1;
   std::uint64_t count = 0;
   for (;;) {
@@ -125,7 +125,7 @@ Result<std::uint64_t> AuditLog::verify() const {
     if (page->front().seq != next) {
       return make_error("audit_tampered", "audit entry " + std::to_string(next) + " is missing");
     }
-    RL_ASSIGN_OR_RETURN(prev, audit_verify_entries(*page, prev));
+    RL_ASSIGN_OR_RETURN(prev, api::audit_verify_entries(*page, prev));
     count += page->size();
     next = page->back().seq + 1;
   }

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "api/audit_chain.hpp"
 #include "ledger/store.hpp"
-#include "node/app/identity/audit_chain.hpp"
 
 namespace rl::node::identity {
 
@@ -25,11 +25,11 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   // Appends an entry (seq, prev_hash and hash are assigned here). Code: storage_error.
-  Result<AuditEntry> append(std::int64_t time_ms, std::string account, std::string event,
-                            std::string outcome, std::string code, std::string remote,
-                            std::string detail = {});
+  Result<api::AuditEntry> append(std::int64_t time_ms, std::string account, std::string event,
+                                 std::string outcome, std::string code, std::string remote,
+                                 std::string detail = {});
   // Entries with seq >= from, in order, at most `limit`. Code: storage_corrupt.
-  Result<std::vector<AuditEntry>> read(std::uint64_t from, std::size_t limit) const;
+  Result<std::vector<api::AuditEntry>> read(std::uint64_t from, std::size_t limit) const;
   // Re-reads the whole log and checks every link and hash. Returns the number of entries.
   // Code: audit_tampered.
   Result<std::uint64_t> verify() const;

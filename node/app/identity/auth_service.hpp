@@ -12,8 +12,8 @@
 #include <mutex>
 #include <string>
 
+#include "config/auth_config.hpp"
 #include "node/app/identity/audit_log.hpp"
-#include "node/app/identity/auth_config.hpp"
 #include "node/app/identity/auth_stats.hpp"
 #include "node/app/identity/ledger_view.hpp"
 #include "node/app/identity/principal.hpp"

@@ -232,7 +232,7 @@ http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
   auto rows = auth_.audit().read(*from, *limit);
   if (!rows.ok()) return error_response(rows.error());
   json out = json::array();
-  for (const auto& e : *rows) out.push_back(audit_entry_to_json(e));
+  for (const auto& e : *rows) out.push_back(api::audit_entry_to_json(e));
   return ok_json({{"entries", out}, {"last_seq", auth_.audit().last_seq()}});
 }
 

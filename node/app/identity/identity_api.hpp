@@ -19,11 +19,11 @@
 #include <mutex>
 #include <optional>
 
+#include "api/http_types.hpp"
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/identity/crl.hpp"
 #include "node/app/identity/device_enroll_service.hpp"
 #include "node/app/identity/enroll_service.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::node::identity {
 

@@ -4,7 +4,7 @@
 
 #include <exception>
 
-#include "node/app/node_config.hpp"
+#include "config/node_config.hpp"
 
 namespace rl::node::metrics {
 

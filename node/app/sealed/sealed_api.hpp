@@ -23,10 +23,10 @@
 #include <memory>
 #include <string_view>
 
+#include "api/http_types.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
 #include "node/app/sealed/key_release.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::node::sealed {
 

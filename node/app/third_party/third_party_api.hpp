@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_types.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
 #include "node/app/third_party/rate_limiter.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::node::third_party {
 

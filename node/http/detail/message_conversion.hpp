@@ -6,8 +6,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "api/http_types.hpp"
 #include "common/result.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::http::detail {
 

@@ -16,8 +16,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "api/http_types.hpp"
 #include "node/http/detail/session_env.hpp"
-#include "node/http/http_types.hpp"
 
 namespace rl::http::detail {
 

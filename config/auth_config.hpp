@@ -1,5 +1,5 @@
 #pragma once
-// Limits of the login flow (config.json "identity", node/app/node_config.hpp).
+// Limits of the login flow (config.json "identity", config/node_config.hpp).
 
 #include <cstddef>
 #include <cstdint>

@@ -20,7 +20,7 @@
 #include "common/bytes.hpp"
 #include "common/result.hpp"
 
-namespace rl::node::identity {
+namespace rl::api {
 
 struct AuditEntry {
   std::uint64_t seq = 0;
@@ -48,4 +48,4 @@ Result<AuditEntry> audit_entry_from_json(const nlohmann::json& j);
 // last entry. Code: audit_tampered (the message names the first bad seq).
 Result<Bytes> audit_verify_entries(const std::vector<AuditEntry>& entries, ByteView prev_hash);
 
-}  // namespace rl::node::identity
+}  // namespace rl::api

@@ -1,4 +1,4 @@
-#include "node/app/node_config.hpp"
+#include "config/node_config.hpp"
 
 #include <cctype>
 #include <filesystem>

@@ -1,9 +1,9 @@
-#include "node/app/identity/audit_chain.hpp"
+#include "api/audit_chain.hpp"
 
 #include "crypto/hash.hpp"
 #include "crypto/symmetric.hpp"
 
-namespace rl::node::identity {
+namespace rl::api {
 namespace {
 
 void append_field(Bytes& out, const std::string& s) {
@@ -91,4 +91,4 @@ Result<Bytes> audit_verify_entries(const std::vector<AuditEntry>& entries, ByteV
   return prev;
 }
 
-}  // namespace rl::node::identity
+}  // namespace rl::api

@@ -9,7 +9,7 @@
 
 #include "common/file_io.hpp"
 #include "common/result.hpp"
-#include "node/app/identity/auth_config.hpp"
+#include "config/auth_config.hpp"
 
 namespace rl::node {
 
