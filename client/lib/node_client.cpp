@@ -560,8 +560,13 @@ Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
     auto j = node_get_json(i, "/v1/blocks/" + h, &fault);
     if (!j.ok()) {
       // Answered exactly as a block that does not exist: the reader may not read all of it.
-      if (j.error().code == "block_not_found") hidden = true;
-      record(last_faults_, i, std::move(fault));
+      // That is the API's rule, not a fault of the node; the other nodes are still asked, so
+      // that one node cannot hide a block the reader may read.
+      if (j.error().code == "block_not_found") {
+        hidden = true;
+      } else {
+        record(last_faults_, i, std::move(fault));
+      }
       continue;
     }
     auto block = block_of(*j);
