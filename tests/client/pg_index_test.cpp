@@ -271,6 +271,12 @@ class PgIndexTest : public ::testing::Test {
     err += ok({"report", "review", n.b1, "--as", n.admin, "--accept"});
     n.a_late = submit(n.a_rep, "monthly-liquidity", last_month, 4, &err);
     n.b_now = submit(n.b_rep, "monthly-liquidity", this_month, 5, &err);
+    // A refused login, for the audit log (Q10).
+    if (!write_file(dir + "/wrong.pw", "not the password\n").ok()) return "wrong password file";
+    if (regledger({"--identity", n.b_rep, "--password-file", dir + "/wrong.pw", "login"})
+            .exit_code == 0) {
+      err += "a wrong password logged in";
+    }
     return err;
   }
 
@@ -447,7 +453,11 @@ TEST_F(PgIndexTest, AuditorIndexEqualsTheLedger) {
   ASSERT_EQ(results[7].size(), 1u);
   EXPECT_EQ(results[7][0][1], "3");
   EXPECT_EQ(results[9].size(), 2u);
-  EXPECT_FALSE(results[10].empty());
+  // Q10: bank-b's refused login (a wrong password) is counted, the regulator's are all ok.
+  std::map<std::string, std::string> refused_logins;
+  for (const auto& row : results[10]) refused_logins[row[0]] = row[1];
+  EXPECT_EQ(refused_logins["bank-b-rep"], "1");
+  EXPECT_EQ(refused_logins["regulator-admin"], "0");
 
   // Audit events: the node's log up to the entry the index holds, hash for hash.
   ASSERT_NE(count(url, "audit_events"), 0u);
