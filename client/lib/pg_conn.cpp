@@ -11,11 +11,6 @@ std::string pg_message(const PGconn* c) {
 
 }  // namespace
 
-std::uint64_t Rows::affected() const {
-  const char* n = PQcmdTuples(r_.get());
-  return n == nullptr || *n == '\0' ? 0 : std::stoull(n);
-}
-
 Result<Connection> Connection::open(const std::string& url) {
   std::unique_ptr<PGconn, ConnCloser> c(PQconnectdb(url.c_str()));
   if (!c) return make_error("pg_connect", "out of memory");

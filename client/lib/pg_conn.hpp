@@ -68,8 +68,6 @@ class Rows {
   int columns() const { return PQnfields(r_.get()); }
   bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) == 1; }
   std::string get(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
-  // Rows changed by an INSERT / UPDATE / DELETE.
-  std::uint64_t affected() const;
 
  private:
   std::unique_ptr<PGresult, ResultClearer> r_;

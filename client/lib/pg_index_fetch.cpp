@@ -1,6 +1,7 @@
 #include "client/lib/pg_index_fetch.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -14,7 +15,7 @@ using nlohmann::json;
 
 // Typed reads of a node's answer: a missing or mistyped field is an answer that does not
 // verify, never an exception.
-struct Reader {
+struct Fields {
   const json& j;
   bool ok = true;
   std::string str(const char* k) {
@@ -46,7 +47,7 @@ struct Reader {
 
 Result<ReportRow> report_row(const json& j) {
   if (!j.is_object()) return make_error("bad_report", "report answer is not an object");
-  Reader r{j};
+  Fields r{j};
   ReportRow row;
   row.report_id = r.str("report_id");
   row.org_id = r.str("org");
@@ -83,7 +84,7 @@ Result<std::vector<HistoryRow>> history_at(const json& report, const std::string
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& e = (*it)[i];
     if (!e.is_object()) return make_error("bad_report", "history entry is not an object");
-    Reader r{e};
+    Fields r{e};
     HistoryRow h;
     h.report_id = report_id;
     h.seq = static_cast<std::uint32_t>(i);
@@ -154,8 +155,9 @@ Result<std::vector<BlockSource::Event>> BlockSource::events_at(std::uint64_t hei
         auto j = json::parse(line.substr(6), nullptr, false);
         if (type == "caught-up") {
           through = std::max(through, id);
-        } else if (type == "report" && j.is_object()) {
-          Reader r{j};
+        } else if (type == "report") {
+          if (!j.is_object()) return refused(id, "a report event is not a JSON object");
+          Fields r{j};
           Event e{r.str("report_id"), r.str("status")};
           if (!r.ok) return refused(id, "a report event lacks its report id or status");
           events_[id].push_back(std::move(e));
@@ -181,6 +183,7 @@ Status BlockSource::add_txs(BlockRows& rows, const std::vector<Bytes>& txs) {
     const auto& b = d->body;
     const std::string id = to_hex(d->id);
     rows.txs.push_back(tx_row(*d, static_cast<std::uint32_t>(i), "block"));
+    if (b.has_submit_report()) submissions_[id] = {b.signer(), b.submit_report()};
     // Every transaction in a block executed successfully (decision 0030): its effects are
     // the ledger's.
     if (b.has_register_organization()) {
@@ -266,6 +269,20 @@ Status BlockSource::add_report_events(BlockRows& rows, const std::vector<Event>&
       auto d = ledger::decode_tx(c_.trust_anchor()->suite, v->receipt.tx);
       if (!d.ok()) return refused(h, "a receipt's transaction does not decode");
       rows.txs.push_back(tx_row(*d, v->receipt.index, "receipt"));
+      if (d->body.has_submit_report()) {
+        submissions_[e.report_id] = {d->body.signer(), d->body.submit_report()};
+      }
+    }
+    // What the node says about the report must be what the proven transaction says.
+    auto sub = submissions_.find(e.report_id);
+    if (sub == submissions_.end()) {
+      return refused(h, "report " + e.report_id + " has no submission in the block");
+    }
+    const auto& [signer, p] = sub->second;
+    if (row->submitter != signer || row->template_id != p.template_id() ||
+        row->period != p.period() || row->batch != p.batch() || row->corrects != p.corrects() ||
+        row->sealed != p.has_seal()) {
+      return refused(h, "report " + e.report_id + " does not match its submission transaction");
     }
     rows.new_reports.push_back(std::move(row).value());
   }
@@ -274,6 +291,7 @@ Status BlockSource::add_report_events(BlockRows& rows, const std::vector<Event>&
 
 Result<BlockRows> BlockSource::fetch(std::uint64_t height, const std::string& prev_hash_hex) {
   BlockRows rows;
+  submissions_.clear();
   auto header = c_.verified_header(height);
   if (!header.ok()) {
     if (any_lie(c_.last_faults())) {

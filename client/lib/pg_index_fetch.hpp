@@ -11,11 +11,13 @@
 //    except the reader's own report submissions, each proven by a verified receipt.
 //  - Reports come from the reader's report events (/v1/events?stream=reports) and
 //    /v1/reports/<id>, which answer only what the reader may read; each submission is checked
-//    against the block's verified transactions (or its receipt) before it is written.
+//    against the block's verified transactions (or its receipt): at its tx_index, signed by its
+//    submitter, with its template, period, batch, correction link and sealing.
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/lib/node_client.hpp"
@@ -49,6 +51,9 @@ class BlockSource {
   Error refused(std::uint64_t height, const std::string& why) const;
 
   NodeClient& c_;
+  // The current block's proven SubmitReport transactions by tx id, with their signers: what a
+  // report answer is checked against.
+  std::map<std::string, std::pair<std::string, ledger::pb::SubmitReport>> submissions_;
   std::map<std::uint64_t, std::vector<Event>> events_;
   std::uint64_t events_through_ = 0;  // events_ holds every event up to this height
 };
