@@ -33,6 +33,7 @@
 #include "tests/client/failover_fixture.hpp"
 #include "tests/support/cluster.hpp"
 #include "tests/support/postgres_server.hpp"
+#include "tests/support/single_node.hpp"
 
 extern char** environ;
 
@@ -85,6 +86,12 @@ std::map<int, std::string> doc_queries() {
     out[std::stoi((*it)[2])] = (*it)[1];
   }
   return out;
+}
+
+std::string password_of(const std::string& identity_dir) {
+  auto p = read_file(identity_dir + "/password").value();
+  while (!p.empty() && p.back() == '\n') p.pop_back();
+  return p;
 }
 
 void print_rows(const std::string& title, const std::vector<std::vector<std::string>>& rows) {
@@ -142,6 +149,7 @@ struct Net {
   Cluster cluster{options()};
   std::string ca, admin, genesis, a_rep, b_rep;
   std::string a1, a1v2, b1, a_late, b_now;  // report ids
+  std::string a_shared, b_shared;           // committed together in one block
 
   static ClusterOptions options() {
     ClusterOptions o;
@@ -271,6 +279,8 @@ class PgIndexTest : public ::testing::Test {
     err += ok({"report", "review", n.b1, "--as", n.admin, "--accept"});
     n.a_late = submit(n.a_rep, "monthly-liquidity", last_month, 4, &err);
     n.b_now = submit(n.b_rep, "monthly-liquidity", this_month, 5, &err);
+    if (!err.empty()) return err;
+    err += submit_in_one_block(&n.a_shared, &n.b_shared);
     // A refused login, for the audit log (Q10).
     if (!write_file(dir + "/wrong.pw", "not the password\n").ok()) return "wrong password file";
     if (regledger({"--identity", n.b_rep, "--password-file", dir + "/wrong.pw", "login"})
@@ -278,6 +288,37 @@ class PgIndexTest : public ::testing::Test {
       err += "a wrong password logged in";
     }
     return err;
+  }
+
+  // One report of each bank in a single batch request, so that they commit in one block: a
+  // block bank-a may not read whole, whose bank-a report its index must prove by the receipt.
+  // Tried again (at most three times) if the proposer cut the block between the two.
+  static std::string submit_in_one_block(std::string* a_id, std::string* b_id) {
+    const auto url = "https://127.0.0.1:" + std::to_string(net_->cluster.target(0).port);
+    auto c = client::NodeClient::create({{url}, net_->cluster.ca_pem()});
+    if (!c.ok()) return c.error().to_string();
+    c->set_login(client::load_identity(net_->admin).value(), password_of(net_->admin));
+    const auto chain_id = net_->cluster.genesis().chain_id;
+    const auto a = client::load_identity(net_->a_rep).value();
+    const auto b = client::load_identity(net_->b_rep).value();
+    const std::string payload =
+        R"({"institution":"x","period":"2026-Q3","cet1_ratio":14.5,"total_capital":1500})";
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const auto h = api_height(net_->cluster.target(0));
+      auto ta = capital_adequacy_tx(a, chain_id, h, payload);
+      auto tb = capital_adequacy_tx(b, chain_id, h, payload);
+      if (!ta.ok() || !tb.ok()) return "build txs";
+      auto r = c->submit_batch({*ta, *tb});
+      if (!r.ok()) return r.error().to_string();
+      if (!(*r)[0].contains("tx_id") || !(*r)[1].contains("tx_id")) return r->dump();
+      *a_id = (*r)[0]["tx_id"].get<std::string>();
+      *b_id = (*r)[1]["tx_id"].get<std::string>();
+      auto ca = c->wait_committed(*a_id, std::chrono::seconds(30));
+      auto cb = c->wait_committed(*b_id, std::chrono::seconds(30));
+      if (!ca.ok() || !cb.ok()) return "batch not committed";
+      if ((*ca)["height"] == (*cb)["height"]) return "";
+    }
+    return "the two banks' reports never committed in one block";
   }
 
   // `regledger ... index` as `as` into `url`.
@@ -357,7 +398,7 @@ TEST_F(PgIndexTest, AuditorIndexEqualsTheLedger) {
 
   // Reports: the same ids, statuses, flags and correction links as the ledger's.
   const auto ledger = ledger_reports();
-  ASSERT_EQ(ledger.size(), 5u);
+  ASSERT_EQ(ledger.size(), 7u);
   EXPECT_EQ(count(url, "reports"), ledger.size());
   for (const auto& row : rows_of(url,
                                  "SELECT report_id, org_id, status, late, "
@@ -446,7 +487,8 @@ TEST_F(PgIndexTest, AuditorIndexEqualsTheLedger) {
   }
   for (const auto& row : results[6]) waiting_sql.insert(row[3]);
   EXPECT_EQ(waiting_sql, waiting);
-  EXPECT_EQ(waiting, (std::set<std::string>{net_->a_late, net_->b_now}));
+  EXPECT_EQ(waiting,
+            (std::set<std::string>{net_->a_late, net_->b_now, net_->a_shared, net_->b_shared}));
   // The others answer from rows the network made: logins (the indexer's own among them), three
   // reviews by one account, the two banks' accounts with their certificates.
   EXPECT_FALSE(results[4].empty());
@@ -469,9 +511,7 @@ TEST_F(PgIndexTest, AuditorIndexEqualsTheLedger) {
             "0");
   auto c = client::NodeClient::create({{state[0][0]}, net_->cluster.ca_pem()});
   ASSERT_TRUE(c.ok());
-  auto password = read_file(net_->admin + "/password").value();
-  while (!password.empty() && password.back() == '\n') password.pop_back();
-  c->set_login(client::load_identity(net_->admin).value(), password);
+  c->set_login(client::load_identity(net_->admin).value(), password_of(net_->admin));
   auto entry = c->get_json("/v1/audit?from=" + state[0][1] + "&limit=1");
   ASSERT_TRUE(entry.ok()) << entry.error().to_string();
   EXPECT_EQ((*entry)["entries"][0]["hash"].get<std::string>(), state[0][2]);
@@ -562,7 +602,16 @@ TEST_F(PgIndexTest, BankIndexHoldsNoOtherOrganizationsReports) {
   }
   for (const auto& row : rows_of(url, "SELECT report_id FROM reports")) indexed.insert(row[0]);
   EXPECT_EQ(indexed, bank_a);
-  EXPECT_EQ(bank_a, (std::set<std::string>{net_->a1, net_->a1v2, net_->a_late}));
+  EXPECT_EQ(bank_a, (std::set<std::string>{net_->a1, net_->a1v2, net_->a_late, net_->a_shared}));
+  // The block it shares with bank-b's report is not readable whole: its header is indexed,
+  // bank-b's transaction is not, and bank-a's is proven by its receipt.
+  EXPECT_EQ(scalar(url,
+                   "SELECT proof || ' ' || b.txs_visible || ' ' || b.tx_count FROM "
+                   "transactions t JOIN blocks b USING (height) WHERE tx_id = '" +
+                       net_->a_shared + "'"),
+            "receipt false 2");
+  EXPECT_EQ(scalar(url, "SELECT count(*) FROM transactions WHERE tx_id = '" + net_->b_shared + "'"),
+            "0");
   EXPECT_EQ(scalar(url, "SELECT count(*) FROM reports WHERE org_id <> 'bank-a'"), "0");
   EXPECT_EQ(scalar(url, "SELECT string_agg(DISTINCT signer, ',') FROM transactions"), "bank-a-rep");
   EXPECT_EQ(scalar(url,
@@ -586,7 +635,7 @@ TEST_F(PgIndexTest, BankIndexHoldsNoOtherOrganizationsReports) {
   // reader's, not the indexer's.
   const auto reg = net_->pg.create_database("regulator_for_bank_check");
   ASSERT_EQ(index(reg, net_->admin).exit_code, 0);
-  EXPECT_EQ(scalar(reg, "SELECT count(*) FROM reports WHERE org_id = 'bank-b'"), "2");
+  EXPECT_EQ(scalar(reg, "SELECT count(*) FROM reports WHERE org_id = 'bank-b'"), "3");
   // One database is one reader's view: the bank's index refuses the regulator.
   auto mixed = index(url, net_->admin);
   EXPECT_EQ(mixed.exit_code, 1);
