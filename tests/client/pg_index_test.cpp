@@ -4,7 +4,8 @@
 // ten example queries of docs/audit-sql.md run on it (five compared with the ledger's
 // answers); an indexer killed with SIGKILL resumes without duplicates; a genesis file whose
 // validator keys differ is refused at block 1 with nothing written; a bank's index holds no
-// other organization's report. The lying-node refusals use the failover fixture's liar in
+// other organization's report, and proves its own report in a block shared with another bank by
+// the receipt. The lying-node refusals use the failover fixture's liar in
 // front of one honest node.
 #include <gtest/gtest.h>
 
