@@ -50,10 +50,6 @@ class Params {
     values_.emplace_back(v ? "true" : "false");
     return *this;
   }
-  Params& null() {
-    values_.emplace_back();
-    return *this;
-  }
   const std::vector<Param>& values() const { return values_; }
 
  private:
