@@ -25,6 +25,8 @@ PACKAGES=(
   dpkg-dev file systemd iproute2   # packaging tests: dpkg-shlibdeps (and file), systemd-analyze, ip
   # the explorer's browser test (tests/cluster/explorer_browser.py): headless Chromium, Selenium
   chromium chromium-driver python3-selenium
+  # `regledger index` (libpq) and its tests' PostgreSQL 15 server
+  libpq-dev postgresql-15
 )
 if [[ $BENCH -eq 1 ]]; then
   PACKAGES+=(etcd-server etcd-client)

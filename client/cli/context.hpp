@@ -103,6 +103,8 @@ void add_governance_commands(CLI::App& app, Globals& g);
 void add_device_commands(CLI::App& app, Globals& g);
 // `third-party reports`: the third-party routes with a grant (cmd_third_party.cpp).
 void add_third_party_commands(CLI::App& app, Globals& g);
+// `index`: the PostgreSQL index for auditors (cmd_index.cpp, docs/audit-sql.md).
+void add_index_command(CLI::App& app, Globals& g);
 // `export` and `verify-bundle`: verifiable export bundles (cmd_export.cpp, docs/export.md).
 void add_export_commands(CLI::App& app, Globals& g);
 

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   rl::cli::add_governance_commands(app, g);
   rl::cli::add_device_commands(app, g);
   rl::cli::add_export_commands(app, g);
+  rl::cli::add_index_command(app, g);
 
   CLI11_PARSE(app, argc, argv);
   return g.exit_code;

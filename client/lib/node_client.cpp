@@ -384,9 +384,97 @@ Result<VerifiedRead> NodeClient::verified_receipt(const std::string& tx_id) {
   return no_valid_answer("a receipt for tx " + want);
 }
 
+Result<NodeClient::ProvenHeader> NodeClient::prove_header(std::size_t i, std::uint64_t height,
+                                                          const std::string& header_bytes,
+                                                          const std::string& cert_bytes,
+                                                          const json* headers_answer,
+                                                          NodeFault* fault) {
+  const auto& anchor = *anchor_;
+  auto bad = [&](const std::string& why) -> Error {
+    *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
+    return make_error(fault->code, fault->reason);
+  };
+  ProvenHeader out;
+  if (!out.header.ParseFromString(header_bytes)) return bad("header does not decode");
+  const auto& hdr = out.header;
+  if (hdr.chain_id() != anchor.chain_id) return bad("header names another chain");
+  if (hdr.height() != height) return bad("header is for height " + std::to_string(hdr.height()));
+  // The set that must have certified the block: genesis, or after validator-set changes the
+  // one the node's handoff chain establishes from genesis (decision 0041).
+  ledger::ValidatorKeys set = anchor.genesis_keys;
+  if (!bytes_equal(hdr.validators_hash(), anchor.genesis_keys.hash)) {
+    json fetched;
+    if (headers_answer == nullptr) {
+      auto jh = node_get_json(i, "/v1/headers/" + std::to_string(height), fault);
+      if (!jh.ok()) return jh.error();
+      fetched = std::move(jh).value();
+      headers_answer = &fetched;
+    }
+    if (!headers_answer->is_object() || !headers_answer->contains("validator_handoffs")) {
+      return bad("made by a validator set this genesis does not know");
+    }
+    auto handoffs = ledger::handoffs_from_json((*headers_answer)["validator_handoffs"].dump());
+    if (!handoffs.ok()) return bad("validator handoffs: " + handoffs.error().message);
+    auto trusted = ledger::follow_handoffs(anchor, *handoffs);
+    if (!trusted.ok()) return bad(trusted.error().message);
+    if (height < trusted->from_height) return bad("a validator handoff is at or above the block");
+    if (!bytes_equal(hdr.validators_hash(), trusted->keys.hash)) {
+      return bad("made by a validator set the node's handoff chain does not establish");
+    }
+    set = std::move(trusted->keys);
+  }
+  out.block_hash = crypto::hash(anchor.suite, as_bytes(header_bytes));
+  ledger::pb::CommitCertificate cert;
+  if (!cert.ParseFromString(cert_bytes)) return bad("certificate does not decode");
+  auto committed = ledger::verify_commit(anchor, set, height, out.block_hash, cert);
+  if (!committed.ok()) return bad("commit certificate: " + committed.error().message);
+  out.commit_signatures = static_cast<std::size_t>(cert.signatures_size());
+  return out;
+}
+
+namespace {
+
+// The verified header's fields as a VerifiedBlock (without transactions).
+VerifiedBlock block_of_header(const std::string& url, const ledger::pb::BlockHeader& hdr,
+                              const Bytes& block_hash, std::size_t commit_signatures) {
+  VerifiedBlock out;
+  out.url = url;
+  out.height = hdr.height();
+  out.block_hash_hex = to_hex(block_hash);
+  out.prev_block_hash_hex = to_hex(as_bytes(hdr.prev_block_hash()));
+  out.app_hash_hex = to_hex(as_bytes(hdr.app_hash()));
+  out.tx_root_hex = to_hex(as_bytes(hdr.tx_root()));
+  out.time_ms = hdr.time_ms();
+  out.proposer = hdr.proposer();
+  out.tx_count = hdr.tx_count();
+  out.commit_signatures = commit_signatures;
+  return out;
+}
+
+// The transaction list of a block whose header is proven: it must hash to the header's
+// tx_root, and every transaction must decode. Their ids (hex, in block order), or the reason.
+Result<std::vector<std::string>> check_block_txs(const ledger::TrustAnchor& anchor,
+                                                 const ledger::pb::Block& block,
+                                                 const ledger::pb::BlockHeader& hdr) {
+  std::vector<Bytes> leaves;
+  std::vector<std::string> ids;
+  for (const auto& t : block.txs()) {
+    leaves.push_back(crypto::merkle_leaf_hash(anchor.suite, as_bytes(t)));
+    auto d = ledger::decode_tx(anchor.suite, as_bytes(t));
+    if (!d.ok()) return make_error("block_invalid", "a transaction does not decode");
+    ids.push_back(to_hex(d->id));
+  }
+  if (leaves.size() != hdr.tx_count() ||
+      !bytes_equal(hdr.tx_root(), crypto::merkle_root(anchor.suite, leaves))) {
+    return make_error("block_invalid", "transactions do not match the header's tx_root");
+  }
+  return ids;
+}
+
+}  // namespace
+
 Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t height,
                                                   NodeFault* fault) {
-  const auto& anchor = *anchor_;
   auto bad = [&](const std::string& why) -> Error {
     *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
     return make_error(fault->code, fault->reason);
@@ -403,59 +491,109 @@ Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t h
   }
   auto next = block_of(*jn);
   if (!next.ok()) return bad("next block: " + next.error().message);
-
-  ledger::pb::BlockHeader hdr;
-  if (!hdr.ParseFromString(block->header())) return bad("header does not decode");
-  if (hdr.chain_id() != anchor.chain_id) return bad("header names another chain");
-  if (hdr.height() != height) return bad("header is for height " + std::to_string(hdr.height()));
-  // The set that must have certified the block: genesis, or after validator-set changes the
-  // one the node's handoff chain establishes from genesis (decision 0041).
-  ledger::ValidatorKeys set = anchor.genesis_keys;
-  if (!bytes_equal(hdr.validators_hash(), anchor.genesis_keys.hash)) {
-    auto jh = node_get_json(i, "/v1/headers/" + std::to_string(height), fault);
-    if (!jh.ok()) return jh.error();
-    if (!jh->is_object() || !jh->contains("validator_handoffs")) {
-      return bad("made by a validator set this genesis does not know");
-    }
-    auto handoffs = ledger::handoffs_from_json((*jh)["validator_handoffs"].dump());
-    if (!handoffs.ok()) return bad("validator handoffs: " + handoffs.error().message);
-    auto trusted = ledger::follow_handoffs(anchor, *handoffs);
-    if (!trusted.ok()) return bad(trusted.error().message);
-    if (height < trusted->from_height) return bad("a validator handoff is at or above the block");
-    if (!bytes_equal(hdr.validators_hash(), trusted->keys.hash)) {
-      return bad("made by a validator set the node's handoff chain does not establish");
-    }
-    set = std::move(trusted->keys);
-  }
-  Bytes block_hash = crypto::hash(anchor.suite, as_bytes(block->header()));
-  ledger::pb::CommitCertificate cert;
-  if (!cert.ParseFromString(next->last_commit())) return bad("certificate does not decode");
-  auto committed = ledger::verify_commit(anchor, set, height, block_hash, cert);
-  if (!committed.ok()) return bad("commit certificate: " + committed.error().message);
-
+  RL_ASSIGN_OR_RETURN(
+      auto proven, prove_header(i, height, block->header(), next->last_commit(), nullptr, fault));
   // The header is now proven; the transaction list is checked against its tx_root.
-  std::vector<Bytes> leaves;
-  VerifiedBlock out;
-  for (const auto& t : block->txs()) {
-    leaves.push_back(crypto::merkle_leaf_hash(anchor.suite, as_bytes(t)));
-    auto d = ledger::decode_tx(anchor.suite, as_bytes(t));
-    if (!d.ok()) return bad("a transaction does not decode");
-    out.tx_ids.push_back(to_hex(d->id));
-  }
-  if (leaves.size() != hdr.tx_count() ||
-      !bytes_equal(hdr.tx_root(), crypto::merkle_root(anchor.suite, leaves))) {
-    return bad("transactions do not match the header's tx_root");
-  }
-  out.url = urls_[i];
-  out.height = height;
-  out.block_hash_hex = to_hex(block_hash);
-  out.prev_block_hash_hex = to_hex(as_bytes(hdr.prev_block_hash()));
-  out.app_hash_hex = to_hex(as_bytes(hdr.app_hash()));
-  out.tx_root_hex = to_hex(as_bytes(hdr.tx_root()));
-  out.time_ms = hdr.time_ms();
-  out.proposer = hdr.proposer();
-  out.commit_signatures = static_cast<std::size_t>(cert.signatures_size());
+  auto ids = check_block_txs(*anchor_, *block, proven.header);
+  if (!ids.ok()) return bad(ids.error().message);
+  VerifiedBlock out =
+      block_of_header(urls_[i], proven.header, proven.block_hash, proven.commit_signatures);
+  out.tx_ids = std::move(ids).value();
   return out;
+}
+
+Result<VerifiedBlock> NodeClient::verify_header_on(std::size_t i, std::uint64_t height,
+                                                   NodeFault* fault) {
+  auto bad = [&](const std::string& why) -> Error {
+    *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
+    return make_error(fault->code, fault->reason);
+  };
+  RL_ASSIGN_OR_RETURN(auto j, node_get_json(i, "/v1/headers/" + std::to_string(height), fault));
+  if (!j.is_object() || !j.contains("header") || !j["header"].is_string()) {
+    return bad("header answer carries no 'header' bytes");
+  }
+  if (!j.contains("commit")) {
+    // A node that has the block but not (yet) its certificate proves nothing: not a lie.
+    *fault = NodeFault{{},
+                       NodeFault::Kind::kError,
+                       "no_commit",
+                       "block " + std::to_string(height) + " is served without its certificate"};
+    return make_error(fault->code, fault->reason);
+  }
+  auto header = from_base64(j["header"].is_string() ? j["header"].get<std::string>() : "");
+  auto cert = from_base64(j["commit"].is_string() ? j["commit"].get<std::string>() : "");
+  if (!header.ok() || !cert.ok()) return bad("header or commit is not base64");
+  RL_ASSIGN_OR_RETURN(auto proven,
+                      prove_header(i, height, to_string(*header), to_string(*cert), &j, fault));
+  return block_of_header(urls_[i], proven.header, proven.block_hash, proven.commit_signatures);
+}
+
+Result<VerifiedBlock> NodeClient::verified_header(std::uint64_t height) {
+  if (!anchor_) {
+    return make_error("no_trust_anchor", "verified reads need the network's genesis");
+  }
+  last_faults_.clear();
+  for (std::size_t i : order()) {
+    NodeFault fault;
+    auto b = verify_header_on(i, height, &fault);
+    if (!b.ok()) {
+      record(last_faults_, i, std::move(fault));
+      continue;
+    }
+    current_ = i;
+    b->faults = last_faults_;
+    return b;
+  }
+  return no_valid_answer("the header of block " + std::to_string(height));
+}
+
+Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
+    const VerifiedBlock& header) {
+  if (!anchor_) {
+    return make_error("no_trust_anchor", "verified reads need the network's genesis");
+  }
+  const std::string h = std::to_string(header.height);
+  last_faults_.clear();
+  bool hidden = false;
+  for (std::size_t i : order()) {
+    NodeFault fault;
+    auto j = node_get_json(i, "/v1/blocks/" + h, &fault);
+    if (!j.ok()) {
+      // Answered exactly as a block that does not exist: the reader may not read all of it.
+      // That is the API's rule, not a fault of the node; the other nodes are still asked, so
+      // that one node cannot hide a block the reader may read.
+      if (j.error().code == "block_not_found") {
+        hidden = true;
+      } else {
+        record(last_faults_, i, std::move(fault));
+      }
+      continue;
+    }
+    auto block = block_of(*j);
+    ledger::pb::BlockHeader hdr;
+    std::string why;
+    if (!block.ok()) {
+      why = block.error().message;
+    } else if (to_hex(crypto::hash(anchor_->suite, as_bytes(block->header()))) !=
+                   header.block_hash_hex ||
+               !hdr.ParseFromString(block->header())) {
+      why = "is not the block whose header verified";
+    } else if (auto ids = check_block_txs(*anchor_, *block, hdr); !ids.ok()) {
+      why = ids.error().message;
+    }
+    if (!why.empty()) {
+      record(last_faults_, i, invalid("block_invalid", "block " + h + ": " + why));
+      continue;
+    }
+    current_ = i;
+    std::vector<Bytes> txs;
+    for (const auto& t : block->txs()) txs.emplace_back(t.begin(), t.end());
+    return std::optional<std::vector<Bytes>>(std::move(txs));
+  }
+  const bool lied = std::any_of(last_faults_.begin(), last_faults_.end(),
+                                [](const NodeFault& f) { return f.lying(); });
+  if (hidden && !lied) return std::optional<std::vector<Bytes>>();
+  return no_valid_answer("the transactions of block " + h);
 }
 
 Result<VerifiedBlock> NodeClient::verified_block(std::uint64_t height) {

@@ -81,6 +81,7 @@ struct VerifiedBlock {
   std::string tx_root_hex;
   std::int64_t time_ms = 0;
   std::uint32_t proposer = 0;
+  std::uint32_t tx_count = 0;       // from the header
   std::vector<std::string> tx_ids;  // hex, in block order (checked against tx_root)
   std::size_t commit_signatures = 0;
   // verified_head(): the height the node reported as its head (>= height + 1).
@@ -149,6 +150,17 @@ class NodeClient {
   // Code: no_valid_answer.
   Result<VerifiedBlock> verified_head();
 
+  // Block `height`'s header, verified with the commit certificate the public /v1/headers route
+  // serves beside it: any reader can prove every header up to the head this way, the head
+  // included, without reading a transaction (tx_ids stays empty; tx_count is the header's).
+  // Codes: no_valid_answer (a node without the certificate yet answers code no_commit).
+  Result<VerifiedBlock> verified_header(std::uint64_t height);
+  // The exact transactions of the block whose header `header` verified, as this session's
+  // reader reads /v1/blocks: checked against the header's tx_root. nullopt when the nodes answer
+  // block_not_found, which the API says for a block the reader may not read every transaction
+  // of (read_policy.hpp). Code: no_valid_answer (a node served another block, or none answered).
+  Result<std::optional<std::vector<Bytes>>> verified_block_txs(const VerifiedBlock& header);
+
   // Faults seen by the most recent verified read (successful or not).
   const std::vector<NodeFault>& last_faults() const { return last_faults_; }
   // True when `url` has been caught serving an answer that does not verify.
@@ -172,6 +184,17 @@ class NodeClient {
                                   const std::string& target, const std::string& body,
                                   const std::string& content_type);
   Result<VerifiedBlock> verify_block_on(std::size_t i, std::uint64_t height, NodeFault* fault);
+  Result<VerifiedBlock> verify_header_on(std::size_t i, std::uint64_t height, NodeFault* fault);
+  // A header proven by `cert_bytes` against the set in force at `height` (genesis, or the one
+  // the handoffs establish: from `headers_answer` when given, else fetched from node i).
+  struct ProvenHeader {
+    ledger::pb::BlockHeader header;
+    Bytes block_hash;
+    std::size_t commit_signatures = 0;
+  };
+  Result<ProvenHeader> prove_header(std::size_t i, std::uint64_t height,
+                                    const std::string& header_bytes, const std::string& cert_bytes,
+                                    const nlohmann::json* headers_answer, NodeFault* fault);
   void record(std::vector<NodeFault>& faults, std::size_t i, NodeFault fault);
   Error no_valid_answer(const std::string& what) const;
 

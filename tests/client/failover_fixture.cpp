@@ -226,6 +226,13 @@ LyingNode::LyingNode(const HonestNetwork& net, Lie lie) : lie_(lie), decoy_(net.
                                  if (r.status == 200 && starts_with(req.path, "/v1/blocks/")) {
                                    r.body = tamper_block(r.body, lie_, suite);
                                  }
+                                 // A header answer carries "header" and "commit" as a
+                                 // receipt does: the same lies apply.
+                                 const Lie lie = lie_;
+                                 if (r.status == 200 && starts_with(req.path, "/v1/headers/") &&
+                                     (lie == Lie::kTamperHeader || lie == Lie::kStripCommit)) {
+                                   r.body = tamper_receipt(r.body, lie);
+                                 }
                                  respond(std::move(r));
                                }),
       "start lying node");

@@ -54,8 +54,8 @@ class HonestNetwork {
 
 enum class Lie {
   kTamperTx,      // receipts: one byte of the transaction flipped
-  kTamperHeader,  // receipts and blocks: the block header's time moved by an hour
-  kStripCommit,   // receipts and blocks: commit certificate without its signatures
+  kTamperHeader,  // receipts, blocks and headers: the block header's time moved by an hour
+  kStripCommit,   // receipts, blocks and headers: commit certificate without its signatures
   kOtherTx,       // receipts: a genuine receipt, but for another transaction
   kGarbage,       // receipts: 200 with a body that is not a receipt
   kHide,          // receipts: 404 tx_not_found for a committed transaction (not provable)
