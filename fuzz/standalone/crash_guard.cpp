@@ -72,6 +72,10 @@ void save_current_input(std::string_view why) {
   }
   say(" on execution ");
   say_number(s.exec);
+  if (s.report.artifact_path.empty()) {  // replaying files: the input is the one named last
+    say("\n");
+    return;
+  }
   if (!write_artifact(s)) {
     say("; could not write the input to ");
     say(s.report.artifact_path);

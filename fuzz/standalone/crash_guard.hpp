@@ -11,7 +11,7 @@
 namespace rl::fuzz_smoke {
 
 struct CrashReport {
-  std::string artifact_path;     // where the crashing input is written
+  std::string artifact_path;     // where the crashing input is written; empty: it is a file already
   std::string replay_input;      // the command that runs that file again, alone
   std::string replay_pass;       // the same pass up to the crash, without the trailing run count
   unsigned timeout_seconds = 0;  // per input; 0 = none

@@ -22,7 +22,7 @@ string(FIND "${saved}" "${token}" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "${artifact} does not hold the planted token ${token}")
 endif()
-execute_process(COMMAND ${PROGRAM} --timeout ${TIMEOUT} --artifact-dir ${ARTIFACT_DIR} ${artifact}
+execute_process(COMMAND ${PROGRAM} --timeout ${TIMEOUT} ${artifact}
   RESULT_VARIABLE rc2 OUTPUT_VARIABLE out2
   ERROR_VARIABLE out2)
 if(rc2 EQUAL 0)

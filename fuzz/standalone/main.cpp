@@ -140,8 +140,11 @@ int main(int argc, char** argv) {
   const Options& o = parsed.options;
   const std::uint64_t seed =
       o.seed.value_or((std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}());
+  // Replaying files saves nothing: the crashing input is the file named last.
   const std::string artifact =
-      (fs::path(o.artifact_dir) / ("crash-" + o.name + "-" + std::to_string(seed))).string();
+      o.input_files.empty()
+          ? (fs::path(o.artifact_dir) / ("crash-" + o.name + "-" + std::to_string(seed))).string()
+          : "";
   rl::fuzz_smoke::install_crash_guard({artifact, replay_input_command(o, artifact),
                                        replay_pass_command(o, seed), o.timeout_seconds});
   std::vector<Input> dictionary;
