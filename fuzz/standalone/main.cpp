@@ -71,6 +71,21 @@ void run(const Input& in) {
   rl::fuzz_smoke::set_current_input(nullptr, 0, g_execs);
 }
 
+// Calls the target's LLVMFuzzerInitialize, if any, with a fresh directory as libFuzzer's corpus
+// argument, and returns the seeds it wrote there. The directory is gone before any input runs,
+// so that a crash leaves nothing behind but the saved input.
+std::vector<Input> initialize_target(const Options& o) {
+  if (LLVMFuzzerInitialize == nullptr) return {};
+  const TempDir corpus(o.name);
+  std::string arg0 = o.program;
+  std::string arg1 = corpus.path.string();
+  std::vector<char*> args{arg0.data(), arg1.data(), nullptr};
+  int init_argc = 2;
+  char** init_argv = args.data();
+  LLVMFuzzerInitialize(&init_argc, &init_argv);
+  return read_dir(corpus.path);
+}
+
 int replay_files(const Options& o) {
   for (const auto& f : o.input_files) {
     std::fprintf(stderr, "fuzz-smoke %s: running %s\n", o.name.c_str(), f.c_str());
@@ -159,21 +174,10 @@ int main(int argc, char** argv) {
     dictionary = std::move(d.tokens);
   }
 
-  // The target writes its seeds into a fresh directory, as libFuzzer's corpus argument.
-  const TempDir corpus(o.name);
-  if (LLVMFuzzerInitialize != nullptr) {
-    std::string arg0 = o.program;
-    std::string arg1 = corpus.path.string();
-    std::vector<char*> args{arg0.data(), arg1.data(), nullptr};
-    int init_argc = 2;
-    char** init_argv = args.data();
-    LLVMFuzzerInitialize(&init_argc, &init_argv);
-  }
-  if (!o.input_files.empty()) return replay_files(o);
-
   // The empty input first, as libFuzzer does; it is also what mutants start from without seeds.
   std::vector<Input> seeds{Input{}};
-  for (auto& s : read_dir(corpus.path)) seeds.push_back(std::move(s));
+  for (auto& s : initialize_target(o)) seeds.push_back(std::move(s));
+  if (!o.input_files.empty()) return replay_files(o);
   const std::size_t written = seeds.size() - 1;
   for (const auto& d : o.seed_dirs) {
     for (auto& s : read_dir(d)) seeds.push_back(std::move(s));
