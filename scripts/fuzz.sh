@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target for FUZZ_SECONDS (default 30) each. Corpora live in build/fuzz/corpus;
-# a target with a dictionary next to its source (fuzz/NAME.dict) gets it. The full log of each
-# run is kept in BUILD/logs/NAME.log, an input that crashed it in BUILD/artifacts/NAME-crash-*;
-# one summary line per target is printed.
+# a target with a dictionary next to its source (fuzz/NAME.dict) gets it, one with checked-in
+# seeds (fuzz/seeds/NAME/) gets them as a second corpus directory, which libFuzzer only reads.
+# The full log of each run is kept in BUILD/logs/NAME.log, an input that crashed it in
+# BUILD/artifacts/NAME-crash-*; one summary line per target is printed. docs/fuzzing.md.
 #
 # Fails (exit 1) when a target is missing: every fuzz/NAME.cpp must have been built into
 # BUILD/fuzz/NAME, so a fuzzer dropped from fuzz/CMakeLists.txt or a broken build cannot pass by
@@ -43,11 +44,14 @@ for name in "${targets[@]}"; do
   mkdir -p "$BUILD/corpus/$name"
   dict=()
   if [[ -f "$SRC/$name.dict" ]]; then dict=(-dict="$SRC/$name.dict"); fi
+  seeds=()
+  if [[ -d "$SRC/seeds/$name" ]]; then seeds=("$SRC/seeds/$name"); fi
   log="$BUILD/logs/$name.log"
   # The fuzzer's exit status is what counts; its output goes to the log, read afterwards.
   rc=0
   "$BUILD/fuzz/$name" -max_total_time="$SECS" -max_len=65536 -print_final_stats=1 "${dict[@]}" \
-    -artifact_prefix="$BUILD/artifacts/$name-" "$BUILD/corpus/$name" >"$log" 2>&1 || rc=$?
+    -artifact_prefix="$BUILD/artifacts/$name-" "$BUILD/corpus/$name" "${seeds[@]}" >"$log" 2>&1 ||
+    rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   if ((rc == 0)); then
