@@ -81,7 +81,7 @@ soak: build
 
 fuzz: deps
 	cmake -S . -B build/fuzz $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ -DREGLEDGER_FUZZ=ON -DREGLEDGER_BENCH=OFF
-	cmake --build build/fuzz -j $(JOBS)
+	cmake --build build/fuzz -j $(JOBS) --target fuzzers
 	@bash scripts/fuzz.sh build/fuzz
 
 # Packaging (decision 0069; rules in packaging/CMakeLists.txt). Only the two programs are built.
