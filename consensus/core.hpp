@@ -20,6 +20,7 @@
 #include "consensus/crypto_hooks.hpp"
 #include "consensus/events.hpp"
 #include "consensus/ready.hpp"
+#include "consensus/tracked.hpp"
 #include "consensus/validator_set.hpp"
 #include "consensus/vote_tally.hpp"
 
@@ -35,15 +36,16 @@ class Consensus {
 
   Ready step(const Event& event);
 
-  Height height() const { return height_; }
-  Round round() const { return round_; }
-  Step current_step() const { return step_; }
-  Round locked_round() const { return locked_round_; }
-  const Bytes& locked_hash() const { return locked_hash_; }
-  Round valid_round() const { return valid_round_; }
-  const Bytes& valid_hash() const { return valid_hash_; }
+  Height height() const { return state_->height; }
+  Round round() const { return state_->round; }
+  Step current_step() const { return state_->step; }
+  Round locked_round() const { return state_->locked_round; }
+  const Bytes& locked_hash() const { return state_->locked_hash; }
+  Round valid_round() const { return state_->valid_round; }
+  const Bytes& valid_hash() const { return state_->valid_hash; }
+  const PersistentState& state() const { return *state_; }
   std::optional<ValidatorIndex> self_index() const { return self_index_; }
-  const ValidatorSet& validators() const { return schedule_.at(height_); }
+  const ValidatorSet& validators() const { return schedule_.at(state_->height); }
   ValidatorIndex proposer(Height h, Round r) const { return schedule_.at(h).proposer(h, r); }
   SafetyState safety_state() const;
 
@@ -59,12 +61,6 @@ class Consensus {
     bool precommit_timeout_scheduled = false;  // L47 "for the first time"
     bool polka_value_seen = false;             // L36 "for the first time"
   };
-  // The fields of SafetyState that identify a change (values are bound by their hashes).
-  using VoteKey = std::optional<std::tuple<Height, Round, VoteType, Bytes>>;
-  // Recent votes and the POL are functions of (round, last_vote) and (valid_round, valid_hash).
-  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes, VoteKey,
-                               std::optional<std::tuple<Height, Round, Bytes>>>;
-
   Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto);
 
   void on(const Start&);
@@ -103,7 +99,6 @@ class Consensus {
   bool can_sign() const;
   bool am_proposer() const;
   void reject(const char* code, std::string message);
-  SafetyKey safety_key() const;
 
   Config config_;
   ValidatorSchedule schedule_;
@@ -112,18 +107,11 @@ class Consensus {
   bool started_ = false;
   bool resumed_ = false;
 
-  // Paper: h_p, round_p, step_p, lockedValue_p, lockedRound_p, validValue_p, validRound_p.
-  Height height_ = 1;
-  Round round_ = 0;
-  Step step_ = Step::kPropose;
-  Round locked_round_ = kNoRound;
-  Bytes locked_value_;
-  Bytes locked_hash_;
-  Round valid_round_ = kNoRound;
-  Bytes valid_value_;
-  Bytes valid_hash_;
-  std::optional<Vote> last_vote_;
-  std::optional<Proposal> last_proposal_;
+  // Paper: h_p, round_p, step_p, lockedValue_p, lockedRound_p, validValue_p, validRound_p, and
+  // what this validator last signed. Written only through state_.mut(), which counts the writes.
+  Tracked<PersistentState> state_;
+  // The write count when the state was last persisted: a step that moved it persists.
+  std::uint64_t persisted_generation_ = 0;
   std::optional<ValidatorIndex> self_index_;
 
   // Messages and application verdicts of the current height only.
@@ -133,7 +121,6 @@ class Consensus {
   std::set<Bytes, BytesLess> proposed_values_;  // value hashes of the proposals we hold
   std::set<std::tuple<ValidatorIndex, Round, VoteType>> evidence_reported_;
   Round build_requested_round_ = kNoRound;
-  SafetyKey persisted_key_;
 };
 
 }  // namespace rl::consensus
