@@ -4,6 +4,7 @@
 
 #include "consensus/certificate.hpp"
 #include "consensus/codec.hpp"
+#include "consensus/invariants.hpp"
 #include "consensus/sign_bytes.hpp"
 
 namespace rl::consensus {
@@ -48,6 +49,10 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
                                                 std::to_string(restored->height) +
                                                 " but the application committed only up to " +
                                                 std::to_string(start_height - 1));
+  // An impossible record on our own disk is a bug or corruption: resuming from it could sign
+  // against a lock or twice for one slot. Refuse to start instead.
+  if (restored)
+    if (auto v = check_restored(*restored)) return v->to_error();
   Consensus c(std::move(config), std::move(schedule), crypto);
   c.enter_height(start_height);
   if (restored) {
@@ -66,7 +71,10 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
       s.last_proposal = restored->last_proposal;
     }
   }
-  c.persisted_generation_ = c.state_.generation();
+  if (auto v = check_state(*c.state_)) return v->to_error();
+  if (auto v = check_schedule(c.schedule_, c.state_->height)) return v->to_error();
+  c.checked_ = *c.state_;
+  c.checked_generation_ = c.state_.generation();
   return c;
 }
 
@@ -91,23 +99,53 @@ SafetyState Consensus::safety_state() const {
 }
 
 Ready Consensus::step(const Event& event) {
-  Ready out;
-  out_ = &out;
-  if (!started_ && !std::holds_alternative<Start>(event) &&
-      !std::holds_alternative<ValidatorSetChange>(event)) {
-    reject("not_started", "event before Start");
-  } else {
+  return run_step([this, &event] {
+    if (!started_ && !std::holds_alternative<Start>(event) &&
+        !std::holds_alternative<ValidatorSetChange>(event)) {
+      reject("not_started", "event before Start");
+      return;
+    }
     std::visit([this](const auto& e) { on(e); }, event);
     if (started_) run_rules();
-  }
-  // Any write to the state since the last persist: it must reach the disk before anything of
-  // this step leaves.
-  if (state_.generation() != persisted_generation_) {
-    out.persist = safety_state();
-    persisted_generation_ = state_.generation();
-  }
+  });
+}
+
+Ready Consensus::run_step(const std::function<void()>& body) {
+  // A stopped core does nothing: its state is impossible, so nothing it would do can be trusted.
+  if (fatal_) return stopped();
+  Ready out;
+  out_ = &out;
+  const Height height_before = state_->height;
+  body();
+  check_invariants(out, height_before);
   out_ = nullptr;
+  // Nothing of a step that broke an invariant leaves: not its messages, not its state.
+  if (fatal_) return stopped();
   return out;
+}
+
+void Consensus::check_invariants(Ready& out, Height height_before) {
+  if (out.decided)
+    if (auto v = check_decision(*out.decided, height_before, state_->height)) violate(*v);
+  if (state_.generation() == checked_generation_) return;  // unchanged since the last check
+  if (auto v = check_state(*state_)) violate(*v);
+  if (auto v = check_transition(checked_, *state_)) violate(*v);
+  if (auto v = check_schedule(schedule_, state_->height)) violate(*v);
+  if (fatal_) return;
+  // Changed and sound: it must reach the disk before anything of this step leaves.
+  out.persist = safety_state();
+  checked_ = *state_;
+  checked_generation_ = state_.generation();
+}
+
+Ready Consensus::stopped() const {
+  Ready r;
+  r.fatal = fatal_;
+  return r;
+}
+
+void Consensus::violate(InvariantViolation v) {
+  if (!fatal_) fatal_ = std::move(v);  // the first one is the cause; later ones are its effects
 }
 
 void Consensus::reject(const char* code, std::string message) {
@@ -532,10 +570,15 @@ void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
   const std::optional<Vote>& last = state_->last_vote;
   if (last && vote_slot(v) <= vote_slot(*last)) {
     // Never sign twice: a slot at or below the last signed one is only ever re-sent unchanged.
+    // The rules move (height, round, step) forward and sign once per step, so getting here
+    // with anything else is a bug: refuse to sign, and stop.
     if (vote_slot(v) == vote_slot(*last) && last->value_hash == v.value_hash)
       out_->broadcast.emplace_back(*last);
+    else if (vote_slot(v) == vote_slot(*last))
+      violate(
+          {Invariant::kOneVotePerSlot, "asked to sign a second value for the last signed slot"});
     else
-      reject("double_sign_refused", "refusing to sign a vote at or below the last signed slot");
+      violate({Invariant::kLastVoteNeverRegresses, "asked to sign below the last signed slot"});
     return;
   }
   v.signature = crypto_.signer->sign(vote_sign_bytes(config_.chain_id, v));
@@ -548,6 +591,10 @@ void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
 }
 
 void Consensus::decide(Height h, Round r, Bytes value, Bytes value_hash, CommitCertificate cert) {
+  // Ready holds one decision: a second would silently replace (lose) the first block.
+  if (out_->decided)
+    violate({Invariant::kOneDecisionPerStep, "heights " + std::to_string(out_->decided->height) +
+                                                 " and " + std::to_string(h) + " in one step"});
   out_->decided = Decision{h, r, std::move(value), std::move(value_hash), std::move(cert)};
   enter_height(h + 1);
   start_round(0);

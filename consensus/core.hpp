@@ -8,8 +8,11 @@
 //   auto c = Consensus::create(config, schedule, last_committed + 1, safety_state_from_disk,
 //   hooks); handle(c->step(Start{}));   then, for every input, handle(c->step(event));
 // where handle() follows the order documented in ready.hpp: commit decided block, persist the
-// SafetyState (fsync), then send / schedule / ask the application.
+// SafetyState (fsync), then send / schedule / ask the application. A Ready with `fatal` set means
+// the core found its own state impossible (consensus/invariants.hpp): it has stopped, and the
+// shell must halt the node.
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -19,6 +22,7 @@
 #include "consensus/config.hpp"
 #include "consensus/crypto_hooks.hpp"
 #include "consensus/events.hpp"
+#include "consensus/invariant_violation.hpp"
 #include "consensus/ready.hpp"
 #include "consensus/tracked.hpp"
 #include "consensus/validator_set.hpp"
@@ -31,6 +35,7 @@ class Consensus {
   // `start_height` is the first height the application has not committed (last committed + 1).
   // `schedule` must hold the sets in force at start_height and start_height + 1. `restored` is the
   // SafetyState last persisted; it is resumed when it is for start_height and ignored when older.
+  // A restored state that breaks an invariant is refused with consensus_invariant_violated.
   static Result<Consensus> create(Config config, ValidatorSchedule schedule, Height start_height,
                                   std::optional<SafetyState> restored, CryptoHooks crypto);
 
@@ -47,6 +52,8 @@ class Consensus {
   std::optional<ValidatorIndex> self_index() const { return self_index_; }
   const ValidatorSet& validators() const { return schedule_.at(state_->height); }
   ValidatorIndex proposer(Height h, Round r) const { return schedule_.at(h).proposer(h, r); }
+  // The violation that stopped the core, if any; every later step returns it again.
+  const std::optional<InvariantViolation>& fatal() const { return fatal_; }
   SafetyState safety_state() const;
 
  private:
@@ -61,7 +68,17 @@ class Consensus {
     bool precommit_timeout_scheduled = false;  // L47 "for the first time"
     bool polka_value_seen = false;             // L36 "for the first time"
   };
+  // Tests drive the core into impossible states through this (tests/consensus/support).
+  friend class ConsensusTestPeer;
+
   Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto);
+
+  // One step: `body` handles the input, then the invariants are checked. The seam exists so that
+  // tests can plant a bug inside a step (ConsensusTestPeer).
+  Ready run_step(const std::function<void()>& body);
+  void check_invariants(Ready& out, Height height_before);
+  void violate(InvariantViolation v);
+  Ready stopped() const;
 
   void on(const Start&);
   void on(const Tick&);
@@ -110,8 +127,11 @@ class Consensus {
   // Paper: h_p, round_p, step_p, lockedValue_p, lockedRound_p, validValue_p, validRound_p, and
   // what this validator last signed. Written only through state_.mut(), which counts the writes.
   Tracked<PersistentState> state_;
-  // The write count when the state was last persisted: a step that moved it persists.
-  std::uint64_t persisted_generation_ = 0;
+  // The state as of the last step that changed it (what was persisted and checked then), and the
+  // write count at that time: the next change is checked against it and persisted.
+  PersistentState checked_;
+  std::uint64_t checked_generation_ = 0;
+  std::optional<InvariantViolation> fatal_;
   std::optional<ValidatorIndex> self_index_;
 
   // Messages and application verdicts of the current height only.

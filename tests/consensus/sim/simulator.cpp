@@ -383,6 +383,16 @@ class Simulation {
 
   // The shell: the persistence contract of ready.hpp, with crash points between its steps.
   void handle(Node& n, Ready r) {
+    if (r.fatal) {
+      // The core found its own state impossible and stopped (a real shell halts the node). No
+      // core may ever get there, Byzantine ones included: they run the honest core and only lie
+      // on the wire. Reported once; the node stays down for the rest of the run.
+      checker_fail("invariant: node " + std::to_string(n.index) + ": " +
+                   r.fatal->to_error().to_string());
+      crash(n, false);
+      n.stopped = true;
+      return;
+    }
     if (r.persist) {
       n.persisted_state = static_cast<const PersistentState&>(*r.persist);
     } else if (n.core && n.core->state() != n.persisted_state) {
