@@ -4,6 +4,7 @@
 
 #include "consensus/certificate.hpp"
 #include "consensus/codec.hpp"
+#include "consensus/invariants.hpp"
 #include "consensus/sign_bytes.hpp"
 
 namespace rl::consensus {
@@ -48,94 +49,103 @@ Result<Consensus> Consensus::create(Config config, ValidatorSchedule schedule, H
                                                 std::to_string(restored->height) +
                                                 " but the application committed only up to " +
                                                 std::to_string(start_height - 1));
+  // An impossible record on our own disk is a bug or corruption: resuming from it could sign
+  // against a lock or twice for one slot. Refuse to start instead.
+  if (restored)
+    if (auto v = check_restored(*restored)) return v->to_error();
   Consensus c(std::move(config), std::move(schedule), crypto);
   c.enter_height(start_height);
   if (restored) {
-    // Signatures of older heights still guard against re-signing them.
-    c.last_vote_ = restored->last_vote;
-    c.last_proposal_ = restored->last_proposal;
+    PersistentState& s = c.state_.mut();
     if (restored->height == start_height) {
       c.resumed_ = true;
-      c.round_ = restored->round;
-      c.step_ = restored->step;
-      c.locked_round_ = restored->locked_round;
-      c.locked_value_ = restored->locked_value;
-      c.locked_hash_ = restored->locked_hash;
-      c.valid_round_ = restored->valid_round;
-      c.valid_value_ = restored->valid_value;
-      c.valid_hash_ = restored->valid_hash;
+      s = static_cast<const PersistentState&>(*restored);  // the votes are restored below
       // A value we locked on or proposed passed the application's check before the crash.
-      if (!c.locked_hash_.empty()) c.validity_[c.locked_hash_] = true;
-      if (!c.valid_hash_.empty()) c.validity_[c.valid_hash_] = true;
+      if (!s.locked_hash.empty()) c.validity_[s.locked_hash] = true;
+      if (!s.valid_hash.empty()) c.validity_[s.valid_hash] = true;
       for (const auto& v : restored->recent_votes) c.restore_vote(v);
       for (const auto& v : restored->valid_pol) c.restore_vote(v);
+    } else {
+      // Signatures of older heights still guard against re-signing them.
+      s.last_vote = restored->last_vote;
+      s.last_proposal = restored->last_proposal;
     }
   }
-  c.persisted_key_ = c.safety_key();
+  if (auto v = check_state(*c.state_)) return v->to_error();
+  if (auto v = check_schedule(c.schedule_, c.state_->height)) return v->to_error();
+  c.checked_ = *c.state_;
+  c.checked_generation_ = c.state_.generation();
   return c;
 }
 
 SafetyState Consensus::safety_state() const {
-  SafetyState s;
-  s.height = height_;
-  s.round = round_;
-  s.step = step_;
-  s.locked_round = locked_round_;
-  s.locked_value = locked_value_;
-  s.locked_hash = locked_hash_;
-  s.valid_round = valid_round_;
-  s.valid_value = valid_value_;
-  s.valid_hash = valid_hash_;
-  s.last_vote = last_vote_;
+  const PersistentState& st = *state_;
+  SafetyState s{st, {}, {}};
   if (self_index_) {
-    for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+    for (Round r = st.round > 0 ? st.round - 1 : 0; r <= st.round; ++r) {
       auto it = rounds_.find(r);
       if (it == rounds_.end()) continue;
       if (const Vote* v = it->second.prevotes.vote_of(*self_index_)) s.recent_votes.push_back(*v);
       if (const Vote* v = it->second.precommits.vote_of(*self_index_)) s.recent_votes.push_back(*v);
     }
   }
-  if (valid_round_ != kNoRound) {
-    auto it = rounds_.find(valid_round_);
+  if (st.valid_round != kNoRound) {
+    auto it = rounds_.find(st.valid_round);
     if (it != rounds_.end())
-      for (const auto& [idx, v] : it->second.prevotes.votes_for(valid_hash_))
+      for (const auto& [idx, v] : it->second.prevotes.votes_for(st.valid_hash))
         s.valid_pol.push_back(v);
   }
-  s.last_proposal = last_proposal_;
   return s;
 }
 
-Consensus::SafetyKey Consensus::safety_key() const {
-  auto vote_key = [](const std::optional<Vote>& v) -> VoteKey {
-    if (!v) return std::nullopt;
-    return std::make_tuple(v->height, v->round, v->type, v->value_hash);
-  };
-  std::optional<std::tuple<Height, Round, Bytes>> proposal_key;
-  if (last_proposal_)
-    proposal_key =
-        std::make_tuple(last_proposal_->height, last_proposal_->round, last_proposal_->value_hash);
-  return SafetyKey{height_,      round_,       step_,       locked_round_,
-                   locked_hash_, valid_round_, valid_hash_, vote_key(last_vote_),
-                   proposal_key};
-}
-
 Ready Consensus::step(const Event& event) {
-  Ready out;
-  out_ = &out;
-  if (!started_ && !std::holds_alternative<Start>(event) &&
-      !std::holds_alternative<ValidatorSetChange>(event)) {
-    reject("not_started", "event before Start");
-  } else {
+  return run_step([this, &event] {
+    if (!started_ && !std::holds_alternative<Start>(event) &&
+        !std::holds_alternative<ValidatorSetChange>(event)) {
+      reject("not_started", "event before Start");
+      return;
+    }
     std::visit([this](const auto& e) { on(e); }, event);
     if (started_) run_rules();
-  }
-  SafetyKey key = safety_key();
-  if (key != persisted_key_) {
-    out.persist = safety_state();
-    persisted_key_ = std::move(key);
-  }
+  });
+}
+
+Ready Consensus::run_step(const std::function<void()>& body) {
+  // A stopped core does nothing: its state is impossible, so nothing it would do can be trusted.
+  if (fatal_) return stopped();
+  Ready out;
+  out_ = &out;
+  const Height height_before = state_->height;
+  body();
+  check_invariants(out, height_before);
   out_ = nullptr;
+  // Nothing of a step that broke an invariant leaves: not its messages, not its state.
+  if (fatal_) return stopped();
   return out;
+}
+
+void Consensus::check_invariants(Ready& out, Height height_before) {
+  if (out.decided)
+    if (auto v = check_decision(*out.decided, height_before, state_->height)) violate(*v);
+  if (state_.generation() == checked_generation_) return;  // unchanged since the last check
+  if (auto v = check_state(*state_)) violate(*v);
+  if (auto v = check_transition(checked_, *state_)) violate(*v);
+  if (auto v = check_schedule(schedule_, state_->height)) violate(*v);
+  if (fatal_) return;
+  // Changed and sound: it must reach the disk before anything of this step leaves.
+  out.persist = safety_state();
+  checked_ = *state_;
+  checked_generation_ = state_.generation();
+}
+
+Ready Consensus::stopped() const {
+  Ready r;
+  r.fatal = fatal_;
+  return r;
+}
+
+void Consensus::violate(InvariantViolation v) {
+  if (!fatal_) fatal_ = std::move(v);  // the first one is the cause; later ones are its effects
 }
 
 void Consensus::reject(const char* code, std::string message) {
@@ -151,13 +161,13 @@ void Consensus::on(const Start&) {
   if (!resumed_) return start_round(0);
   // Resume the persisted (round, step). Timers and received messages were lost with the process;
   // peers re-send theirs on Tick, and we re-arm what our own step needs.
-  if (step_ == Step::kPropose) {
+  if (state_->step == Step::kPropose) {
     schedule_timeout(TimeoutKind::kPropose);
     if (am_proposer()) propose_or_request();
   }
   // Our restored votes of this and the previous round go out again right away.
   if (self_index_) {
-    for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+    for (Round r = state_->round > 0 ? state_->round - 1 : 0; r <= state_->round; ++r) {
       auto it = rounds_.find(r);
       if (it == rounds_.end()) continue;
       if (const Vote* v = it->second.prevotes.vote_of(*self_index_))
@@ -170,8 +180,9 @@ void Consensus::on(const Start&) {
 
 // Puts a vote read back from our own disk (verified before it was persisted) into the tallies.
 void Consensus::restore_vote(const Vote& v) {
-  const ValidatorSet& set = schedule_.at(height_);
-  if (v.height != height_ || v.validator >= set.size() || v.round < 0 || v.round >= kMaxRound)
+  const ValidatorSet& set = schedule_.at(state_->height);
+  if (v.height != state_->height || v.validator >= set.size() || v.round < 0 ||
+      v.round >= kMaxRound)
     return;
   auto& rm = rounds_[v.round];
   auto& tally = v.type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
@@ -186,41 +197,42 @@ void Consensus::on(const Tick&) {
   // precommit of this round and the previous one (a peer still in the previous round needs them
   // to time out into ours, and a peer that restarted has lost its own); and the prevotes that
   // justify our valid value (a later proposal's proof-of-lock needs them at every receiver).
-  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_)
-    out_->broadcast.emplace_back(*last_proposal_);
-  for (Round r = round_ > 0 ? round_ - 1 : 0; r <= round_; ++r) {
+  if (state_->last_proposal && state_->last_proposal->height == state_->height &&
+      state_->last_proposal->round == state_->round)
+    out_->broadcast.emplace_back(*state_->last_proposal);
+  for (Round r = state_->round > 0 ? state_->round - 1 : 0; r <= state_->round; ++r) {
     auto it = rounds_.find(r);
     if (it == rounds_.end()) continue;
     for (const auto& [idx, v] : it->second.prevotes.first_votes()) out_->broadcast.emplace_back(v);
     for (const auto& [idx, v] : it->second.precommits.first_votes())
       out_->broadcast.emplace_back(v);
   }
-  if (valid_round_ != kNoRound && valid_round_ + 1 < round_) {
-    auto vr = rounds_.find(valid_round_);
+  if (state_->valid_round != kNoRound && state_->valid_round + 1 < state_->round) {
+    auto vr = rounds_.find(state_->valid_round);
     if (vr != rounds_.end()) {
-      for (const auto& [idx, v] : vr->second.prevotes.votes_for(valid_hash_))
+      for (const auto& [idx, v] : vr->second.prevotes.votes_for(state_->valid_hash))
         out_->broadcast.emplace_back(v);
     }
   }
 }
 
 void Consensus::on(const TimeoutFired& t) {
-  if (t.height != height_ || t.round != round_) return;  // stale timer: not an error
+  if (t.height != state_->height || t.round != state_->round) return;  // stale timer: not an error
   switch (t.kind) {
     case TimeoutKind::kPropose:  // OnTimeoutPropose
-      if (step_ == Step::kPropose) {
+      if (state_->step == Step::kPropose) {
         sign_and_send_vote(VoteType::kPrevote, {});
-        step_ = Step::kPrevote;
+        state_.mut().step = Step::kPrevote;
       }
       break;
     case TimeoutKind::kPrevote:  // OnTimeoutPrevote
-      if (step_ == Step::kPrevote) {
+      if (state_->step == Step::kPrevote) {
         sign_and_send_vote(VoteType::kPrecommit, {});
-        step_ = Step::kPrecommit;
+        state_.mut().step = Step::kPrecommit;
       }
       break;
     case TimeoutKind::kPrecommit:  // OnTimeoutPrecommit
-      start_round(round_ + 1);
+      start_round(state_->round + 1);
       break;
   }
 }
@@ -231,14 +243,14 @@ void Consensus::on(const Received& r) {
 }
 
 void Consensus::on_proposal(const Proposal& p) {
-  if (p.height != height_)
+  if (p.height != state_->height)
     return reject("wrong_height", "proposal for height " + std::to_string(p.height));
-  if (p.round < 0 || p.round > round_ + config_.max_rounds_ahead)
+  if (p.round < 0 || p.round > state_->round + config_.max_rounds_ahead)
     return reject("round_out_of_window", "proposal for round " + std::to_string(p.round));
   if (p.pol_round < kNoRound || p.pol_round >= p.round)
     return reject("bad_pol_round", "proposal POL round not below its round");
-  const ValidatorSet& set = schedule_.at(height_);
-  if (p.proposer != set.proposer(height_, p.round))
+  const ValidatorSet& set = schedule_.at(state_->height);
+  if (p.proposer != set.proposer(state_->height, p.round))
     return reject("not_proposer", "proposal from a validator that is not the round's proposer");
   if (p.value_hash.empty() || p.value_hash.size() > kMaxHashBytes)
     return reject("bad_value_hash", "proposal value hash missing or too long");
@@ -268,14 +280,14 @@ void Consensus::store_proposal(const Proposal& p) {
 }
 
 void Consensus::on_vote(const Vote& v) {
-  if (v.height != height_)
+  if (v.height != state_->height)
     return reject("wrong_height", "vote for height " + std::to_string(v.height));
-  if (v.round < 0 || v.round > round_ + config_.max_rounds_ahead)
+  if (v.round < 0 || v.round > state_->round + config_.max_rounds_ahead)
     return reject("round_out_of_window", "vote for round " + std::to_string(v.round));
   if (v.type != VoteType::kPrevote && v.type != VoteType::kPrecommit)
     return reject("bad_vote_type", "unknown vote type");
   if (v.value_hash.size() > kMaxHashBytes) return reject("bad_value_hash", "vote hash too long");
-  const ValidatorSet& set = schedule_.at(height_);
+  const ValidatorSet& set = schedule_.at(state_->height);
   if (v.validator >= set.size()) return reject("not_a_validator", "vote from a non-member");
   auto existing = rounds_.find(v.round);
   if (existing != rounds_.end()) {
@@ -304,10 +316,11 @@ void Consensus::on_vote(const Vote& v) {
 }
 
 void Consensus::on(const ProposalReady& p) {
-  if (p.height != height_ || p.round != round_ || step_ != Step::kPropose || !am_proposer() ||
-      build_requested_round_ != round_)
+  if (p.height != state_->height || p.round != state_->round || state_->step != Step::kPropose ||
+      !am_proposer() || build_requested_round_ != state_->round)
     return reject("stale_proposal_ready", "not waiting for a block for this height and round");
-  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_)
+  if (state_->last_proposal && state_->last_proposal->height == state_->height &&
+      state_->last_proposal->round == state_->round)
     return reject("already_proposed", "a proposal for this round was already signed");
   if (p.value_hash.empty() || p.value_hash.size() > kMaxHashBytes ||
       crypto_.hasher->hash(p.value) != p.value_hash)
@@ -316,13 +329,13 @@ void Consensus::on(const ProposalReady& p) {
 }
 
 void Consensus::on(const ProposalChecked& c) {
-  if (c.height != height_) return;               // verdict for a height we left: not an error
+  if (c.height != state_->height) return;        // verdict for a height we left: not an error
   validity_.try_emplace(c.value_hash, c.valid);  // the application is deterministic
 }
 
 void Consensus::on(const SyncedBlock& b) {
   const CommitCertificate& cert = b.certificate;
-  if (cert.height < height_) return reject("stale_synced_block", "height already decided");
+  if (cert.height < state_->height) return reject("stale_synced_block", "height already decided");
   Status ok =
       verify_certificate(config_.chain_id, schedule_.at(cert.height), *crypto_.verifier, cert);
   if (!ok.ok()) return reject(ok.error().code.c_str(), ok.error().message);
@@ -332,10 +345,10 @@ void Consensus::on(const SyncedBlock& b) {
 }
 
 void Consensus::on(const ValidatorSetChange& c) {
-  if (c.effective_height <= height_)
+  if (c.effective_height <= state_->height)
     return reject("validator_set_change_too_late",
                   "change for height " + std::to_string(c.effective_height) +
-                      " arrived at height " + std::to_string(height_));
+                      " arrived at height " + std::to_string(state_->height));
   schedule_.schedule(c.effective_height, c.set);
 }
 
@@ -357,14 +370,14 @@ void Consensus::run_rules() {
 // L49: upon ⟨PROPOSAL, h, r, v, *⟩ from proposer(h, r) AND 2f+1 ⟨PRECOMMIT, h, r, id(v)⟩
 // while decision_p[h] = nil: if valid(v) then decide v.
 bool Consensus::rule_decide() {
-  const ValidatorSet& set = schedule_.at(height_);
+  const ValidatorSet& set = schedule_.at(state_->height);
   for (const auto& [r, rm] : rounds_) {
     for (const auto& p : rm.proposals) {
       if (!set.is_quorum(rm.precommits.power_for(p.value_hash))) continue;
       if (validity(p.value_hash) != std::optional<bool>(true)) continue;
       const Round round = r;
       Proposal decided = p;
-      decide(height_, round, std::move(decided.value), decided.value_hash,
+      decide(state_->height, round, std::move(decided.value), decided.value_hash,
              certificate_from(round, decided.value_hash));
       return true;
     }
@@ -374,8 +387,8 @@ bool Consensus::rule_decide() {
 
 // L55: upon f+1 ⟨*, h, round, *, *⟩ with round > round_p: StartRound(round).
 bool Consensus::rule_skip_round() {
-  const ValidatorSet& set = schedule_.at(height_);
-  for (auto it = rounds_.rbegin(); it != rounds_.rend() && it->first > round_; ++it) {
+  const ValidatorSet& set = schedule_.at(state_->height);
+  for (auto it = rounds_.rbegin(); it != rounds_.rend() && it->first > state_->round; ++it) {
     if (set.is_one_third(it->second.sender_power)) {
       start_round(it->first);
       return true;
@@ -388,25 +401,25 @@ bool Consensus::rule_skip_round() {
 // L28: upon ⟨PROPOSAL, h, round_p, v, vr⟩ AND 2f+1 ⟨PREVOTE, h, vr, id(v)⟩ while step = propose
 //      and 0 <= vr < round_p.
 bool Consensus::rule_prevote_on_proposal() {
-  if (step_ != Step::kPropose) return false;
-  auto it = rounds_.find(round_);
+  if (state_->step != Step::kPropose) return false;
+  auto it = rounds_.find(state_->round);
   if (it == rounds_.end()) return false;
-  const ValidatorSet& set = schedule_.at(height_);
+  const ValidatorSet& set = schedule_.at(state_->height);
   for (const auto& p : it->second.proposals) {
     const std::optional<bool> valid = validity(p.value_hash);
     if (!valid) continue;  // waiting for ProposalChecked (or the propose timeout)
     bool lock_allows = false;
     if (p.pol_round == kNoRound) {
-      lock_allows = locked_round_ == kNoRound || locked_hash_ == p.value_hash;
+      lock_allows = state_->locked_round == kNoRound || state_->locked_hash == p.value_hash;
     } else {
       auto pol = rounds_.find(p.pol_round);
       if (pol == rounds_.end() || !set.is_quorum(pol->second.prevotes.power_for(p.value_hash)))
         continue;  // no proof of lock yet
-      lock_allows = locked_round_ <= p.pol_round || locked_hash_ == p.value_hash;
+      lock_allows = state_->locked_round <= p.pol_round || state_->locked_hash == p.value_hash;
     }
     if (config_.unsafe_disable_locking) lock_allows = true;
     sign_and_send_vote(VoteType::kPrevote, (*valid && lock_allows) ? p.value_hash : Bytes{});
-    step_ = Step::kPrevote;
+    state_.mut().step = Step::kPrevote;
     return true;
   }
   return false;
@@ -414,10 +427,10 @@ bool Consensus::rule_prevote_on_proposal() {
 
 // L34: upon 2f+1 ⟨PREVOTE, h, round_p, *⟩ while step = prevote for the first time.
 bool Consensus::rule_prevote_timeout() {
-  if (step_ != Step::kPrevote) return false;
-  auto it = rounds_.find(round_);
+  if (state_->step != Step::kPrevote) return false;
+  auto it = rounds_.find(state_->round);
   if (it == rounds_.end() || it->second.prevote_timeout_scheduled) return false;
-  if (!schedule_.at(height_).is_quorum(it->second.prevotes.total_power())) return false;
+  if (!schedule_.at(state_->height).is_quorum(it->second.prevotes.total_power())) return false;
   it->second.prevote_timeout_scheduled = true;
   schedule_timeout(TimeoutKind::kPrevote);
   return true;
@@ -426,24 +439,26 @@ bool Consensus::rule_prevote_timeout() {
 // L36: upon ⟨PROPOSAL, h, round_p, v, *⟩ AND 2f+1 ⟨PREVOTE, h, round_p, id(v)⟩ while valid(v)
 // and step >= prevote for the first time: lock (if still in prevote) and set the valid value.
 bool Consensus::rule_lock_on_polka() {
-  if (step_ == Step::kPropose) return false;
-  auto it = rounds_.find(round_);
+  if (state_->step == Step::kPropose) return false;
+  auto it = rounds_.find(state_->round);
   if (it == rounds_.end() || it->second.polka_value_seen) return false;
-  const ValidatorSet& set = schedule_.at(height_);
+  const ValidatorSet& set = schedule_.at(state_->height);
   for (const auto& p : it->second.proposals) {
     if (!set.is_quorum(it->second.prevotes.power_for(p.value_hash))) continue;
     if (validity(p.value_hash) != std::optional<bool>(true)) continue;
     it->second.polka_value_seen = true;
-    if (step_ == Step::kPrevote) {
-      locked_value_ = p.value;
-      locked_hash_ = p.value_hash;
-      locked_round_ = round_;
+    if (state_->step == Step::kPrevote) {
+      PersistentState& s = state_.mut();
+      s.locked_value = p.value;
+      s.locked_hash = p.value_hash;
+      s.locked_round = s.round;
       sign_and_send_vote(VoteType::kPrecommit, p.value_hash);
-      step_ = Step::kPrecommit;
+      state_.mut().step = Step::kPrecommit;
     }
-    valid_value_ = p.value;
-    valid_hash_ = p.value_hash;
-    valid_round_ = round_;
+    PersistentState& s = state_.mut();
+    s.valid_value = p.value;
+    s.valid_hash = p.value_hash;
+    s.valid_round = s.round;
     return true;
   }
   return false;
@@ -451,20 +466,20 @@ bool Consensus::rule_lock_on_polka() {
 
 // L44: upon 2f+1 ⟨PREVOTE, h, round_p, nil⟩ while step = prevote.
 bool Consensus::rule_precommit_nil() {
-  if (step_ != Step::kPrevote) return false;
-  auto it = rounds_.find(round_);
+  if (state_->step != Step::kPrevote) return false;
+  auto it = rounds_.find(state_->round);
   if (it == rounds_.end()) return false;
-  if (!schedule_.at(height_).is_quorum(it->second.prevotes.power_for({}))) return false;
+  if (!schedule_.at(state_->height).is_quorum(it->second.prevotes.power_for({}))) return false;
   sign_and_send_vote(VoteType::kPrecommit, {});
-  step_ = Step::kPrecommit;
+  state_.mut().step = Step::kPrecommit;
   return true;
 }
 
 // L47: upon 2f+1 ⟨PRECOMMIT, h, round_p, *⟩ for the first time.
 bool Consensus::rule_precommit_timeout() {
-  auto it = rounds_.find(round_);
+  auto it = rounds_.find(state_->round);
   if (it == rounds_.end() || it->second.precommit_timeout_scheduled) return false;
-  if (!schedule_.at(height_).is_quorum(it->second.precommits.total_power())) return false;
+  if (!schedule_.at(state_->height).is_quorum(it->second.precommits.total_power())) return false;
   it->second.precommit_timeout_scheduled = true;
   schedule_timeout(TimeoutKind::kPrecommit);
   return true;
@@ -474,23 +489,29 @@ bool Consensus::rule_precommit_timeout() {
 // Actions
 
 void Consensus::start_round(Round r) {
-  round_ = r;
-  step_ = Step::kPropose;
+  // Entering the round we are already at the start of (a fresh Start, or round 0 right after
+  // entering a height) writes nothing, so it persists nothing.
+  if (state_->round != r || state_->step != Step::kPropose) {
+    PersistentState& s = state_.mut();
+    s.round = r;
+    s.step = Step::kPropose;
+  }
   // Proposers arm the timer too: if the application never delivers a block we still prevote nil.
   schedule_timeout(TimeoutKind::kPropose);
   if (am_proposer()) propose_or_request();
 }
 
 void Consensus::enter_height(Height h) {
-  height_ = h;
-  round_ = 0;
-  step_ = Step::kPropose;
-  locked_round_ = kNoRound;
-  locked_value_.clear();
-  locked_hash_.clear();
-  valid_round_ = kNoRound;
-  valid_value_.clear();
-  valid_hash_.clear();
+  PersistentState& s = state_.mut();
+  s.height = h;
+  s.round = 0;
+  s.step = Step::kPropose;
+  s.locked_round = kNoRound;
+  s.locked_value.clear();
+  s.locked_hash.clear();
+  s.valid_round = kNoRound;
+  s.valid_value.clear();
+  s.valid_hash.clear();
   rounds_.clear();
   validity_.clear();
   checks_requested_.clear();
@@ -503,35 +524,37 @@ void Consensus::enter_height(Height h) {
 
 void Consensus::propose_or_request() {
   if (!can_sign()) return;
-  if (last_proposal_ && last_proposal_->height == height_ && last_proposal_->round == round_) {
+  if (state_->last_proposal && state_->last_proposal->height == state_->height &&
+      state_->last_proposal->round == state_->round) {
     // Restarted after proposing: send the same proposal again, never a second one.
-    out_->broadcast.emplace_back(*last_proposal_);
-    validity_[last_proposal_->value_hash] = true;
-    auto& rm = rounds_[round_];
+    out_->broadcast.emplace_back(*state_->last_proposal);
+    validity_[state_->last_proposal->value_hash] = true;
+    auto& rm = rounds_[state_->round];
     bool have = false;
-    for (const auto& q : rm.proposals) have = have || q.value_hash == last_proposal_->value_hash;
-    if (!have) store_proposal(*last_proposal_);
+    for (const auto& q : rm.proposals)
+      have = have || q.value_hash == state_->last_proposal->value_hash;
+    if (!have) store_proposal(*state_->last_proposal);
     return;
   }
-  if (valid_round_ != kNoRound) {
-    sign_and_send_proposal(valid_value_, valid_hash_, valid_round_);
+  if (state_->valid_round != kNoRound) {
+    sign_and_send_proposal(state_->valid_value, state_->valid_hash, state_->valid_round);
     return;
   }
-  build_requested_round_ = round_;
-  out_->build_proposal = BuildProposal{height_, round_};
+  build_requested_round_ = state_->round;
+  out_->build_proposal = BuildProposal{state_->height, state_->round};
 }
 
 void Consensus::sign_and_send_proposal(Bytes value, Bytes value_hash, Round pol_round) {
   Proposal p;
-  p.height = height_;
-  p.round = round_;
+  p.height = state_->height;
+  p.round = state_->round;
   p.pol_round = pol_round;
   p.proposer = *self_index_;
   p.value = std::move(value);
   p.value_hash = std::move(value_hash);
   p.signature = crypto_.signer->sign(proposal_sign_bytes(config_.chain_id, p));
   validity_[p.value_hash] = true;  // our own application built (or already accepted) it
-  last_proposal_ = p;
+  state_.mut().last_proposal = p;
   out_->broadcast.emplace_back(p);
   store_proposal(p);
 }
@@ -540,45 +563,55 @@ void Consensus::sign_and_send_vote(VoteType type, const Bytes& value_hash) {
   if (!can_sign()) return;
   Vote v;
   v.type = type;
-  v.height = height_;
-  v.round = round_;
+  v.height = state_->height;
+  v.round = state_->round;
   v.validator = *self_index_;
   v.value_hash = value_hash;
-  if (last_vote_ && vote_slot(v) <= vote_slot(*last_vote_)) {
+  const std::optional<Vote>& last = state_->last_vote;
+  if (last && vote_slot(v) <= vote_slot(*last)) {
     // Never sign twice: a slot at or below the last signed one is only ever re-sent unchanged.
-    if (vote_slot(v) == vote_slot(*last_vote_) && last_vote_->value_hash == v.value_hash)
-      out_->broadcast.emplace_back(*last_vote_);
+    // The rules move (height, round, step) forward and sign once per step, so getting here
+    // with anything else is a bug: refuse to sign, and stop.
+    if (vote_slot(v) == vote_slot(*last) && last->value_hash == v.value_hash)
+      out_->broadcast.emplace_back(*last);
+    else if (vote_slot(v) == vote_slot(*last))
+      violate(
+          {Invariant::kOneVotePerSlot, "asked to sign a second value for the last signed slot"});
     else
-      reject("double_sign_refused", "refusing to sign a vote at or below the last signed slot");
+      violate({Invariant::kLastVoteNeverRegresses, "asked to sign below the last signed slot"});
     return;
   }
   v.signature = crypto_.signer->sign(vote_sign_bytes(config_.chain_id, v));
-  last_vote_ = v;
+  state_.mut().last_vote = v;
   out_->broadcast.emplace_back(v);
-  auto& rm = rounds_[round_];
+  auto& rm = rounds_[state_->round];
   auto& tally = type == VoteType::kPrevote ? rm.prevotes : rm.precommits;
-  tally.add(v, schedule_.at(height_).at(v.validator).power, nullptr);
+  tally.add(v, schedule_.at(state_->height).at(v.validator).power, nullptr);
   add_sender(rm, v.validator);
 }
 
 void Consensus::decide(Height h, Round r, Bytes value, Bytes value_hash, CommitCertificate cert) {
+  // Ready holds one decision: a second would silently replace (lose) the first block.
+  if (out_->decided)
+    violate({Invariant::kOneDecisionPerStep, "heights " + std::to_string(out_->decided->height) +
+                                                 " and " + std::to_string(h) + " in one step"});
   out_->decided = Decision{h, r, std::move(value), std::move(value_hash), std::move(cert)};
   enter_height(h + 1);
   start_round(0);
 }
 
 void Consensus::schedule_timeout(TimeoutKind kind) {
-  out_->timers.push_back(
-      TimerRequest{kind, height_, round_, config_.timeouts.delay_ms(kind, round_)});
+  out_->timers.push_back(TimerRequest{kind, state_->height, state_->round,
+                                      config_.timeouts.delay_ms(kind, state_->round)});
 }
 
 void Consensus::add_sender(RoundMessages& rm, ValidatorIndex v) {
-  if (rm.senders.insert(v).second) rm.sender_power += schedule_.at(height_).at(v).power;
+  if (rm.senders.insert(v).second) rm.sender_power += schedule_.at(state_->height).at(v).power;
 }
 
 CommitCertificate Consensus::certificate_from(Round r, const Bytes& value_hash) const {
   CommitCertificate cert;
-  cert.height = height_;
+  cert.height = state_->height;
   cert.round = r;
   cert.block_hash = value_hash;
   for (const auto& [idx, v] : rounds_.at(r).precommits.votes_for(value_hash))
@@ -594,11 +627,12 @@ std::optional<bool> Consensus::validity(const Bytes& value_hash) const {
 
 bool Consensus::can_sign() const {
   return crypto_.signer != nullptr && self_index_.has_value() &&
-         height_ >= config_.sign_from_height;
+         state_->height >= config_.sign_from_height;
 }
 
 bool Consensus::am_proposer() const {
-  return self_index_.has_value() && *self_index_ == schedule_.at(height_).proposer(height_, round_);
+  return self_index_.has_value() &&
+         *self_index_ == schedule_.at(state_->height).proposer(state_->height, state_->round);
 }
 
 }  // namespace rl::consensus

@@ -8,8 +8,11 @@
 //   auto c = Consensus::create(config, schedule, last_committed + 1, safety_state_from_disk,
 //   hooks); handle(c->step(Start{}));   then, for every input, handle(c->step(event));
 // where handle() follows the order documented in ready.hpp: commit decided block, persist the
-// SafetyState (fsync), then send / schedule / ask the application.
+// SafetyState (fsync), then send / schedule / ask the application. A Ready with `fatal` set means
+// the core found its own state impossible (consensus/invariants.hpp): it has stopped, and the
+// shell must halt the node.
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -19,7 +22,9 @@
 #include "consensus/config.hpp"
 #include "consensus/crypto_hooks.hpp"
 #include "consensus/events.hpp"
+#include "consensus/invariant_violation.hpp"
 #include "consensus/ready.hpp"
+#include "consensus/tracked.hpp"
 #include "consensus/validator_set.hpp"
 #include "consensus/vote_tally.hpp"
 
@@ -30,21 +35,25 @@ class Consensus {
   // `start_height` is the first height the application has not committed (last committed + 1).
   // `schedule` must hold the sets in force at start_height and start_height + 1. `restored` is the
   // SafetyState last persisted; it is resumed when it is for start_height and ignored when older.
+  // A restored state that breaks an invariant is refused with consensus_invariant_violated.
   static Result<Consensus> create(Config config, ValidatorSchedule schedule, Height start_height,
                                   std::optional<SafetyState> restored, CryptoHooks crypto);
 
   Ready step(const Event& event);
 
-  Height height() const { return height_; }
-  Round round() const { return round_; }
-  Step current_step() const { return step_; }
-  Round locked_round() const { return locked_round_; }
-  const Bytes& locked_hash() const { return locked_hash_; }
-  Round valid_round() const { return valid_round_; }
-  const Bytes& valid_hash() const { return valid_hash_; }
+  Height height() const { return state_->height; }
+  Round round() const { return state_->round; }
+  Step current_step() const { return state_->step; }
+  Round locked_round() const { return state_->locked_round; }
+  const Bytes& locked_hash() const { return state_->locked_hash; }
+  Round valid_round() const { return state_->valid_round; }
+  const Bytes& valid_hash() const { return state_->valid_hash; }
+  const PersistentState& state() const { return *state_; }
   std::optional<ValidatorIndex> self_index() const { return self_index_; }
-  const ValidatorSet& validators() const { return schedule_.at(height_); }
+  const ValidatorSet& validators() const { return schedule_.at(state_->height); }
   ValidatorIndex proposer(Height h, Round r) const { return schedule_.at(h).proposer(h, r); }
+  // The violation that stopped the core, if any; every later step returns it again.
+  const std::optional<InvariantViolation>& fatal() const { return fatal_; }
   SafetyState safety_state() const;
 
  private:
@@ -59,13 +68,17 @@ class Consensus {
     bool precommit_timeout_scheduled = false;  // L47 "for the first time"
     bool polka_value_seen = false;             // L36 "for the first time"
   };
-  // The fields of SafetyState that identify a change (values are bound by their hashes).
-  using VoteKey = std::optional<std::tuple<Height, Round, VoteType, Bytes>>;
-  // Recent votes and the POL are functions of (round, last_vote) and (valid_round, valid_hash).
-  using SafetyKey = std::tuple<Height, Round, Step, Round, Bytes, Round, Bytes, VoteKey,
-                               std::optional<std::tuple<Height, Round, Bytes>>>;
+  // Tests drive the core into impossible states through this (tests/consensus/support).
+  friend class ConsensusTestPeer;
 
   Consensus(Config config, ValidatorSchedule schedule, CryptoHooks crypto);
+
+  // One step: `body` handles the input, then the invariants are checked. The seam exists so that
+  // tests can plant a bug inside a step (ConsensusTestPeer).
+  Ready run_step(const std::function<void()>& body);
+  void check_invariants(Ready& out, Height height_before);
+  void violate(InvariantViolation v);
+  Ready stopped() const;
 
   void on(const Start&);
   void on(const Tick&);
@@ -103,7 +116,6 @@ class Consensus {
   bool can_sign() const;
   bool am_proposer() const;
   void reject(const char* code, std::string message);
-  SafetyKey safety_key() const;
 
   Config config_;
   ValidatorSchedule schedule_;
@@ -112,18 +124,14 @@ class Consensus {
   bool started_ = false;
   bool resumed_ = false;
 
-  // Paper: h_p, round_p, step_p, lockedValue_p, lockedRound_p, validValue_p, validRound_p.
-  Height height_ = 1;
-  Round round_ = 0;
-  Step step_ = Step::kPropose;
-  Round locked_round_ = kNoRound;
-  Bytes locked_value_;
-  Bytes locked_hash_;
-  Round valid_round_ = kNoRound;
-  Bytes valid_value_;
-  Bytes valid_hash_;
-  std::optional<Vote> last_vote_;
-  std::optional<Proposal> last_proposal_;
+  // Paper: h_p, round_p, step_p, lockedValue_p, lockedRound_p, validValue_p, validRound_p, and
+  // what this validator last signed. Written only through state_.mut(), which counts the writes.
+  Tracked<PersistentState> state_;
+  // The state as of the last step that changed it (what was persisted and checked then), and the
+  // write count at that time: the next change is checked against it and persisted.
+  PersistentState checked_;
+  std::uint64_t checked_generation_ = 0;
+  std::optional<InvariantViolation> fatal_;
   std::optional<ValidatorIndex> self_index_;
 
   // Messages and application verdicts of the current height only.
@@ -133,7 +141,6 @@ class Consensus {
   std::set<Bytes, BytesLess> proposed_values_;  // value hashes of the proposals we hold
   std::set<std::tuple<ValidatorIndex, Round, VoteType>> evidence_reported_;
   Round build_requested_round_ = kNoRound;
-  SafetyKey persisted_key_;
 };
 
 }  // namespace rl::consensus

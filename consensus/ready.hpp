@@ -6,11 +6,14 @@
 //      `check_proposals` and `evidence` to the application.
 // "Persist before send" is what makes "never sign twice" survive a crash (docs/consensus.md,
 // decision 0004).
+// A Ready with `fatal` set carries nothing else: the core found its own state impossible and has
+// stopped. The shell must halt the node loudly (decision 0071) instead of acting on anything.
 
 #include <optional>
 #include <vector>
 
 #include "common/result.hpp"
+#include "consensus/invariant_violation.hpp"
 #include "consensus/messages.hpp"
 #include "consensus/safety_state.hpp"
 
@@ -57,6 +60,8 @@ struct Ready {
   std::vector<DuplicateVoteEvidence> evidence;
   // Why inputs of this step were ignored (for logs and metrics); a rejected input changes no state.
   std::vector<Error> rejected;
+  // The invariant this step (or an earlier one) found broken; see the note at the top.
+  std::optional<InvariantViolation> fatal;
 };
 
 }  // namespace rl::consensus

@@ -6,6 +6,7 @@
 
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
+#include "ledger/chain_invariants.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
@@ -368,6 +369,7 @@ Status Chain::commit_block(const PreparedBlock& b, const pb::CommitCertificate& 
     return make_error("stale_block", "block " + std::to_string(b.height) +
                                          " does not follow head " + std::to_string(h.height));
   }
+  RL_TRY(check_block_extends_head(anchor_.suite, *store_, b, h));
   WriteBatch batch;
   Bytes hk = height_key(b.height);
   batch.put(Cf::kBlocks, hk, b.block_bytes);

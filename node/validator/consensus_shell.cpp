@@ -257,6 +257,9 @@ void ConsensusShell::publish_status(bool with_peers) {
 }
 
 void ConsensusShell::handle(consensus::Ready ready) {
+  // 0. The core found its own state impossible (a bug or a corrupted disk) and stopped: halt
+  // loudly with the invariant's name rather than act on anything it produced (decision 0071).
+  if (ready.fatal) return fail(ready.fatal->to_error());
   // 1. The decided block, durably, before anything of the next height happens.
   if (ready.decided && !commit_decision(*ready.decided)) return;
   // 2. Persist before send: a vote that left the process must survive a crash.

@@ -84,21 +84,31 @@ TEST(Persistence, RestartKeepsTheProofOfLockAndResendsIt) {
   EXPECT_EQ(pol, 3);  // the 2f+1 prevotes survive the restart and go out again
 }
 
-TEST(Persistence, SafetyStateRestoredInProposeStepNeverSignsAgainAtLastVoteSlot) {
-  // A shell bug that persisted last_vote but an older step must still not produce a second,
-  // different vote for the same slot.
+TEST(Persistence, SafetyStateWithAVoteAheadOfItsStepIsRefused) {
+  // A shell bug that persisted last_vote but an older step: resuming could sign a second, different
+  // vote for that slot (a nil prevote on the propose timeout). The core refuses to start from it
+  // (invariants_test.cpp shows the same refusal for every impossible state).
   Harness h(4);
   SafetyState s;
   s.height = 1;
   s.round = 0;
   s.step = Step::kPropose;
   s.last_vote = h.vote(0, kPrevote, 1, 0, h.hash("block-a"));
-  Harness h2(4, 0, {}, {}, s);
-  h2.start();
-  Ready r = h2.step(TimeoutFired{TimeoutKind::kPropose, 1, 0});  // would prevote nil
-  EXPECT_FALSE(Harness::sent_vote(r, kPrevote));
-  ASSERT_FALSE(r.rejected.empty());
-  EXPECT_EQ(r.rejected[0].code, "double_sign_refused");
+  MacSigner signer(validator_id(0));
+  Config c;
+  c.chain_id = "test-chain";
+  c.self_id = validator_id(0);
+  FnvHasher hasher;
+  auto bad =
+      Consensus::create(c, ValidatorSchedule(1, h.set()), 1, s, {&signer, &h.verifier(), &hasher});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "consensus_invariant_violated");
+  EXPECT_NE(bad.error().message.find("last_vote_not_ahead"), std::string::npos)
+      << bad.error().message;
+  s.step = Step::kPrevote;  // the state the core actually persists with that vote
+  EXPECT_TRUE(
+      Consensus::create(c, ValidatorSchedule(1, h.set()), 1, s, {&signer, &h.verifier(), &hasher})
+          .ok());
 }
 
 TEST(Persistence, RestartedProposerResendsSameProposal) {

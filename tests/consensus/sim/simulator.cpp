@@ -101,6 +101,9 @@ struct Node {
   std::uint32_t behaviors = 0;
   std::unique_ptr<MacSigner> signer;
   std::optional<Consensus> core;
+  // The core's state as of its last persist (or its creation): a step without a persist must
+  // leave it unchanged, which is how the simulator checks the core's change detection.
+  PersistentState persisted_state;
   Disk disk;
   std::vector<Bytes> chain;  // committed block hashes, chain[h - 1] = hash of height h
   bool up = true;
@@ -313,6 +316,7 @@ class Simulation {
       return;
     }
     n.core.emplace(std::move(core).value());
+    n.persisted_state = n.core->state();
     n.up = true;
     n.paused = false;
     n.crash_point = -1;
@@ -379,6 +383,22 @@ class Simulation {
 
   // The shell: the persistence contract of ready.hpp, with crash points between its steps.
   void handle(Node& n, Ready r) {
+    if (r.fatal) {
+      // The core found its own state impossible and stopped (a real shell halts the node). No
+      // core may ever get there, Byzantine ones included: they run the honest core and only lie
+      // on the wire. Reported once; the node stays down for the rest of the run.
+      checker_fail("invariant: node " + std::to_string(n.index) + ": " +
+                   r.fatal->to_error().to_string());
+      crash(n, false);
+      n.stopped = true;
+      return;
+    }
+    if (r.persist) {
+      n.persisted_state = static_cast<const PersistentState&>(*r.persist);
+    } else if (n.core && n.core->state() != n.persisted_state) {
+      checker_fail("persist: node " + std::to_string(n.index) +
+                   " changed its consensus state in a step that asked for no persist");
+    }
     result_.rejected += r.rejected.size();
     const int point = n.crash_point;
     if (point == 0) return crash(n, false);
