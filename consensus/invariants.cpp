@@ -11,7 +11,14 @@ InvariantViolation violated(Invariant i, std::string detail) {
 }
 
 std::string slot_text(Height h, Round r) {
-  return "(" + std::to_string(h) + ", " + std::to_string(r) + ")";
+  // Appended, not "(" + std::string: GCC 12 at -O3 reports a false -Wrestrict on a one-character
+  // literal prepended to a temporary string (GCC bug 105329).
+  std::string out = "(";
+  out += std::to_string(h);
+  out += ", ";
+  out += std::to_string(r);
+  out += ')';
+  return out;
 }
 
 // Where in the protocol a vote is signed: a prevote at step prevote, a precommit at precommit.
