@@ -1,5 +1,7 @@
 #include "client/lib/pg_index_audit.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "api/audit_chain.hpp"
 
 namespace rl::client::pg {
@@ -39,7 +41,7 @@ Status write_entry(Connection& c, const std::string& node, const audit::AuditEnt
           .text(e.outcome)
           .text(e.code)
           .text(e.remote)
-          .text_or_null(e.detail)
+          .text_or_null(detail_json(e.detail))
           .text(to_hex(e.prev_hash))
           .text(to_hex(e.hash)));
   if (!r.ok()) return r.error();
@@ -88,6 +90,13 @@ Result<std::uint64_t> index_page(NodeClient& client, Connection& c) {
 }
 
 }  // namespace
+
+std::string detail_json(const std::string& detail) {
+  if (detail.empty()) return detail;
+  const auto parsed = nlohmann::json::parse(detail, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_discarded() && parsed.is_object()) return detail;
+  return nlohmann::json(detail).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 Result<std::uint64_t> index_audit_log(NodeClient& client, Connection& c) {
   std::uint64_t total = 0;

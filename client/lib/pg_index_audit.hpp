@@ -6,6 +6,7 @@
 // the node's new position in the same SQL transaction.
 
 #include <cstdint>
+#include <string>
 
 #include "client/lib/node_client.hpp"
 #include "client/lib/pg_conn.hpp"
@@ -17,5 +18,10 @@ namespace rl::client::pg {
 // another reader's index has no audit rows), audit_tampered (the node's log does not chain to
 // what the index holds), the client's codes, pg_error.
 Result<std::uint64_t> index_audit_log(NodeClient& client, Connection& c);
+
+// An entry's detail as the jsonb column takes it: a JSON object as it is, the empty detail as
+// NULL (empty), anything else as a JSON string (logins with the keys scope were logged as the
+// text "scope=keys" before they were logged as JSON; an older log must still index).
+std::string detail_json(const std::string& detail);
 
 }  // namespace rl::client::pg

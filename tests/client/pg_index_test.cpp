@@ -26,6 +26,7 @@
 
 #include "client/lib/node_client.hpp"
 #include "client/lib/pg_conn.hpp"
+#include "client/lib/pg_index_audit.hpp"
 #include "common/civil_time.hpp"
 #include "common/file_io.hpp"
 #include "common/wall_clock.hpp"
@@ -695,6 +696,22 @@ TEST_F(PgIndexLyingNodeTest, CertificateThatDoesNotVerifyIsRefusedAndNothingWrit
       << forged.err;
   EXPECT_EQ(scalar(url, "SELECT height FROM indexer_state"), std::to_string(height));
   EXPECT_EQ(count(url, "blocks"), height);
+}
+
+// The audit detail column is jsonb: a detail that is not a JSON object (older logins with the
+// keys scope were logged as the text "scope=keys") is stored as a JSON string, not refused by
+// PostgreSQL in the middle of a page (make demo once stopped on exactly that).
+TEST(PgIndexAuditDetail, ObjectsAsTheyAreAnythingElseAsAJsonString) {
+  EXPECT_EQ(client::pg::detail_json(""), "");
+  EXPECT_EQ(client::pg::detail_json(R"({"scope":"keys"})"), R"({"scope":"keys"})");
+  EXPECT_EQ(client::pg::detail_json("scope=keys"), R"("scope=keys")");
+  EXPECT_EQ(client::pg::detail_json("[1,2]"), R"("[1,2]")");
+  EXPECT_EQ(client::pg::detail_json("say \"hi\""), R"("say \"hi\"")");
+  for (const auto& d : {std::string("scope=keys"), std::string("{broken"), std::string("42")}) {
+    const auto j = nlohmann::json::parse(client::pg::detail_json(d));
+    ASSERT_TRUE(j.is_string()) << d;
+    EXPECT_EQ(j.get<std::string>(), d);
+  }
 }
 
 }  // namespace

@@ -241,7 +241,7 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
   }
   // The session exists only once its granting is on record.
   auto logged = audit_.append(now, req.account, "login", "ok", "", remote,
-                              req.scope == SessionScope::kKeys ? "scope=keys" : "");
+                              req.scope == SessionScope::kKeys ? R"({"scope":"keys"})" : "");
   if (!logged.ok()) return make_error("audit_unavailable", "the audit log cannot be written");
   stats_.logins_ok.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mu_);
