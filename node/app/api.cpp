@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "api/error_codes.hpp"
 #include "common/thread_priority.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
@@ -38,7 +39,7 @@ http::HttpResponse ok_json(const json& j, int status = 200) {
 }
 
 http::HttpResponse error_response(const Error& e) {
-  return http::json_error(http_status_for(e.code), e.code, e.message);
+  return http::json_error(api::http_status_for(e.code), e.code, e.message);
 }
 
 Result<Bytes> parse_id(std::string_view hex) {
@@ -107,32 +108,6 @@ nlohmann::json report_json(const ledger::pb::ReportRecord& r) {
           {"history", status_history_json(r)},
           {"size", r.size()},
           {"chunks", r.chunk_count()}};
-}
-
-int http_status_for(const std::string& code) {
-  if (int s = identity::identity_http_status(code); s != 0) return s;
-  if (int s = third_party::third_party_http_status(code); s != 0) return s;
-  if (int s = sealed::sealed_http_status(code); s != 0) return s;
-  if (code == "permission_denied" || code == "unknown_signer" || code == "account_suspended" ||
-      code == "unknown_certificate" || code == "certificate_not_bound" ||
-      code == "certificate_revoked" || code == "certificate_expired" ||
-      code == "certificate_not_yet_valid") {
-    return 403;
-  }
-  if (code == "not_found" || code == "tx_not_found" || code == "block_not_found" ||
-      code == "report_not_found" || code == "template_not_found" || code == "route_not_found" ||
-      code == "org_not_found") {
-    return 404;
-  }
-  if (code == "method_not_allowed") return 405;
-  if (code == "nonce_replayed" || code == "nonce_pending" || code == "duplicate_tx" ||
-      code == "already_exists") {
-    return 409;
-  }
-  if (code == "body_too_large" || code == "tx_too_large" || code == "report_too_large") return 413;
-  if (code == "mempool_full") return 503;
-  if (code == "storage_error" || code == "storage_corrupt" || code == "state_corrupt") return 500;
-  return 400;
 }
 
 void Api::handle(http::HttpRequest&& req, http::Responder respond) {

@@ -105,7 +105,4 @@ class Api {
 // A report's ledger record as the API shows it (never a payload).
 nlohmann::json report_json(const ledger::pb::ReportRecord& r);
 
-// HTTP status for an error code of the API.
-int http_status_for(const std::string& code);
-
 }  // namespace rl::node

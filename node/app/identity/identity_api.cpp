@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/error_codes.hpp"
 #include "ledger/permission.hpp"
 #include "node/http/json_error.hpp"
 
@@ -20,8 +21,7 @@ http::HttpResponse ok_json(const json& j) {
 }
 
 http::HttpResponse error_response(const Error& e) {
-  int status = identity_http_status(e.code);
-  return http::json_error(status == 0 ? 400 : status, e.code, e.message);
+  return http::json_error(api::http_status_for(e.code), e.code, e.message);
 }
 
 Result<json> parse_object(const std::string& body) {
@@ -84,34 +84,6 @@ json permission_json(const Principal& p) {
           {"input", p.permission.input},
           {"output", p.permission.output},
           {"level", p.permission.level}};
-}
-
-int identity_http_status(const std::string& code) {
-  if (code == "session_required" || code == "session_invalid" || code == "session_expired" ||
-      code == "session_wrong_scope" || code == "account_unknown" || code == "bad_password" ||
-      code == "bad_login_signature" || code == "challenge_unknown" ||
-      code == "challenge_wrong_account" || code == "challenge_used" ||
-      code == "challenge_expired" || code == "certificate_invalid" ||
-      code == "certificate_untrusted") {
-    return 401;
-  }
-  if (code == "account_locked" || code == "account_suspended" || code == "permission_denied" ||
-      code == "certificate_expired" || code == "certificate_not_yet_valid" ||
-      code == "certificate_not_bound" || code == "certificate_revoked") {
-    return 403;
-  }
-  if (code == "enroll_request_unknown") return 404;
-  if (code == "too_many_challenges" || code == "too_many_sessions" ||
-      code == "too_many_enrollments" || code == "audit_unavailable" || code == "crl_unavailable" ||
-      code == "enroll_unavailable") {
-    return 503;
-  }
-  if (code == "bad_request" || code == "bad_json" || code == "bad_query" || code == "bad_csr" ||
-      code == "bad_csr_signature" || code == "wrong_key_type" || code == "subject_mismatch") {
-    return 400;
-  }
-  if (code == "storage_error" || code == "storage_corrupt" || code == "state_corrupt") return 500;
-  return 0;
 }
 
 std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req) {
@@ -249,8 +221,7 @@ http::HttpResponse IdentityApi::enroll(const http::HttpRequest& req) {
   if (!r.ok()) {
     // Admission codes of the BindCertificate (e.g. permission_denied for a misconfigured
     // operator) keep the API's usual statuses.
-    int status = identity_http_status(r.error().code);
-    return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
+    return http::json_error(api::http_status_for(r.error().code), r.error());
   }
   return enroll_answer(*r);
 }
@@ -266,8 +237,7 @@ http::HttpResponse IdentityApi::approve_enrollment(const http::HttpRequest& req,
   if (!p.ok()) return error_response(p.error());
   auto r = enroll_->approve(id, *p, req.remote, submit_);
   if (!r.ok()) {
-    int status = identity_http_status(r.error().code);
-    return http::json_error(status == 0 ? 400 : status, r.error().code, r.error().message);
+    return http::json_error(api::http_status_for(r.error().code), r.error());
   }
   return enroll_answer(*r);
 }

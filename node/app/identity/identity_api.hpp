@@ -84,7 +84,5 @@ http::HttpResponse enroll_answer(const EnrollResult& r);
 std::string bearer_token(const http::HttpRequest& req);
 // {"code":"0105","input":true,"output":true,"level":5}
 nlohmann::json permission_json(const Principal& p);
-// HTTP status for the identity error codes (0 when the code is not one of them).
-int identity_http_status(const std::string& code);
 
 }  // namespace rl::node::identity

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/error_codes.hpp"
 #include "ledger/sealed_access.hpp"
 #include "ledger/tx.hpp"
 #include "node/app/api.hpp"
@@ -25,7 +26,7 @@ http::HttpResponse answer(const json& j) {
 }
 
 http::HttpResponse refuse(const Error& e) {
-  return http::json_error(http_status_for(e.code), e);
+  return http::json_error(api::http_status_for(e.code), e);
 }
 
 Error no_such_report() {
@@ -78,17 +79,6 @@ json key_service_json(const ledger::pb::KeyServiceRecord& k) {
 }
 
 }  // namespace
-
-int sealed_http_status(const std::string& code) {
-  if (code == "policy_refused" || code == "no_share_here" || code == "key_service_inactive" ||
-      code == "bad_release_signature") {
-    return 403;
-  }
-  if (code == "stale_request" || code == "request_replayed") return 409;
-  if (code == "key_service_disabled" || code == "key_unavailable") return 503;
-  if (code == "share_corrupt") return 500;
-  return 0;
-}
 
 SealedApi::SealedApi(const ledger::Chain& chain, identity::IdentityApi& identity,
                      std::unique_ptr<KeyReleaser> releaser)

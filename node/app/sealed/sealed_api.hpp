@@ -52,7 +52,4 @@ class SealedApi {
   std::unique_ptr<KeyReleaser> releaser_;
 };
 
-// HTTP status for the codes of sealed reports (0 when the code is not one of them).
-int sealed_http_status(const std::string& code);
-
 }  // namespace rl::node::sealed

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/error_codes.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/state_keys.hpp"
 #include "node/app/api.hpp"
@@ -156,18 +157,6 @@ std::string audit_detail(const http::HttpRequest& req, const ThirdPartyApi::Call
 
 }  // namespace
 
-int third_party_http_status(const std::string& code) {
-  if (code == "not_third_party" || code == "grant_unknown" || code == "grant_revoked" ||
-      code == "grant_expired" || code == "out_of_scope_template" || code == "out_of_scope_org" ||
-      code == "out_of_scope_period" || code == "out_of_scope_field") {
-    return 403;
-  }
-  if (code == "grant_required" || code == "bad_id") return 400;
-  if (code == "rate_limited") return 429;
-  if (code == "masking_unavailable") return 503;
-  return 0;
-}
-
 ThirdPartyApi::ThirdPartyApi(const ledger::Chain& chain, identity::IdentityApi& identity,
                              ThirdPartyConfig config)
     : chain_(chain),
@@ -309,7 +298,7 @@ http::HttpResponse ThirdPartyApi::route(const http::HttpRequest& req) {
     return http::json_error(503, "audit_unavailable", "the call could not be recorded");
   }
   if (!body.ok()) {
-    auto resp = http::json_error(http_status_for(code), body.error());
+    auto resp = http::json_error(api::http_status_for(code), body.error());
     if (code == "rate_limited" && call.per_minute > 0) {
       const auto wait_s = static_cast<int>(std::ceil(60.0 / call.per_minute));
       resp.headers.emplace_back("retry-after", std::to_string(wait_s));

@@ -65,7 +65,4 @@ class ThirdPartyApi {
   std::string mask_key_id_;
 };
 
-// HTTP status for the third-party codes (0 when the code is not one of them).
-int third_party_http_status(const std::string& code);
-
 }  // namespace rl::node::third_party
