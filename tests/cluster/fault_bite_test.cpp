@@ -1,0 +1,90 @@
+// Does the fault-network checker bite on the real stack? The split-commit adversary
+// (split_commit.hpp) plays against four validators, several attempts in a row, and FaultRun's
+// checks run after each. Against regledgerd the checks must stay clean; against
+// regledgerd_unsafe_nolock, a test-only build whose validators ignore their lock when
+// prevoting, they must report the fork the adversary aims at.
+//   RL_FAULT_SEED=S   the seed for the roles (X and Z) of every attempt; printed on every run
+//   RL_BITE_ATTEMPTS=N
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include "tests/cluster/fault_run.hpp"
+#include "tests/cluster/split_commit.hpp"
+
+namespace rl::testing {
+namespace {
+
+constexpr int kDefaultAttempts = 4;
+
+struct BiteOutcome {
+  int attempts = 0;
+  std::size_t violations = 0;
+  std::size_t forks = 0;
+  std::string first;
+};
+
+BiteOutcome run_adversary(const std::string& binary, const std::string& label) {
+  std::uint64_t seed = std::random_device{}();
+  if (const char* s = std::getenv("RL_FAULT_SEED"); s != nullptr && *s != '\0') {
+    seed = std::strtoull(s, nullptr, 10);
+  }
+  int attempts = kDefaultAttempts;
+  if (const char* a = std::getenv("RL_BITE_ATTEMPTS"); a != nullptr && std::atoi(a) > 0) {
+    attempts = std::atoi(a);
+  }
+  std::printf(
+      "[bite] %s: split-commit adversary, seed=%llu, up to %d attempts (RL_FAULT_SEED=%llu"
+      " replays the roles)\n",
+      label.c_str(), static_cast<unsigned long long>(seed), attempts,
+      static_cast<unsigned long long>(seed));
+  ClusterOptions o;
+  o.validators = 4;
+  o.name = "faultbite";
+  o.binary = binary;
+  o.timeout_propose_ms = kSplitCommitProposeMs;
+  o.timeout_vote_ms = kSplitCommitVoteMs;
+  o.timeout_delta_ms = kSplitCommitDeltaMs;
+  FaultRun run(o, seed);
+  Cluster& c = run.cluster();
+  EXPECT_TRUE(c.wait_height({0, 1, 2, 3}, 2, std::chrono::seconds(60))) << c.all_logs_tail();
+  run.start_load(seed);
+  std::mt19937_64 rng(seed);
+  BiteOutcome out;
+  while (out.attempts < attempts) {
+    ++out.attempts;
+    const SplitCommitAttempt a = play_split_commit(c, run.net(), rng);
+    const HealCheck check = run.check_after_heal();
+    std::printf("[bite] %s attempt %d at %s | %s\n", label.c_str(), out.attempts,
+                a.describe().c_str(), check.summary.c_str());
+    for (const auto& v : check.violations) std::printf("[bite]   VIOLATION %s\n", v.c_str());
+    std::fflush(stdout);
+    out.violations += check.violations.size();
+    for (const auto& v : check.violations) out.forks += v.starts_with("fork:") ? 1 : 0;
+    if (!check.violations.empty()) {
+      out.first = check.violations.front();
+      break;
+    }
+  }
+  std::printf("[bite] %s: %zu violation(s), %zu of them forks, in %d attempt(s)\n", label.c_str(),
+              out.violations, out.forks, out.attempts);
+  return out;
+}
+
+TEST(FaultNetworkBite, HonestValidatorsKeepOneChainUnderTheSplitCommitAdversary) {
+  const auto out = run_adversary(std::string(RL_BINARY_DIR) + "/node/regledgerd", "regledgerd");
+  EXPECT_EQ(out.violations, 0u) << out.first;
+}
+
+TEST(FaultNetworkBite, TheCheckerReportsTheForkOfValidatorsThatIgnoreTheirLock) {
+  const auto out = run_adversary(
+      std::string(RL_BINARY_DIR) + "/tests/cluster/regledgerd_unsafe_nolock", "unsafe-nolock");
+  EXPECT_GT(out.forks, 0u) << "no fork reported in " << out.attempts
+                           << " attempts against validators that ignore their lock";
+}
+
+}  // namespace
+}  // namespace rl::testing
