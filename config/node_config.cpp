@@ -46,6 +46,21 @@ Status check_metrics_listen(const NodeConfig& c) {
   return {};
 }
 
+namespace {
+// p2p.peer_addresses: every entry names a peer (not this node) and gives HOST:PORT with a port.
+Status check_peer_addresses(const NodeConfig& c) {
+  for (const auto& [name, address] : c.p2p_peer_addresses) {
+    auto parsed = parse_listen_address(address);
+    if (name.empty() || !parsed.ok() || parsed->host.empty() || parsed->port == 0) {
+      return bad("p2p.peer_addresses[\"" + name + "\"] '" + address +
+                 "' is not a peer name with HOST:PORT (port 1..65535)");
+    }
+    if (name == c.name) return bad("p2p.peer_addresses names this node itself (" + name + ")");
+  }
+  return {};
+}
+}  // namespace
+
 Result<NodeConfig> load_node_config(const std::string& home) {
   NodeConfig c;
   c.home = home;
@@ -96,11 +111,13 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     c.observer = j.value("observer", c.observer);
     if (j.contains("p2p")) {
       const auto& p = j["p2p"];
-      RL_TRY(check_section(p, "p2p", {"host", "port", "max_frame_bytes", "part_bytes"}));
+      RL_TRY(check_section(p, "p2p",
+                           {"host", "port", "max_frame_bytes", "part_bytes", "peer_addresses"}));
       c.p2p_listen_host = p.value("host", c.p2p_listen_host);
       c.p2p_port = p.value("port", c.p2p_port);
       c.p2p_max_frame_bytes = p.value("max_frame_bytes", c.p2p_max_frame_bytes);
       c.p2p_part_bytes = p.value("part_bytes", c.p2p_part_bytes);
+      c.p2p_peer_addresses = p.value("peer_addresses", c.p2p_peer_addresses);
     }
     if (j.contains("consensus")) {
       const auto& t = j["consensus"];
@@ -195,6 +212,7 @@ Result<NodeConfig> load_node_config(const std::string& home) {
     return bad(std::string("config.json: ") + e.what());
   }
   RL_TRY(check_metrics_listen(c));
+  RL_TRY(check_peer_addresses(c));
   if (!valid_log_level(c.log_level)) {
     return bad("log_level '" + c.log_level + "' is not one of " + std::string(kLogLevels));
   }
@@ -360,6 +378,7 @@ std::string node_config_to_json(const NodeConfig& c) {
   }
   j["backup"] = {
       {"dir", c.backup_dir}, {"interval_s", c.backup_interval_s}, {"keep", c.backup_keep}};
+  if (!c.p2p_peer_addresses.empty()) j["p2p"]["peer_addresses"] = c.p2p_peer_addresses;
   if (!c.mask_key_file.empty()) j["protection"] = {{"mask_key_file", c.mask_key_file}};
   // Written only when moved, so the configs genesis init writes stay as they were.
   if (c.admin_socket != NodeConfig{}.admin_socket) j["admin_socket"] = c.admin_socket;

@@ -44,6 +44,11 @@ struct NodeConfig {
   std::size_t p2p_max_frame_bytes = std::size_t{24} << 20;
   // Consensus messages above this size (proposals with big blocks) are sent in parts.
   std::size_t p2p_part_bytes = std::size_t{1} << 20;
+  // Where to reach a peer instead of its genesis p2p address, by node name ("p2p" section,
+  // "peer_addresses": {"node1": "10.0.0.7:26656"}): for validators behind NAT or port
+  // forwarding, and for the fault-network tests, which route every link through a proxy.
+  // Only the dialled address changes: the peer is still admitted by its certificate key.
+  std::map<std::string, std::string> p2p_peer_addresses;
   // Consensus timeouts: timeout(step, round) = base + round * delta (docs/consensus.md).
   std::uint64_t timeout_propose_ms = 2000;
   std::uint64_t timeout_vote_ms = 1000;

@@ -418,6 +418,11 @@ bool Consensus::rule_prevote_on_proposal() {
       lock_allows = state_->locked_round <= p.pol_round || state_->locked_hash == p.value_hash;
     }
     if (config_.unsafe_disable_locking) lock_allows = true;
+#ifdef RL_UNSAFE_TEST_BUILD_DISABLE_LOCKING
+    // Only in regledgerd_unsafe_nolock, a test-only executable (tests/cluster/CMakeLists.txt)
+    // that shows the fault-network checker reporting the forks this causes on real processes.
+    lock_allows = true;
+#endif
     sign_and_send_vote(VoteType::kPrevote, (*valid && lock_allows) ? p.value_hash : Bytes{});
     state_.mut().step = Step::kPrevote;
     return true;

@@ -246,7 +246,7 @@ int run(const std::string& home, const std::string& log_level_override, int port
                       validators.error().message);
         return;
       }
-      auto m = rl::node::p2p_membership(*genesis, *validators, cfg->name);
+      auto m = rl::node::p2p_membership(*genesis, *validators, cfg->name, cfg->p2p_peer_addresses);
       if (!m.ok() || !network) {
         if (!m.ok()) spdlog::error("p2p membership not updated message={}", m.error().message);
         return;

@@ -26,6 +26,18 @@ Result<p2p::DialTarget> parse_address(const std::string& name, const std::string
   return p2p::DialTarget{name, address.substr(0, colon), static_cast<std::uint16_t>(port)};
 }
 
+// A validator's dial target: its p2p address, or the operator's override for its name
+// (config p2p.peer_addresses: NAT, port forwarding, the fault-network tests' proxies).
+Result<p2p::DialTarget> dial_target(const std::string& name, const std::string& address,
+                                    const std::map<std::string, std::string>& overrides) {
+  auto it = overrides.find(name);
+  if (it == overrides.end()) return parse_address(name, address);
+  RL_ASSIGN_OR_RETURN(auto a, parse_listen_address(it->second));
+  if (a.port == 0) return make_error("bad_config", "node " + name + ": override has no port");
+  spdlog::info("p2p peer address overridden peer={} genesis={} dial={}", name, address, it->second);
+  return p2p::DialTarget{name, a.host, a.port};
+}
+
 Result<Bytes> spki_of_pem(const std::string& name, const std::string& pem) {
   auto cert = crypto::Certificate::from_pem(pem);
   if (!cert.ok()) {
@@ -78,7 +90,8 @@ bool uses_validator_network(const ledger::Genesis& g, const NodeConfig& c,
 
 Result<Membership> p2p_membership(const ledger::Genesis& g,
                                   const std::vector<ledger::pb::ValidatorInfo>& validators,
-                                  const std::string& self_name) {
+                                  const std::string& self_name,
+                                  const std::map<std::string, std::string>& peer_addresses) {
   Membership out;
   std::map<std::string, const ledger::pb::ValidatorInfo*> by_name;
   std::vector<std::string> order;
@@ -93,7 +106,7 @@ Result<Membership> p2p_membership(const ledger::Genesis& g,
     RL_ASSIGN_OR_RETURN(auto spki, spki_of_der(v.name(), der));
     out.members.push_back({v.name(), std::move(spki)});
     if (v.name() != self_name && !v.p2p_address().empty()) {
-      RL_ASSIGN_OR_RETURN(auto target, parse_address(v.name(), v.p2p_address()));
+      RL_ASSIGN_OR_RETURN(auto target, dial_target(v.name(), v.p2p_address(), peer_addresses));
       out.dial.push_back(std::move(target));
     }
   }
@@ -136,7 +149,7 @@ Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfi
       continue;
     }
     if (!v.p2p_address.empty()) {
-      RL_ASSIGN_OR_RETURN(auto target, parse_address(v.name, v.p2p_address));
+      RL_ASSIGN_OR_RETURN(auto target, dial_target(v.name, v.p2p_address, c.p2p_peer_addresses));
       pc.dial.push_back(std::move(target));
     }
   }
@@ -177,7 +190,7 @@ Result<p2p::P2pConfig> make_p2p_config(const ledger::Genesis& g, const NodeConfi
     }
   }
   p2p::P2pConfig pc = base_config(g, c, identity, ca_pem);
-  RL_ASSIGN_OR_RETURN(auto m, p2p_membership(g, validators, c.name));
+  RL_ASSIGN_OR_RETURN(auto m, p2p_membership(g, validators, c.name, c.p2p_peer_addresses));
   pc.members = std::move(m.members);
   pc.dial = std::move(m.dial);
   return pc;

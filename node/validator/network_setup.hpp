@@ -3,6 +3,8 @@
 // configuration: who may connect (genesis observers and every validator of the sets in force
 // now and next, by the public key of its transport certificate) and whom this node dials.
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "config/node_config.hpp"
@@ -20,15 +22,17 @@ bool uses_validator_network(const ledger::Genesis& g, const NodeConfig& c,
 
 // Members and dial targets for a set of validators (decision 0041): genesis observers plus
 // `validators` (deduplicated by name, later entries win). Validators are dialled at their
-// p2p address; observers are never dialled. Code: bad_genesis (a certificate does not parse),
-// bad_config (a bad address).
+// p2p address, or at `peer_addresses[name]` when the node's config overrides it (config
+// p2p.peer_addresses); observers are never dialled. Code: bad_genesis (a certificate does not
+// parse), bad_config (a bad address).
 struct Membership {
   std::vector<p2p::Member> members;
   std::vector<p2p::DialTarget> dial;
 };
 Result<Membership> p2p_membership(const ledger::Genesis& g,
                                   const std::vector<ledger::pb::ValidatorInfo>& validators,
-                                  const std::string& self_name);
+                                  const std::string& self_name,
+                                  const std::map<std::string, std::string>& peer_addresses = {});
 // The validators the P2P layer admits after block `head`: those of the sets in force at
 // head + 1 and head + 2 (the heights this node may still vote or sync on).
 Result<std::vector<ledger::pb::ValidatorInfo>> validators_around(const ledger::Chain& chain,

@@ -86,6 +86,24 @@ TEST_F(IdentityConfigTest, EverySectionRefusesAnUnknownKeyNamingIt) {
                   .ok());
 }
 
+// p2p.peer_addresses (docs/p2p.md "Peer address overrides"): round-trips, and an entry without
+// a usable HOST:PORT or naming the node itself is refused.
+TEST_F(IdentityConfigTest, PeerAddressOverridesRoundTripAndBadOnesAreRefused) {
+  node::NodeConfig c;
+  c.name = "node0";
+  c.p2p_peer_addresses = {{"node1", "127.0.0.1:40001"}, {"node2", "[::1]:40002"}};
+  auto back = load(node::node_config_to_json(c));
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->p2p_peer_addresses, c.p2p_peer_addresses);
+  for (const char* bad : {R"({"node1":"127.0.0.1"})", R"({"node1":"127.0.0.1:0"})",
+                          R"({"node1":":26656"})", R"({"node1":"127.0.0.1:70000"})",
+                          R"({"node1":7})", R"({"node0":"127.0.0.1:26656"})", R"(["node1"])"}) {
+    auto r = load(std::string(R"({"name":"node0","p2p":{"peer_addresses":)") + bad + "}}");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, "bad_config") << bad;
+  }
+}
+
 // spdlog reads an unknown level name as "off": a typo would silence the node, so it is refused.
 TEST_F(IdentityConfigTest, ABadLogLevelIsRefused) {
   for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {

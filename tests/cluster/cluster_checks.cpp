@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <stdexcept>
 
 #include "client/lib/tx_builder.hpp"
@@ -39,18 +40,31 @@ Result<std::string> submit_report(const Cluster& c, std::size_t via,
   return submit_and_wait(c.target(via), tx, std::chrono::seconds(30));
 }
 
+std::vector<std::string> chain_differences(const Cluster& c, const std::vector<std::size_t>& nodes,
+                                           std::uint64_t from, std::uint64_t up_to) {
+  std::vector<std::string> out;
+  for (std::uint64_t h = from; h <= up_to; ++h) {
+    std::vector<std::pair<std::string, std::string>> seen;  // (block hash, app hash) by node
+    bool differ = false;
+    for (std::size_t i : nodes) {
+      seen.emplace_back(c.block_hash(i, h), c.app_hash(i, h));
+      differ = differ || seen.back().first.empty() || seen.back() != seen.front();
+    }
+    if (!differ) continue;
+    std::ostringstream line;
+    line << "height " << h << ":";
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      line << " node" << nodes[k] << " block=" << seen[k].first.substr(0, 16)
+           << " app=" << seen[k].second.substr(0, 16) << ";";
+    }
+    out.push_back(line.str());
+  }
+  return out;
+}
+
 void expect_same_chain(const Cluster& c, const std::vector<std::size_t>& nodes,
                        std::uint64_t up_to) {
-  for (std::uint64_t h = 1; h <= up_to; ++h) {
-    std::string hash0 = c.block_hash(nodes[0], h);
-    std::string app0 = c.app_hash(nodes[0], h);
-    ASSERT_FALSE(hash0.empty()) << "node" << nodes[0] << " has no block " << h;
-    for (std::size_t k = 1; k < nodes.size(); ++k) {
-      EXPECT_EQ(c.block_hash(nodes[k], h), hash0)
-          << "fork: node" << nodes[k] << " and node" << nodes[0] << " differ at height " << h;
-      EXPECT_EQ(c.app_hash(nodes[k], h), app0) << "app_hash differs at height " << h;
-    }
-  }
+  for (const auto& d : chain_differences(c, nodes, 1, up_to)) ADD_FAILURE() << "fork or gap: " << d;
 }
 
 }  // namespace rl::testing

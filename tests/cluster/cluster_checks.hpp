@@ -14,6 +14,11 @@ client::Identity enroll_reporter(const Cluster& c, std::size_t via);
 // Signs a SubmitReport, posts it to node `via` and waits until that node has committed it.
 Result<std::string> submit_report(const Cluster& c, std::size_t via,
                                   const client::Identity& reporter, const std::string& period);
+// Heights from..up_to at which `nodes` do not all serve the same block hash and app hash, one
+// line each naming what every node serves ("" for a block it does not have); empty when they
+// agree. For checkers that count violations instead of failing at once.
+std::vector<std::string> chain_differences(const Cluster& c, const std::vector<std::size_t>& nodes,
+                                           std::uint64_t from, std::uint64_t up_to);
 // Every height 1..up_to has one block hash (and app hash) across `nodes` (gtest EXPECTs).
 void expect_same_chain(const Cluster& c, const std::vector<std::size_t>& nodes,
                        std::uint64_t up_to);

@@ -66,8 +66,8 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
     if (!written.ok()) throw std::runtime_error("write config: " + written.error().to_string());
     api_ports_.push_back(base + i);
     nodes_.push_back(std::make_unique<NodeProcess>(
-        std::string(RL_BINARY_DIR) + "/node/regledgerd", homes_[i],
-        (dir_ / ("node" + std::to_string(i) + ".log")).string(), base + i));
+        options_.binary.empty() ? std::string(RL_BINARY_DIR) + "/node/regledgerd" : options_.binary,
+        homes_[i], (dir_ / ("node" + std::to_string(i) + ".log")).string(), base + i));
   }
 }
 

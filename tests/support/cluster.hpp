@@ -44,6 +44,9 @@ struct ClusterOptions {
   std::string read_access = "open";
   // Each node serves /metrics on 127.0.0.1:metrics_port(i) (genesis metrics_port_base).
   bool metrics = false;
+  // The node program; empty: this build's node/regledgerd. Tests of the checkers themselves
+  // run a deliberately broken test-only build (tests/cluster/CMakeLists.txt).
+  std::string binary;
 };
 
 class Cluster {

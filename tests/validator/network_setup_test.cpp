@@ -90,6 +90,38 @@ TEST(NetworkSetup, ObserverAndMisconfiguredNodes) {
   EXPECT_EQ(make_p2p_config(n.g, c, {}, "ca").error().code, "bad_config");
 }
 
+// p2p.peer_addresses changes where a peer is dialled, never who it is: the member list (and so
+// the key a peer must present) is the same with and without the override.
+TEST(NetworkSetup, PeerAddressOverrideChangesOnlyTheDialledAddress) {
+  auto n = three_validators_and_an_observer();
+  NodeConfig c;
+  c.name = "node1";
+  c.validator_index = 1;
+  auto plain = make_p2p_config(n.g, c, {}, "ca");
+  c.p2p_peer_addresses = {{"node2", "127.0.0.1:40002"}};
+  auto pc = make_p2p_config(n.g, c, {}, "ca");
+  ASSERT_TRUE(plain.ok() && pc.ok());
+  ASSERT_EQ(pc->dial.size(), 2u);
+  EXPECT_EQ(pc->dial[0].port, 26000);  // node0: genesis address
+  EXPECT_EQ(pc->dial[1].name, "node2");
+  EXPECT_EQ(pc->dial[1].host, "127.0.0.1");
+  EXPECT_EQ(pc->dial[1].port, 40002);
+  ASSERT_EQ(pc->members.size(), plain->members.size());
+  for (std::size_t i = 0; i < pc->members.size(); ++i) {
+    EXPECT_EQ(pc->members[i].tls_spki_der, plain->members[i].tls_spki_der);
+  }
+  // The ledger's sets (after governance) take the same override.
+  ledger::pb::ValidatorInfo v2;
+  v2.set_name("node2");
+  v2.set_certificate_der(to_string(n.certs[2].to_der()));
+  v2.set_power(1);
+  v2.set_p2p_address("127.0.0.1:26002");
+  auto m = p2p_membership(n.g, {v2}, "node1", c.p2p_peer_addresses);
+  ASSERT_TRUE(m.ok()) << m.error().to_string();
+  ASSERT_EQ(m->dial.size(), 1u);
+  EXPECT_EQ(m->dial[0].port, 40002);
+}
+
 TEST(NetworkSetup, TransportCertificateTakesPrecedenceOnSm2Networks) {
   auto n = three_validators_and_an_observer();
   n.g.validators[0].tls_certificate_pem = n.certs[3].to_pem();
