@@ -1,5 +1,7 @@
 #include "client/lib/node_client.hpp"
 
+#include <functional>
+
 #include <algorithm>
 #include <cctype>
 #include <thread>
@@ -528,14 +530,16 @@ Result<VerifiedBlock> NodeClient::verify_header_on(std::size_t i, std::uint64_t 
   return block_of_header(urls_[i], proven.header, proven.block_hash, proven.commit_signatures);
 }
 
-Result<VerifiedBlock> NodeClient::verified_header(std::uint64_t height) {
+Result<VerifiedBlock> NodeClient::first_verified(
+    const std::string& what,
+    const std::function<Result<VerifiedBlock>(std::size_t, NodeFault*)>& verify_on) {
   if (!anchor_) {
     return make_error("no_trust_anchor", "verified reads need the network's genesis");
   }
   last_faults_.clear();
   for (std::size_t i : order()) {
     NodeFault fault;
-    auto b = verify_header_on(i, height, &fault);
+    auto b = verify_on(i, &fault);
     if (!b.ok()) {
       record(last_faults_, i, std::move(fault));
       continue;
@@ -544,7 +548,13 @@ Result<VerifiedBlock> NodeClient::verified_header(std::uint64_t height) {
     b->faults = last_faults_;
     return b;
   }
-  return no_valid_answer("the header of block " + std::to_string(height));
+  return no_valid_answer(what);
+}
+
+Result<VerifiedBlock> NodeClient::verified_header(std::uint64_t height) {
+  return first_verified(
+      "the header of block " + std::to_string(height),
+      [&](std::size_t i, NodeFault* fault) { return verify_header_on(i, height, fault); });
 }
 
 Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
@@ -597,22 +607,9 @@ Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
 }
 
 Result<VerifiedBlock> NodeClient::verified_block(std::uint64_t height) {
-  if (!anchor_) {
-    return make_error("no_trust_anchor", "verified reads need the network's genesis");
-  }
-  last_faults_.clear();
-  for (std::size_t i : order()) {
-    NodeFault fault;
-    auto b = verify_block_on(i, height, &fault);
-    if (!b.ok()) {
-      record(last_faults_, i, std::move(fault));
-      continue;
-    }
-    current_ = i;
-    b->faults = last_faults_;
-    return b;
-  }
-  return no_valid_answer("block " + std::to_string(height));
+  return first_verified("block " + std::to_string(height), [&](std::size_t i, NodeFault* fault) {
+    return verify_block_on(i, height, fault);
+  });
 }
 
 Result<VerifiedBlock> NodeClient::verified_head() {

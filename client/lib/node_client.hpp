@@ -183,6 +183,11 @@ class NodeClient {
   Result<http::HttpResponse> send(std::size_t i, const std::string& method,
                                   const std::string& target, const std::string& body,
                                   const std::string& content_type);
+  // Asks each node in failover order until one's answer verifies; the faults of the nodes
+  // before it go with the answer. Codes: no_trust_anchor, no_valid_answer (about `what`).
+  Result<VerifiedBlock> first_verified(
+      const std::string& what,
+      const std::function<Result<VerifiedBlock>(std::size_t, NodeFault*)>& verify_on);
   Result<VerifiedBlock> verify_block_on(std::size_t i, std::uint64_t height, NodeFault* fault);
   Result<VerifiedBlock> verify_header_on(std::size_t i, std::uint64_t height, NodeFault* fault);
   // A header proven by `cert_bytes` against the set in force at `height` (genesis, or the one

@@ -6,24 +6,9 @@
 #include <iostream>
 
 #include "common/file_io.hpp"
+#include "tests/support/shell_quote.hpp"
 
 namespace rl::testing {
-namespace {
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      q.append("'\\''");
-    } else {
-      q.push_back(ch);
-    }
-  }
-  q.push_back('\'');
-  return q;
-}
-
-}  // namespace
 
 CliRun run_regledger(const std::filesystem::path& scratch_dir, const std::vector<std::string>& env,
                      const std::vector<std::string>& args) {
@@ -32,10 +17,13 @@ CliRun run_regledger(const std::filesystem::path& scratch_dir, const std::vector
   std::string cmd =
       "env -u REGLEDGER_NODE -u REGLEDGER_CA -u REGLEDGER_GENESIS -u REGLEDGER_IDENTITY "
       "-u REGLEDGER_PASSWORD_FILE";
-  for (const auto& e : env) cmd.append(" ").append(quote(e));
-  cmd.append(" ").append(quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
-  for (const auto& a : args) cmd.append(" ").append(quote(a));
-  cmd.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string()));
+  for (const auto& e : env) cmd.append(" ").append(shell_quote(e));
+  cmd.append(" ").append(shell_quote(std::string(RL_BINARY_DIR) + "/client/regledger"));
+  for (const auto& a : args) cmd.append(" ").append(shell_quote(a));
+  cmd.append(" >")
+      .append(shell_quote(out.string()))
+      .append(" 2>")
+      .append(shell_quote(err.string()));
   int status = std::system(cmd.c_str());
   CliRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -11,6 +11,7 @@
 
 #include "tests/support/node_process.hpp"
 #include "tests/support/run_command.hpp"
+#include "tests/support/shell_quote.hpp"
 
 namespace rl::testing {
 namespace {
@@ -19,18 +20,6 @@ namespace fs = std::filesystem;
 
 const std::string kBin = "/usr/lib/postgresql/15/bin/";
 constexpr const char* kServerUser = "postgres";
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      q.append("'\\''");
-    } else {
-      q.push_back(ch);
-    }
-  }
-  return q + "'";
-}
 
 bool running_as_root() {
   return ::geteuid() == 0;
@@ -51,7 +40,7 @@ std::string PostgresServer::unavailable_reason() {
 }
 
 std::string PostgresServer::as_server_user(const std::string& binary) const {
-  const std::string path = quote(kBin + binary);
+  const std::string path = shell_quote(kBin + binary);
   return running_as_root() ? "runuser -u " + std::string(kServerUser) + " -- " + path : path;
 }
 
@@ -69,23 +58,23 @@ PostgresServer::PostgresServer(const std::string& name) {
     }
   }
   const auto data = (dir_ / "data").string();
-  auto [init_rc, init_out] = run_command(as_server_user("initdb") + " -D " + quote(data) +
+  auto [init_rc, init_out] = run_command(as_server_user("initdb") + " -D " + shell_quote(data) +
                                          " -U postgres -A trust -E UTF8 --no-locale --no-sync");
   if (init_rc != 0) throw std::runtime_error("initdb failed:\n" + init_out);
   port_ = free_loopback_port();
   // fsync off: a test server's durability is not under test; the indexer's transactions are.
   const std::string opts = "-p " + std::to_string(port_) + " -k " + (dir_ / "sock").string() +
                            " -c listen_addresses=127.0.0.1 -c fsync=off";
-  auto [rc, out] = run_command(as_server_user("pg_ctl") + " -D " + quote(data) + " -l " +
-                               quote((dir_ / "postgres.log").string()) + " -w -t 60 -o " +
-                               quote(opts) + " start");
+  auto [rc, out] = run_command(as_server_user("pg_ctl") + " -D " + shell_quote(data) + " -l " +
+                               shell_quote((dir_ / "postgres.log").string()) + " -w -t 60 -o " +
+                               shell_quote(opts) + " start");
   if (rc != 0) throw std::runtime_error("pg_ctl start failed:\n" + out + "\n" + log_tail());
   started_ = true;
 }
 
 PostgresServer::~PostgresServer() {
   if (started_) {
-    (void)run_command(as_server_user("pg_ctl") + " -D " + quote((dir_ / "data").string()) +
+    (void)run_command(as_server_user("pg_ctl") + " -D " + shell_quote((dir_ / "data").string()) +
                       " -m fast -w -t 60 stop");
   }
   std::error_code ec;
@@ -93,8 +82,8 @@ PostgresServer::~PostgresServer() {
 }
 
 std::string PostgresServer::create_database(const std::string& name) const {
-  auto [rc, out] = run_command(quote(kBin + "createdb") + " -h 127.0.0.1 -p " +
-                               std::to_string(port_) + " -U postgres " + quote(name));
+  auto [rc, out] = run_command(shell_quote(kBin + "createdb") + " -h 127.0.0.1 -p " +
+                               std::to_string(port_) + " -U postgres " + shell_quote(name));
   if (rc != 0) throw std::runtime_error("createdb " + name + " failed: " + out);
   return url(name);
 }
