@@ -304,6 +304,17 @@ if command -v promtool >/dev/null; then
   ok "scrape config for this run's ports: $WORK/prometheus.yml (promtool check config: valid)"
 fi
 
+step "10c. The web explorer: every node serves it at /explorer/ (docs/explorer.md)"
+# Static files built into regledgerd; the pages read the same API with the same session rules,
+# and verify receipts in the browser against genesis.json with WebCrypto.
+EXPLORER="https://127.0.0.1:$PORT/explorer/"
+headers=$(curl -sf -D - -o "$WORK/explorer.html" --cacert "$NET/ca/root.pem" "$EXPLORER") \
+  || die "node0 does not serve $EXPLORER"
+printf '%s\n' "$headers" | grep -iE '^(content-type|content-security-policy|x-content-type-options):' \
+  | tr -d '\r' | sed 's/^/   /'
+grep -q '<script type="module" src=' "$WORK/explorer.html" || die "the explorer page has no script"
+ok "open $EXPLORER in a browser (trusting $NET/ca/root.pem); paste a session token (docs/explorer.md) to see what that account may read"
+
 step "11. Dual-offline vouchers: two devices pay each other with no node reachable, then settle"
 # Value enters by governance (the local genesis needs one regulator approval: threshold 1).
 "$RL" governance propose --as "$ADMIN" --id issue-bank-a --issue-value bank-a --amount 1000000
