@@ -13,8 +13,8 @@
 #include <span>
 #include <string_view>
 
-#include "node/explorer/explorer_assets.hpp"
 #include "api/http_types.hpp"
+#include "node/explorer/explorer_assets.hpp"
 
 namespace rl::node::explorer {
 

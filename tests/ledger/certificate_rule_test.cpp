@@ -89,10 +89,15 @@ TEST_F(OneCertificateRule, EveryPathGivesTheRulesVerdictOnSignatureOrder) {
     bool valid;
   };
   const std::vector<Case> cases = {
-      {{0, 1, 2}, true},     {{1, 2, 3}, true},  {{0, 1, 2, 3}, true},  {{2, 1, 0}, false},
-      {{0, 2, 1}, false},    {{1, 0, 2}, false}, {{0, 1, 1, 2}, false},  // a signer twice: not
-                                                                         // strictly increasing
-                                                                         // either
+      {{0, 1, 2}, true},
+      {{1, 2, 3}, true},
+      {{0, 1, 2, 3}, true},
+      {{2, 1, 0}, false},
+      {{0, 2, 1}, false},
+      {{1, 0, 2}, false},
+      {{0, 1, 1, 2}, false},  // a signer twice: not
+                              // strictly increasing
+                              // either
       {{3, 2, 1, 0}, false},
   };
   for (const auto& c : cases) {
