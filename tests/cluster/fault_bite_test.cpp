@@ -112,8 +112,13 @@ TEST(FaultNetworkBite, HonestValidatorsKeepOneChainUnderTheSplitCommitAdversary)
 TEST(FaultNetworkBite, TheCheckerReportsTheForkOfValidatorsThatIgnoreTheirLock) {
   const auto out = run_adversary(
       std::string(RL_BINARY_DIR) + "/tests/cluster/regledgerd_unsafe_nolock", "unsafe-nolock");
-  EXPECT_GT(out.forks, 0u) << "no fork reported in " << out.attempts
-                           << " attempts against validators that ignore their lock";
+  // As for the honest run: an attempt the timing made miss shows nothing either way, so a run
+  // in which none landed is skipped (printed with its seed), not failed.
+  if (out.forks == 0 && out.landed == 0) {
+    GTEST_SKIP() << "the adversary missed its window in every attempt";
+  }
+  EXPECT_GT(out.forks, 0u) << "no fork reported in " << out.attempts << " attempts (" << out.landed
+                           << " landed) against validators that ignore their lock";
 }
 
 }  // namespace
