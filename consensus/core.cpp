@@ -17,10 +17,6 @@ struct Overloaded : Fs... {
 template <class... Fs>
 Overloaded(Fs...) -> Overloaded<Fs...>;
 
-std::tuple<Height, Round, int> vote_slot(const Vote& v) {
-  return {v.height, v.round, static_cast<int>(v.type)};
-}
-
 }  // namespace
 
 std::uint64_t TimeoutConfig::delay_ms(TimeoutKind kind, Round round) const {

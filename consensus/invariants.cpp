@@ -27,16 +27,16 @@ std::tuple<Height, Round, int> vote_position(const Vote& v) {
   return {v.height, v.round, static_cast<int>(at)};
 }
 
-std::tuple<Height, Round, int> vote_slot(const Vote& v) {
-  return {v.height, v.round, static_cast<int>(v.type)};
-}
-
 std::string vote_text(const Vote& v) {
   return std::string(v.type == VoteType::kPrecommit ? "precommit " : "prevote ") +
          slot_text(v.height, v.round);
 }
 
 }  // namespace
+
+std::tuple<Height, Round, int> vote_slot(const Vote& v) {
+  return {v.height, v.round, static_cast<int>(v.type)};
+}
 
 const char* invariant_name(Invariant i) {
   switch (i) {

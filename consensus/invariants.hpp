@@ -6,6 +6,7 @@
 // The list and its reasons are in docs/consensus.md "Invariants".
 
 #include <optional>
+#include <tuple>
 
 #include "consensus/invariant_violation.hpp"
 #include "consensus/ready.hpp"
@@ -17,6 +18,11 @@ namespace rl::consensus {
 using Violation = std::optional<InvariantViolation>;
 
 // What must hold of any state the core is in between two steps.
+// A vote's slot as votes are signed, in order: (height, round, type). A validator signs at most
+// one value per slot and never a slot below the last one it signed (the core refuses to, and
+// check_transition checks it).
+std::tuple<Height, Round, int> vote_slot(const Vote& v);
+
 Violation check_state(const PersistentState& s);
 
 // A SafetyState read back from disk: check_state, and its derived votes belong to it.
