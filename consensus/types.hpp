@@ -26,5 +26,6 @@ enum class TimeoutKind : std::uint8_t { kPropose = 0, kPrevote = 1, kPrecommit =
 
 const char* step_name(Step s);
 const char* timeout_name(TimeoutKind k);
+const char* vote_type_name(VoteType t);  // "prevote" | "precommit", as logs and the API print it
 
 }  // namespace rl::consensus

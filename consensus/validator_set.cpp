@@ -30,6 +30,10 @@ const char* timeout_name(TimeoutKind k) {
   return "?";
 }
 
+const char* vote_type_name(VoteType t) {
+  return t == VoteType::kPrecommit ? "precommit" : "prevote";
+}
+
 Result<ValidatorSet> ValidatorSet::create(std::vector<Validator> validators) {
   if (validators.empty()) return make_error("invalid_validator_set", "empty validator set");
   if (validators.size() > kMaxValidators)

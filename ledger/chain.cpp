@@ -7,6 +7,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
 #include "ledger/chain_invariants.hpp"
+#include "ledger/evidence.hpp"
 #include "ledger/exec_internal.hpp"
 #include "ledger/identity_queries.hpp"
 #include "ledger/limits.hpp"
@@ -132,6 +133,11 @@ Status Chain::admit(const DecodedTx& tx, std::int64_t now_ms) {
   return execute_tx(env, overlay, tx, ctx, 0, nullptr);
 }
 
+Result<EvidencePage> Chain::evidence(std::uint64_t from_height, ByteView after,
+                                     std::size_t limit) const {
+  return list_evidence(*store_, from_height, after, limit);
+}
+
 Result<std::vector<crypto::Certificate>> Chain::trusted_roots() const {
   StateOverlay committed(*store_);
   return exec::effective_roots(anchor_, committed);
@@ -151,20 +157,23 @@ Status Chain::admit_relayed(const DecodedTx& tx, std::int64_t now_ms) {
 
 Result<PreparedBlock> Chain::build_block(const std::vector<DecodedTx>& candidates,
                                          std::int64_t time_ms, std::uint32_t proposer,
-                                         std::vector<DroppedTx>* dropped) {
+                                         std::vector<DroppedTx>* dropped,
+                                         const std::vector<Bytes>& evidence) {
   std::vector<TxRef> refs;
   refs.reserve(candidates.size());
   for (const auto& tx : candidates) refs.push_back(std::make_shared<const DecodedTx>(tx));
-  return build_block(refs, time_ms, proposer, dropped);
+  return build_block(refs, time_ms, proposer, dropped, evidence);
 }
 
 Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, std::int64_t time_ms,
-                                         std::uint32_t proposer, std::vector<DroppedTx>* dropped) {
+                                         std::uint32_t proposer, std::vector<DroppedTx>* dropped,
+                                         const std::vector<Bytes>& evidence) {
   std::lock_guard lock(exec_mu_);
   ChainHead h = head();
   BlockContext ctx{h.height + 1, std::max(time_ms, h.time_ms + 1)};
   StateOverlay overlay(*store_);
-  RL_TRY(prune_replay_records(overlay, ctx.height));
+  std::vector<Bytes> chosen = select_block_evidence(anchor_, overlay, ctx.height, evidence);
+  RL_TRY(begin_block(overlay, ctx.height, chosen));
   ExecEnv env = exec_env();
   if (options_.offline_verify_memo) {
     // Candidates normally come verified from admission (both calls are then lookups); those that
@@ -195,18 +204,22 @@ Result<PreparedBlock> Chain::build_block(const std::vector<TxRef>& candidates, s
     bytes += tx.raw.size();
     included.push_back(ref);
   }
-  return assemble(std::move(included), overlay, std::move(indexes), ctx.time_ms, proposer, h);
+  return assemble(std::move(included), std::move(chosen), overlay, std::move(indexes), ctx.time_ms,
+                  proposer, h);
 }
 
-Status Chain::prune_replay_records(StateOverlay& overlay, std::uint64_t height) {
+Status Chain::begin_block(StateOverlay& overlay, std::uint64_t height,
+                          const std::vector<Bytes>& evidence) {
   RL_TRY(prune_expired_nonces(*store_, overlay, height,
                               nonce_prune_limit(genesis_.block.max_block_txs)));
+  RL_TRY(record_block_evidence(anchor_, overlay, height, evidence));
   return {};
 }
 
-Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, StateOverlay& overlay,
-                                      std::vector<IndexWrite> indexes, std::int64_t time_ms,
-                                      std::uint32_t proposer, const ChainHead& h) {
+Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, std::vector<Bytes> evidence,
+                                      StateOverlay& overlay, std::vector<IndexWrite> indexes,
+                                      std::int64_t time_ms, std::uint32_t proposer,
+                                      const ChainHead& h) {
   PreparedBlock b;
   b.height = h.height + 1;
   std::vector<Bytes> leaves;
@@ -235,10 +248,12 @@ Result<PreparedBlock> Chain::assemble(std::vector<TxRef> txs, StateOverlay& over
   if (!last_commit_bytes.empty()) {
     hdr.set_last_commit_hash(to_string(crypto::hash(anchor_.suite, last_commit_bytes)));
   }
+  hdr.set_evidence_root(to_string(evidence_root(anchor_.suite, evidence)));
   pb::Block block;
   block.set_header(hdr.SerializeAsString());
   for (const auto& tx : txs) block.add_txs(to_string(tx->raw));
   block.set_last_commit(to_string(last_commit_bytes));
+  for (const auto& e : evidence) block.add_evidence(to_string(e));
   b.block_bytes = encode(block);
   b.block_hash = crypto::hash(anchor_.suite, as_bytes(block.header()));
   b.txs = std::move(txs);
@@ -264,6 +279,10 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   if (block.txs_size() > static_cast<int>(genesis_.block.max_block_txs)) {
     return bad_block("block carries " + std::to_string(block.txs_size()) +
                      " txs; the network allows " + std::to_string(genesis_.block.max_block_txs));
+  }
+  if (static_cast<std::size_t>(block.evidence_size()) > kMaxBlockEvidence) {
+    return bad_block("block carries " + std::to_string(block.evidence_size()) +
+                     " evidence items; at most " + std::to_string(kMaxBlockEvidence));
   }
 
   std::lock_guard lock(exec_mu_);
@@ -318,16 +337,25 @@ Result<PreparedBlock> Chain::check_block(ByteView block_bytes, const std::vector
   if (options_.offline_verify_memo) {
     prefetch_settlements(anchor_, offline_master_key_, offline_memo_, txs);
   }
-  RL_TRY(prune_replay_records(overlay, ctx.height));
+  std::vector<Bytes> evidence;
+  evidence.reserve(static_cast<std::size_t>(block.evidence_size()));
+  for (const auto& e : block.evidence()) evidence.push_back(to_bytes(e));
+  if (auto st = begin_block(overlay, ctx.height, evidence); !st.ok()) {
+    if (st.error().code == "bad_evidence") return bad_block(st.error().message);
+    return st.error();
+  }
   std::vector<IndexWrite> indexes;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     auto st = execute_tx(env, overlay, *txs[i], ctx, static_cast<std::uint32_t>(i), &indexes);
     if (!st.ok()) return bad_block("tx " + std::to_string(i) + ": " + st.error().to_string());
   }
-  RL_ASSIGN_OR_RETURN(auto rebuilt, assemble(std::move(txs), overlay, std::move(indexes),
-                                             hdr.time_ms(), hdr.proposer(), h));
+  RL_ASSIGN_OR_RETURN(auto rebuilt, assemble(std::move(txs), std::move(evidence), overlay,
+                                             std::move(indexes), hdr.time_ms(), hdr.proposer(), h));
   // Everything we recomputed must match what the proposer claimed, byte for byte.
   if (rebuilt.header.tx_root() != hdr.tx_root()) return bad_block("tx_root mismatch");
+  if (rebuilt.header.evidence_root() != hdr.evidence_root()) {
+    return bad_block("evidence_root mismatch");
+  }
   if (rebuilt.header.app_hash() != hdr.app_hash()) return bad_block("app_hash mismatch");
   if (rebuilt.header.validators_hash() != hdr.validators_hash()) {
     return bad_block("validators_hash mismatch");

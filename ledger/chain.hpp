@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ledger/commit.hpp"
+#include "ledger/evidence.hpp"
 #include "ledger/executor.hpp"
 #include "ledger/genesis.hpp"
 #include "ledger/receipt.hpp"
@@ -98,10 +99,14 @@ class Chain {
 
   // Proposer: executes `candidates` in order on top of the head, leaving out the ones that fail
   // (reported in `dropped`).
+  // `evidence`: equivocation proofs this node holds (encode_evidence bytes, any order); the
+  // block carries those the ledger would record (ledger/evidence.hpp), the rest are left out.
   Result<PreparedBlock> build_block(const std::vector<TxRef>& candidates, std::int64_t time_ms,
-                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped);
+                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped,
+                                    const std::vector<Bytes>& evidence = {});
   Result<PreparedBlock> build_block(const std::vector<DecodedTx>& candidates, std::int64_t time_ms,
-                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped);
+                                    std::uint32_t proposer, std::vector<DroppedTx>* dropped,
+                                    const std::vector<Bytes>& evidence = {});
   // Validator / block sync: decodes and re-executes a block; every transaction must succeed
   // and every header field must match. Code: bad_block. `decoded`, when given, holds the block's
   // transactions already decoded, in order (a block rebuilt from the mempool); an entry whose
@@ -147,6 +152,8 @@ class Chain {
   // certificate and the new members (what an offline verifier needs to trust the set at height).
   Result<std::vector<ValidatorHandoff>> handoffs_up_to(std::uint64_t height) const;
   Result<std::optional<pb::ReportRecord>> report(const std::string& report_id) const;
+  // Recorded equivocations (ledger/evidence.hpp list_evidence).
+  Result<EvidencePage> evidence(std::uint64_t from_height, ByteView after, std::size_t limit) const;
   // One committed world-state value (keys in state_keys.hpp), for the node's identity layer:
   // login and read checks consult accounts, certificates and the mapping as committed.
   Result<std::optional<Bytes>> state_value(ByteView key) const;
@@ -176,14 +183,17 @@ class Chain {
   Chain(PrivateTag, Genesis g, TrustAnchor a, std::unique_ptr<Store> s, ExecOptions options);
 
  private:
-  Result<PreparedBlock> assemble(std::vector<TxRef> txs, StateOverlay& overlay,
-                                 std::vector<IndexWrite> indexes, std::int64_t time_ms,
-                                 std::uint32_t proposer, const ChainHead& head);
+  Result<PreparedBlock> assemble(std::vector<TxRef> txs, std::vector<Bytes> evidence,
+                                 StateOverlay& overlay, std::vector<IndexWrite> indexes,
+                                 std::int64_t time_ms, std::uint32_t proposer,
+                                 const ChainHead& head);
   Status init_or_check_genesis();
   // The environment every execution runs in (admission, building, checking).
   ExecEnv exec_env();
-  // The block-level step before a block's txs execute, identical in build_block and check_block.
-  Status prune_replay_records(StateOverlay& overlay, std::uint64_t height);
+  // The block-level step before a block's txs execute, identical in build_block and check_block:
+  // expired replay records are pruned and the block's evidence is recorded.
+  Status begin_block(StateOverlay& overlay, std::uint64_t height,
+                     const std::vector<Bytes>& evidence);
 
   Genesis genesis_;
   TrustAnchor anchor_;

@@ -2,6 +2,7 @@
 
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
+#include "ledger/evidence.hpp"
 #include "ledger/receipt.hpp"
 
 namespace rl::ledger {
@@ -64,6 +65,11 @@ Result<ChainCheck> check_stored_chain(const Chain& chain,
     if (leaves.size() != hdr.tx_count() ||
         !bytes_equal(hdr.tx_root(), crypto::merkle_root(anchor.suite, leaves))) {
       return invalid(h, "transactions do not match the header's tx_root");
+    }
+    std::vector<Bytes> evidence;
+    for (const auto& e : block.evidence()) evidence.push_back(to_bytes(e));
+    if (!bytes_equal(hdr.evidence_root(), evidence_root(anchor.suite, evidence))) {
+      return invalid(h, "evidence does not match the header's evidence_root");
     }
     if (!bytes_equal(hdr.validators_hash(), set.hash)) {
       return invalid(h, "made by a validator set the chain does not establish from genesis");

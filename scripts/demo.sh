@@ -285,10 +285,12 @@ ok "node3 at height $TARGET has app_hash ${A3:0:16}... like node0"
 step "10b. Prometheus metrics: every node serves GET /metrics on a loopback port of its own"
 METRICS=$(curl -sf "http://127.0.0.1:$METRICS_PORT/metrics") || die "node0 does not serve /metrics"
 echo "   curl http://127.0.0.1:$METRICS_PORT/metrics (node0), a few of its lines:"
-printf '%s\n' "$METRICS" | grep -E '^(regledger_height|regledger_txs_committed_total|regledger_peers_connected|regledger_catching_up|regledger_consensus_round|regledger_blocks_synced_total|process_resident_memory_bytes) |^regledger_api_requests_total\{route="/v1/txs",' \
+printf '%s\n' "$METRICS" | grep -E '^(regledger_height|regledger_txs_committed_total|regledger_peers_connected|regledger_catching_up|regledger_consensus_round|regledger_blocks_synced_total|regledger_equivocations_detected_total|process_resident_memory_bytes) |^regledger_api_requests_total\{route="/v1/txs",' \
   | sed 's/^/   /'
 NODE3_SYNCED=$(curl -sf "http://127.0.0.1:$((METRICS_PORT + 3))/metrics" | grep '^regledger_blocks_synced_total ' | cut -d' ' -f2)
 echo "   node3 synced ${NODE3_SYNCED:-?} blocks from its peers after its restart (regledger_blocks_synced_total)"
+EVIDENCE=$(node_field 0 count /v1/evidence) || die "node0 does not serve /v1/evidence"
+echo "   GET /v1/evidence: $EVIDENCE equivocations recorded on the ledger (four honest validators; decision 0077)"
 API_METRICS=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$NET/ca/root.pem" "https://127.0.0.1:$PORT/metrics")
 [[ "$API_METRICS" == 404 ]] || die "the API port answers /metrics with $API_METRICS"
 ok "the API port does not serve /metrics (404); the metrics ports are $METRICS_PORT-$((METRICS_PORT + N - 1))"

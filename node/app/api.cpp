@@ -14,6 +14,7 @@
 #include "ledger/state_keys.hpp"
 #include "ledger/tx_batch.hpp"
 #include "node/app/admission.hpp"
+#include "node/app/evidence_route.hpp"
 #include "node/app/identity/read_policy.hpp"
 #include "node/app/identity/report_chunk_reads.hpp"
 #include "node/app/identity/report_events.hpp"
@@ -189,6 +190,7 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (path == "/v1/templates") return list_templates();
   if (auto id = tail("/v1/templates/")) return get_template(*id);
   if (auto h = tail("/v1/headers/")) return get_header(*h);
+  if (path == "/v1/evidence") return evidence_response(chain_, req);
   // Block events are public, like the headers; report events are data (below).
   const bool report_events = path == "/v1/events" && get_query(req, "stream") == "reports";
   if (path == "/v1/events" && !report_events) return get_events(req, nullptr);

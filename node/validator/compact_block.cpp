@@ -31,6 +31,7 @@ Bytes make_compact(const ledger::PreparedBlock& block) {
   compact.set_header(full.header());
   compact.set_last_commit(full.last_commit());
   for (const auto& tx : block.txs) compact.add_tx_ids(to_string(tx->id));
+  *compact.mutable_evidence() = full.evidence();
   return serialize(compact);
 }
 
@@ -90,6 +91,7 @@ Result<std::variant<RebuiltBlock, MissingTxs>> rebuild_block(ByteView compact,
   full.set_header(b.header());
   for (const auto& tx : out.txs) full.add_txs(to_string(tx->raw));
   full.set_last_commit(b.last_commit());
+  *full.mutable_evidence() = b.evidence();
   out.block_bytes = serialize(full);
   return std::variant<RebuiltBlock, MissingTxs>(std::move(out));
 }

@@ -2,7 +2,7 @@
 // Compact proposals. A proposal's value used to be the whole block, so every height each
 // validator received, decoded, hashed and fsync'ed (as its locked value) megabytes of
 // transactions it already held: they had reached it by gossip seconds before. The compact form
-// keeps the header and last_commit bytes exactly and names the transactions by tx id; the
+// keeps the header, last_commit and evidence bytes exactly and names the transactions by tx id; the
 // receiver rebuilds the full block from its mempool and checks that, so nothing about validity
 // changes: tx_root in the header still fixes the exact tx bytes, and the value's hash (the hash
 // of the header) is the same for both forms (decision 0042).
@@ -23,8 +23,8 @@
 
 namespace rl::node {
 
-// The compact form of a full, checked block: its exact header and last_commit bytes and its tx
-// ids in order.
+// The compact form of a full, checked block: its exact header, last_commit and evidence bytes and
+// its tx ids in order.
 Bytes make_compact(const ledger::PreparedBlock& block);
 
 // True when `value` decodes as a block in compact form. Malformed bytes are not compact (the

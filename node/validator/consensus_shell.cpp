@@ -253,6 +253,8 @@ void ConsensusShell::publish_status(bool with_peers) {
   status_.proposals_received = proposals_received_;
   status_.prevotes_received = prevotes_received_;
   status_.precommits_received = precommits_received_;
+  status_.equivocations_detected = equivocations_detected_;
+  status_.evidence_pending = evidence_.size();
   if (with_peers) status_.peers = std::move(peers);
 }
 
@@ -279,8 +281,11 @@ void ConsensusShell::handle(consensus::Ready ready) {
   }
   for (const auto& t : ready.timers) arm_timer(t, std::chrono::milliseconds(t.delay_ms));
   for (const auto& e : ready.evidence) {
-    spdlog::warn("equivocation detected validator={} height={} round={} type={}", e.first.validator,
-                 e.first.height, e.first.round, static_cast<int>(e.first.type));
+    ++equivocations_detected_;
+    const bool pooled = evidence_.add(e);
+    spdlog::warn("equivocation detected validator={} height={} round={} type={} pooled={}",
+                 e.first.validator, e.first.height, e.first.round,
+                 consensus::vote_type_name(e.first.type), pooled);
   }
   for (const auto& r : ready.rejected) {
     spdlog::debug("consensus input ignored code={} message={}", r.code, r.message);
@@ -300,6 +305,7 @@ void ConsensusShell::handle(consensus::Ready ready) {
 
 void ConsensusShell::after_block_applied(std::uint64_t height) {
   if (halted_) return;
+  if (evidence_.size() > 0) evidence_.prune(chain_);
   // One read per block; the set itself is loaded only when this block scheduled a change.
   auto latest = chain_.latest_validator_set_height();
   if (!latest.ok()) return fail(latest.error());
@@ -450,7 +456,8 @@ void ConsensusShell::try_build() {
   std::vector<ledger::DroppedTx> dropped;
   std::int64_t time_ms = std::max(rl::wall_now_ms(), head.time_ms + 1);
   const auto build_started = Clock::now();
-  auto block = chain_.build_block(candidates, time_ms, *self_index_, &dropped);
+  auto block =
+      chain_.build_block(candidates, time_ms, *self_index_, &dropped, evidence_.candidates());
   timings_.build_ms += ms_between(build_started, Clock::now());
   if (!block.ok()) {
     spdlog::error("block build failed height={} code={} message={}", request.height,

@@ -38,6 +38,7 @@
 #include "node/p2p/p2p_network.hpp"
 #include "node/validator/compact_block.hpp"
 #include "node/validator/consensus_crypto.hpp"
+#include "node/validator/evidence_pool.hpp"
 #include "node/validator/inbox_bound.hpp"
 #include "node/validator/message_parts.hpp"
 #include "node/validator/safety_state_store.hpp"
@@ -106,6 +107,10 @@ struct ShellStatus {
   std::uint64_t proposals_received = 0;
   std::uint64_t prevotes_received = 0;
   std::uint64_t precommits_received = 0;
+  // Equivocations this node's vote tally caught (each voting slot once) and the proofs waiting
+  // for a block of this node's to record them.
+  std::uint64_t equivocations_detected = 0;
+  std::uint64_t evidence_pending = 0;
   // Heights decided in a round above 0, and the sum of their rounds: a proposer that was down,
   // slow or not heard from in time.
   std::uint64_t heights_after_round0 = 0;
@@ -274,6 +279,7 @@ class ConsensusShell {
   HeightTimings timings_;
   std::optional<PendingBuild> pending_build_;
   std::map<std::string, PeerView> peers_;
+  EvidencePool evidence_;
   std::map<std::string, PartAssembler> assemblers_;  // per peer
   std::optional<SyncInFlight> sync_;
   std::uint64_t sync_started_height_ = 0;
@@ -294,6 +300,7 @@ class ConsensusShell {
   std::uint64_t proposals_received_ = 0;
   std::uint64_t prevotes_received_ = 0;
   std::uint64_t precommits_received_ = 0;
+  std::uint64_t equivocations_detected_ = 0;
 
   mutable std::mutex status_mu_;
   ShellStatus status_;

@@ -264,6 +264,14 @@ TEST_F(ApiHostileTest, QueryEndpointsRejectGarbage) {
       {"GET", "/v1/reports?after=zz", 400, "bad_query"},
       {"GET", "/v1/reports?org=a/b", 400, "bad_query"},
       {"GET", "/v1/reports?after=" + std::string(2000, '0'), 400, "bad_query"},
+      {"GET", "/v1/evidence?limit=0", 400, "bad_query"},
+      {"GET", "/v1/evidence?limit=1001", 400, "bad_query"},
+      {"GET", "/v1/evidence?from=-1", 400, "bad_query"},
+      {"GET", "/v1/evidence?from=99999999999999999999999", 400, "bad_query"},
+      {"GET", "/v1/evidence?after=zz", 400, "bad_query"},
+      // A well-formed key of another prefix is not an evidence cursor.
+      {"GET", "/v1/evidence?after=" + to_hex(to_bytes(std::string(34, 'a'))), 400, "bad_query"},
+      {"POST", "/v1/evidence", 405, "method_not_allowed"},
       {"GET", "/v1/nothing", 404, "route_not_found"},
       {"DELETE", "/v1/status", 405, "method_not_allowed"},
       {"GET", "/v1/txs", 405, "method_not_allowed"},
@@ -278,6 +286,18 @@ TEST_F(ApiHostileTest, QueryEndpointsRejectGarbage) {
     EXPECT_EQ(j["error"]["code"], k.code) << k.target;
   }
   EXPECT_EQ(snapshot(), before);
+}
+
+// Public like the headers: no session needed, and a chain of honest validators lists nothing.
+TEST_F(ApiHostileTest, EvidenceIsPublicAndEmptyOnAnHonestChain) {
+  auto c = node_.client();
+  auto r = c.get("/v1/evidence");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto j = json::parse(r->body);
+  EXPECT_EQ(j["count"], 0);
+  EXPECT_TRUE(j["evidence"].is_array());
+  EXPECT_FALSE(j.contains("next"));
 }
 
 TEST_F(ApiHostileTest, StatusAndReceiptRoundTrip) {

@@ -16,6 +16,7 @@ constexpr std::array<std::string_view, kApiRouteCount> kTemplates = {
     "/v1/receipts/{id}",
     "/v1/blocks/{height}",
     "/v1/headers/{height}",
+    "/v1/evidence",
     "/v1/reports",
     "/v1/reports/{id}",
     "/v1/reports/{id}/versions",

@@ -9,7 +9,7 @@
 
 namespace rl::node::metrics {
 
-inline constexpr std::size_t kApiRouteCount = 39;
+inline constexpr std::size_t kApiRouteCount = 40;
 
 // The templates, in matching order ("other" last).
 std::span<const std::string_view> api_route_templates();

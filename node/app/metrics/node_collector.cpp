@@ -152,6 +152,12 @@ void NodeCollector::collect_consensus(std::vector<MetricFamily>& out) const {
   sample(msgs, d(st.prevotes_received), {{"type", "prevote"}});
   sample(msgs, d(st.precommits_received), {{"type", "precommit"}});
   emit(out, std::move(msgs));
+  counter(out, "regledger_equivocations_detected_total",
+          "Voting slots in which this node saw a validator sign two conflicting votes.",
+          d(st.equivocations_detected));
+  gauge(out, "regledger_evidence_pending",
+        "Equivocation proofs waiting for a block of this node's to record them.",
+        d(st.evidence_pending));
   counter(out, "regledger_heights_after_round0_total",
           "Heights decided in a round above 0 (a proposer down, slow or unheard).",
           d(st.heights_after_round0));
