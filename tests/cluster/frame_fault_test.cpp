@@ -13,7 +13,7 @@
 // its n-th frame from a peer, the schedule, the load; not the interleaving with real clocks):
 //   RL_FAULT_SEED=S   replay S      RL_FAULT_SEEDS=N   N fresh seeds
 //   RL_FRAME_FAULTS=spec   other rates (node/p2p/frame_fault_settings.hpp)
-// Built twice (tests/cluster/CMakeLists.txt): make test (one seed, 5% of each fault) and make
+// Built twice (tests/cluster/CMakeLists.txt): make test (two seeds, 5% of each fault) and make
 // soak (more seeds, higher rates, longer phases).
 #include <gtest/gtest.h>
 
