@@ -36,6 +36,10 @@
 #include "node/p2p/connection.hpp"
 #include "node/p2p/frame.hpp"
 #include "node/p2p/p2p_network.hpp"
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+// TEST-ONLY: regledgerd_frame_faults' own object of this file (tests/cluster/CMakeLists.txt).
+#include "node/p2p/frame_faults.hpp"
+#endif
 
 namespace rl::p2p {
 namespace {
@@ -137,11 +141,21 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
     key_set_ = std::make_shared<crypto::PeerKeySet>(std::move(keys));
     auto tls = crypto::configure_tls_peer(ssl_, config_.identity, config_.ca_pem, key_set_);
     if (!tls.ok()) return make_error("tls_config", tls.error().to_string());
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+    RL_ASSIGN_OR_RETURN(frame_faults_,
+                        detail::frame_faults_from_env(
+                            ioc_, [this](const std::string& peer, Channel ch, SharedBytes p) {
+                              deliver(peer, ch, std::move(p));
+                            }));
+#endif
     return listen();
   }
 
   void run() {
     net::post(ioc_, [this] {
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+      if (frame_faults_) frame_faults_->start_summaries(std::chrono::seconds(5));
+#endif
       accept();
       for (auto& [name, slot] : slots_) {
         if (slot.dial) dial(slot);
@@ -184,10 +198,15 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
     }
     for (auto& [raw, conn] : conns_) conn->close_quietly();
     conns_.clear();
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+    if (frame_faults_) frame_faults_->log_summary(/*final=*/true);
+#endif
     spdlog::info("p2p stopped self={} port={}", config_.self_name, port_);
   }
 
-  std::uint16_t port() const override { return port_; }
+  std::uint16_t port() const override {
+    return port_;
+  }
 
   bool send(const std::string& peer, Channel channel, SharedBytes payload) override {
     if (!sendable(channel, payload)) return false;
@@ -453,7 +472,9 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   }
 
   // The conversion is only accessible in here (private base), not inside make_shared.
-  detail::ConnectionOwner& owner() { return *this; }
+  detail::ConnectionOwner& owner() {
+    return *this;
+  }
 
   // ConnectionOwner (I/O thread).
   const Member* member_for_key(ByteView spki_der) const override {
@@ -500,11 +521,19 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
     if (stopping_.load()) return;
     Slot* slot = slot_for(conn);
     if (slot != nullptr) slot->stats->frames_in.fetch_add(1, std::memory_order_relaxed);
-    if (!on_frame_) return;
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+    if (frame_faults_) return frame_faults_->on_frame(conn.peer(), channel, std::move(payload));
+#endif
+    deliver(conn.peer(), channel, std::move(payload));
+  }
+
+  // I/O thread. Separate from on_frame only for the test-only frame faults, which call it later.
+  void deliver(const std::string& peer, Channel channel, SharedBytes payload) {
+    if (stopping_.load() || !on_frame_) return;
     try {
-      on_frame_(conn.peer(), channel, std::move(payload));
+      on_frame_(peer, channel, std::move(payload));
     } catch (const std::exception& e) {
-      spdlog::error("p2p frame handler threw peer={} channel={} what={}", conn.peer(),
+      spdlog::error("p2p frame handler threw peer={} channel={} what={}", peer,
                     static_cast<int>(channel), e.what());
     }
   }
@@ -555,6 +584,10 @@ class Network final : public P2pNetwork, private detail::ConnectionOwner {
   // io_context must outlive sockets and timers, the SSL context the streams.
   net::ssl::context ssl_;
   net::io_context ioc_;
+#ifdef RL_FRAME_FAULT_TEST_BUILD
+  // Its timers must go before ioc_.
+  std::unique_ptr<detail::FrameFaults> frame_faults_;
+#endif
   tcp::acceptor acceptor_;
   net::steady_timer accept_retry_;
   net::executor_work_guard<net::io_context::executor_type> work_;

@@ -10,8 +10,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +17,7 @@
 #include "tests/cluster/fault_driver.hpp"
 #include "tests/cluster/fault_run.hpp"
 #include "tests/cluster/fault_schedule.hpp"
+#include "tests/cluster/fault_seeds.hpp"
 
 #ifndef RL_FAULT_SUITE
 #define RL_FAULT_SUITE FaultNetworkTest
@@ -39,24 +38,10 @@ namespace {
 #define RL_STR2(x) #x
 #define RL_STR(x) RL_STR2(x)
 
-std::vector<std::uint64_t> seeds_from_env(int default_count) {
-  if (const char* s = std::getenv("RL_FAULT_SEED"); s != nullptr && *s != '\0') {
-    return {std::strtoull(s, nullptr, 10)};
-  }
-  int count = default_count;
-  if (const char* n = std::getenv("RL_FAULT_SEEDS"); n != nullptr && std::atoi(n) > 0) {
-    count = std::atoi(n);
-  }
-  std::random_device rd;
-  std::vector<std::uint64_t> seeds;
-  for (int i = 0; i < count; ++i) seeds.push_back((std::uint64_t{rd()} << 32) | rd());
-  return seeds;
-}
-
 // Every seed on one network: starting a network costs more than a seed, and each seed begins
 // from a healed, checked network, which is also what a replay starts from.
 void run_seeds(std::size_t validators, int default_seeds, const std::string& test_name) {
-  const auto seeds = seeds_from_env(default_seeds);
+  const auto seeds = fault_seeds_from_env(default_seeds);
   std::printf("[faultnet] %s: %zu validators, %zu seed(s), %d ms of faults each\n",
               test_name.c_str(), validators, seeds.size(), RL_FAULT_SPAN_MS);
   ClusterOptions o;

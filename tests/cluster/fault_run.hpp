@@ -5,7 +5,8 @@
 //             as recorded while they ran (ChainWatch) and as they serve after the heal;
 //   lost tx   a tx committed on any node is committed, at the same height, on every node that
 //             has reached that height;
-//   liveness  every node commits kHeightsAfterHeal more blocks within kLivenessBound.
+//   liveness  every node commits kHeightsAfterHeal more blocks within kLivenessBound;
+// and, at the end of a test, that every tx a node accepted was committed on every node.
 // The checks report violations instead of failing, so that a bite test can expect them.
 
 #include <chrono>
@@ -25,6 +26,8 @@ namespace rl::testing {
 // about a second, so this bound only trips on a network that does not recover.
 inline constexpr std::uint64_t kHeightsAfterHeal = 3;
 inline constexpr auto kLivenessBound = std::chrono::seconds(30);
+// Every node proposes within a few heights, so the txs it admitted commit within seconds.
+inline constexpr auto kSettleBound = std::chrono::seconds(60);
 
 struct HealCheck {
   std::vector<std::string> violations;
@@ -46,6 +49,10 @@ class FaultRun {
   // heights not compared before and the txs accepted since the previous check (plus those not
   // yet on every node then).
   HealCheck check_after_heal();
+  // The end of a test: stops the load for good and waits up to kSettleBound until every tx a
+  // node accepted (HTTP 202) is committed on every node. A node that admitted a tx proposes it
+  // in its turn even if the gossip was lost, so a tx that never arrives is a violation.
+  HealCheck check_every_tx_committed();
 
  private:
   // In this order so that the load stops before the proxies, and they before the nodes.

@@ -67,7 +67,9 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
     api_ports_.push_back(base + i);
     nodes_.push_back(std::make_unique<NodeProcess>(
         options_.binary.empty() ? std::string(RL_BINARY_DIR) + "/node/regledgerd" : options_.binary,
-        homes_[i], (dir_ / ("node" + std::to_string(i) + ".log")).string(), base + i));
+        homes_[i], (dir_ / ("node" + std::to_string(i) + ".log")).string(), base + i,
+        static_cast<std::size_t>(i) < options_.node_env.size() ? options_.node_env[i]
+                                                               : std::vector<std::string>{}));
   }
 }
 

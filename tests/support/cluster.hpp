@@ -47,6 +47,9 @@ struct ClusterOptions {
   // The node program; empty: this build's node/regledgerd. Tests of the checkers themselves
   // run a deliberately broken test-only build (tests/cluster/CMakeLists.txt).
   std::string binary;
+  // Per node index: "KEY=VALUE" entries added to that node's environment (a test-only build's
+  // settings, such as regledgerd_frame_faults' REGLEDGER_FRAME_FAULTS and its seed).
+  std::vector<std::vector<std::string>> node_env;
 };
 
 class Cluster {

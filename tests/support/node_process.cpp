@@ -9,21 +9,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
 
 namespace rl::testing {
 
-NodeProcess::NodeProcess(std::string binary, std::string home, std::string log_path, int api_port)
+NodeProcess::NodeProcess(std::string binary, std::string home, std::string log_path, int api_port,
+                         std::vector<std::string> extra_env)
     : binary_(std::move(binary)),
       home_(std::move(home)),
       log_(std::move(log_path)),
-      port_(api_port) {}
+      port_(api_port),
+      extra_env_(std::move(extra_env)) {}
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) kill9();
@@ -40,7 +44,19 @@ void NodeProcess::start() {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), environ);
+  // The test's environment, minus the keys extra_env_ sets (getenv would see the first one).
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const bool replaced = std::any_of(extra_env_.begin(), extra_env_.end(), [&](const auto& x) {
+      const auto eq = x.find('=');
+      return entry.substr(0, entry.find('=')) == std::string_view(x).substr(0, eq);
+    });
+    if (!replaced) envp.push_back(*e);
+  }
+  for (auto& x : extra_env_) envp.push_back(x.data());
+  envp.push_back(nullptr);
+  int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("posix_spawn failed for " + binary_);
 }

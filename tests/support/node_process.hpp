@@ -11,7 +11,10 @@ namespace rl::testing {
 
 class NodeProcess {
  public:
-  NodeProcess(std::string binary, std::string home, std::string log_path, int api_port);
+  // `extra_env`: "KEY=VALUE" entries the node gets on top of (and instead of the same keys in)
+  // the test's own environment.
+  NodeProcess(std::string binary, std::string home, std::string log_path, int api_port,
+              std::vector<std::string> extra_env = {});
   ~NodeProcess();
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
@@ -30,6 +33,7 @@ class NodeProcess {
   std::string home_;
   std::string log_;
   int port_;
+  std::vector<std::string> extra_env_;
   pid_t pid_ = -1;
 };
 
