@@ -25,19 +25,24 @@ struct CheckedEvidence {
   ValidatorKeys set;  // in force at the votes' height
 };
 
-Result<CheckedEvidence> check_one(const TrustAnchor& anchor, const StateOverlay& state,
-                                  std::uint64_t block_height, ByteView bytes) {
+// Strict decoding, and only the canonical encoding: a re-ordered or re-encoded copy of a recorded
+// proof is not a second proof, and a block's bytes must be what every validator would write.
+Result<consensus::DuplicateVoteEvidence> decode_canonical(ByteView bytes) {
   if (bytes.size() > kMaxEvidenceBytes) {
     return make_error("too_large", std::to_string(bytes.size()) + " bytes; at most " +
                                        std::to_string(kMaxEvidenceBytes));
   }
   RL_ASSIGN_OR_RETURN(auto proof, consensus::decode_evidence(bytes));
-  // One encoding per proof: a re-ordered or re-encoded copy of a recorded proof is not a second
-  // proof, and the block's bytes must be what every validator would have written.
   const Bytes canonical = consensus::encode_evidence(canonical_evidence(proof));
   if (!std::equal(canonical.begin(), canonical.end(), bytes.begin(), bytes.end())) {
     return make_error("not_canonical", "not the canonical encoding (smaller value hash first)");
   }
+  return proof;
+}
+
+Result<CheckedEvidence> check_one(const TrustAnchor& anchor, const StateOverlay& state,
+                                  std::uint64_t block_height, ByteView bytes) {
+  RL_ASSIGN_OR_RETURN(auto proof, decode_canonical(bytes));
   const auto height = proof.first.height;
   if (height == 0 || height > block_height) {
     return make_error("wrong_height", "votes at height " + std::to_string(height) +
@@ -124,6 +129,30 @@ Status record_block_evidence(const TrustAnchor& anchor, StateOverlay& state,
     previous_slot = std::move(checked->slot);
   }
   state.commit_tx();
+  return {};
+}
+
+Status verify_evidence_record(const TrustAnchor& anchor, const ValidatorKeys& set,
+                              const pb::EvidenceRecord& record) {
+  auto invalid = [](const std::string& why) { return make_error("evidence_invalid", why); };
+  auto proof = decode_canonical(as_bytes(record.evidence()));
+  if (!proof.ok()) return invalid(proof.error().to_string());
+  const ValidatorKeysVerifier verifier(set);
+  auto verified = consensus::verify_evidence(anchor.chain_id, set.set, verifier, *proof);
+  if (!verified.ok()) return invalid(verified.error().message);
+  const auto& a = proof->first;
+  if (record.height() != a.height || record.round() != static_cast<std::uint32_t>(a.round) ||
+      record.vote_type() != consensus::vote_type_name(a.type) ||
+      record.validator_index() != a.validator) {
+    return invalid("the record's slot is not the proof's");
+  }
+  if (!bytes_equal(record.first_value_hash(), a.value_hash) ||
+      !bytes_equal(record.second_value_hash(), proof->second.value_hash)) {
+    return invalid("the record's values are not the proof's");
+  }
+  if (!bytes_equal(record.validator_key(), set.set.at(a.validator).id)) {
+    return invalid("the record's validator key is not that member's");
+  }
   return {};
 }
 

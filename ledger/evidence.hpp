@@ -25,6 +25,7 @@
 #include "consensus/messages.hpp"
 #include "ledger/genesis.hpp"
 #include "ledger/state_overlay.hpp"
+#include "ledger/validator_keys.hpp"
 #include "regledger.pb.h"
 
 namespace rl::ledger {
@@ -48,6 +49,14 @@ Bytes evidence_root(crypto::Suite suite, const std::vector<Bytes>& evidence);
 // one EvidenceRecord per item in it. Code: bad_evidence (which item and why).
 Status record_block_evidence(const TrustAnchor& anchor, StateOverlay& state,
                              std::uint64_t block_height, const std::vector<Bytes>& evidence);
+
+// Offline, for an auditor holding the genesis file: `record` proves that member
+// record.validator_index of `set` (the set in force at record.height, e.g. followed from genesis
+// through the handoffs of /v1/headers) signed two conflicting votes. The proof decodes in its
+// canonical form, both signatures verify, and every field of the record says what the proof and
+// the set say. Code: evidence_invalid (with the reason).
+Status verify_evidence_record(const TrustAnchor& anchor, const ValidatorKeys& set,
+                              const pb::EvidenceRecord& record);
 
 // For a proposer: the `candidates` (encode_evidence bytes, any order, possibly stale) that
 // record_block_evidence would accept in a block at `block_height`, canonical and in slot order,

@@ -97,6 +97,7 @@ void add_lifecycle_commands(CLI::App& report, Globals& g);
 Status seal_for_submit(Globals& g, client::NodeClient& c, const client::Identity& signer,
                        const std::string& seal_file, ledger::pb::SubmitReport& p);
 void add_query_commands(CLI::App& app, Globals& g);
+void add_evidence_commands(CLI::App& app, Globals& g);
 // After add_identity_commands (adds `account suspend|reinstate` to its `account`).
 void add_governance_commands(CLI::App& app, Globals& g);
 // `device`: the offline device simulator (cmd_device.cpp).

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   rl::cli::add_identity_commands(app, g);
   rl::cli::add_report_commands(app, g);
   rl::cli::add_query_commands(app, g);
+  rl::cli::add_evidence_commands(app, g);
   rl::cli::add_third_party_commands(app, g);
   rl::cli::add_governance_commands(app, g);
   rl::cli::add_device_commands(app, g);

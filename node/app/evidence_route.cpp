@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/error_codes.hpp"
+#include "api/evidence_json.hpp"
 #include "ledger/limits.hpp"
 #include "node/http/json_error.hpp"
 
@@ -57,17 +58,7 @@ http::HttpResponse evidence_response(const ledger::Chain& chain, const http::Htt
   auto page = chain.evidence(*from, after, *limit);
   if (!page.ok()) return error(page.error());
   json items = json::array();
-  for (const auto& r : page->records) {
-    items.push_back({{"height", r.height()},
-                     {"round", r.round()},
-                     {"vote_type", r.vote_type()},
-                     {"validator_index", r.validator_index()},
-                     {"validator_key", to_hex(as_bytes(r.validator_key()))},
-                     {"first_value_hash", to_hex(as_bytes(r.first_value_hash()))},
-                     {"second_value_hash", to_hex(as_bytes(r.second_value_hash()))},
-                     {"recorded_height", r.recorded_height()},
-                     {"evidence", to_base64(as_bytes(r.evidence()))}});
-  }
+  for (const auto& r : page->records) items.push_back(api::evidence_record_to_json(r));
   json out = {{"evidence", items}, {"count", items.size()}};
   if (!page->next.empty()) out["next"] = to_hex(page->next);
   http::HttpResponse resp;

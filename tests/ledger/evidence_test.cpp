@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "api/evidence_json.hpp"
 #include "consensus/certificate.hpp"
 #include "consensus/codec.hpp"
 #include "consensus/sign_bytes.hpp"
@@ -265,6 +267,46 @@ TEST_F(EvidenceRules, PagesFollowTheCursorAndStartAtAHeight) {
   ASSERT_EQ(from2.records.size(), 1u);
   EXPECT_EQ(from2.records[0].validator_index(), 2u);
   EXPECT_TRUE(chain_->evidence(3, {}, 10).value().records.empty());
+}
+
+// What an auditor runs (`regledger evidence --genesis`): the served record, through its JSON
+// form, re-verifies against the set; a record that says anything the proof does not is refused,
+// each field with its own reason.
+TEST_F(EvidenceRules, ARecordVerifiesOfflineAndEachLieIsCaught) {
+  seal(*chain_, build_with({double_prevote(3, 1)}));
+  const auto record = chain_->evidence(0, {}, 1).value().records.at(0);
+  const auto& set = chain_->anchor().genesis_keys;
+  auto served = api::evidence_record_from_json(api::evidence_record_to_json(record));
+  ASSERT_TRUE(served.ok()) << served.error().to_string();
+  EXPECT_EQ(served->SerializeAsString(), record.SerializeAsString());
+  ASSERT_TRUE(verify_evidence_record(chain_->anchor(), set, *served).ok());
+
+  auto expect_lie = [&](const std::function<void(pb::EvidenceRecord&)>& lie,
+                        const std::string& reason) {
+    pb::EvidenceRecord r = record;
+    lie(r);
+    auto st = verify_evidence_record(chain_->anchor(), set, r);
+    ASSERT_FALSE(st.ok()) << "accepted; expected: " << reason;
+    EXPECT_EQ(st.error().code, "evidence_invalid");
+    EXPECT_NE(st.error().message.find(reason), std::string::npos) << st.error().message;
+  };
+  expect_lie([](pb::EvidenceRecord& r) { r.set_height(r.height() + 1); },
+             "slot is not the proof's");
+  expect_lie([](pb::EvidenceRecord& r) { r.set_validator_index(2); }, "slot is not the proof's");
+  expect_lie([](pb::EvidenceRecord& r) { r.set_vote_type("precommit"); },
+             "slot is not the proof's");
+  expect_lie([](pb::EvidenceRecord& r) { r.set_first_value_hash(r.second_value_hash()); },
+             "values are not the proof's");
+  expect_lie([&](pb::EvidenceRecord& r) { r.set_validator_key(to_string(set.set.at(2).id)); },
+             "validator key is not that member's");
+  expect_lie(
+      [](pb::EvidenceRecord& r) {
+        std::string e = r.evidence();
+        e[e.size() - 5] ^= 0x01;  // inside the second signature
+        r.set_evidence(e);
+      },
+      "");
+  EXPECT_FALSE(api::evidence_record_from_json(nlohmann::json{{"height", "1"}}).ok());
 }
 
 }  // namespace
