@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "api/error_codes.hpp"
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
 #include "ledger/genesis.hpp"
@@ -10,6 +11,9 @@
 #include "ledger/tx.hpp"
 
 namespace rl::cli {
+
+using api::ApiError;
+
 namespace {
 
 // GET a path and print the JSON answer.
@@ -64,8 +68,9 @@ int tx_get(Globals& g, const std::string& id) {
   // transaction may be pending, which no proof can show: say so, and show the node's word.
   const auto& faults = c->last_faults();
   bool lied = std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.lying(); });
-  bool not_found =
-      std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.code == "tx_not_found"; });
+  bool not_found = std::any_of(faults.begin(), faults.end(), [](auto& f) {
+    return f.code == api::to_string(ApiError::kTxNotFound);
+  });
   if (lied || !not_found) return report_error(v.error());
   auto r = c->get_json("/v1/txs/" + id);
   if (!r.ok()) return report_error(r.error());

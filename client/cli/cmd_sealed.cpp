@@ -3,6 +3,7 @@
 // seal_for_submit below.
 #include <iostream>
 
+#include "api/error_codes.hpp"
 #include "client/cli/context.hpp"
 #include "client/http/https_url.hpp"
 #include "client/lib/sealed_client.hpp"
@@ -10,6 +11,9 @@
 #include "crypto/symmetric.hpp"
 
 namespace rl::cli {
+
+using api::ApiError;
+
 namespace {
 
 using nlohmann::json;
@@ -62,11 +66,12 @@ Error explain_not_found(const Globals& g, client::NodeClient& c, const Reader& r
     auto share = client::request_share(*ks, reader.id, reader.password, report_id, s.name, 0);
     if (share.ok()) break;  // cannot happen for x = 0; nothing to explain
     const auto& code = share.error().code;
-    if (code == "policy_refused" || code == "permission_denied") {
+    if (code == api::to_string(ApiError::kPolicyRefused) ||
+        code == api::to_string(ApiError::kPermissionDenied)) {
       return make_error(
           code, share.error().message + " (the document channel serves it only to its readers)");
     }
-    if (code != "no_share_here") break;
+    if (code != api::to_string(ApiError::kNoShareHere)) break;
   }
   return not_found;
 }
@@ -75,7 +80,7 @@ Result<Bytes> recover_key(const Globals& g, client::NodeClient& c, const Reader&
                           const std::string& report_id, client::FetchedSealed& fetched) {
   auto doc = c.get_json("/v1/sealed/" + report_id);
   if (!doc.ok()) {
-    if (doc.error().code != "report_not_found") return doc.error();
+    if (doc.error().code != api::to_string(ApiError::kReportNotFound)) return doc.error();
     return explain_not_found(g, c, reader, report_id, doc.error());
   }
   RL_ASSIGN_OR_RETURN(fetched, client::parse_fetched_sealed(reader.id.chain_id, *doc));

@@ -4,12 +4,16 @@
 #include <fstream>
 #include <thread>
 
+#include "api/error_codes.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/csv_reader.hpp"
 #include "ledger/report_chunks.hpp"
 
 namespace rl::client {
+
+using api::ApiError;
+
 namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
@@ -163,7 +167,7 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
       if (progress) progress(p);
       continue;
     }
-    if (known.error().code != "not_found") return known.error();
+    if (known.error().code != api::to_string(ApiError::kNotFound)) return known.error();
     if (i % 64 == 0) {
       RL_ASSIGN_OR_RETURN(height, current_height(c));
     }
@@ -179,7 +183,9 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
         break;
       }
       // A full mempool is back-pressure: let what is in flight commit, then send again.
-      if (sent.error().code != "mempool_full" || attempt >= 100) return sent.error();
+      if (sent.error().code != api::to_string(ApiError::kMempoolFull) || attempt >= 100) {
+        return sent.error();
+      }
       if (!flight.empty()) {
         RL_TRY(settle_oldest());
       } else {

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <thread>
 
+#include "api/error_codes.hpp"
 #include "client/http/https_url.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
@@ -14,6 +15,9 @@
 #include "ledger/tx_batch.hpp"
 
 namespace rl::client {
+
+using api::ApiError;
+
 namespace {
 
 using nlohmann::json;
@@ -210,7 +214,9 @@ Result<http::HttpResponse> NodeClient::send(std::size_t i, const std::string& me
   if (!r.ok() || r->status != 401 || !login_identity_) return r;
   auto j = json::parse(r->body, nullptr, false);
   auto code = j.is_object() && j.contains("error") ? str_field(j["error"], "code") : "";
-  if (code != "session_required" && code != "session_expired" && code != "session_invalid") {
+  if (code != api::to_string(ApiError::kSessionRequired) &&
+      code != api::to_string(ApiError::kSessionExpired) &&
+      code != api::to_string(ApiError::kSessionInvalid)) {
     return r;
   }
   auto t = login_over(*clients_[i], *login_identity_, login_password_);
@@ -283,7 +289,8 @@ Result<json> NodeClient::wait_committed(const std::string& tx_id,
   while (true) {
     auto r = get_json("/v1/txs/" + tx_id);
     if (r.ok() && str_field(*r, "status") == "committed") return r;
-    if (!r.ok() && r.error().code != "tx_not_found" && !is_transport_error(r.error())) {
+    if (!r.ok() && r.error().code != api::to_string(ApiError::kTxNotFound) &&
+        !is_transport_error(r.error())) {
       return r.error();
     }
     if (std::chrono::steady_clock::now() + delay > deadline) {
@@ -572,7 +579,7 @@ Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
       // Answered exactly as a block that does not exist: the reader may not read all of it.
       // That is the API's rule, not a fault of the node; the other nodes are still asked, so
       // that one node cannot hide a block the reader may read.
-      if (j.error().code == "block_not_found") {
+      if (j.error().code == api::to_string(ApiError::kBlockNotFound)) {
         hidden = true;
       } else {
         record(last_faults_, i, std::move(fault));

@@ -2,10 +2,13 @@
 
 #include <string>
 
+#include "api/error_codes.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node::explorer {
 namespace {
+
+using api::ApiError;
 
 constexpr std::string_view kRoot = "/explorer";
 constexpr std::string_view kPrefix = "/explorer/";
@@ -48,7 +51,8 @@ http::HttpResponse serve(const http::HttpRequest& req) {
 
 http::HttpResponse serve(const http::HttpRequest& req, std::span<const Asset> assets) {
   if (req.method != "GET" && req.method != "HEAD") {
-    auto r = http::json_error(405, "method_not_allowed", "the explorer's files are read with GET");
+    auto r =
+        http::json_error(ApiError::kMethodNotAllowed, "the explorer's files are read with GET");
     r.headers.emplace_back("allow", "GET, HEAD");
     return finish(std::move(r));
   }
@@ -72,7 +76,7 @@ http::HttpResponse serve(const http::HttpRequest& req, std::span<const Asset> as
     r.body.assign(reinterpret_cast<const char*>(asset.bytes.data()), asset.bytes.size());
     return finish(std::move(r));
   }
-  return finish(http::json_error(404, "not_found", "the explorer has no file " + req.path));
+  return finish(http::json_error(ApiError::kNotFound, "the explorer has no file " + req.path));
 }
 
 }  // namespace rl::node::explorer
