@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "common/thread_priority.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
@@ -27,6 +28,7 @@ namespace rl::node {
 namespace {
 
 using api::ApiError;
+using api::Route;
 
 using nlohmann::json;
 
@@ -121,79 +123,57 @@ void Api::handle(http::HttpRequest&& req, http::Responder respond) {
 }
 
 http::HttpResponse Api::route(const http::HttpRequest& req) {
-  std::string_view path = req.path;
-  auto tail = [&](std::string_view prefix) -> std::optional<std::string_view> {
-    if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) {
-      auto rest = path.substr(prefix.size());
-      if (rest.find('/') == std::string_view::npos) return rest;
-    }
-    return std::nullopt;
-  };
-  // /v1/reports/<id>/versions, /v1/reports/<id>/chunks and /v1/reports/<id>/chunks/<n>: the id
-  // and what follows it.
-  struct ReportPart {
-    std::string_view id, part, index;
-  };
-  auto report_part = [&]() -> std::optional<ReportPart> {
-    constexpr std::string_view kPrefix = "/v1/reports/";
-    if (!path.starts_with(kPrefix)) return std::nullopt;
-    auto rest = path.substr(kPrefix.size());
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
-    ReportPart r{rest.substr(0, slash), rest.substr(slash + 1), {}};
-    if (r.part == "versions" || r.part == "chunks") return r;
-    if (r.part.starts_with("chunks/") && r.part.size() > 7 &&
-        r.part.find('/', 7) == std::string_view::npos) {
-      r.index = r.part.substr(7);
-      r.part = "chunk";
-      return r;
-    }
-    return std::nullopt;
-  };
-  if (auto r = identity_.route(req)) return std::move(*r);
-  // Every method: the third-party routes audit every call, refused ones included.
-  if (third_party::ThirdPartyApi::is_route(path)) {
+  // Every path under /v1/third-party/, unknown ones and every method included: the third-party
+  // routes audit every call, refused ones too.
+  if (third_party::ThirdPartyApi::is_route(req.path)) {
     if (third_party_ == nullptr) {
       return http::json_error(ApiError::kMaskingUnavailable,
                               "this node does not serve third parties");
     }
     return third_party_->route(req);
   }
-  if (sealed::SealedApi::is_route(path)) {
+  // The explorer's static files: every name under /explorer/, unknown ones included, so that its
+  // 404s carry its security headers too. Its pages read everything else through the routes
+  // below, with the viewer's own session.
+  if (explorer::is_route(req.path)) return explorer::serve(req);
+  // The other routes are the table's (api/routes.hpp): a path it does not list is no route,
+  // whatever the method.
+  const auto match = api::match_route(req.path);
+  if (!match) return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
+  if (!api::route_allows(match->route, req.method)) return http::method_not_allowed(match->route);
+  if (auto r = identity_.route(req, *match)) return std::move(*r);
+  if (sealed::SealedApi::serves(match->route)) {
     if (sealed_ == nullptr) {
       return http::json_error(ApiError::kRouteNotFound, "this node does not serve sealed reports");
     }
-    return sealed_->route(req);
+    return sealed_->route(req, *match);
   }
-  // The explorer's static files (GET and HEAD): its pages read everything else through the
-  // routes below, with the viewer's own session.
-  if (explorer::is_route(path)) return explorer::serve(req);
-  const bool get = req.method == "GET";
-  if (path == "/v1/txs") {
-    if (req.method != "POST") return http::json_error(ApiError::kMethodNotAllowed, "use POST");
-    return post_tx(req);
+  const auto& param = match->params;
+  const bool report_events = get_query(req, "stream") == "reports";
+  switch (match->route) {
+    case Route::kTxs:
+      return post_tx(req);
+    case Route::kTxsBatch:
+      return post_tx_batch(req);
+    case Route::kHealthz:
+      return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
+    case Route::kStatus:
+      return get_status();
+    // Templates are network-wide rules, not any organization's data: public, like the headers.
+    case Route::kTemplates:
+      return list_templates();
+    case Route::kTemplate:
+      return get_template(param[0]);
+    case Route::kHeader:
+      return get_header(param[0]);
+    // Block events are public, like the headers; report events are data (below).
+    case Route::kEvents:
+      if (!report_events) return get_events(req, nullptr);
+      break;
+    default:
+      break;
   }
-  if (path == "/v1/txs/batch") {
-    if (req.method != "POST") return http::json_error(ApiError::kMethodNotAllowed, "use POST");
-    return post_tx_batch(req);
-  }
-  if (!get) return http::json_error(ApiError::kMethodNotAllowed, "use GET");
-  if (path == "/healthz") {
-    return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
-  }
-  if (path == "/v1/status") return get_status();
-  // Templates are network-wide rules, not any organization's data: public, like the headers.
-  if (path == "/v1/templates") return list_templates();
-  if (auto id = tail("/v1/templates/")) return get_template(*id);
-  if (auto h = tail("/v1/headers/")) return get_header(*h);
-  // Block events are public, like the headers; report events are data (below).
-  const bool report_events = path == "/v1/events" && get_query(req, "stream") == "reports";
-  if (path == "/v1/events" && !report_events) return get_events(req, nullptr);
   // Everything below carries report data: the reader is authenticated first.
-  const bool data_route = report_events || path == "/v1/reports" || tail("/v1/blocks/") ||
-                          tail("/v1/txs/") || tail("/v1/receipts/") || tail("/v1/reports/") ||
-                          tail("/v1/balances/") || tail("/v1/chunks/") || report_part();
-  if (!data_route) return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
   auto principal = identity_.reader(req);
   if (!principal.ok()) return http::json_error(principal.error());
   Reader reader;
@@ -205,20 +185,36 @@ http::HttpResponse Api::route(const http::HttpRequest& req) {
   if (auto st = identity::check_data_route_reader(reader); !st.ok()) {
     return http::json_error(st.error());
   }
-  if (report_events) return get_events(req, &reader);
-  if (path == "/v1/reports") return list_reports(req, reader);
-  if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);
-  if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
-  if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
-  if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
-  if (auto id = tail("/v1/chunks/")) return get_own_chunk(*id, reader);
-  if (auto part = report_part()) {
-    if (part->part == "versions") return get_report_versions(part->id, reader);
-    if (part->part == "chunks") return get_report_chunks(part->id, reader);
-    return get_report_chunk(part->id, part->index, reader);
+  switch (match->route) {
+    case Route::kEvents:
+      return get_events(req, &reader);
+    case Route::kReports:
+      return list_reports(req, reader);
+    case Route::kBlock:
+      return get_block(param[0], reader);
+    case Route::kTx:
+      return get_tx(param[0], reader);
+    case Route::kReceipt:
+      return get_receipt(param[0], reader);
+    case Route::kBalance:
+      return get_balance(param[0], reader);
+    case Route::kChunk:
+      return get_own_chunk(param[0], reader);
+    case Route::kReport:
+      return get_report(param[0], reader);
+    case Route::kReportVersions:
+      return get_report_versions(param[0], reader);
+    case Route::kReportChunks:
+      return get_report_chunks(param[0], reader);
+    case Route::kReportChunk:
+      return get_report_chunk(param[0], param[1], reader);
+    default:
+      break;
   }
-  auto id = tail("/v1/reports/");
-  return get_report(*id, reader);
+  // A route of the table that no module answers (tests/app/api_routes_test.cpp asks every one).
+  std::string message = "this node does not serve ";
+  message += api::route_template(match->route);
+  return http::json_error(ApiError::kRouteNotFound, message);
 }
 
 http::HttpResponse Api::post_tx(const http::HttpRequest& req) {

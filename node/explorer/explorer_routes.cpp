@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node::explorer {
@@ -10,8 +11,10 @@ namespace {
 
 using api::ApiError;
 
-constexpr std::string_view kRoot = "/explorer";
-constexpr std::string_view kPrefix = "/explorer/";
+// The paths of the route table (api/routes.hpp): /explorer redirects to /explorer/, and every
+// name under /explorer/ is the explorer's to answer.
+constexpr std::string_view kRoot = api::route_template(api::Route::kExplorerRoot);
+constexpr std::string_view kPrefix = api::route_template(api::Route::kExplorerIndex);
 
 // Headers for every explorer answer, errors included: a 404 page is still a page of this origin.
 void add_security_headers(http::HttpResponse& r) {
@@ -50,11 +53,9 @@ http::HttpResponse serve(const http::HttpRequest& req) {
 }
 
 http::HttpResponse serve(const http::HttpRequest& req, std::span<const Asset> assets) {
-  if (req.method != "GET" && req.method != "HEAD") {
-    auto r =
-        http::json_error(ApiError::kMethodNotAllowed, "the explorer's files are read with GET");
-    r.headers.emplace_back("allow", "GET, HEAD");
-    return finish(std::move(r));
+  // Every explorer route answers the same methods; an unknown name is checked as a file's.
+  if (!api::route_allows(api::Route::kExplorerFile, req.method)) {
+    return finish(http::method_not_allowed(api::Route::kExplorerFile));
   }
   std::string_view path = req.path;
   if (path == kRoot) {

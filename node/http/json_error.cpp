@@ -24,4 +24,13 @@ HttpResponse json_error(const Error& error) {
   return error_body(api::http_status_for(error.code), error.code, error.message);
 }
 
+HttpResponse method_not_allowed(api::Route route) {
+  const auto methods = api::route_info(route).methods;
+  std::string message = "use ";
+  message += methods;
+  auto res = json_error(api::ApiError::kMethodNotAllowed, message);
+  res.headers.emplace_back("allow", std::string(methods));
+  return res;
+}
+
 }  // namespace rl::http

@@ -9,6 +9,7 @@
 
 #include "api/error_codes.hpp"
 #include "api/http_types.hpp"
+#include "api/routes.hpp"
 #include "common/result.hpp"
 
 namespace rl::http {
@@ -20,6 +21,10 @@ HttpResponse json_error(api::ApiError code, std::string_view message);
 // table's status for it; a code the table does not list is answered 400 with its own code kept
 // on the wire (api::http_status_for).
 HttpResponse json_error(const Error& error);
+
+// method_not_allowed (405) for a route asked with a method the route table does not list for it,
+// with the Allow header that a 405 must carry (RFC 9110), from the same table.
+HttpResponse method_not_allowed(api::Route route);
 
 // The Error of an API code, for functions that return Result<T> to a route handler.
 inline Error api_error(api::ApiError code, std::string message) {

@@ -11,6 +11,7 @@ namespace rl::node::identity {
 namespace {
 
 using api::ApiError;
+using api::Route;
 
 using nlohmann::json;
 
@@ -89,34 +90,32 @@ json permission_json(const Principal& p) {
           {"level", p.permission.level}};
 }
 
-std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req) {
-  const auto& path = req.path;
-  const bool post = req.method == "POST";
-  auto wrong_method = [](const char* want) {
-    return http::json_error(ApiError::kMethodNotAllowed, std::string("use ") + want);
-  };
-  if (path == "/v1/auth/challenge") return post ? challenge(req) : wrong_method("POST");
-  if (path == "/v1/auth/login") return post ? login(req) : wrong_method("POST");
-  if (path == "/v1/auth/logout") return post ? logout(req) : wrong_method("POST");
-  if (path == "/v1/auth/session") return req.method == "GET" ? session(req) : wrong_method("GET");
-  if (path == "/v1/audit") return req.method == "GET" ? audit(req) : wrong_method("GET");
-  if (path == "/v1/crl") return req.method == "GET" ? crl() : wrong_method("GET");
-  if (path == "/v1/enroll") return post ? enroll(req) : wrong_method("POST");
-  if (path == "/v1/devices/enroll") return post ? enroll_device(req) : wrong_method("POST");
-  constexpr std::string_view kEnroll = "/v1/enroll/";
-  if (path.size() > kEnroll.size() && path.compare(0, kEnroll.size(), kEnroll) == 0) {
-    std::string_view rest(path);
-    rest.remove_prefix(kEnroll.size());
-    constexpr std::string_view kApprove = "/approve";
-    if (rest.size() > kApprove.size() && rest.ends_with(kApprove)) {
-      rest.remove_suffix(kApprove.size());
-      if (!post) return wrong_method("POST");
-      return approve_enrollment(req, std::string(rest));
-    }
-    if (req.method != "GET") return wrong_method("GET");
-    return enrollment_status(std::string(rest));
+std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req,
+                                                     const api::RouteMatch& match) {
+  switch (match.route) {
+    case Route::kAuthChallenge:
+      return challenge(req);
+    case Route::kAuthLogin:
+      return login(req);
+    case Route::kAuthLogout:
+      return logout(req);
+    case Route::kAuthSession:
+      return session(req);
+    case Route::kAudit:
+      return audit(req);
+    case Route::kCrl:
+      return crl();
+    case Route::kEnroll:
+      return enroll(req);
+    case Route::kDevicesEnroll:
+      return enroll_device(req);
+    case Route::kEnrollmentApprove:
+      return approve_enrollment(req, std::string(match.params[0]));
+    case Route::kEnrollment:
+      return enrollment_status(std::string(match.params[0]));
+    default:
+      return std::nullopt;
   }
-  return std::nullopt;
 }
 
 Result<std::optional<Principal>> IdentityApi::reader(const http::HttpRequest& req) {

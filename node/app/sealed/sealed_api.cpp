@@ -13,10 +13,10 @@ namespace rl::node::sealed {
 namespace {
 
 using api::ApiError;
+using api::Route;
 
 using nlohmann::json;
 
-constexpr std::string_view kDocument = "/v1/sealed/";
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 constexpr std::size_t kMaxSearchQueries = 64;
 
@@ -86,32 +86,34 @@ SealedApi::SealedApi(const ledger::Chain& chain, identity::IdentityApi& identity
                      std::unique_ptr<KeyReleaser> releaser)
     : chain_(chain), identity_(identity), releaser_(std::move(releaser)) {}
 
-bool SealedApi::is_route(std::string_view path) {
-  return path.starts_with("/v1/sealed/") || path.starts_with("/v1/keys/") ||
-         path == "/v1/key-services";
+bool SealedApi::serves(api::Route route) {
+  switch (route) {
+    case Route::kKeyServices:
+    case Route::kKeysService:
+    case Route::kKeysRelease:
+    case Route::kSealedSearch:
+    case Route::kSealed:
+      return true;
+    default:
+      return false;
+  }
 }
 
-http::HttpResponse SealedApi::route(const http::HttpRequest& req) {
-  const std::string_view path = req.path;
-  auto method = [&](const char* want) -> std::optional<http::HttpResponse> {
-    if (req.method == want) return std::nullopt;
-    return http::json_error(ApiError::kMethodNotAllowed, std::string("use ") + want);
-  };
-  if (path == "/v1/key-services") return method("GET").value_or(key_services());
-  if (path == "/v1/keys/service") return method("GET").value_or(this_service());
-  if (path == "/v1/keys/release") {
-    if (auto m = method("POST")) return *m;
-    return release(req);
+http::HttpResponse SealedApi::route(const http::HttpRequest& req, const api::RouteMatch& match) {
+  switch (match.route) {
+    case Route::kKeyServices:
+      return key_services();
+    case Route::kKeysService:
+      return this_service();
+    case Route::kKeysRelease:
+      return release(req);
+    case Route::kSealedSearch:
+      return search(req);
+    case Route::kSealed:
+      return document(req, match.params[0]);
+    default:
+      return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
   }
-  if (path == "/v1/sealed/search") {
-    if (auto m = method("POST")) return *m;
-    return search(req);
-  }
-  if (path.starts_with(kDocument)) {
-    if (auto m = method("GET")) return *m;
-    return document(req, path.substr(kDocument.size()));
-  }
-  return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
 }
 
 http::HttpResponse SealedApi::key_services() {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/state_keys.hpp"
 #include "node/app/api.hpp"
@@ -20,10 +21,10 @@ namespace rl::node::third_party {
 namespace {
 
 using api::ApiError;
+using api::Route;
 
 using nlohmann::json;
 
-constexpr std::string_view kReports = "/v1/third-party/reports";
 constexpr std::string_view kGrantHeader = "x-regledger-grant";
 // A page of masked reports; every row's hash goes into one audit entry, so pages stay small.
 constexpr std::size_t kMaxPage = 100;
@@ -237,15 +238,18 @@ Result<std::pair<identity::Principal, ledger::pb::ThirdPartyGrantRecord>> ThirdP
 }
 
 Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& call) {
-  std::string_view path = req.path;
-  std::optional<std::string_view> report_id;
-  if (path.size() > kReports.size() + 1 && path.starts_with(kReports) &&
-      path[kReports.size()] == '/') {
-    report_id = path.substr(kReports.size() + 1);
-  } else if (path != kReports) {
+  const auto match = api::match_route(req.path);
+  if (!match ||
+      (match->route != Route::kThirdPartyReports && match->route != Route::kThirdPartyReport)) {
     return http::api_error(ApiError::kRouteNotFound, "no route for " + req.path);
   }
-  if (req.method != "GET") return http::api_error(ApiError::kMethodNotAllowed, "use GET");
+  if (!api::route_allows(match->route, req.method)) {
+    std::string message = "use ";
+    message += api::route_info(match->route).methods;
+    return http::api_error(ApiError::kMethodNotAllowed, message);
+  }
+  std::optional<std::string_view> report_id;
+  if (match->route == Route::kThirdPartyReport) report_id = match->params[0];
 
   RL_ASSIGN_OR_RETURN(auto allowed, authorize(req, call));
   auto& [principal, grant] = allowed;
@@ -319,6 +323,13 @@ http::HttpResponse ThirdPartyApi::route(const http::HttpRequest& req) {
     if (code == api::to_string(ApiError::kRateLimited) && call.per_minute > 0) {
       const auto wait_s = static_cast<int>(std::ceil(60.0 / call.per_minute));
       resp.headers.emplace_back("retry-after", std::to_string(wait_s));
+    }
+    if (code == api::to_string(ApiError::kMethodNotAllowed)) {
+      // The 405 is answered only after it is audited, so it is built here rather than by
+      // http::method_not_allowed; its Allow header is the same table's.
+      if (const auto match = api::match_route(req.path)) {
+        resp.headers.emplace_back("allow", std::string(api::route_info(match->route).methods));
+      }
     }
     return resp;
   }
