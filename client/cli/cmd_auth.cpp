@@ -11,11 +11,14 @@
 #include <memory>
 
 #include "api/audit_chain.hpp"
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
 #include "crypto/x509.hpp"
 
 namespace rl::cli {
+
+using api::Route;
 namespace {
 
 using nlohmann::json;
@@ -67,7 +70,7 @@ int run_login(Globals& g) {
 int run_logout(Globals& g) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  auto r = c->post_json("/v1/auth/logout", json::object());
+  auto r = c->post_json(api::route_path<Route::kAuthLogout>(), json::object());
   if (!r.ok()) return report_error(r.error());
   auto j = load_sessions(g);
   j.erase(c->current_url());
@@ -80,7 +83,7 @@ int run_logout(Globals& g) {
 int run_whoami(Globals& g) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  auto r = c->get_json("/v1/auth/session");
+  auto r = c->get_json(api::route_path<Route::kAuthSession>());
   if (!r.ok()) return report_error(r.error());
   std::cout << r->dump(g.json_output ? -1 : 2) << "\n";
   return 0;
@@ -91,7 +94,8 @@ int run_audit_verify(Globals& g) {
   if (!c.ok()) return report_error(c.error());
   std::vector<api::AuditEntry> entries;
   for (std::uint64_t from = 1;;) {
-    auto r = c->get_json("/v1/audit?from=" + std::to_string(from) + "&limit=1000");
+    auto r = c->get_json(api::route_path<Route::kAudit>() + "?from=" + std::to_string(from) +
+                         "&limit=1000");
     if (!r.ok()) return report_error(r.error());
     const auto& page = (*r)["entries"];
     if (!page.is_array() || page.empty()) break;
@@ -156,7 +160,7 @@ int resume_enroll(Globals& g, const EnrollOptions& o) {
   }
   auto key = crypto::PrivateKey::from_pem(*key_pem);
   if (!key.ok()) return report_error(key.error());
-  auto r = c->get_json("/v1/enroll/" + req.value("request_id", ""));
+  auto r = c->get_json(api::route_path<Route::kEnrollment>(req.value("request_id", "")));
   if (!r.ok()) return report_error(r.error());
   if (r->value("status", "") == "awaiting_approval") {
     std::cout << "request " << req.value("request_id", "") << " still awaits approval\n";
@@ -187,7 +191,7 @@ int run_enroll(Globals& g, const EnrollOptions& o) {
   auto csr = crypto::CertificateRequest::create(*key, {o.account, "", "", ""});
   if (!csr.ok()) return report_error(csr.error());
   auto r = c->post_json(
-      "/v1/enroll",
+      api::route_path<Route::kEnroll>(),
       json{{"account", o.account}, {"password", *password}, {"csr_pem", csr->to_pem()}});
   if (!r.ok()) return report_error(r.error());
   const std::string chain_id = st->value("chain_id", "");
@@ -222,7 +226,7 @@ int run_enroll_approve(Globals& g, const std::string& request_id) {
   // not log in for by itself).
   auto t = c->login();
   if (!t.ok()) return report_error(t.error());
-  auto r = c->post_json("/v1/enroll/" + request_id + "/approve", json::object());
+  auto r = c->post_json(api::route_path<Route::kEnrollmentApprove>(request_id), json::object());
   if (!r.ok()) return report_error(r.error());
   std::cout << "approved " << request_id << " for " << r->value("account", "")
             << ": BindCertificate tx " << r->value("tx_id", "") << " " << r->value("status", "")

@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api/routes.hpp"
 #include "client/cli/device_enroll.hpp"
 #include "client/cli/device_files.hpp"
 #include "common/file_io.hpp"
@@ -8,6 +9,8 @@
 #include "offline/key_hierarchy.hpp"
 
 namespace rl::cli {
+
+using api::Route;
 namespace {
 
 using nlohmann::json;
@@ -79,7 +82,7 @@ int run_device_enroll(Globals& g, const DeviceEnrollArgs& a) {
   auto csr = crypto::CertificateRequest::create(*key, {a.id, "RegLedger", "Devices", ""});
   if (!csr.ok()) return report_error(csr.error());
   auto r =
-      c->post_json("/v1/devices/enroll",
+      c->post_json(api::route_path<Route::kDevicesEnroll>(),
                    json{{"device_id", a.id}, {"owner_org", a.owner}, {"csr_pem", csr->to_pem()}});
   if (!r.ok()) return report_error(r.error());
   auto issued = read_answer(*r, *key, a.id);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/evidence_json.hpp"
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "ledger/evidence.hpp"
 #include "ledger/receipt.hpp"
@@ -24,7 +25,8 @@ struct EvidenceOpts {
 Result<ledger::ValidatorKeys> trusted_set_at(client::NodeClient& c,
                                              const ledger::TrustAnchor& anchor,
                                              std::uint64_t height) {
-  RL_ASSIGN_OR_RETURN(auto j, c.get_json("/v1/headers/" + std::to_string(height)));
+  RL_ASSIGN_OR_RETURN(auto j,
+                      c.get_json(api::route_path<api::Route::kHeader>(std::to_string(height))));
   if (!j.is_object() || !j.contains("validator_handoffs")) return anchor.genesis_keys;
   RL_ASSIGN_OR_RETURN(auto handoffs, ledger::handoffs_from_json(j["validator_handoffs"].dump()));
   RL_ASSIGN_OR_RETURN(auto trusted, ledger::follow_handoffs(anchor, handoffs));
@@ -52,8 +54,9 @@ int list_evidence(Globals& g, const EvidenceOpts& o) {
   std::size_t failed = 0;
   std::string after;
   do {
-    std::string target =
-        "/v1/evidence?from=" + std::to_string(o.from) + "&limit=" + std::to_string(o.limit);
+    std::string target = api::route_path<api::Route::kEvidence>();
+    target.append("?from=").append(std::to_string(o.from));
+    target.append("&limit=").append(std::to_string(o.limit));
     if (!after.empty()) target.append("&after=").append(after);
     auto page = c->get_json(target);
     if (!page.ok()) return report_error(page.error());

@@ -3,10 +3,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "common/civil_time.hpp"
 
 namespace rl::cli {
+
+using api::Route;
 namespace {
 
 struct ReviewOpts {
@@ -59,7 +62,7 @@ int report_extend(Globals& g, const ExtendOpts& o) {
 int report_versions(Globals& g, const std::string& id) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  auto r = c->get_json("/v1/reports/" + id + "/versions");
+  auto r = c->get_json(api::route_path<Route::kReportVersions>(id));
   if (!r.ok()) return report_error(r.error());
   if (g.json_output) {
     std::cout << r->dump(2) << "\n";

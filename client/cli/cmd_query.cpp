@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
 #include "ledger/genesis.hpp"
@@ -10,6 +12,10 @@
 #include "ledger/tx.hpp"
 
 namespace rl::cli {
+
+using api::ApiError;
+using api::Route;
+
 namespace {
 
 // GET a path and print the JSON answer.
@@ -33,7 +39,7 @@ int tx_get(Globals& g, const std::string& id) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
   if (!c->has_trust_anchor()) {
-    auto r = c->get_json("/v1/txs/" + id);
+    auto r = c->get_json(api::route_path<Route::kTx>(id));
     if (!r.ok()) return report_error(r.error());
     std::cout << r->dump(2) << "\n";
     return 0;
@@ -64,10 +70,11 @@ int tx_get(Globals& g, const std::string& id) {
   // transaction may be pending, which no proof can show: say so, and show the node's word.
   const auto& faults = c->last_faults();
   bool lied = std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.lying(); });
-  bool not_found =
-      std::any_of(faults.begin(), faults.end(), [](auto& f) { return f.code == "tx_not_found"; });
+  bool not_found = std::any_of(faults.begin(), faults.end(), [](auto& f) {
+    return f.code == api::to_string(ApiError::kTxNotFound);
+  });
   if (lied || !not_found) return report_error(v.error());
-  auto r = c->get_json("/v1/txs/" + id);
+  auto r = c->get_json(api::route_path<Route::kTx>(id));
   if (!r.ok()) return report_error(r.error());
   std::string status = r->is_object() && r->contains("status") && (*r)["status"].is_string()
                            ? (*r)["status"].get<std::string>()
@@ -89,7 +96,7 @@ int block_get(Globals& g, std::uint64_t height) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
   if (!c->has_trust_anchor()) {
-    auto r = c->get_json("/v1/blocks/" + std::to_string(height));
+    auto r = c->get_json(api::route_path<Route::kBlock>(std::to_string(height)));
     if (!r.ok()) return report_error(r.error());
     std::cout << r->dump(2) << "\n";
     return 0;
@@ -189,7 +196,7 @@ int verify(Globals& g, const VerifyOpts& o) {
 
 void add_query_commands(CLI::App& app, Globals& g) {
   app.add_subcommand("status", "Show the node's chain id, height and hashes")->callback([&g] {
-    show(g, "/v1/status");
+    show(g, api::route_path<Route::kStatus>());
   });
 
   auto txid = std::make_shared<std::string>();
@@ -205,7 +212,7 @@ void add_query_commands(CLI::App& app, Globals& g) {
       g.exit_code = report_error(c.error());
       return;
     }
-    auto r = c->get_json("/v1/balances/" + *org);
+    auto r = c->get_json(api::route_path<Route::kBalance>(*org));
     if (!r.ok()) {
       g.exit_code = report_error(r.error());
       return;

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "client/lib/report_check.hpp"
 #include "client/lib/tx_builder.hpp"
@@ -10,6 +11,8 @@
 #include "ledger/limits.hpp"
 
 namespace rl::cli {
+
+using api::Route;
 
 int print_report_pages(Globals& g, client::NodeClient& c, const std::string& base,
                        std::string after, bool all) {
@@ -86,7 +89,7 @@ struct ListOpts {
 int report_list(Globals& g, const ListOpts& o) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  std::string base = "/v1/reports?limit=" + std::to_string(o.limit);
+  std::string base = api::route_path<Route::kReports>() + "?limit=" + std::to_string(o.limit);
   if (!o.org.empty()) base += "&org=" + o.org;
   if (!o.template_id.empty()) base += "&template=" + o.template_id;
   if (!o.period.empty()) base += "&period=" + o.period;
@@ -189,7 +192,7 @@ void add_report_commands(CLI::App& app, Globals& g) {
       g.exit_code = report_error(c.error());
       return;
     }
-    auto r = c->get_json("/v1/reports/" + *id);
+    auto r = c->get_json(api::route_path<Route::kReport>(*id));
     if (!r.ok()) {
       g.exit_code = report_error(r.error());
       return;

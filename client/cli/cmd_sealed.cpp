@@ -3,6 +3,8 @@
 // seal_for_submit below.
 #include <iostream>
 
+#include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "client/http/https_url.hpp"
 #include "client/lib/sealed_client.hpp"
@@ -10,12 +12,16 @@
 #include "crypto/symmetric.hpp"
 
 namespace rl::cli {
+
+using api::ApiError;
+using api::Route;
+
 namespace {
 
 using nlohmann::json;
 
 Result<std::vector<client::KeyServiceInfo>> key_services(client::NodeClient& c) {
-  RL_ASSIGN_OR_RETURN(auto j, c.get_json("/v1/key-services"));
+  RL_ASSIGN_OR_RETURN(auto j, c.get_json(api::route_path<Route::kKeyServices>()));
   return client::parse_key_services(j);
 }
 
@@ -62,20 +68,21 @@ Error explain_not_found(const Globals& g, client::NodeClient& c, const Reader& r
     auto share = client::request_share(*ks, reader.id, reader.password, report_id, s.name, 0);
     if (share.ok()) break;  // cannot happen for x = 0; nothing to explain
     const auto& code = share.error().code;
-    if (code == "policy_refused" || code == "permission_denied") {
+    if (code == api::to_string(ApiError::kPolicyRefused) ||
+        code == api::to_string(ApiError::kPermissionDenied)) {
       return make_error(
           code, share.error().message + " (the document channel serves it only to its readers)");
     }
-    if (code != "no_share_here") break;
+    if (code != api::to_string(ApiError::kNoShareHere)) break;
   }
   return not_found;
 }
 
 Result<Bytes> recover_key(const Globals& g, client::NodeClient& c, const Reader& reader,
                           const std::string& report_id, client::FetchedSealed& fetched) {
-  auto doc = c.get_json("/v1/sealed/" + report_id);
+  auto doc = c.get_json(api::route_path<Route::kSealed>(report_id));
   if (!doc.ok()) {
-    if (doc.error().code != "report_not_found") return doc.error();
+    if (doc.error().code != api::to_string(ApiError::kReportNotFound)) return doc.error();
     return explain_not_found(g, c, reader, report_id, doc.error());
   }
   RL_ASSIGN_OR_RETURN(fetched, client::parse_fetched_sealed(reader.id.chain_id, *doc));
@@ -167,7 +174,7 @@ int report_search(Globals& g, const SearchOpts& o) {
   if (queries.size() > 64) {
     return report_error(make_error("bad_request", "at most 64 report x keyword pairs per search"));
   }
-  auto r = c->post_json("/v1/sealed/search", {{"queries", queries}});
+  auto r = c->post_json(api::route_path<Route::kSealedSearch>(), {{"queries", queries}});
   if (!r.ok()) return report_error(r.error());
   json unique = json::array();
   for (const auto& m : (*r)["matches"]) {
@@ -247,7 +254,7 @@ void add_sealed_commands(CLI::App& rep, Globals& g) {
       g.exit_code = report_error(c.error());
       return;
     }
-    auto r = c->get_json("/v1/key-services");
+    auto r = c->get_json(api::route_path<Route::kKeyServices>());
     if (!r.ok()) {
       g.exit_code = report_error(r.error());
       return;

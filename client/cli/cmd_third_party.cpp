@@ -3,9 +3,12 @@
 // answers masked payloads only.
 #include <iostream>
 
+#include "api/routes.hpp"
 #include "client/cli/context.hpp"
 
 namespace rl::cli {
+
+using api::Route;
 namespace {
 
 struct ThirdPartyOpts {
@@ -20,12 +23,14 @@ int third_party_reports(Globals& g, const ThirdPartyOpts& o) {
   c->add_header("X-RegLedger-Grant", o.grant);
   const std::string fields = o.fields.empty() ? "" : "fields=" + o.fields;
   if (!o.id.empty()) {
-    auto r = c->get_json("/v1/third-party/reports/" + o.id + (fields.empty() ? "" : "?" + fields));
+    auto r = c->get_json(api::route_path<Route::kThirdPartyReport>(o.id) +
+                         (fields.empty() ? "" : "?" + fields));
     if (!r.ok()) return report_error(r.error());
     std::cout << r->dump(2) << "\n";
     return 0;
   }
-  std::string base = "/v1/third-party/reports?limit=" + std::to_string(o.limit);
+  std::string base =
+      api::route_path<Route::kThirdPartyReports>() + "?limit=" + std::to_string(o.limit);
   if (!o.template_id.empty()) base += "&template=" + o.template_id;
   if (!o.org.empty()) base += "&org=" + o.org;
   if (!o.period.empty()) base += "&period=" + o.period;

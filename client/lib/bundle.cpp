@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/routes.hpp"
 #include "common/file_io.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
@@ -21,6 +22,8 @@
 #include "ledger/tx.hpp"
 
 namespace rl::client::bundle {
+
+using api::Route;
 namespace {
 
 namespace fs = std::filesystem;
@@ -586,8 +589,8 @@ Result<ExportResult> export_bundle(NodeClient& c, const Identity& exporter,
   }
   RL_TRY(prepare_dir(o.dir, o.force));
 
-  std::string base = "/v1/reports?limit=" + std::to_string(o.page_size) + "&org=" + o.query.org +
-                     "&period=" + o.query.period;
+  std::string base = api::route_path<Route::kReports>() + "?limit=" + std::to_string(o.page_size) +
+                     "&org=" + o.query.org + "&period=" + o.query.period;
   if (!o.query.template_id.empty()) base += "&template=" + o.query.template_id;
   std::vector<Row> rows;
   std::set<std::string> seen;

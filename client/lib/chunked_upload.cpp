@@ -4,12 +4,18 @@
 #include <fstream>
 #include <thread>
 
+#include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "client/lib/tx_builder.hpp"
 #include "crypto/hash.hpp"
 #include "ledger/csv_reader.hpp"
 #include "ledger/report_chunks.hpp"
 
 namespace rl::client {
+
+using api::ApiError;
+using api::Route;
+
 namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
@@ -155,7 +161,7 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
     const Bytes id = ledger::chunk_id(chunk);
     ids.push_back(to_string(id));
     // Committed by an earlier run: skipped.
-    auto known = c.get_json("/v1/chunks/" + to_hex(id));
+    auto known = c.get_json(api::route_path<Route::kChunk>(to_hex(id)));
     if (known.ok()) {
       p.bytes_done += cp.size;
       ++p.chunks_done;
@@ -163,7 +169,7 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
       if (progress) progress(p);
       continue;
     }
-    if (known.error().code != "not_found") return known.error();
+    if (known.error().code != api::to_string(ApiError::kNotFound)) return known.error();
     if (i % 64 == 0) {
       RL_ASSIGN_OR_RETURN(height, current_height(c));
     }
@@ -179,7 +185,9 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
         break;
       }
       // A full mempool is back-pressure: let what is in flight commit, then send again.
-      if (sent.error().code != "mempool_full" || attempt >= 100) return sent.error();
+      if (sent.error().code != api::to_string(ApiError::kMempoolFull) || attempt >= 100) {
+        return sent.error();
+      }
       if (!flight.empty()) {
         RL_TRY(settle_oldest());
       } else {
@@ -211,7 +219,7 @@ Result<UploadResult> upload_chunked(NodeClient& c, const Identity& signer,
 Result<DownloadResult> download_chunked(NodeClient& c, const std::string& report_id,
                                         const std::string& out_path,
                                         const UploadProgressFn& progress) {
-  RL_ASSIGN_OR_RETURN(auto list, c.get_json("/v1/reports/" + report_id + "/chunks"));
+  RL_ASSIGN_OR_RETURN(auto list, c.get_json(api::route_path<Route::kReportChunks>(report_id)));
   if (!list.contains("chunks") || !list["chunks"].is_array()) {
     return make_error("bad_response", "no chunk list");
   }
@@ -225,8 +233,8 @@ Result<DownloadResult> download_chunked(NodeClient& c, const std::string& report
   for (const auto& ch : list["chunks"]) {
     const auto index = ch.value("index", std::uint64_t{0});
     const auto want = ch.value("sha256", std::string());
-    RL_ASSIGN_OR_RETURN(
-        auto data, c.get_bytes("/v1/reports/" + report_id + "/chunks/" + std::to_string(index)));
+    RL_ASSIGN_OR_RETURN(auto data, c.get_bytes(api::route_path<Route::kReportChunk>(
+                                       report_id, std::to_string(index))));
     if (to_hex(ledger::chunk_data_hash(data)) != want) {
       return make_error("chunk_mismatch", "chunk " + std::to_string(index) + " does not hash to " +
                                               want + " as listed");

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <thread>
 
+#include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "client/http/https_url.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/merkle.hpp"
@@ -14,6 +16,10 @@
 #include "ledger/tx_batch.hpp"
 
 namespace rl::client {
+
+using api::ApiError;
+using api::Route;
+
 namespace {
 
 using nlohmann::json;
@@ -48,11 +54,26 @@ Result<json> to_json(const http::HttpResponse& r) {
 // headers, the CRL, submissions and the auth endpoints themselves are served without a session.
 bool needs_session(const std::string& method, const std::string& target) {
   if (method != "GET") return false;
-  for (const char* p : {"/v1/reports", "/v1/txs/", "/v1/receipts/", "/v1/blocks/", "/v1/balances/",
-                        "/v1/audit", "/v1/auth/session", "/v1/third-party/"}) {
-    if (target.rfind(p, 0) == 0) return true;
+  const auto match = api::match_route(std::string_view(target).substr(0, target.find('?')));
+  if (!match) return false;
+  switch (match->route) {
+    case Route::kReports:
+    case Route::kReport:
+    case Route::kReportVersions:
+    case Route::kReportChunks:
+    case Route::kReportChunk:
+    case Route::kTx:
+    case Route::kReceipt:
+    case Route::kBlock:
+    case Route::kBalance:
+    case Route::kAudit:
+    case Route::kAuthSession:
+    case Route::kThirdPartyReports:
+    case Route::kThirdPartyReport:
+      return true;
+    default:
+      return false;
   }
-  return false;
 }
 
 NodeFault fault_from(const Error& e) {
@@ -210,7 +231,9 @@ Result<http::HttpResponse> NodeClient::send(std::size_t i, const std::string& me
   if (!r.ok() || r->status != 401 || !login_identity_) return r;
   auto j = json::parse(r->body, nullptr, false);
   auto code = j.is_object() && j.contains("error") ? str_field(j["error"], "code") : "";
-  if (code != "session_required" && code != "session_expired" && code != "session_invalid") {
+  if (code != api::to_string(ApiError::kSessionRequired) &&
+      code != api::to_string(ApiError::kSessionExpired) &&
+      code != api::to_string(ApiError::kSessionInvalid)) {
     return r;
   }
   auto t = login_over(*clients_[i], *login_identity_, login_password_);
@@ -256,8 +279,8 @@ Result<std::string> NodeClient::get_bytes(const std::string& target) {
 }
 
 Result<std::string> NodeClient::submit(ByteView tx) {
-  RL_ASSIGN_OR_RETURN(auto r,
-                      request("POST", "/v1/txs", to_string(tx), "application/octet-stream"));
+  RL_ASSIGN_OR_RETURN(auto r, request("POST", api::route_path<Route::kTxs>(), to_string(tx),
+                                      "application/octet-stream"));
   RL_ASSIGN_OR_RETURN(auto j, to_json(r));
   if (!j.contains("tx_id") || !j["tx_id"].is_string()) {
     return make_error("bad_response", "node did not return a tx_id");
@@ -267,8 +290,8 @@ Result<std::string> NodeClient::submit(ByteView tx) {
 
 Result<json> NodeClient::submit_batch(const std::vector<Bytes>& txs) {
   const Bytes body = ledger::join_tx_batch(txs);
-  RL_ASSIGN_OR_RETURN(
-      auto r, request("POST", "/v1/txs/batch", to_string(body), "application/octet-stream"));
+  RL_ASSIGN_OR_RETURN(auto r, request("POST", api::route_path<Route::kTxsBatch>(), to_string(body),
+                                      "application/octet-stream"));
   RL_ASSIGN_OR_RETURN(auto j, to_json(r));
   if (!j.contains("results") || !j["results"].is_array() || j["results"].size() != txs.size()) {
     return make_error("bad_response", "node did not return one result per transaction");
@@ -281,9 +304,10 @@ Result<json> NodeClient::wait_committed(const std::string& tx_id,
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto delay = std::chrono::milliseconds(20);
   while (true) {
-    auto r = get_json("/v1/txs/" + tx_id);
+    auto r = get_json(api::route_path<Route::kTx>(tx_id));
     if (r.ok() && str_field(*r, "status") == "committed") return r;
-    if (!r.ok() && r.error().code != "tx_not_found" && !is_transport_error(r.error())) {
+    if (!r.ok() && r.error().code != api::to_string(ApiError::kTxNotFound) &&
+        !is_transport_error(r.error())) {
       return r.error();
     }
     if (std::chrono::steady_clock::now() + delay > deadline) {
@@ -296,7 +320,7 @@ Result<json> NodeClient::wait_committed(const std::string& tx_id,
 }
 
 Result<std::string> NodeClient::receipt_text(const std::string& tx_id) {
-  RL_ASSIGN_OR_RETURN(auto r, request("GET", "/v1/receipts/" + tx_id, ""));
+  RL_ASSIGN_OR_RETURN(auto r, request("GET", api::route_path<Route::kReceipt>(tx_id), ""));
   if (r.status != 200) {
     RL_ASSIGN_OR_RETURN(auto j, to_json(r));
     (void)j;
@@ -346,7 +370,7 @@ Result<VerifiedRead> NodeClient::verified_receipt(const std::string& tx_id) {
   RL_ASSIGN_OR_RETURN(auto want, normalize_tx_id(tx_id));
   last_faults_.clear();
   for (std::size_t i : order()) {
-    auto r = send(i, "GET", "/v1/receipts/" + want, "", "application/json");
+    auto r = send(i, "GET", api::route_path<Route::kReceipt>(want), "", "application/json");
     if (!r.ok()) {
       record(last_faults_, i, fault_from(r.error()));
       continue;
@@ -407,7 +431,7 @@ Result<NodeClient::ProvenHeader> NodeClient::prove_header(std::size_t i, std::ui
   if (!bytes_equal(hdr.validators_hash(), anchor.genesis_keys.hash)) {
     json fetched;
     if (headers_answer == nullptr) {
-      auto jh = node_get_json(i, "/v1/headers/" + std::to_string(height), fault);
+      auto jh = node_get_json(i, api::route_path<Route::kHeader>(std::to_string(height)), fault);
       if (!jh.ok()) return jh.error();
       fetched = std::move(jh).value();
       headers_answer = &fetched;
@@ -481,11 +505,12 @@ Result<VerifiedBlock> NodeClient::verify_block_on(std::size_t i, std::uint64_t h
     *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
     return make_error(fault->code, fault->reason);
   };
-  RL_ASSIGN_OR_RETURN(auto j, node_get_json(i, "/v1/blocks/" + std::to_string(height), fault));
+  RL_ASSIGN_OR_RETURN(
+      auto j, node_get_json(i, api::route_path<Route::kBlock>(std::to_string(height)), fault));
   auto block = block_of(j);
   if (!block.ok()) return bad(block.error().message);
   // The certificate for `height` is only served as the last_commit of the next block.
-  auto jn = node_get_json(i, "/v1/blocks/" + std::to_string(height + 1), fault);
+  auto jn = node_get_json(i, api::route_path<Route::kBlock>(std::to_string(height + 1)), fault);
   if (!jn.ok()) {
     fault->reason = "block " + std::to_string(height + 1) + " (it carries block " +
                     std::to_string(height) + "'s commit certificate): " + fault->reason;
@@ -510,7 +535,8 @@ Result<VerifiedBlock> NodeClient::verify_header_on(std::size_t i, std::uint64_t 
     *fault = invalid("block_invalid", "block " + std::to_string(height) + ": " + why);
     return make_error(fault->code, fault->reason);
   };
-  RL_ASSIGN_OR_RETURN(auto j, node_get_json(i, "/v1/headers/" + std::to_string(height), fault));
+  RL_ASSIGN_OR_RETURN(
+      auto j, node_get_json(i, api::route_path<Route::kHeader>(std::to_string(height)), fault));
   if (!j.is_object() || !j.contains("header") || !j["header"].is_string()) {
     return bad("header answer carries no 'header' bytes");
   }
@@ -567,12 +593,12 @@ Result<std::optional<std::vector<Bytes>>> NodeClient::verified_block_txs(
   bool hidden = false;
   for (std::size_t i : order()) {
     NodeFault fault;
-    auto j = node_get_json(i, "/v1/blocks/" + h, &fault);
+    auto j = node_get_json(i, api::route_path<Route::kBlock>(h), &fault);
     if (!j.ok()) {
       // Answered exactly as a block that does not exist: the reader may not read all of it.
       // That is the API's rule, not a fault of the node; the other nodes are still asked, so
       // that one node cannot hide a block the reader may read.
-      if (j.error().code == "block_not_found") {
+      if (j.error().code == api::to_string(ApiError::kBlockNotFound)) {
         hidden = true;
       } else {
         record(last_faults_, i, std::move(fault));
@@ -619,7 +645,7 @@ Result<VerifiedBlock> NodeClient::verified_head() {
   last_faults_.clear();
   for (std::size_t i : order()) {
     NodeFault fault;
-    auto st = node_get_json(i, "/v1/status", &fault);
+    auto st = node_get_json(i, api::route_path<Route::kStatus>(), &fault);
     if (!st.ok()) {
       record(last_faults_, i, std::move(fault));
       continue;

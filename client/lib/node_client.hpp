@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/routes.hpp"
 #include "client/http/https_client.hpp"
 #include "client/lib/identity.hpp"
 #include "client/lib/session.hpp"
@@ -98,7 +99,7 @@ class NodeClient {
   Result<nlohmann::json> get_json(const std::string& target);
   Result<nlohmann::json> post_json(const std::string& target, const nlohmann::json& body);
 
-  Result<nlohmann::json> status() { return get_json("/v1/status"); }
+  Result<nlohmann::json> status() { return get_json(api::route_path<api::Route::kStatus>()); }
   // GET of a binary answer (a report's chunk): the body of a 2xx answer, else its API error.
   Result<std::string> get_bytes(const std::string& target);
 

@@ -3,8 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/audit_chain.hpp"
+#include "api/routes.hpp"
 
 namespace rl::client::pg {
+
+using api::Route;
 namespace {
 
 namespace audit = ::rl::api;
@@ -56,7 +59,8 @@ Result<std::uint64_t> index_page(NodeClient& client, Connection& c) {
   // failover in between is retried at the next pass).
   const std::string node = client.current_url();
   RL_ASSIGN_OR_RETURN(auto at, read_audit_position(c, node));
-  RL_ASSIGN_OR_RETURN(auto page, client.get_json("/v1/audit?from=" + std::to_string(at.seq + 1) +
+  RL_ASSIGN_OR_RETURN(auto page, client.get_json(api::route_path<Route::kAudit>() +
+                                                 "?from=" + std::to_string(at.seq + 1) +
                                                  "&limit=" + std::to_string(kPage)));
   if (client.current_url() != node) {
     return make_error("not_ready", "the audit log's node changed between two requests");

@@ -5,10 +5,13 @@
 #include <set>
 #include <sstream>
 
+#include "api/routes.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/tx.hpp"
 
 namespace rl::client::pg {
+
+using api::Route;
 namespace {
 
 using nlohmann::json;
@@ -141,7 +144,8 @@ Result<std::vector<BlockSource::Event>> BlockSource::events_at(std::uint64_t hei
     // One answer covers up to 100 heights (node/app/identity/report_events.hpp); events below
     // `height` are already written.
     events_.clear();
-    auto body = c_.get_bytes("/v1/events?stream=reports&after=" + std::to_string(height - 1));
+    auto body = c_.get_bytes(api::route_path<Route::kEvents>() +
+                             "?stream=reports&after=" + std::to_string(height - 1));
     if (!body.ok()) return body.error();
     std::istringstream in(*body);
     std::string line, type;
@@ -221,7 +225,7 @@ Status BlockSource::add_report_events(BlockRows& rows, const std::vector<Event>&
     if (e.report_id.size() != 64 || !from_hex(e.report_id).ok()) {
       return refused(h, "a report event names no report id");
     }
-    auto j = c_.get_json("/v1/reports/" + e.report_id);
+    auto j = c_.get_json(api::route_path<Route::kReport>(e.report_id));
     if (!j.ok()) return make_error("not_ready", "report " + e.report_id + ": " + j.error().message);
     if (with_history.insert(e.report_id).second) {
       auto hist = history_at(*j, e.report_id, h);

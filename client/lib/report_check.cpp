@@ -3,11 +3,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/routes.hpp"
 #include "common/file_io.hpp"
 #include "ledger/limits.hpp"
 #include "ledger/report_template.hpp"
 
 namespace rl::client {
+
+using api::Route;
 namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
@@ -17,7 +20,7 @@ constexpr std::size_t kMaxJsonFileBytes = 64 * 1024 * 1024;
 }  // namespace
 
 Result<ledger::pb::TemplateRecord> fetch_template(NodeClient& c, const std::string& id) {
-  RL_ASSIGN_OR_RETURN(auto j, c.get_json("/v1/templates/" + id));
+  RL_ASSIGN_OR_RETURN(auto j, c.get_json(api::route_path<Route::kTemplate>(id)));
   if (!j.contains("template") || !j["template"].is_object()) {
     return make_error("bad_response", "the node's template answer has no template");
   }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 
+#include "api/routes.hpp"
 #include "client/lib/session.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/document_cipher.hpp"
@@ -11,6 +12,8 @@
 #include "crypto/symmetric.hpp"
 
 namespace rl::client {
+
+using api::Route;
 
 using nlohmann::json;
 
@@ -233,10 +236,10 @@ Result<crypto::shamir::Share> request_share(http::HttpsClient& c, const Identity
   RL_ASSIGN_OR_RETURN(auto session, login_over(c, reader, password, "keys"));
   const auto now = rl::wall_now_ms();
   RL_ASSIGN_OR_RETURN(auto body, release_request(reader, report_id, service, now));
-  auto answer = json_answer(
-      c.request("POST", "/v1/keys/release", body.dump(), bearer_headers(session.token)));
+  auto answer = json_answer(c.request("POST", api::route_path<Route::kKeysRelease>(), body.dump(),
+                                      bearer_headers(session.token)));
   // The key-channel session is for this one request.
-  (void)c.request("POST", "/v1/auth/logout", "", bearer_headers(session.token));
+  (void)c.request("POST", api::route_path<Route::kAuthLogout>(), "", bearer_headers(session.token));
   if (!answer.ok()) return answer.error();
   return share_from_release(reader, report_id, service, x, *answer);
 }

@@ -1,9 +1,12 @@
 #include "client/lib/session.hpp"
 
+#include "api/routes.hpp"
 #include "crypto/keys.hpp"
 #include "proto/login_sign_bytes.hpp"
 
 namespace rl::client {
+
+using api::Route;
 
 using nlohmann::json;
 
@@ -26,8 +29,8 @@ http::HeaderList bearer_headers(const std::string& token) {
 
 Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
                                 const std::string& password, const std::string& scope) {
-  RL_ASSIGN_OR_RETURN(
-      auto ch, json_answer(c.post("/v1/auth/challenge", json{{"account", id.account}}.dump())));
+  RL_ASSIGN_OR_RETURN(auto ch, json_answer(c.post(api::route_path<Route::kAuthChallenge>(),
+                                                  json{{"account", id.account}}.dump())));
   auto challenge = from_base64(ch.value("challenge", ""));
   if (!challenge.ok() || challenge->size() != 32) {
     return make_error("bad_response", "the node's challenge is not 32 base64 bytes");
@@ -40,7 +43,8 @@ Result<SessionToken> login_over(http::HttpsClient& c, const Identity& id,
               {"challenge_id", ch.value("challenge_id", "")},
               {"signature", to_base64(sig)}};
   if (scope != "documents") req["scope"] = scope;
-  RL_ASSIGN_OR_RETURN(auto s, json_answer(c.post("/v1/auth/login", req.dump())));
+  RL_ASSIGN_OR_RETURN(auto s,
+                      json_answer(c.post(api::route_path<Route::kAuthLogin>(), req.dump())));
   SessionToken t;
   t.token = s.value("token", "");
   t.expires_at_ms = s.value("expires_at", std::int64_t{0});

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "common/thread_priority.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
@@ -27,6 +28,9 @@
 namespace rl::node {
 namespace {
 
+using api::ApiError;
+using api::Route;
+
 using nlohmann::json;
 
 // A list cursor is an index key: a few ids and a height.
@@ -39,27 +43,23 @@ http::HttpResponse ok_json(const json& j, int status = 200) {
   return r;
 }
 
-http::HttpResponse error_response(const Error& e) {
-  return http::json_error(api::http_status_for(e.code), e.code, e.message);
-}
-
 Result<Bytes> parse_id(std::string_view hex) {
-  if (hex.size() != 64) return make_error("bad_id", "ids are 64 hex characters");
+  if (hex.size() != 64) return http::api_error(ApiError::kBadId, "ids are 64 hex characters");
   auto b = from_hex(hex);
-  if (!b.ok()) return make_error("bad_id", "ids are 64 hex characters");
+  if (!b.ok()) return http::api_error(ApiError::kBadId, "ids are 64 hex characters");
   return std::move(b).value();
 }
 
 // What a reader gets for an id that does not exist, and, word for word, for one it may not read
 // (read_policy.hpp): one error per kind of id, so the two cannot be told apart.
 Error no_such_tx() {
-  return make_error("tx_not_found", "no such transaction on this node");
+  return http::api_error(ApiError::kTxNotFound, "no such transaction on this node");
 }
 Error no_such_block() {
-  return make_error("block_not_found", "no block at that height");
+  return http::api_error(ApiError::kBlockNotFound, "no block at that height");
 }
 Error no_such_report() {
-  return make_error("report_not_found", "no such report");
+  return http::api_error(ApiError::kReportNotFound, "no such report");
 }
 std::string get_query(const http::HttpRequest& req, const char* key) {
   auto it = req.query.find(key);
@@ -67,7 +67,7 @@ std::string get_query(const http::HttpRequest& req, const char* key) {
 }
 
 Error no_such_org() {
-  return make_error("org_not_found", "no such organization");
+  return http::api_error(ApiError::kOrgNotFound, "no such organization");
 }
 
 }  // namespace
@@ -124,113 +124,107 @@ void Api::handle(http::HttpRequest&& req, http::Responder respond) {
 }
 
 http::HttpResponse Api::route(const http::HttpRequest& req) {
-  std::string_view path = req.path;
-  auto tail = [&](std::string_view prefix) -> std::optional<std::string_view> {
-    if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) {
-      auto rest = path.substr(prefix.size());
-      if (rest.find('/') == std::string_view::npos) return rest;
-    }
-    return std::nullopt;
-  };
-  // /v1/reports/<id>/versions, /v1/reports/<id>/chunks and /v1/reports/<id>/chunks/<n>: the id
-  // and what follows it.
-  struct ReportPart {
-    std::string_view id, part, index;
-  };
-  auto report_part = [&]() -> std::optional<ReportPart> {
-    constexpr std::string_view kPrefix = "/v1/reports/";
-    if (!path.starts_with(kPrefix)) return std::nullopt;
-    auto rest = path.substr(kPrefix.size());
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos || slash == 0) return std::nullopt;
-    ReportPart r{rest.substr(0, slash), rest.substr(slash + 1), {}};
-    if (r.part == "versions" || r.part == "chunks") return r;
-    if (r.part.starts_with("chunks/") && r.part.size() > 7 &&
-        r.part.find('/', 7) == std::string_view::npos) {
-      r.index = r.part.substr(7);
-      r.part = "chunk";
-      return r;
-    }
-    return std::nullopt;
-  };
-  if (auto r = identity_.route(req)) return std::move(*r);
-  // Every method: the third-party routes audit every call, refused ones included.
-  if (third_party::ThirdPartyApi::is_route(path)) {
+  // Every path under /v1/third-party/, unknown ones and every method included: the third-party
+  // routes audit every call, refused ones too.
+  if (third_party::ThirdPartyApi::is_route(req.path)) {
     if (third_party_ == nullptr) {
-      return error_response(
-          make_error("masking_unavailable", "this node does not serve third parties"));
+      return http::json_error(ApiError::kMaskingUnavailable,
+                              "this node does not serve third parties");
     }
     return third_party_->route(req);
   }
-  if (sealed::SealedApi::is_route(path)) {
+  // The explorer's static files: every name under /explorer/, unknown ones included, so that its
+  // 404s carry its security headers too. Its pages read everything else through the routes
+  // below, with the viewer's own session.
+  if (explorer::is_route(req.path)) return explorer::serve(req);
+  // The other routes are the table's (api/routes.hpp): a path it does not list is no route,
+  // whatever the method.
+  const auto match = api::match_route(req.path);
+  if (!match) return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
+  if (!api::route_allows(match->route, req.method)) return http::method_not_allowed(match->route);
+  if (auto r = identity_.route(req, *match)) return std::move(*r);
+  if (sealed::SealedApi::serves(match->route)) {
     if (sealed_ == nullptr) {
-      return error_response(
-          make_error("route_not_found", "this node does not serve sealed reports"));
+      return http::json_error(ApiError::kRouteNotFound, "this node does not serve sealed reports");
     }
-    return sealed_->route(req);
+    return sealed_->route(req, *match);
   }
-  // The explorer's static files (GET and HEAD): its pages read everything else through the
-  // routes below, with the viewer's own session.
-  if (explorer::is_route(path)) return explorer::serve(req);
-  const bool get = req.method == "GET";
-  if (path == "/v1/txs") {
-    if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
-    return post_tx(req);
+  const auto& param = match->params;
+  const bool report_events = get_query(req, "stream") == "reports";
+  switch (match->route) {
+    case Route::kTxs:
+      return post_tx(req);
+    case Route::kTxsBatch:
+      return post_tx_batch(req);
+    case Route::kHealthz:
+      return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
+    case Route::kStatus:
+      return get_status();
+    // Templates are network-wide rules, not any organization's data: public, like the headers.
+    case Route::kTemplates:
+      return list_templates();
+    case Route::kTemplate:
+      return get_template(param[0]);
+    case Route::kHeader:
+      return get_header(param[0]);
+    case Route::kEvidence:
+      return evidence_response(chain_, req);
+    // Block events are public, like the headers; report events are data (below).
+    case Route::kEvents:
+      if (!report_events) return get_events(req, nullptr);
+      break;
+    default:
+      break;
   }
-  if (path == "/v1/txs/batch") {
-    if (req.method != "POST") return error_response(make_error("method_not_allowed", "use POST"));
-    return post_tx_batch(req);
-  }
-  if (!get) return error_response(make_error("method_not_allowed", "use GET"));
-  if (path == "/healthz") {
-    return ok_json({{"status", "ok"}, {"height", chain_.head().height}});
-  }
-  if (path == "/v1/status") return get_status();
-  // Templates are network-wide rules, not any organization's data: public, like the headers.
-  if (path == "/v1/templates") return list_templates();
-  if (auto id = tail("/v1/templates/")) return get_template(*id);
-  if (auto h = tail("/v1/headers/")) return get_header(*h);
-  if (path == "/v1/evidence") return evidence_response(chain_, req);
-  // Block events are public, like the headers; report events are data (below).
-  const bool report_events = path == "/v1/events" && get_query(req, "stream") == "reports";
-  if (path == "/v1/events" && !report_events) return get_events(req, nullptr);
   // Everything below carries report data: the reader is authenticated first.
-  const bool data_route = report_events || path == "/v1/reports" || tail("/v1/blocks/") ||
-                          tail("/v1/txs/") || tail("/v1/receipts/") || tail("/v1/reports/") ||
-                          tail("/v1/balances/") || tail("/v1/chunks/") || report_part();
-  if (!data_route) return error_response(make_error("route_not_found", "no route for " + req.path));
   auto principal = identity_.reader(req);
-  if (!principal.ok()) return error_response(principal.error());
+  if (!principal.ok()) return http::json_error(principal.error());
   Reader reader;
   if (*principal) {
     auto ctx = identity::load_read_context(identity_.auth().ledger(), std::move(**principal));
-    if (!ctx.ok()) return error_response(ctx.error());
+    if (!ctx.ok()) return http::json_error(ctx.error());
     reader = std::move(ctx).value();
   }
   if (auto st = identity::check_data_route_reader(reader); !st.ok()) {
-    return error_response(st.error());
+    return http::json_error(st.error());
   }
-  if (report_events) return get_events(req, &reader);
-  if (path == "/v1/reports") return list_reports(req, reader);
-  if (auto h = tail("/v1/blocks/")) return get_block(*h, reader);
-  if (auto id = tail("/v1/txs/")) return get_tx(*id, reader);
-  if (auto id = tail("/v1/receipts/")) return get_receipt(*id, reader);
-  if (auto org = tail("/v1/balances/")) return get_balance(*org, reader);
-  if (auto id = tail("/v1/chunks/")) return get_own_chunk(*id, reader);
-  if (auto part = report_part()) {
-    if (part->part == "versions") return get_report_versions(part->id, reader);
-    if (part->part == "chunks") return get_report_chunks(part->id, reader);
-    return get_report_chunk(part->id, part->index, reader);
+  switch (match->route) {
+    case Route::kEvents:
+      return get_events(req, &reader);
+    case Route::kReports:
+      return list_reports(req, reader);
+    case Route::kBlock:
+      return get_block(param[0], reader);
+    case Route::kTx:
+      return get_tx(param[0], reader);
+    case Route::kReceipt:
+      return get_receipt(param[0], reader);
+    case Route::kBalance:
+      return get_balance(param[0], reader);
+    case Route::kChunk:
+      return get_own_chunk(param[0], reader);
+    case Route::kReport:
+      return get_report(param[0], reader);
+    case Route::kReportVersions:
+      return get_report_versions(param[0], reader);
+    case Route::kReportChunks:
+      return get_report_chunks(param[0], reader);
+    case Route::kReportChunk:
+      return get_report_chunk(param[0], param[1], reader);
+    default:
+      break;
   }
-  auto id = tail("/v1/reports/");
-  return get_report(*id, reader);
+  // A route of the table that no module answers (tests/app/api_routes_test.cpp asks every one).
+  std::string message = "this node does not serve ";
+  message += api::route_template(match->route);
+  return http::json_error(ApiError::kRouteNotFound, message);
 }
 
 http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
   auto reject = [&](const Error& e) {
     stats_.txs_rejected++;
     stats_.refused.count(e.code);
-    return error_response(e);
+    return http::json_error(e);
   };
   // Two encodings of the same thing: the exact Tx bytes as the body
   // (application/octet-stream, what the client library sends: no JSON or base64 on the hot
@@ -241,12 +235,17 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
     raw = to_bytes(req.body);
   } else {
     json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return reject(make_error("bad_json", "request body is not valid JSON"));
+    if (j.is_discarded()) {
+      return reject(http::api_error(ApiError::kBadJson, "request body is not valid JSON"));
+    }
     if (!j.is_object() || !j.contains("tx") || !j["tx"].is_string()) {
-      return reject(make_error("bad_request", "expected {\"tx\": \"<base64 of Tx bytes>\"}"));
+      return reject(
+          http::api_error(ApiError::kBadRequest, "expected {\"tx\": \"<base64 of Tx bytes>\"}"));
     }
     auto decoded = from_base64(j["tx"].get_ref<const std::string&>());
-    if (!decoded.ok()) return reject(make_error("bad_request", "tx is not valid base64"));
+    if (!decoded.ok()) {
+      return reject(http::api_error(ApiError::kBadRequest, "tx is not valid base64"));
+    }
     raw = std::move(decoded).value();
   }
   auto id = submit_raw(raw);
@@ -257,7 +256,9 @@ http::HttpResponse Api::post_tx(const http::HttpRequest& req) {
 
 Result<std::string> Api::submit_raw(ByteView raw) {
   // A full mempool refuses before any signature is checked: back-pressure must be cheap.
-  if (mempool_.full()) return make_error("mempool_full", "the node's mempool is full; retry later");
+  if (mempool_.full()) {
+    return http::api_error(ApiError::kMempoolFull, "the node's mempool is full; retry later");
+  }
   auto tx = ledger::decode_tx(chain_.anchor().suite, raw);
   if (!tx.ok()) return tx.error();
   std::string id = to_hex(tx->id);
@@ -269,12 +270,13 @@ Result<std::string> Api::submit_raw(ByteView raw) {
 http::HttpResponse Api::post_tx_batch(const http::HttpRequest& req) {
   auto ct = req.headers.find("content-type");
   if (ct == req.headers.end() || ct->second.rfind("application/octet-stream", 0) != 0) {
-    return error_response(make_error(
-        "bad_request", "a batch is application/octet-stream: (u32 big-endian length, Tx bytes)*"));
+    return http::json_error(
+        ApiError::kBadRequest,
+        "a batch is application/octet-stream: (u32 big-endian length, Tx bytes)*");
   }
   // The whole framing is checked before anything is admitted: a malformed batch admits nothing.
   auto frames = ledger::split_tx_batch(as_bytes(req.body));
-  if (!frames.ok()) return error_response(frames.error());
+  if (!frames.ok()) return http::json_error(frames.error());
   json results = json::array();
   std::size_t accepted = 0;
   for (ByteView raw : *frames) {
@@ -306,26 +308,26 @@ json template_record_json(const ledger::pb::TemplateRecord& t) {
 
 http::HttpResponse Api::get_template(std::string_view id) {
   if (!ledger::valid_id(id)) {
-    return error_response(make_error("template_not_found", "no such template"));
+    return http::json_error(ApiError::kTemplateNotFound, "no such template");
   }
   auto raw = chain_.state_value(ledger::keys::tmpl(id));
-  if (!raw.ok()) return error_response(raw.error());
+  if (!raw.ok()) return http::json_error(raw.error());
   ledger::pb::TemplateRecord t;
-  if (!*raw) return error_response(make_error("template_not_found", "no such template"));
+  if (!*raw) return http::json_error(ApiError::kTemplateNotFound, "no such template");
   if (!t.ParseFromArray((*raw)->data(), static_cast<int>((*raw)->size()))) {
-    return error_response(make_error("state_corrupt", "template record"));
+    return http::json_error(ApiError::kStateCorrupt, "template record");
   }
   return ok_json(template_record_json(t));
 }
 
 http::HttpResponse Api::list_templates() {
   auto rows = chain_.state_scan(ledger::keys::templates_prefix(), kMaxTemplatesListed);
-  if (!rows.ok()) return error_response(rows.error());
+  if (!rows.ok()) return http::json_error(rows.error());
   json out = json::array();
   for (const auto& [key, value] : *rows) {
     ledger::pb::TemplateRecord t;
     if (!t.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      return error_response(make_error("state_corrupt", "template record"));
+      return http::json_error(ApiError::kStateCorrupt, "template record");
     }
     out.push_back({{"id", t.template_id()},
                    {"name", t.name()},
@@ -354,25 +356,25 @@ Result<Api::StoredBlock> Api::load_block(std::string_view text) const {
   StoredBlock b;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), b.height);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    return make_error("bad_height", "height must be a decimal number");
+    return http::api_error(ApiError::kBadHeight, "height must be a decimal number");
   }
   RL_ASSIGN_OR_RETURN(auto raw, chain_.block_bytes(b.height));
   if (!raw) return no_such_block();
   b.raw = std::move(*raw);
   if (!b.block.ParseFromArray(b.raw.data(), static_cast<int>(b.raw.size())) ||
       !b.header.ParseFromString(b.block.header())) {
-    return make_error("storage_corrupt", "stored block does not decode");
+    return http::api_error(ApiError::kStorageCorrupt, "stored block does not decode");
   }
   return b;
 }
 
 http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
   auto stored = load_block(text);
-  if (!stored.ok()) return error_response(stored.error());
+  if (!stored.ok()) return http::json_error(stored.error());
   const auto& [height, raw, block, hdr] = *stored;
   auto visible = identity::may_read_block(reader, identity_.auth().ledger(), block);
-  if (!visible.ok()) return error_response(visible.error());
-  if (!*visible) return error_response(no_such_block());
+  if (!visible.ok()) return http::json_error(visible.error());
+  if (!*visible) return http::json_error(no_such_block());
   json txs = json::array();
   for (const auto& t : block.txs()) {
     auto d = ledger::decode_tx(chain_.anchor().suite, as_bytes(t));
@@ -394,10 +396,10 @@ http::HttpResponse Api::get_block(std::string_view text, const Reader& reader) {
 
 http::HttpResponse Api::get_header(std::string_view text) {
   auto stored = load_block(text);
-  if (!stored.ok()) return error_response(stored.error());
+  if (!stored.ok()) return http::json_error(stored.error());
   const auto& [height, raw, block, hdr] = *stored;
   auto cert = chain_.commit(height);
-  if (!cert.ok()) return error_response(cert.error());
+  if (!cert.ok()) return http::json_error(cert.error());
   json j = {{"height", hdr.height()},
             {"block_hash", to_hex(crypto::hash(chain_.anchor().suite, as_bytes(block.header())))},
             {"time_ms", hdr.time_ms()},
@@ -409,7 +411,7 @@ http::HttpResponse Api::get_header(std::string_view text) {
   // After validator-set changes, what a verifier holding only genesis needs to trust the set
   // that certified this header (decision 0041). Absent while the set never changed.
   auto handoffs = chain_.handoffs_up_to(height);
-  if (!handoffs.ok()) return error_response(handoffs.error());
+  if (!handoffs.ok()) return http::json_error(handoffs.error());
   if (!handoffs->empty())
     j["validator_handoffs"] = json::parse(ledger::handoffs_to_json(*handoffs));
   return ok_json(j);
@@ -417,21 +419,21 @@ http::HttpResponse Api::get_header(std::string_view text) {
 
 http::HttpResponse Api::get_tx(std::string_view hex, const Reader& reader) {
   auto id = parse_id(hex);
-  if (!id.ok()) return error_response(id.error());
+  if (!id.ok()) return http::json_error(id.error());
   auto loc = chain_.tx_location(*id);
-  if (!loc.ok()) return error_response(loc.error());
+  if (!loc.ok()) return http::json_error(loc.error());
   if (!*loc) {
     auto pending = mempool_.find(*id);
     if (pending && identity::may_see_pending(reader, *pending)) {
       return ok_json({{"tx_id", hex}, {"status", "pending"}});
     }
-    return error_response(no_such_tx());
+    return http::json_error(no_such_tx());
   }
   auto raw = chain_.tx_bytes(*id);
-  if (!raw.ok() || !*raw) return error_response(make_error("storage_corrupt", "tx bytes missing"));
+  if (!raw.ok() || !*raw) return http::json_error(ApiError::kStorageCorrupt, "tx bytes missing");
   auto visible = identity::may_read_tx(reader, identity_.auth().ledger(), **raw);
-  if (!visible.ok()) return error_response(visible.error());
-  if (!*visible) return error_response(no_such_tx());
+  if (!visible.ok()) return http::json_error(visible.error());
+  if (!*visible) return http::json_error(no_such_tx());
   auto d = ledger::decode_tx(chain_.anchor().suite, **raw);
   json j = {{"tx_id", hex},
             {"status", "committed"},
@@ -448,13 +450,13 @@ http::HttpResponse Api::get_tx(std::string_view hex, const Reader& reader) {
 
 http::HttpResponse Api::get_receipt(std::string_view hex, const Reader& reader) {
   auto id = parse_id(hex);
-  if (!id.ok()) return error_response(id.error());
+  if (!id.ok()) return http::json_error(id.error());
   auto r = chain_.receipt(*id);
-  if (!r.ok()) return error_response(r.error());
-  if (!*r) return error_response(no_such_tx());
+  if (!r.ok()) return http::json_error(r.error());
+  if (!*r) return http::json_error(no_such_tx());
   auto visible = identity::may_read_tx(reader, identity_.auth().ledger(), (*r)->tx);
-  if (!visible.ok()) return error_response(visible.error());
-  if (!*visible) return error_response(no_such_tx());
+  if (!visible.ok()) return http::json_error(visible.error());
+  if (!*visible) return http::json_error(no_such_tx());
   http::HttpResponse resp;
   resp.body = ledger::receipt_to_json(**r);
   return resp;
@@ -462,13 +464,13 @@ http::HttpResponse Api::get_receipt(std::string_view hex, const Reader& reader) 
 
 http::HttpResponse Api::get_balance(std::string_view org, const Reader& reader) {
   // Another organization's balance answers like an organization that does not exist.
-  if (org.size() > ledger::limits::kMaxIdBytes) return error_response(no_such_org());
-  if (reader && !reader->scope.sees_everything_of(org)) return error_response(no_such_org());
+  if (org.size() > ledger::limits::kMaxIdBytes) return http::json_error(no_such_org());
+  if (reader && !reader->scope.sees_everything_of(org)) return http::json_error(no_such_org());
   auto known = identity_.auth().ledger().organization(org);
-  if (!known.ok()) return error_response(known.error());
-  if (!*known) return error_response(no_such_org());
+  if (!known.ok()) return http::json_error(known.error());
+  if (!*known) return http::json_error(no_such_org());
   auto amount = chain_.balance(org);
-  if (!amount.ok()) return error_response(amount.error());
+  if (!amount.ok()) return http::json_error(amount.error());
   return ok_json(
       {{"org", std::string(org)}, {"balance", *amount}, {"height", chain_.head().height}});
 }
@@ -476,17 +478,17 @@ http::HttpResponse Api::get_balance(std::string_view org, const Reader& reader) 
 http::HttpResponse Api::get_report(std::string_view id, const Reader& reader) {
   // Asked before the id is looked up: an account without output permission learns nothing.
   if (auto st = identity::check_output_permission(reader); !st.ok()) {
-    return error_response(st.error());
+    return http::json_error(st.error());
   }
   auto r = chain_.report(std::string(id));
-  if (!r.ok()) return error_response(r.error());
-  if (!*r || !identity::may_read_report(reader, **r)) return error_response(no_such_report());
+  if (!r.ok()) return http::json_error(r.error());
+  if (!*r || !identity::may_read_report(reader, **r)) return http::json_error(no_such_report());
   return ok_json(report_json(**r));
 }
 
 http::HttpResponse Api::get_report_chunks(std::string_view id, const Reader& reader) {
   auto list = identity::report_chunk_list(chain_, reader, std::string(id));
-  if (!list.ok()) return error_response(list.error());
+  if (!list.ok()) return http::json_error(list.error());
   json chunks = json::array();
   std::uint64_t size = 0;
   for (int i = 0; i < list->data_hashes_size(); ++i) {
@@ -502,7 +504,7 @@ http::HttpResponse Api::get_report_chunks(std::string_view id, const Reader& rea
 http::HttpResponse Api::get_report_chunk(std::string_view id, std::string_view index,
                                          const Reader& reader) {
   auto data = identity::report_chunk_data(chain_, reader, std::string(id), index);
-  if (!data.ok()) return error_response(data.error());
+  if (!data.ok()) return http::json_error(data.error());
   http::HttpResponse r;
   r.content_type = "application/octet-stream";
   r.body = std::move(data).value();
@@ -511,7 +513,7 @@ http::HttpResponse Api::get_report_chunk(std::string_view id, std::string_view i
 
 http::HttpResponse Api::get_own_chunk(std::string_view id, const Reader& reader) {
   auto rec = identity::own_chunk(chain_, reader, id);
-  if (!rec.ok()) return error_response(rec.error());
+  if (!rec.ok()) return http::json_error(rec.error());
   return ok_json({{"chunk_id", id},
                   {"template", rec->template_id()},
                   {"template_version", rec->template_version()},
@@ -526,11 +528,11 @@ http::HttpResponse Api::get_own_chunk(std::string_view id, const Reader& reader)
 http::HttpResponse Api::get_events(const http::HttpRequest& req, const Reader* reader) {
   const std::string stream = get_query(req, "stream");
   if (!stream.empty() && stream != "blocks" && stream != "reports") {
-    return error_response(make_error("bad_query", "stream must be blocks or reports"));
+    return http::json_error(ApiError::kBadQuery, "stream must be blocks or reports");
   }
   if (reader) {
     if (auto st = identity::check_output_permission(*reader); !st.ok()) {
-      return error_response(st.error());
+      return http::json_error(st.error());
     }
   }
   // An EventSource resumes with Last-Event-ID; a script may pass ?after=HEIGHT.
@@ -540,21 +542,21 @@ http::HttpResponse Api::get_events(const http::HttpRequest& req, const Reader* r
   if (!text.empty()) {
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
     if (ec != std::errc() || p != text.data() + text.size()) {
-      return error_response(make_error("bad_query", "the last event id is a block height"));
+      return http::json_error(ApiError::kBadQuery, "the last event id is a block height");
     }
   }
   auto body = identity::events_after(
       chain_, reader ? *reader : Reader{},
       reader ? identity::EventStream::kReports : identity::EventStream::kBlocks, after);
   // (A blocks stream passes no reader: it never reads a report.)
-  if (!body.ok()) return error_response(body.error());
+  if (!body.ok()) return http::json_error(body.error());
   return http::HttpResponse{
       200, "text/event-stream", std::move(*body), {{"cache-control", "no-cache"}}};
 }
 
 http::HttpResponse Api::get_report_versions(std::string_view id, const Reader& reader) {
   auto versions = identity::list_report_versions(chain_, reader, std::string(id));
-  if (!versions.ok()) return error_response(versions.error());
+  if (!versions.ok()) return http::json_error(versions.error());
   json out = json::array();
   for (const auto& r : *versions) out.push_back(report_json(r));
   return ok_json({{"versions", out}, {"count", out.size()}});
@@ -568,7 +570,8 @@ Result<std::optional<std::int64_t>> int_param(const std::string& value, const ch
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
   if (ec != std::errc() || p != value.data() + value.size()) {
-    return make_error("bad_query", std::string(name) + " must be an integer (unix ms)");
+    return http::api_error(ApiError::kBadQuery,
+                           std::string(name) + " must be an integer (unix ms)");
   }
   return std::optional<std::int64_t>(n);
 }
@@ -577,7 +580,7 @@ Result<std::optional<bool>> bool_param(const std::string& value, const char* nam
   if (value.empty()) return std::optional<bool>();
   if (value == "true") return std::optional<bool>(true);
   if (value == "false") return std::optional<bool>(false);
-  return make_error("bad_query", std::string(name) + " must be true or false");
+  return http::api_error(ApiError::kBadQuery, std::string(name) + " must be true or false");
 }
 
 }  // namespace
@@ -595,22 +598,21 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
   q.first_version = get("chain");
   for (const auto* v : {&q.org, &q.template_id, &q.period, &q.first_version}) {
     if (v->size() > 64 || v->find('/') != std::string::npos) {
-      return error_response(make_error("bad_query", "filter values are ids of at most 64 bytes"));
+      return http::json_error(ApiError::kBadQuery, "filter values are ids of at most 64 bytes");
     }
   }
   if (!q.status.empty() && q.status != "SUBMITTED" && q.status != "ACCEPTED" &&
       q.status != "REJECTED") {
-    return error_response(
-        make_error("bad_query", "status must be SUBMITTED, ACCEPTED or REJECTED"));
+    return http::json_error(ApiError::kBadQuery, "status must be SUBMITTED, ACCEPTED or REJECTED");
   }
   auto late = bool_param(get("late"), "late");
   auto latest = bool_param(get("latest"), "latest");
   auto from = int_param(get("from_ms"), "from_ms");
   auto to = int_param(get("to_ms"), "to_ms");
-  if (!late.ok()) return error_response(late.error());
-  if (!latest.ok()) return error_response(latest.error());
-  if (!from.ok()) return error_response(from.error());
-  if (!to.ok()) return error_response(to.error());
+  if (!late.ok()) return http::json_error(late.error());
+  if (!latest.ok()) return http::json_error(latest.error());
+  if (!from.ok()) return http::json_error(from.error());
+  if (!to.ok()) return http::json_error(to.error());
   q.late = *late;
   q.latest_only = latest->value_or(false);
   q.from_ms = *from;
@@ -620,22 +622,22 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
     auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
     if (ec != std::errc() || p != l.data() + l.size() || n == 0 ||
         n > ledger::limits::kMaxQueryLimit) {
-      return error_response(make_error(
-          "bad_query",
-          "limit must be an integer 1-" + std::to_string(ledger::limits::kMaxQueryLimit)));
+      return http::json_error(
+          ApiError::kBadQuery,
+          "limit must be an integer 1-" + std::to_string(ledger::limits::kMaxQueryLimit));
     }
     q.limit = n;
   }
   if (auto a = get("after"); !a.empty()) {
     auto cursor = from_hex(a);
     if (a.size() > 2 * kMaxCursorBytes || !cursor.ok()) {
-      return error_response(
-          make_error("bad_query", "after is the `next` cursor of a previous page (hex)"));
+      return http::json_error(ApiError::kBadQuery,
+                              "after is the `next` cursor of a previous page (hex)");
     }
     q.after = std::move(cursor).value();
   }
   auto page = identity::list_visible_reports(chain_, reader, q);
-  if (!page.ok()) return error_response(page.error());
+  if (!page.ok()) return http::json_error(page.error());
   json out = json::array();
   for (const auto& r : page->reports) out.push_back(report_json(r));
   json j = {{"reports", out}, {"count", out.size()}};

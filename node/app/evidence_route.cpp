@@ -24,14 +24,11 @@ Result<std::uint64_t> u64_param(const http::HttpRequest& req, const char* name,
   std::uint64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || p != text.data() + text.size() || n < min || n > max) {
-    return make_error("bad_query", std::string(name) + " must be an integer " +
-                                       std::to_string(min) + "-" + std::to_string(max));
+    return http::api_error(api::ApiError::kBadQuery, std::string(name) + " must be an integer " +
+                                                         std::to_string(min) + "-" +
+                                                         std::to_string(max));
   }
   return n;
-}
-
-http::HttpResponse error(const Error& e) {
-  return http::json_error(api::http_status_for(e.code), e);
 }
 
 }  // namespace
@@ -41,9 +38,9 @@ http::HttpResponse evidence_response(const ledger::Chain& chain, const http::Htt
   // A slot key: the prefix, three u64 and a type byte.
   const std::size_t kCursorBytes = ledger::evidence_prefix().size() + 3 * 8 + 1;
   auto from = u64_param(req, "from", 0, 0, std::numeric_limits<std::uint64_t>::max());
-  if (!from.ok()) return error(from.error());
+  if (!from.ok()) return http::json_error(from.error());
   auto limit = u64_param(req, "limit", kDefaultLimit, 1, ledger::limits::kMaxQueryLimit);
-  if (!limit.ok()) return error(limit.error());
+  if (!limit.ok()) return http::json_error(limit.error());
   Bytes after;
   if (auto it = req.query.find("after"); it != req.query.end()) {
     auto cursor =
@@ -51,12 +48,13 @@ http::HttpResponse evidence_response(const ledger::Chain& chain, const http::Htt
     const Bytes prefix = ledger::evidence_prefix();
     if (!cursor.ok() || cursor->size() != kCursorBytes ||
         !std::equal(prefix.begin(), prefix.end(), cursor->begin())) {
-      return error(make_error("bad_query", "after is the `next` cursor of a previous page"));
+      return http::json_error(api::ApiError::kBadQuery,
+                              "after is the `next` cursor of a previous page");
     }
     after = std::move(cursor).value();
   }
   auto page = chain.evidence(*from, after, *limit);
-  if (!page.ok()) return error(page.error());
+  if (!page.ok()) return http::json_error(page.error());
   json items = json::array();
   for (const auto& r : page->records) items.push_back(api::evidence_record_to_json(r));
   json out = {{"evidence", items}, {"count", items.size()}};

@@ -2,13 +2,19 @@
 
 #include <string>
 
+#include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "node/http/json_error.hpp"
 
 namespace rl::node::explorer {
 namespace {
 
-constexpr std::string_view kRoot = "/explorer";
-constexpr std::string_view kPrefix = "/explorer/";
+using api::ApiError;
+
+// The paths of the route table (api/routes.hpp): /explorer redirects to /explorer/, and every
+// name under /explorer/ is the explorer's to answer.
+constexpr std::string_view kRoot = api::route_template(api::Route::kExplorerRoot);
+constexpr std::string_view kPrefix = api::route_template(api::Route::kExplorerIndex);
 
 // Headers for every explorer answer, errors included: a 404 page is still a page of this origin.
 void add_security_headers(http::HttpResponse& r) {
@@ -47,10 +53,9 @@ http::HttpResponse serve(const http::HttpRequest& req) {
 }
 
 http::HttpResponse serve(const http::HttpRequest& req, std::span<const Asset> assets) {
-  if (req.method != "GET" && req.method != "HEAD") {
-    auto r = http::json_error(405, "method_not_allowed", "the explorer's files are read with GET");
-    r.headers.emplace_back("allow", "GET, HEAD");
-    return finish(std::move(r));
+  // Every explorer route answers the same methods; an unknown name is checked as a file's.
+  if (!api::route_allows(api::Route::kExplorerFile, req.method)) {
+    return finish(http::method_not_allowed(api::Route::kExplorerFile));
   }
   std::string_view path = req.path;
   if (path == kRoot) {
@@ -72,7 +77,7 @@ http::HttpResponse serve(const http::HttpRequest& req, std::span<const Asset> as
     r.body.assign(reinterpret_cast<const char*>(asset.bytes.data()), asset.bytes.size());
     return finish(std::move(r));
   }
-  return finish(http::json_error(404, "not_found", "the explorer has no file " + req.path));
+  return finish(http::json_error(ApiError::kNotFound, "the explorer has no file " + req.path));
 }
 
 }  // namespace rl::node::explorer

@@ -1,5 +1,7 @@
 #include "node/http/query.hpp"
 
+#include "node/http/json_error.hpp"
+
 namespace rl::http {
 namespace {
 
@@ -50,12 +52,16 @@ Result<std::map<std::string, std::string>> parse_query(std::string_view query) {
     auto key = percent_decode(raw_key, true);
     auto value = percent_decode(raw_value, true);
     if (!key || !value) {
-      return make_error("invalid_query", "malformed percent-encoding in query parameter");
+      return api_error(api::ApiError::kInvalidQuery,
+                       "malformed percent-encoding in query parameter");
     }
-    if (key->empty()) return make_error("invalid_query", "query parameter with empty name");
+    if (key->empty()) {
+      return api_error(api::ApiError::kInvalidQuery, "query parameter with empty name");
+    }
     auto [it, inserted] = out.emplace(std::move(*key), std::move(*value));
     if (!inserted) {
-      return make_error("invalid_query", "query parameter '" + it->first + "' is repeated");
+      return api_error(api::ApiError::kInvalidQuery,
+                       "query parameter '" + it->first + "' is repeated");
     }
   }
   return out;

@@ -1,24 +1,34 @@
-// The one table of error codes to HTTP statuses (api/error_codes.hpp): well formed, used by
-// every route family, and never contradicted by a handler that writes a status by hand.
+// The typed API error codes and their one table to HTTP statuses (api/error_codes.hpp): well
+// formed, every enumerator in it once, and no node handler that answers with a status or a code
+// string of its own.
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "api/error_codes.hpp"
 
 namespace rl::api {
 namespace {
 
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 TEST(ApiErrorCodes, TheTableIsSortedHoldsEachCodeOnceAndOnlyErrorStatuses) {
-  const auto codes = api_error_codes();
+  const auto codes = api_errors();
   ASSERT_FALSE(codes.empty());
-  const std::set<int> allowed = {401, 403, 404, 405, 409, 413, 429, 500, 503};
+  const std::set<int> allowed = {400, 401, 403, 404, 405, 409, 413, 429, 431, 500, 503};
   for (std::size_t i = 0; i < codes.size(); ++i) {
     EXPECT_TRUE(allowed.count(codes[i].http_status)) << codes[i].code;
     EXPECT_TRUE(std::regex_match(std::string(codes[i].code), std::regex("[a-z][a-z0-9_]*")))
@@ -29,49 +39,84 @@ TEST(ApiErrorCodes, TheTableIsSortedHoldsEachCodeOnceAndOnlyErrorStatuses) {
   }
 }
 
+TEST(ApiErrorCodes, EveryEnumeratorIsInTheTableExactlyOnceAndRoundTrips) {
+  const auto count = static_cast<std::size_t>(ApiError::kCount);
+  EXPECT_EQ(api_errors().size(), count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto e = static_cast<ApiError>(i);
+    std::size_t lines = 0;
+    for (const auto& info : api_errors()) lines += info.error == e ? 1 : 0;
+    EXPECT_EQ(lines, 1u) << "enumerator " << i;
+    const auto back = from_string(to_string(e));
+    ASSERT_TRUE(back.has_value()) << to_string(e);
+    EXPECT_EQ(*back, e) << to_string(e);
+    EXPECT_EQ(http_status_for(to_string(e)), http_status(e)) << to_string(e);
+  }
+  EXPECT_FALSE(from_string("no_such_code").has_value());
+  EXPECT_FALSE(from_string("").has_value());
+  // Lookups are exact: no prefix, suffix or case folding.
+  EXPECT_FALSE(from_string("tx_not_foun").has_value());
+  EXPECT_FALSE(from_string("tx_not_found_").has_value());
+  EXPECT_FALSE(from_string("TX_NOT_FOUND").has_value());
+}
+
 TEST(ApiErrorCodes, EachRouteFamilysCodesHaveTheirStatus) {
   // One code of each status from each family that once kept its own table: identity, the core
-  // API, third-party and sealed routes. The identity routes now answer 404/409 like the others.
-  EXPECT_EQ(http_status_for("session_required"), 401);
-  EXPECT_EQ(http_status_for("account_locked"), 403);
-  EXPECT_EQ(http_status_for("enroll_request_unknown"), 404);
-  EXPECT_EQ(http_status_for("too_many_sessions"), 503);
-  EXPECT_EQ(http_status_for("tx_not_found"), 404);
-  EXPECT_EQ(http_status_for("nonce_replayed"), 409);
-  EXPECT_EQ(http_status_for("body_too_large"), 413);
-  EXPECT_EQ(http_status_for("mempool_full"), 503);
-  EXPECT_EQ(http_status_for("method_not_allowed"), 405);
-  EXPECT_EQ(http_status_for("out_of_scope_field"), 403);
-  EXPECT_EQ(http_status_for("rate_limited"), 429);
-  EXPECT_EQ(http_status_for("policy_refused"), 403);
-  EXPECT_EQ(http_status_for("request_replayed"), 409);
-  EXPECT_EQ(http_status_for("share_corrupt"), 500);
-  EXPECT_EQ(http_status_for("storage_corrupt"), 500);
-  // Anything else is the client's error.
-  EXPECT_EQ(http_status_for("bad_json"), 400);
+  // API, third-party and sealed routes, and the HTTP server itself.
+  EXPECT_EQ(http_status(ApiError::kSessionRequired), 401);
+  EXPECT_EQ(http_status(ApiError::kAccountLocked), 403);
+  EXPECT_EQ(http_status(ApiError::kEnrollRequestUnknown), 404);
+  EXPECT_EQ(http_status(ApiError::kTooManySessions), 503);
+  EXPECT_EQ(http_status(ApiError::kTxNotFound), 404);
+  EXPECT_EQ(http_status(ApiError::kNonceReplayed), 409);
+  EXPECT_EQ(http_status(ApiError::kBodyTooLarge), 413);
+  EXPECT_EQ(http_status(ApiError::kHeaderTooLarge), 431);
+  EXPECT_EQ(http_status(ApiError::kMempoolFull), 503);
+  EXPECT_EQ(http_status(ApiError::kMethodNotAllowed), 405);
+  EXPECT_EQ(http_status(ApiError::kOutOfScopeField), 403);
+  EXPECT_EQ(http_status(ApiError::kRateLimited), 429);
+  EXPECT_EQ(http_status(ApiError::kPolicyRefused), 403);
+  EXPECT_EQ(http_status(ApiError::kRequestReplayed), 409);
+  EXPECT_EQ(http_status(ApiError::kShareCorrupt), 500);
+  EXPECT_EQ(http_status(ApiError::kStorageCorrupt), 500);
+  EXPECT_EQ(http_status(ApiError::kBadQuery), 400);
+  EXPECT_EQ(to_string(ApiError::kTxNotFound), "tx_not_found");
+  // A code string from a lower layer that the table does not list is the client's error.
+  EXPECT_EQ(http_status_for("tx_expired"), 400);
   EXPECT_EQ(http_status_for("no_such_code"), 400);
   EXPECT_EQ(http_status_for(""), 400);
 }
 
-TEST(ApiErrorCodes, NoHandlerWritesAStatusTheTableContradicts) {
-  // json_error(<status>, "<code>", ...) written by hand in node/: the status must be the
-  // table's, so that no route answers one code with two statuses.
-  const std::regex call(R"re(json_error\(\s*([0-9]{3})\s*,\s*"([a-z0-9_]+)")re");
-  std::size_t seen = 0;
+// The node's files that answer HTTP requests: those that call json_error.
+std::vector<std::filesystem::path> answering_files() {
+  std::vector<std::filesystem::path> out;
   for (const auto& entry :
        std::filesystem::recursive_directory_iterator(std::string(RL_SOURCE_DIR) + "/node")) {
     if (entry.path().extension() != ".cpp") continue;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string s = text.str();
-    for (std::sregex_iterator it(s.begin(), s.end(), call), end; it != end; ++it) {
-      ++seen;
-      EXPECT_EQ(std::stoi((*it)[1]), http_status_for((*it)[2].str()))
-          << entry.path().filename() << ": json_error(" << (*it)[1] << ", \"" << (*it)[2] << "\")";
+    if (read_file(entry.path()).find("json_error(") != std::string::npos) {
+      out.push_back(entry.path());
     }
   }
-  EXPECT_GT(seen, 0u) << "the scan found no json_error calls: is RL_SOURCE_DIR right?";
+  return out;
+}
+
+TEST(ApiErrorCodes, NoHandlerPassesAStatusOrMakesAnErrorFromACodeString) {
+  // The status of an error answer is the table's: json_error takes no status. And the files that
+  // answer requests name their codes as ApiError, so a misspelt code fails to compile instead of
+  // going out as a 400 nobody documented.
+  const std::regex literal_status(R"re(json_error\(\s*[0-9][^)\n]*)re");
+  const std::regex code_string(R"re(make_error\(\s*"[a-z0-9_]*")re");
+  const auto files = answering_files();
+  EXPECT_GE(files.size(), 5u) << "the scan found too few files: is RL_SOURCE_DIR right?";
+  for (const auto& path : files) {
+    const std::string s = read_file(path);
+    for (std::sregex_iterator it(s.begin(), s.end(), literal_status), end; it != end; ++it) {
+      ADD_FAILURE() << path.filename() << ": " << it->str() << " passes a status of its own";
+    }
+    for (std::sregex_iterator it(s.begin(), s.end(), code_string), end; it != end; ++it) {
+      ADD_FAILURE() << path.filename() << ": " << it->str() << " names a code as a string";
+    }
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/routes.hpp"
 #include "common/file_io.hpp"
 #include "config/node_config.hpp"
 #include "node/app/identity/auth_stats.hpp"
@@ -38,14 +39,28 @@ TEST(MetricsRoutesTest, PathsMapToTheirTemplates) {
   EXPECT_EQ(api_route_template("/v1/enroll/e1/approve"), "/v1/enroll/{id}/approve");
   EXPECT_EQ(api_route_template("/v1/third-party/reports/x"), "/v1/third-party/reports/{id}");
   EXPECT_EQ(api_route_template("/metrics"), "/metrics");
+  EXPECT_EQ(api_route_template("/explorer"), "/explorer");
   EXPECT_EQ(api_route_template("/explorer/"), "/explorer/");
   EXPECT_EQ(api_route_template("/explorer/app.js"), "/explorer/{file}");
+}
+
+TEST(MetricsRoutesTest, TheLabelsAreTheRouteTablesTemplatesThenMetricsAndOther) {
+  // No second list of routes: the labels are api/routes.hpp's templates, in its order.
+  const auto labels = node::metrics::api_route_templates();
+  ASSERT_EQ(labels.size(), api::routes().size() + 2);
+  for (std::size_t i = 0; i < api::routes().size(); ++i) {
+    EXPECT_EQ(labels[i], api::routes()[i].path) << i;
+    EXPECT_EQ(node::metrics::api_route_index(api::routes()[i].path), i)
+        << api::routes()[i].path << " (a template matches itself)";
+  }
+  EXPECT_EQ(labels[labels.size() - 2], "/metrics");
+  EXPECT_EQ(labels.back(), "other");
 }
 
 TEST(MetricsRoutesTest, AnythingElseIsOther) {
   for (const char* p :
        {"", "/", "/v1", "/v1/txs/", "/v1/reports//versions", "/v1/blocks/1/2", "/etc/passwd",
-        "/v1/reports/a/chunks/", "/v2/status", "healthz", "/explorer", "/explorer/a/b.js"}) {
+        "/v1/reports/a/chunks/", "/v2/status", "healthz", "/explorer/a/b.js"}) {
     EXPECT_EQ(api_route_template(p), "other") << p;
   }
   // Whatever clients send, the label takes one of a fixed set of values.

@@ -261,7 +261,12 @@ http::HttpResponse LyingNode::forward(const std::string& method, const std::stri
   if (!content_type.empty()) headers.emplace_back("content-type", content_type);
   if (!authorization.empty()) headers.emplace_back("authorization", authorization);
   auto r = upstream_->request(method, target, body, headers);
-  if (!r.ok()) return http::json_error(502, "upstream", r.error().to_string());
+  if (!r.ok()) {
+    // The proxy's own failure, not an answer of the node's API: a gateway status of its own.
+    auto failed = http::json_error(make_error("upstream", r.error().to_string()));
+    failed.status = 502;
+    return failed;
+  }
   http::HttpResponse out;
   out.status = r->status;
   out.body = r->body;
@@ -273,7 +278,7 @@ http::HttpResponse LyingNode::handle(const http::HttpRequest& req) {
     receipt_requests_++;
     Lie lie = lie_;
     if (lie == Lie::kHide) {
-      return http::json_error(404, "tx_not_found", "no committed transaction with that id");
+      return http::json_error(api::ApiError::kTxNotFound, "no committed transaction with that id");
     }
     if (lie == Lie::kGarbage) {
       return http::HttpResponse{200, "application/json", R"({"receipt":"trust me"})", {}};

@@ -41,7 +41,12 @@ int LyingHeaders::tampered() const {
 http::HttpResponse LyingHeaders::handle(const http::HttpRequest& req) {
   std::lock_guard lock(mu_);
   auto r = upstream_->request(req.method, req.target, req.body, {});
-  if (!r.ok()) return http::json_error(502, "upstream", r.error().to_string());
+  if (!r.ok()) {
+    // The proxy's own failure, not an answer of the node's API: a gateway status of its own.
+    auto failed = http::json_error(make_error("upstream", r.error().to_string()));
+    failed.status = 502;
+    return failed;
+  }
   http::HttpResponse out;
   out.status = r->status;
   out.body = r->body;

@@ -400,11 +400,24 @@ TEST(HttpsClient, ReportsConnectFailureAndBadArguments) {
 }
 
 TEST(JsonError, HasTheApiShape) {
-  auto res = json_error(404, "not_found", "no such \"thing\"");
+  auto res = json_error(api::ApiError::kNotFound, "no such \"thing\"");
   EXPECT_EQ(res.status, 404);
   auto j = nlohmann::json::parse(res.body);
   EXPECT_EQ(j["error"]["code"], "not_found");
   EXPECT_EQ(j["error"]["message"], "no such \"thing\"");
+}
+
+TEST(JsonError, AnErrorFromBelowTakesItsCodesStatusAndAnUnknownCodeIsA400ThatKeepsItsCode) {
+  // A code of the table reached as a string (e.g. from the identity layer): the table's status.
+  auto known = json_error(make_error("nonce_replayed", "seen"));
+  EXPECT_EQ(known.status, 409);
+  EXPECT_EQ(nlohmann::json::parse(known.body)["error"]["code"], "nonce_replayed");
+  // A code the table does not list (a transaction admission rule): 400, its code on the wire.
+  auto unknown = json_error(make_error("tx_expired", "too old"));
+  EXPECT_EQ(unknown.status, 400);
+  auto j = nlohmann::json::parse(unknown.body);
+  EXPECT_EQ(j["error"]["code"], "tx_expired");
+  EXPECT_EQ(j["error"]["message"], "too old");
 }
 
 }  // namespace

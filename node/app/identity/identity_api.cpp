@@ -10,6 +10,9 @@
 namespace rl::node::identity {
 namespace {
 
+using api::ApiError;
+using api::Route;
+
 using nlohmann::json;
 
 constexpr std::size_t kMaxAuditPage = 1000;
@@ -20,14 +23,14 @@ http::HttpResponse ok_json(const json& j) {
   return r;
 }
 
-http::HttpResponse error_response(const Error& e) {
-  return http::json_error(api::http_status_for(e.code), e.code, e.message);
-}
-
 Result<json> parse_object(const std::string& body) {
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return make_error("bad_json", "request body is not valid JSON");
-  if (!j.is_object()) return make_error("bad_request", "request body must be a JSON object");
+  if (j.is_discarded()) {
+    return http::api_error(ApiError::kBadJson, "request body is not valid JSON");
+  }
+  if (!j.is_object()) {
+    return http::api_error(ApiError::kBadRequest, "request body must be a JSON object");
+  }
   return j;
 }
 
@@ -44,7 +47,8 @@ Result<std::uint64_t> number_param(const http::HttpRequest& req, const char* key
   const auto& s = it->second;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (ec != std::errc() || p != s.data() + s.size()) {
-    return make_error("bad_query", std::string(key) + " must be a non-negative integer");
+    return http::api_error(ApiError::kBadQuery,
+                           std::string(key) + " must be a non-negative integer");
   }
   return n;
 }
@@ -86,43 +90,41 @@ json permission_json(const Principal& p) {
           {"level", p.permission.level}};
 }
 
-std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req) {
-  const auto& path = req.path;
-  const bool post = req.method == "POST";
-  auto wrong_method = [](const char* want) {
-    return http::json_error(405, "method_not_allowed", std::string("use ") + want);
-  };
-  if (path == "/v1/auth/challenge") return post ? challenge(req) : wrong_method("POST");
-  if (path == "/v1/auth/login") return post ? login(req) : wrong_method("POST");
-  if (path == "/v1/auth/logout") return post ? logout(req) : wrong_method("POST");
-  if (path == "/v1/auth/session") return req.method == "GET" ? session(req) : wrong_method("GET");
-  if (path == "/v1/audit") return req.method == "GET" ? audit(req) : wrong_method("GET");
-  if (path == "/v1/crl") return req.method == "GET" ? crl() : wrong_method("GET");
-  if (path == "/v1/enroll") return post ? enroll(req) : wrong_method("POST");
-  if (path == "/v1/devices/enroll") return post ? enroll_device(req) : wrong_method("POST");
-  constexpr std::string_view kEnroll = "/v1/enroll/";
-  if (path.size() > kEnroll.size() && path.compare(0, kEnroll.size(), kEnroll) == 0) {
-    std::string_view rest(path);
-    rest.remove_prefix(kEnroll.size());
-    constexpr std::string_view kApprove = "/approve";
-    if (rest.size() > kApprove.size() && rest.ends_with(kApprove)) {
-      rest.remove_suffix(kApprove.size());
-      if (!post) return wrong_method("POST");
-      return approve_enrollment(req, std::string(rest));
-    }
-    if (req.method != "GET") return wrong_method("GET");
-    return enrollment_status(std::string(rest));
+std::optional<http::HttpResponse> IdentityApi::route(const http::HttpRequest& req,
+                                                     const api::RouteMatch& match) {
+  switch (match.route) {
+    case Route::kAuthChallenge:
+      return challenge(req);
+    case Route::kAuthLogin:
+      return login(req);
+    case Route::kAuthLogout:
+      return logout(req);
+    case Route::kAuthSession:
+      return session(req);
+    case Route::kAudit:
+      return audit(req);
+    case Route::kCrl:
+      return crl();
+    case Route::kEnroll:
+      return enroll(req);
+    case Route::kDevicesEnroll:
+      return enroll_device(req);
+    case Route::kEnrollmentApprove:
+      return approve_enrollment(req, std::string(match.params[0]));
+    case Route::kEnrollment:
+      return enrollment_status(std::string(match.params[0]));
+    default:
+      return std::nullopt;
   }
-  return std::nullopt;
 }
 
 Result<std::optional<Principal>> IdentityApi::reader(const http::HttpRequest& req) {
   auto token = bearer_token(req);
   if (token.empty()) {
     if (access_ == ReadAccess::kOpen) return std::optional<Principal>();
-    return make_error("session_required",
-                      "this query needs a session: log in (POST /v1/auth/login) and send "
-                      "Authorization: Bearer <token>");
+    return http::api_error(ApiError::kSessionRequired,
+                           "this query needs a session: log in (POST /v1/auth/login) and send "
+                           "Authorization: Bearer <token>");
   }
   RL_ASSIGN_OR_RETURN(auto p, auth_.authenticate(token, req.remote));
   return std::optional<Principal>(std::move(p));
@@ -130,9 +132,9 @@ Result<std::optional<Principal>> IdentityApi::reader(const http::HttpRequest& re
 
 http::HttpResponse IdentityApi::challenge(const http::HttpRequest& req) {
   auto j = parse_object(req.body);
-  if (!j.ok()) return error_response(j.error());
+  if (!j.ok()) return http::json_error(j.error());
   auto c = auth_.issue_challenge(string_field(*j, "account"), req.remote);
-  if (!c.ok()) return error_response(c.error());
+  if (!c.ok()) return http::json_error(c.error());
   return ok_json({{"challenge_id", c->challenge_id},
                   {"challenge", to_base64(c->challenge)},
                   {"expires_at", c->expires_at_ms}});
@@ -140,10 +142,10 @@ http::HttpResponse IdentityApi::challenge(const http::HttpRequest& req) {
 
 http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
   auto j = parse_object(req.body);
-  if (!j.ok()) return error_response(j.error());
+  if (!j.ok()) return http::json_error(j.error());
   LoginRequest lr;
   auto scope = parse_session_scope(string_field(*j, "scope"));
-  if (!scope.ok()) return error_response(scope.error());
+  if (!scope.ok()) return http::json_error(scope.error());
   lr.scope = *scope;
   lr.account = string_field(*j, "account");
   lr.password = string_field(*j, "password");
@@ -151,10 +153,10 @@ http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
   lr.chain_pem = string_field(*j, "chain_pem");
   lr.challenge_id = string_field(*j, "challenge_id");
   auto sig = from_base64(string_field(*j, "signature"));
-  if (!sig.ok()) return error_response(make_error("bad_request", "signature is not base64"));
+  if (!sig.ok()) return http::json_error(ApiError::kBadRequest, "signature is not base64");
   lr.signature = std::move(sig).value();
   auto s = auth_.login(lr, req.remote);
-  if (!s.ok()) return error_response(s.error());
+  if (!s.ok()) return http::json_error(s.error());
   return ok_json({{"token", s->token},
                   {"expires_at", s->expires_at_ms},
                   {"scope", session_scope_name(lr.scope)},
@@ -165,17 +167,17 @@ http::HttpResponse IdentityApi::login(const http::HttpRequest& req) {
 
 http::HttpResponse IdentityApi::logout(const http::HttpRequest& req) {
   auto token = bearer_token(req);
-  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  if (token.empty()) return http::json_error(ApiError::kSessionRequired, "no bearer token");
   auto st = auth_.logout(token, req.remote);
-  if (!st.ok()) return error_response(st.error());
+  if (!st.ok()) return http::json_error(st.error());
   return ok_json({{"status", "logged_out"}});
 }
 
 http::HttpResponse IdentityApi::session(const http::HttpRequest& req) {
   auto token = bearer_token(req);
-  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  if (token.empty()) return http::json_error(ApiError::kSessionRequired, "no bearer token");
   auto p = auth_.authenticate(token, req.remote);
-  if (!p.ok()) return error_response(p.error());
+  if (!p.ok()) return http::json_error(p.error());
   return ok_json({{"account", p->account},
                   {"org", p->org},
                   {"org_kind", p->org_kind},
@@ -186,23 +188,23 @@ http::HttpResponse IdentityApi::session(const http::HttpRequest& req) {
 
 http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
   auto token = bearer_token(req);
-  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  if (token.empty()) return http::json_error(ApiError::kSessionRequired, "no bearer token");
   auto p = auth_.authenticate(token, req.remote);
-  if (!p.ok()) return error_response(p.error());
+  if (!p.ok()) return http::json_error(p.error());
   // Every organization's authentication decisions are in one chained log: supervisors only.
   if (!ledger::is_supervisor_kind(p->org_kind)) {
-    return error_response(
-        make_error("permission_denied", "the audit log is for auditors and regulators"));
+    return http::json_error(ApiError::kPermissionDenied,
+                            "the audit log is for auditors and regulators");
   }
   auto from = number_param(req, "from", 1);
   auto limit = number_param(req, "limit", 100);
-  if (!from.ok()) return error_response(from.error());
-  if (!limit.ok()) return error_response(limit.error());
+  if (!from.ok()) return http::json_error(from.error());
+  if (!limit.ok()) return http::json_error(limit.error());
   if (*limit == 0 || *limit > kMaxAuditPage) {
-    return error_response(make_error("bad_query", "limit must be 1-1000"));
+    return http::json_error(ApiError::kBadQuery, "limit must be 1-1000");
   }
   auto rows = auth_.audit().read(*from, *limit);
-  if (!rows.ok()) return error_response(rows.error());
+  if (!rows.ok()) return http::json_error(rows.error());
   json out = json::array();
   for (const auto& e : *rows) out.push_back(api::audit_entry_to_json(e));
   return ok_json({{"entries", out}, {"last_seq", auth_.audit().last_seq()}});
@@ -210,18 +212,18 @@ http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
 
 http::HttpResponse IdentityApi::enroll(const http::HttpRequest& req) {
   if (enroll_ == nullptr || !submit_) {
-    return error_response(make_error(
-        "enroll_unavailable",
-        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)"));
+    return http::json_error(
+        ApiError::kEnrollUnavailable,
+        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)");
   }
   auto j = parse_object(req.body);
-  if (!j.ok()) return error_response(j.error());
+  if (!j.ok()) return http::json_error(j.error());
   auto r = enroll_->enroll(string_field(*j, "account"), string_field(*j, "password"),
                            string_field(*j, "csr_pem"), req.remote, submit_);
   if (!r.ok()) {
     // Admission codes of the BindCertificate (e.g. permission_denied for a misconfigured
     // operator) keep the API's usual statuses.
-    return http::json_error(api::http_status_for(r.error().code), r.error());
+    return http::json_error(r.error());
   }
   return enroll_answer(*r);
 }
@@ -229,44 +231,44 @@ http::HttpResponse IdentityApi::enroll(const http::HttpRequest& req) {
 http::HttpResponse IdentityApi::approve_enrollment(const http::HttpRequest& req,
                                                    const std::string& id) {
   if (enroll_ == nullptr || !submit_) {
-    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+    return http::json_error(ApiError::kEnrollUnavailable, "this node does not enroll");
   }
   auto token = bearer_token(req);
-  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  if (token.empty()) return http::json_error(ApiError::kSessionRequired, "no bearer token");
   auto p = auth_.authenticate(token, req.remote);
-  if (!p.ok()) return error_response(p.error());
+  if (!p.ok()) return http::json_error(p.error());
   auto r = enroll_->approve(id, *p, req.remote, submit_);
   if (!r.ok()) {
-    return http::json_error(api::http_status_for(r.error().code), r.error());
+    return http::json_error(r.error());
   }
   return enroll_answer(*r);
 }
 
 http::HttpResponse IdentityApi::enrollment_status(const std::string& id) {
   if (enroll_ == nullptr) {
-    return error_response(make_error("enroll_unavailable", "this node does not enroll"));
+    return http::json_error(ApiError::kEnrollUnavailable, "this node does not enroll");
   }
   auto r = enroll_->status(id);
-  if (!r.ok()) return error_response(r.error());
+  if (!r.ok()) return http::json_error(r.error());
   return enroll_answer(*r);
 }
 
 http::HttpResponse IdentityApi::enroll_device(const http::HttpRequest& req) {
   if (device_enroll_ == nullptr || !submit_) {
-    return error_response(make_error(
-        "enroll_unavailable",
-        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)"));
+    return http::json_error(
+        ApiError::kEnrollUnavailable,
+        "this node does not enroll (identity.ca_cert, ca_key and operator are not configured)");
   }
   auto token = bearer_token(req);
-  if (token.empty()) return error_response(make_error("session_required", "no bearer token"));
+  if (token.empty()) return http::json_error(ApiError::kSessionRequired, "no bearer token");
   auto p = auth_.authenticate(token, req.remote);
-  if (!p.ok()) return error_response(p.error());
+  if (!p.ok()) return http::json_error(p.error());
   auto j = parse_object(req.body);
-  if (!j.ok()) return error_response(j.error());
+  if (!j.ok()) return http::json_error(j.error());
   DeviceEnrollRequest dr{string_field(*j, "device_id"), string_field(*j, "owner_org"),
                          string_field(*j, "csr_pem")};
   auto r = device_enroll_->enroll(*p, dr, req.remote, submit_);
-  if (!r.ok()) return error_response(r.error());
+  if (!r.ok()) return http::json_error(r.error());
   json out = {{"device_id", r->device_id},
               {"owner_org", r->owner_org},
               {"certificate_pem", r->certificate_pem},
@@ -285,8 +287,8 @@ http::HttpResponse IdentityApi::enroll_device(const http::HttpRequest& req) {
 
 http::HttpResponse IdentityApi::crl() {
   if (!ca_) {
-    return error_response(
-        make_error("crl_unavailable", "this node has no issuing CA configured (identity.ca_cert)"));
+    return http::json_error(ApiError::kCrlUnavailable,
+                            "this node has no issuing CA configured (identity.ca_cert)");
   }
   constexpr std::int64_t kValidityS = 3600;
   const std::int64_t now_s = auth_.now_ms() / 1000;
@@ -294,7 +296,7 @@ http::HttpResponse IdentityApi::crl() {
   if (!crl_cache_ || crl_cache_->height != auth_.ledger().chain().head().height ||
       now_s - crl_built_s_ > kValidityS / 2) {
     auto built = build_crl(auth_.ledger().chain(), *ca_, now_s, kValidityS);
-    if (!built.ok()) return error_response(built.error());
+    if (!built.ok()) return http::json_error(built.error());
     crl_cache_ = std::move(built).value();
     crl_built_s_ = now_s;
   }

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "api/http_types.hpp"
+#include "api/routes.hpp"
 #include "node/app/identity/auth_service.hpp"
 #include "node/app/identity/crl.hpp"
 #include "node/app/identity/device_enroll_service.hpp"
@@ -38,8 +39,10 @@ class IdentityApi {
   IdentityApi(AuthService& auth, ReadAccess access, std::optional<IssuingCa> ca = std::nullopt)
       : auth_(auth), access_(access), ca_(std::move(ca)) {}
 
-  // Answers the identity routes; nullopt for any other path.
-  std::optional<http::HttpResponse> route(const http::HttpRequest& req);
+  // Answers the identity routes; nullopt for any other. `match` is the request's route, whose
+  // methods the caller (Api::route) has checked against the route table.
+  std::optional<http::HttpResponse> route(const http::HttpRequest& req,
+                                          const api::RouteMatch& match);
 
   // The authenticated reader of a query. nullopt principal = open reads (ReadAccess::kOpen
   // and no token given). Codes: session_required, and those of AuthService::authenticate.

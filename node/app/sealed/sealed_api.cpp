@@ -12,9 +12,11 @@
 namespace rl::node::sealed {
 namespace {
 
+using api::ApiError;
+using api::Route;
+
 using nlohmann::json;
 
-constexpr std::string_view kDocument = "/v1/sealed/";
 constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 constexpr std::size_t kMaxSearchQueries = 64;
 
@@ -25,19 +27,18 @@ http::HttpResponse answer(const json& j) {
   return resp;
 }
 
-http::HttpResponse refuse(const Error& e) {
-  return http::json_error(api::http_status_for(e.code), e);
-}
-
 Error no_such_report() {
-  return make_error("report_not_found", "no such report");
+  return http::api_error(ApiError::kReportNotFound, "no such report");
 }
 
 Result<json> parse_body(const http::HttpRequest& req) {
-  if (req.body.size() > kMaxBodyBytes) return make_error("bad_request", "body over 64 KiB");
+  if (req.body.size() > kMaxBodyBytes) {
+    return http::api_error(ApiError::kBadRequest, "body over 64 KiB");
+  }
   json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return make_error("bad_json", "body is not a JSON object");
+  if (j.is_discarded() || !j.is_object()) {
+    return http::api_error(ApiError::kBadJson, "body is not a JSON object");
+  }
   return j;
 }
 
@@ -51,7 +52,8 @@ Result<identity::ReadContext> document_reader(identity::IdentityApi& identity,
                                               const http::HttpRequest& req) {
   const auto token = identity::bearer_token(req);
   if (token.empty()) {
-    return make_error("session_required", "sealed reports need a session (POST /v1/auth/login)");
+    return http::api_error(ApiError::kSessionRequired,
+                           "sealed reports need a session (POST /v1/auth/login)");
   }
   RL_ASSIGN_OR_RETURN(auto principal, identity.auth().authenticate(token, req.remote));
   RL_ASSIGN_OR_RETURN(auto ctx,
@@ -84,37 +86,39 @@ SealedApi::SealedApi(const ledger::Chain& chain, identity::IdentityApi& identity
                      std::unique_ptr<KeyReleaser> releaser)
     : chain_(chain), identity_(identity), releaser_(std::move(releaser)) {}
 
-bool SealedApi::is_route(std::string_view path) {
-  return path.starts_with("/v1/sealed/") || path.starts_with("/v1/keys/") ||
-         path == "/v1/key-services";
+bool SealedApi::serves(api::Route route) {
+  switch (route) {
+    case Route::kKeyServices:
+    case Route::kKeysService:
+    case Route::kKeysRelease:
+    case Route::kSealedSearch:
+    case Route::kSealed:
+      return true;
+    default:
+      return false;
+  }
 }
 
-http::HttpResponse SealedApi::route(const http::HttpRequest& req) {
-  const std::string_view path = req.path;
-  auto method = [&](const char* want) -> std::optional<http::HttpResponse> {
-    if (req.method == want) return std::nullopt;
-    return refuse(make_error("method_not_allowed", std::string("use ") + want));
-  };
-  if (path == "/v1/key-services") return method("GET").value_or(key_services());
-  if (path == "/v1/keys/service") return method("GET").value_or(this_service());
-  if (path == "/v1/keys/release") {
-    if (auto m = method("POST")) return *m;
-    return release(req);
+http::HttpResponse SealedApi::route(const http::HttpRequest& req, const api::RouteMatch& match) {
+  switch (match.route) {
+    case Route::kKeyServices:
+      return key_services();
+    case Route::kKeysService:
+      return this_service();
+    case Route::kKeysRelease:
+      return release(req);
+    case Route::kSealedSearch:
+      return search(req);
+    case Route::kSealed:
+      return document(req, match.params[0]);
+    default:
+      return http::json_error(ApiError::kRouteNotFound, "no route for " + req.path);
   }
-  if (path == "/v1/sealed/search") {
-    if (auto m = method("POST")) return *m;
-    return search(req);
-  }
-  if (path.starts_with(kDocument)) {
-    if (auto m = method("GET")) return *m;
-    return document(req, path.substr(kDocument.size()));
-  }
-  return refuse(make_error("route_not_found", "no route for " + req.path));
 }
 
 http::HttpResponse SealedApi::key_services() {
   auto registry = ledger::load_key_services(chain_);
-  if (!registry.ok()) return refuse(registry.error());
+  if (!registry.ok()) return http::json_error(registry.error());
   json list = json::array();
   for (const auto& k : registry->services()) list.push_back(key_service_json(k));
   return answer({{"key_services", std::move(list)}, {"height", chain_.head().height}});
@@ -132,12 +136,13 @@ http::HttpResponse SealedApi::release(const http::HttpRequest& req) {
   std::string account, report_id, failed_levels;
   auto result = [&]() -> Result<ReleasedShare> {
     if (!releaser_) {
-      return make_error("key_service_disabled", "this node runs no key service");
+      return http::api_error(ApiError::kKeyServiceDisabled, "this node runs no key service");
     }
     const auto token = identity::bearer_token(req);
     if (token.empty()) {
-      return make_error("session_required",
-                        "the key channel needs a session of scope \"keys\" (POST /v1/auth/login)");
+      return http::api_error(
+          ApiError::kSessionRequired,
+          "the key channel needs a session of scope \"keys\" (POST /v1/auth/login)");
     }
     RL_ASSIGN_OR_RETURN(auto reader,
                         auth.authenticate(token, req.remote, identity::SessionScope::kKeys));
@@ -148,12 +153,14 @@ http::HttpResponse SealedApi::release(const http::HttpRequest& req) {
     report_id = r.report_id;
     auto at = body.find("signed_at_ms");
     if (at == body.end() || !at->is_number_integer()) {
-      return make_error("bad_request", "signed_at_ms (unix milliseconds) is required");
+      return http::api_error(ApiError::kBadRequest, "signed_at_ms (unix milliseconds) is required");
     }
     r.signed_at_ms = at->get<std::int64_t>();
     auto nonce = from_hex(str(body, "nonce"));
     auto sig = from_hex(str(body, "signature"));
-    if (!nonce.ok() || !sig.ok()) return make_error("bad_request", "nonce and signature are hex");
+    if (!nonce.ok() || !sig.ok()) {
+      return http::api_error(ApiError::kBadRequest, "nonce and signature are hex");
+    }
     r.nonce = std::move(nonce).value();
     r.signature = std::move(sig).value();
     return releaser_->release(reader, r, auth.now_ms(), failed_levels);
@@ -167,10 +174,10 @@ http::HttpResponse SealedApi::release(const http::HttpRequest& req) {
                                     result.ok() ? "ok" : "refused", code, req.remote,
                                     detail.dump(-1, ' ', false, json::error_handler_t::replace));
   if (!logged.ok()) {
-    return http::json_error(503, "audit_unavailable", "the release could not be recorded");
+    return http::json_error(ApiError::kAuditUnavailable, "the release could not be recorded");
   }
   if (!result.ok()) {
-    auto resp = refuse(result.error());
+    auto resp = http::json_error(result.error());
     if (!failed_levels.empty()) {
       json j = json::parse(resp.body, nullptr, false);
       if (!j.is_discarded()) {
@@ -189,28 +196,28 @@ http::HttpResponse SealedApi::release(const http::HttpRequest& req) {
 
 http::HttpResponse SealedApi::document(const http::HttpRequest& req, std::string_view report_id) {
   auto reader = document_reader(identity_, req);
-  if (!reader.ok()) return refuse(reader.error());
+  if (!reader.ok()) return http::json_error(reader.error());
   if (report_id.size() != 64 || !from_hex(report_id).ok()) {
-    return refuse(make_error("bad_id", "report ids are 64 hex characters"));
+    return http::json_error(ApiError::kBadId, "report ids are 64 hex characters");
   }
   auto r = ledger::load_sealed_report(chain_, std::string(report_id));
-  if (!r.ok()) return refuse(r.error());
-  if (!*r) return refuse(no_such_report());
+  if (!r.ok()) return http::json_error(r.error());
+  if (!*r) return http::json_error(no_such_report());
   auto visible = may_fetch(chain_, *reader, **r);
-  if (!visible.ok()) return refuse(visible.error());
-  if (!*visible) return refuse(no_such_report());
+  if (!visible.ok()) return http::json_error(visible.error());
+  if (!*visible) return http::json_error(no_such_report());
   auto id = from_hex(report_id);
   auto raw = chain_.tx_bytes(*id);
-  if (!raw.ok()) return refuse(raw.error());
-  if (!*raw) return refuse(make_error("storage_corrupt", "sealed report without its tx"));
+  if (!raw.ok()) return http::json_error(raw.error());
+  if (!*raw) return http::json_error(ApiError::kStorageCorrupt, "sealed report without its tx");
   auto tx = ledger::decode_tx(chain_.anchor().suite, **raw);
   if (!tx.ok() || !tx->body.has_submit_report()) {
-    return refuse(make_error("storage_corrupt", "stored sealed report tx"));
+    return http::json_error(ApiError::kStorageCorrupt, "stored sealed report tx");
   }
   const auto& rep = **r;
   const auto& seal = rep.sealed.seal();
   auto registry = ledger::load_key_services(chain_);
-  if (!registry.ok()) return refuse(registry.error());
+  if (!registry.ok()) return http::json_error(registry.error());
   json shares = json::array();
   for (const auto& s : seal.shares()) {
     const auto* k = ledger::find_key_service(*registry, s.service());
@@ -220,7 +227,7 @@ http::HttpResponse SealedApi::document(const http::HttpRequest& req, std::string
                       {"api_url", k ? k->api_url() : std::string()}});
   }
   auto verdict = ledger::sealed_verdict(chain_, rep, reader->principal.account);
-  if (!verdict.ok()) return refuse(verdict.error());
+  if (!verdict.ok()) return http::json_error(verdict.error());
   json out = {{"report", report_json(rep.report)},
               {"seal",
                {{"t_policy", seal.t_policy()},
@@ -245,30 +252,32 @@ http::HttpResponse SealedApi::document(const http::HttpRequest& req, std::string
 
 http::HttpResponse SealedApi::search(const http::HttpRequest& req) {
   auto reader = document_reader(identity_, req);
-  if (!reader.ok()) return refuse(reader.error());
+  if (!reader.ok()) return http::json_error(reader.error());
   auto body = parse_body(req);
-  if (!body.ok()) return refuse(body.error());
+  if (!body.ok()) return http::json_error(body.error());
   auto queries = body->find("queries");
   if (queries == body->end() || !queries->is_array() || queries->empty() ||
       queries->size() > kMaxSearchQueries) {
-    return refuse(make_error("bad_request", "queries is an array of 1-64 {report_id, trapdoor}"));
+    return http::json_error(ApiError::kBadRequest,
+                            "queries is an array of 1-64 {report_id, trapdoor}");
   }
   json matches = json::array();
   for (const auto& q : *queries) {
-    if (!q.is_object()) return refuse(make_error("bad_request", "each query is an object"));
+    if (!q.is_object()) return http::json_error(ApiError::kBadRequest, "each query is an object");
     const auto id = str(q, "report_id");
     auto trapdoor = from_hex(str(q, "trapdoor"));
     if (id.size() != 64 || !from_hex(id).ok() || !trapdoor.ok() ||
         trapdoor->size() != ledger::sealing::kTagBytes) {
-      return refuse(make_error("bad_request", "report_id is 64 hex, trapdoor 32 bytes of hex"));
+      return http::json_error(ApiError::kBadRequest,
+                              "report_id is 64 hex, trapdoor 32 bytes of hex");
     }
     auto r = ledger::load_sealed_report(chain_, id);
-    if (!r.ok()) return refuse(r.error());
+    if (!r.ok()) return http::json_error(r.error());
     // A report the reader may not fetch never matches: the answer cannot tell it from one that
     // does not exist.
     if (!*r) continue;
     auto visible = may_fetch(chain_, *reader, **r);
-    if (!visible.ok()) return refuse(visible.error());
+    if (!visible.ok()) return http::json_error(visible.error());
     if (!*visible) continue;
     for (const auto& tag : (*r)->sealed.seal().keyword_tags()) {
       if (bytes_equal(tag, *trapdoor)) {

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "api/http_types.hpp"
+#include "api/routes.hpp"
 #include "ledger/chain.hpp"
 #include "node/app/identity/identity_api.hpp"
 #include "node/app/sealed/key_release.hpp"
@@ -37,8 +38,11 @@ class SealedApi {
   SealedApi(const ledger::Chain& chain, identity::IdentityApi& identity,
             std::unique_ptr<KeyReleaser> releaser);
 
-  static bool is_route(std::string_view path);
-  http::HttpResponse route(const http::HttpRequest& req);
+  // Whether `route` is one of the routes above.
+  static bool serves(api::Route route);
+  // Answers a request on one of them. `match` is its route, whose methods the caller
+  // (Api::route) has checked against the route table.
+  http::HttpResponse route(const http::HttpRequest& req, const api::RouteMatch& match);
 
  private:
   http::HttpResponse key_services();

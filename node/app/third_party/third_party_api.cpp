@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/error_codes.hpp"
+#include "api/routes.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/state_keys.hpp"
 #include "node/app/api.hpp"
@@ -19,9 +20,11 @@
 namespace rl::node::third_party {
 namespace {
 
+using api::ApiError;
+using api::Route;
+
 using nlohmann::json;
 
-constexpr std::string_view kReports = "/v1/third-party/reports";
 constexpr std::string_view kGrantHeader = "x-regledger-grant";
 // A page of masked reports; every row's hash goes into one audit entry, so pages stay small.
 constexpr std::size_t kMaxPage = 100;
@@ -30,7 +33,7 @@ constexpr std::size_t kMaxCursorHex = 1024;
 constexpr std::size_t kMaxAuditedTarget = 512;
 
 Error no_such_report() {
-  return make_error("report_not_found", "no such report");
+  return http::api_error(ApiError::kReportNotFound, "no such report");
 }
 
 std::string param(const http::HttpRequest& req, const char* key) {
@@ -43,16 +46,17 @@ Status check_params(const http::HttpRequest& req, bool list) {
                                               "fields",   "limit", "after"};
   for (const auto& [k, v] : req.query) {
     if (list ? !kList.contains(k) : k != "fields") {
-      return make_error("bad_query", "unknown query parameter '" + k + "'");
+      return http::api_error(ApiError::kBadQuery, "unknown query parameter '" + k + "'");
     }
   }
   for (const char* k : {"template", "org"}) {
     if (auto v = param(req, k); !v.empty() && !ledger::valid_id(v)) {
-      return make_error("bad_query", std::string(k) + " is an id: 1-64 of [A-Za-z0-9._-]");
+      return http::api_error(ApiError::kBadQuery,
+                             std::string(k) + " is an id: 1-64 of [A-Za-z0-9._-]");
     }
   }
   if (auto v = param(req, "period"); !v.empty() && !ledger::valid_id(v, 32)) {
-    return make_error("bad_query", "period is 1-32 of [A-Za-z0-9._-]");
+    return http::api_error(ApiError::kBadQuery, "period is 1-32 of [A-Za-z0-9._-]");
   }
   return {};
 }
@@ -67,10 +71,13 @@ Result<std::optional<std::set<std::string>>> fields_param(const http::HttpReques
     const auto comma = rest.find(',');
     const auto name = rest.substr(0, comma);
     if (name.empty() || name.size() > ledger::masking::kMaxFieldNameBytes) {
-      return make_error("bad_query", "fields is a comma-separated list of 1-64 byte names");
+      return http::api_error(ApiError::kBadQuery,
+                             "fields is a comma-separated list of 1-64 byte names");
     }
     out.emplace(name);
-    if (out.size() > kMaxFieldsParam) return make_error("bad_query", "at most 64 fields");
+    if (out.size() > kMaxFieldsParam) {
+      return http::api_error(ApiError::kBadQuery, "at most 64 fields");
+    }
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
@@ -89,7 +96,8 @@ Result<std::optional<std::set<std::string>>> call_fields(
   };
   for (const auto& f : asked.value_or(std::set<std::string>{})) {
     if (!in_scope(f)) {
-      return make_error("out_of_scope_field", "field '" + f + "' is outside the grant's scope");
+      return http::api_error(ApiError::kOutOfScopeField,
+                             "field '" + f + "' is outside the grant's scope");
     }
   }
   if (asked) return asked;
@@ -108,13 +116,16 @@ Status check_list_scope(const http::HttpRequest& req,
     return std::find(names.begin(), names.end(), v) != names.end();
   };
   if (auto t = param(req, "template"); !t.empty() && !listed(s.templates(), t)) {
-    return make_error("out_of_scope_template", "template " + t + " is outside the grant's scope");
+    return http::api_error(ApiError::kOutOfScopeTemplate,
+                           "template " + t + " is outside the grant's scope");
   }
   if (auto o = param(req, "org"); !o.empty() && !listed(s.orgs(), o)) {
-    return make_error("out_of_scope_org", "organization " + o + " is outside the grant's scope");
+    return http::api_error(ApiError::kOutOfScopeOrg,
+                           "organization " + o + " is outside the grant's scope");
   }
   if (auto p = param(req, "period"); !p.empty() && !scope.sees_period(p)) {
-    return make_error("out_of_scope_period", "period " + p + " is outside the grant's scope");
+    return http::api_error(ApiError::kOutOfScopePeriod,
+                           "period " + p + " is outside the grant's scope");
   }
   return {};
 }
@@ -129,14 +140,15 @@ Result<identity::ReportQuery> list_query(const http::HttpRequest& req) {
     std::size_t n = 0;
     auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
     if (ec != std::errc() || p != l.data() + l.size() || n == 0 || n > kMaxPage) {
-      return make_error("bad_query", "limit must be an integer 1-100");
+      return http::api_error(ApiError::kBadQuery, "limit must be an integer 1-100");
     }
     q.limit = n;
   }
   if (auto a = param(req, "after"); !a.empty()) {
     auto cursor = from_hex(a);
     if (a.size() > kMaxCursorHex || !cursor.ok()) {
-      return make_error("bad_query", "after is the `next` cursor of a previous page (hex)");
+      return http::api_error(ApiError::kBadQuery,
+                             "after is the `next` cursor of a previous page (hex)");
     }
     q.after = std::move(cursor).value();
   }
@@ -174,61 +186,70 @@ Result<std::pair<identity::Principal, ledger::pb::ThirdPartyGrantRecord>> ThirdP
     const http::HttpRequest& req, Call& call) {
   RL_ASSIGN_OR_RETURN(auto who, identity_.reader(req));
   if (!who) {
-    return make_error("session_required", "third-party calls need a session (POST /v1/auth/login)");
+    return http::api_error(ApiError::kSessionRequired,
+                           "third-party calls need a session (POST /v1/auth/login)");
   }
   identity::Principal principal = std::move(*who);
   call.account = principal.account;
   if (!ledger::is_third_party_kind(principal.org_kind)) {
-    return make_error("not_third_party", "organization " + principal.org +
-                                             " is not a third party (kind " + principal.org_kind +
-                                             "); use the ordinary routes");
+    return http::api_error(ApiError::kNotThirdParty,
+                           "organization " + principal.org + " is not a third party (kind " +
+                               principal.org_kind + "); use the ordinary routes");
   }
   if (!config_.mask_key) {
-    return make_error("masking_unavailable",
-                      "this node has no mask key (config.json protection.mask_key_file)");
+    return http::api_error(ApiError::kMaskingUnavailable,
+                           "this node has no mask key (config.json protection.mask_key_file)");
   }
 
   // The grant. Another third party's grant answers as one that does not exist.
   auto header = req.headers.find(std::string(kGrantHeader));
   if (header == req.headers.end() || header->second.empty()) {
-    return make_error("grant_required", "name the grant in the X-RegLedger-Grant header");
+    return http::api_error(ApiError::kGrantRequired,
+                           "name the grant in the X-RegLedger-Grant header");
   }
   call.grant = header->second.substr(0, ledger::limits::kMaxIdBytes + 1);
-  auto unknown = [] { return make_error("grant_unknown", "no such grant for this caller"); };
+  auto unknown = [] {
+    return http::api_error(ApiError::kGrantUnknown, "no such grant for this caller");
+  };
   if (!ledger::valid_id(call.grant)) return unknown();
   RL_ASSIGN_OR_RETURN(auto raw, chain_.state_value(ledger::keys::third_party_grant(call.grant)));
   ledger::pb::ThirdPartyGrantRecord grant;
   if (!raw) return unknown();
   if (!grant.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
-    return make_error("state_corrupt", "third-party grant record does not decode");
+    return http::api_error(ApiError::kStateCorrupt, "third-party grant record does not decode");
   }
   if (grant.third_party_org() != principal.org) return unknown();
   if (!grant.active()) {
-    return make_error("grant_revoked", "grant " + call.grant + " was revoked at height " +
-                                           std::to_string(grant.revoked_height()));
+    return http::api_error(
+        ApiError::kGrantRevoked,
+        "grant " + call.grant + " was revoked at height " + std::to_string(grant.revoked_height()));
   }
   if (identity_.auth().now_ms() >= grant.expires_at_ms()) {
-    return make_error("grant_expired", "grant " + call.grant + " expired");
+    return http::api_error(ApiError::kGrantExpired, "grant " + call.grant + " expired");
   }
   call.per_minute = grant.rate_limit_per_minute();
   if (!limiter_.try_acquire(call.grant, grant.rate_limit_per_minute(), identity_.auth().now_ms())) {
-    return make_error("rate_limited", "grant " + call.grant + " allows " +
-                                          std::to_string(grant.rate_limit_per_minute()) +
-                                          " calls per minute on this node");
+    return http::api_error(ApiError::kRateLimited,
+                           "grant " + call.grant + " allows " +
+                               std::to_string(grant.rate_limit_per_minute()) +
+                               " calls per minute on this node");
   }
   return std::make_pair(std::move(principal), std::move(grant));
 }
 
 Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& call) {
-  std::string_view path = req.path;
-  std::optional<std::string_view> report_id;
-  if (path.size() > kReports.size() + 1 && path.starts_with(kReports) &&
-      path[kReports.size()] == '/') {
-    report_id = path.substr(kReports.size() + 1);
-  } else if (path != kReports) {
-    return make_error("route_not_found", "no route for " + req.path);
+  const auto match = api::match_route(req.path);
+  if (!match ||
+      (match->route != Route::kThirdPartyReports && match->route != Route::kThirdPartyReport)) {
+    return http::api_error(ApiError::kRouteNotFound, "no route for " + req.path);
   }
-  if (req.method != "GET") return make_error("method_not_allowed", "use GET");
+  if (!api::route_allows(match->route, req.method)) {
+    std::string message = "use ";
+    message += api::route_info(match->route).methods;
+    return http::api_error(ApiError::kMethodNotAllowed, message);
+  }
+  std::optional<std::string_view> report_id;
+  if (match->route == Route::kThirdPartyReport) report_id = match->params[0];
 
   RL_ASSIGN_OR_RETURN(auto allowed, authorize(req, call));
   auto& [principal, grant] = allowed;
@@ -247,7 +268,7 @@ Result<std::string> ThirdPartyApi::serve(const http::HttpRequest& req, Call& cal
   json head = {{"grant", call.grant}, {"mask_key_id", mask_key_id_}};
   if (report_id) {
     if (report_id->size() != 64 || !from_hex(*report_id).ok()) {
-      return make_error("bad_id", "report ids are 64 hex characters");
+      return http::api_error(ApiError::kBadId, "report ids are 64 hex characters");
     }
     RL_ASSIGN_OR_RETURN(auto report, chain_.report(std::string(*report_id)));
     if (!report) {
@@ -295,13 +316,20 @@ http::HttpResponse ThirdPartyApi::route(const http::HttpRequest& req) {
                                                 "third_party", body.ok() ? "ok" : "refused", code,
                                                 req.remote, audit_detail(req, call));
   if (!logged.ok()) {
-    return http::json_error(503, "audit_unavailable", "the call could not be recorded");
+    return http::json_error(ApiError::kAuditUnavailable, "the call could not be recorded");
   }
   if (!body.ok()) {
-    auto resp = http::json_error(api::http_status_for(code), body.error());
-    if (code == "rate_limited" && call.per_minute > 0) {
+    auto resp = http::json_error(body.error());
+    if (code == api::to_string(ApiError::kRateLimited) && call.per_minute > 0) {
       const auto wait_s = static_cast<int>(std::ceil(60.0 / call.per_minute));
       resp.headers.emplace_back("retry-after", std::to_string(wait_s));
+    }
+    if (code == api::to_string(ApiError::kMethodNotAllowed)) {
+      // The 405 is answered only after it is audited, so it is built here rather than by
+      // http::method_not_allowed; its Allow header is the same table's.
+      if (const auto match = api::match_route(req.path)) {
+        resp.headers.emplace_back("allow", std::string(api::route_info(match->route).methods));
+      }
     }
     return resp;
   }

@@ -54,7 +54,8 @@ Result<HttpRequest> to_http_request(BeastRequest&& req, const std::string& remot
   HttpRequest out;
   std::string_view target(req.target().data(), req.target().size());
   if (target.empty() || target.front() != '/') {
-    return make_error("bad_target", "request-target must be an absolute path (origin-form)");
+    return api_error(api::ApiError::kBadTarget,
+                     "request-target must be an absolute path (origin-form)");
   }
   SplitTarget split = split_target(target);
   RL_ASSIGN_OR_RETURN(out.query, parse_query(split.query));
@@ -79,7 +80,7 @@ Result<HttpRequest> to_http_request(BeastRequest&& req, const std::string& remot
 bool to_beast_response(HttpResponse&& in, bool head_request, BeastResponse& out) {
   if (in.status < 200 || in.status > 599) {
     spdlog::error("http handler returned invalid status={}", in.status);
-    in = json_error(500, "internal_error", "handler produced an invalid status");
+    in = json_error(api::ApiError::kInternalError, "handler produced an invalid status");
   }
   out = BeastResponse{};
   out.version(11);

@@ -50,8 +50,9 @@ class PendingResponse {
   PendingResponse& operator=(const PendingResponse&) = delete;
   ~PendingResponse() {
     if (!done_.load(std::memory_order_relaxed)) {
-      deliver(json_error(500, "internal_error", "the request was dropped without a response"),
-              /*dropped=*/true);
+      deliver(
+          json_error(api::ApiError::kInternalError, "the request was dropped without a response"),
+          /*dropped=*/true);
     }
   }
 
@@ -135,20 +136,22 @@ void Session::on_read(error_code ec) {
   if (!ec) return dispatch_request();
   if (ec == bhttp::error::body_limit) {
     return send_error(
-        413, "body_too_large",
-        "request body exceeds " + std::to_string(env_.config.max_body_bytes) + " bytes");
+        api_error(api::ApiError::kBodyTooLarge,
+                  "request body exceeds " + std::to_string(env_.config.max_body_bytes) + " bytes"));
   }
   if (ec == bhttp::error::header_limit) {
-    return send_error(
-        431, "header_too_large",
-        "request header exceeds " + std::to_string(env_.config.max_header_bytes) + " bytes");
+    return send_error(api_error(
+        api::ApiError::kHeaderTooLarge,
+        "request header exceeds " + std::to_string(env_.config.max_header_bytes) + " bytes"));
   }
   if (ec == bhttp::error::buffer_overflow) {
-    return send_error(413, "request_too_large", "request exceeds the connection buffer");
+    return send_error(
+        api_error(api::ApiError::kRequestTooLarge, "request exceeds the connection buffer"));
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
       ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-    return send_error(400, "malformed_request", "malformed HTTP request: " + ec.message());
+    return send_error(
+        api_error(api::ApiError::kMalformedRequest, "malformed HTTP request: " + ec.message()));
   }
   spdlog::debug("http request read failed remote={} reason={}", remote_, ec.message());
   close();
@@ -161,7 +164,7 @@ void Session::dispatch_request() {
   keep_alive_ = req.keep_alive();
   auto converted = to_http_request(std::move(req), remote_);
   if (!converted.ok()) {
-    return send_error(400, converted.error().code, converted.error().message);
+    return send_error(converted.error());
   }
   awaiting_response_ = true;
   ++seq_;
@@ -172,10 +175,10 @@ void Session::dispatch_request() {
     env_.handler(std::move(converted).value(), std::move(respond));
   } catch (const std::exception& e) {
     spdlog::error("http handler threw remote={} what={}", remote_, e.what());
-    pending->deliver(json_error(500, "internal_error", "internal error"));
+    pending->deliver(json_error(api::ApiError::kInternalError, "internal error"));
   } catch (...) {
     spdlog::error("http handler threw remote={} what=unknown", remote_);
-    pending->deliver(json_error(500, "internal_error", "internal error"));
+    pending->deliver(json_error(api::ApiError::kInternalError, "internal error"));
   }
 }
 
@@ -197,10 +200,12 @@ void Session::on_response(uint64_t seq, HttpResponse response) {
   write_response(close_after, /*linger=*/false);
 }
 
-void Session::send_error(int status, std::string_view code, std::string_view message) {
-  spdlog::debug("http rejecting request remote={} status={} code={}", remote_, status, code);
+void Session::send_error(const Error& error) {
+  auto response = json_error(error);
+  spdlog::debug("http rejecting request remote={} status={} code={}", remote_, response.status,
+                error.code);
   parser_.reset();
-  to_beast_response(json_error(status, code, message), /*head_request=*/false, res_);
+  to_beast_response(std::move(response), /*head_request=*/false, res_);
   res_.keep_alive(false);
   write_response(/*close_after=*/true, /*linger=*/true);
 }

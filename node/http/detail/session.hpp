@@ -17,6 +17,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "api/http_types.hpp"
+#include "common/result.hpp"
 #include "node/http/detail/session_env.hpp"
 
 namespace rl::http::detail {
@@ -42,7 +43,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(boost::beast::error_code ec);
   void dispatch_request();
   void on_response(uint64_t seq, HttpResponse response);
-  void send_error(int status, std::string_view code, std::string_view message);
+  // Answers with the error and closes: its status is the code's (api/error_codes.hpp).
+  void send_error(const Error& error);
   void write_response(bool close_after, bool linger);
   void on_write(boost::beast::error_code ec, bool close_after, bool linger);
   void linger_then_close();
