@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -29,6 +30,11 @@ NodeProcess::~NodeProcess() {
   if (pid_ > 0) kill9();
 }
 
+void NodeProcess::set_program(std::string binary, std::vector<std::string> env) {
+  binary_ = std::move(binary);
+  env_ = std::move(env);
+}
+
 void NodeProcess::start() {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -40,7 +46,20 @@ void NodeProcess::start() {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), environ);
+  // The test's environment, less the variables env_ sets (getenv would find the first).
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view var(*e);
+    bool replaced = false;
+    for (const auto& mine : env_) {
+      const auto eq = mine.find('=');
+      replaced = replaced || var.substr(0, var.find('=')) == std::string_view(mine).substr(0, eq);
+    }
+    if (!replaced) envp.push_back(*e);
+  }
+  for (auto& mine : env_) envp.push_back(mine.data());
+  envp.push_back(nullptr);
+  int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("posix_spawn failed for " + binary_);
 }

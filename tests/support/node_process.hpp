@@ -16,6 +16,8 @@ class NodeProcess {
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
+  // From the next start on: run `binary`, with `env` ("NAME=value") over the test's environment.
+  void set_program(std::string binary, std::vector<std::string> env);
   void start();
   void kill9();
   // SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
@@ -29,6 +31,7 @@ class NodeProcess {
   std::string binary_;
   std::string home_;
   std::string log_;
+  std::vector<std::string> env_;
   int port_;
   pid_t pid_ = -1;
 };
