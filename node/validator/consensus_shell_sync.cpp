@@ -14,6 +14,9 @@
 #include "node/validator/consensus_shell.hpp"
 #include "node/validator/peer_heights.hpp"
 #include "node/validator/sync_protocol.hpp"
+#ifdef RL_BYZANTINE_TEST_BUILD
+#include "node/validator/byzantine/hooks.hpp"  // regledgerd_byzantine only (decision 0074)
+#endif
 
 namespace rl::node {
 namespace {
@@ -56,6 +59,9 @@ void ConsensusShell::on_sync_request(const std::string& peer, const Bytes& paylo
     e->set_block(to_string(**block));
     e->set_certificate(std::move(cert_bytes));
   }
+#ifdef RL_BYZANTINE_TEST_BUILD
+  if (!byzantine::answer_sync(peer, resp)) return;
+#endif
   send(peer, p2p::Channel::kSyncResponse, serialize_message(resp));
 }
 
@@ -189,6 +195,9 @@ void ConsensusShell::broadcast_status() {
   s.set_height(head.height);
   s.set_block_hash(to_string(head.block_hash));
   s.set_app_hash(to_string(head.app_hash));
+#ifdef RL_BYZANTINE_TEST_BUILD
+  byzantine::lie(s);
+#endif
   network_->broadcast(p2p::Channel::kStatus, std::make_shared<const Bytes>(serialize_message(s)));
 }
 
