@@ -22,6 +22,9 @@
 #include "node/app/admission.hpp"
 #include "node/validator/sync_protocol.hpp"
 #include "node/validator/validator_schedule.hpp"
+#ifdef RL_BYZANTINE_TEST_BUILD
+#include "node/validator/byzantine/hooks.hpp"  // regledgerd_byzantine only (decision 0074)
+#endif
 
 namespace rl::node {
 namespace asio = boost::asio;
@@ -119,6 +122,9 @@ void ConsensusShell::start() {
         }
       });
   asio::post(*io_, [this] {
+#ifdef RL_BYZANTINE_TEST_BUILD
+    if (auto st = byzantine::start(); !st.ok()) return fail(st.error());
+#endif
     spdlog::info("consensus started height={} validator={} index={}", core_->height(),
                  signer_.has_value(), self_index_ ? static_cast<std::int64_t>(*self_index_) : -1);
     feed(consensus::Start{});
@@ -136,6 +142,9 @@ void ConsensusShell::stop() {
   if (!thread_.joinable()) return;
   io_->stop();
   thread_.join();
+#ifdef RL_BYZANTINE_TEST_BUILD
+  byzantine::log_summary();
+#endif
 }
 
 ShellStatus ConsensusShell::status() const {
@@ -204,6 +213,10 @@ void ConsensusShell::on_peer(const std::string& peer, bool connected) {
       s.set_height(head.height);
       s.set_block_hash(to_string(head.block_hash));
       s.set_app_hash(to_string(head.app_hash));
+#ifdef RL_BYZANTINE_TEST_BUILD
+      byzantine::connected(peer);
+      byzantine::lie(s);
+#endif
       send(peer, p2p::Channel::kStatus, serialize_message(s));
     } else if (sync_ && sync_->peer == peer) {
       sync_.reset();
@@ -272,6 +285,13 @@ void ConsensusShell::handle(consensus::Ready ready) {
   // 3. Everything that leaves the process or waits for time.
   if (network_) {
     for (const auto& m : ready.broadcast) {
+#ifdef RL_BYZANTINE_TEST_BUILD
+      if (signer_ && self_index_ &&
+          byzantine::send(
+              m, {*network_, *signer_, chain_.anchor(), *self_index_, config_.part_bytes})) {
+        continue;
+      }
+#endif
       for (auto& part :
            split_message(chain_.anchor().suite, consensus::encode_message(m), config_.part_bytes)) {
         network_->broadcast(p2p::Channel::kConsensus,
@@ -475,6 +495,13 @@ void ConsensusShell::try_build() {
   Bytes hash = block->block_hash;
   // Peers hold the transactions already (gossip): the value names them instead of carrying them.
   Bytes value = config_.compact_proposals ? make_compact(*block) : block->block_bytes;
+#ifdef RL_BYZANTINE_TEST_BUILD
+  if (auto twin =
+          byzantine::plan_proposal(chain_, *block, request.round, config_.compact_proposals)) {
+    const Bytes twin_hash = twin->block_hash;
+    if (prepared_.emplace(twin_hash, std::move(*twin)).second) prepared_order_.push_back(twin_hash);
+  }
+#endif
   if (prepared_.emplace(hash, std::move(block).value()).second) prepared_order_.push_back(hash);
   feed(consensus::ProposalReady{request.height, request.round, std::move(value), hash});
 }

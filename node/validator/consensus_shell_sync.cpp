@@ -14,6 +14,9 @@
 #include "node/validator/consensus_shell.hpp"
 #include "node/validator/peer_heights.hpp"
 #include "node/validator/sync_protocol.hpp"
+#ifdef RL_BYZANTINE_TEST_BUILD
+#include "node/validator/byzantine/hooks.hpp"  // regledgerd_byzantine only (decision 0074)
+#endif
 
 namespace rl::node {
 namespace {
@@ -56,6 +59,9 @@ void ConsensusShell::on_sync_request(const std::string& peer, const Bytes& paylo
     e->set_block(to_string(**block));
     e->set_certificate(std::move(cert_bytes));
   }
+#ifdef RL_BYZANTINE_TEST_BUILD
+  if (!byzantine::answer_sync(peer, resp)) return;
+#endif
   send(peer, p2p::Channel::kSyncResponse, serialize_message(resp));
 }
 
@@ -67,6 +73,7 @@ void ConsensusShell::on_sync_response(const std::string& peer, const Bytes& payl
   if (!resp.ok()) {
     spdlog::warn("sync response refused peer={} code={} message={}", peer, resp.error().code,
                  resp.error().message);
+    peers_[peer].height = std::min(peers_[peer].height, chain_.head().height);  // see below
     return maybe_request_sync();
   }
   peers_[peer].height = std::max(peers_[peer].height, resp->head_height());
@@ -119,7 +126,14 @@ void ConsensusShell::on_sync_response(const std::string& peer, const Bytes& payl
     std::lock_guard lock(status_mu_);
     status_.blocks_synced++;
   }
-  if (applied > 0) {
+  if (applied == 0) {
+    // Asked for blocks it claimed, the peer delivered none we could apply: it is believed no
+    // further than our head until its next status. Asking it again at once let one peer that
+    // claims a head far ahead and serves nothing hold a node that is behind in a request loop
+    // with it, never asking anyone else (found by regledgerd_byzantine's lying_status, decision
+    // 0074). The same goes for an answer that does not decode and for one that never comes.
+    peers_[peer].height = std::min(peers_[peer].height, chain_.head().height);
+  } else {
     auto head = chain_.head();
     double secs = std::chrono::duration<double>(Clock::now() - sync_started_at_).count();
     double rate = secs > 0 ? static_cast<double>(head.height - sync_started_height_) / secs : 0;
@@ -158,14 +172,21 @@ void ConsensusShell::maybe_request_sync() {
   if (sync_ && Clock::now() < sync_->deadline) return;
   if (sync_) {
     spdlog::warn("sync request timed out peer={} from={}", sync_->peer, sync_->from);
+    auto& asked = peers_[sync_->peer];  // as in on_sync_response: not ahead until it says so
+    asked.height = std::min(asked.height, head.height);
     sync_.reset();
   }
   // The connected peer furthest ahead; ties go to the first name (deterministic, and any peer
-  // serves since every block is checked against its certificate).
+  // serves since every block is checked against its certificate). When f + 1 peers vouch for a
+  // height above ours (one of them is honest), no further than that: up to f peers claiming
+  // heads beyond it and serving nothing would otherwise be asked in turn forever, each claim
+  // renewed by its next status before the others' timeouts ran out (decision 0074).
+  const std::uint64_t vouched = vouched_peer_height();
+  const std::uint64_t cap = vouched > head.height ? vouched : UINT64_MAX;
   const std::string* target = nullptr;
   std::uint64_t best = head.height;
   for (const auto& [name, p] : peers_) {
-    if (p.connected && p.height > best) {
+    if (p.connected && p.height > best && p.height <= cap) {
       best = p.height;
       target = &name;
     }
@@ -189,6 +210,9 @@ void ConsensusShell::broadcast_status() {
   s.set_height(head.height);
   s.set_block_hash(to_string(head.block_hash));
   s.set_app_hash(to_string(head.app_hash));
+#ifdef RL_BYZANTINE_TEST_BUILD
+  byzantine::lie(s);
+#endif
   network_->broadcast(p2p::Channel::kStatus, std::make_shared<const Bytes>(serialize_message(s)));
 }
 

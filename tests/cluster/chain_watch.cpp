@@ -3,12 +3,14 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 namespace rl::testing {
 
 using nlohmann::json;
 
-ChainWatch::ChainWatch(const Cluster& c) : c_(c) {
+ChainWatch::ChainWatch(const Cluster& c, std::vector<std::size_t> nodes)
+    : c_(c), nodes_(std::move(nodes)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -23,7 +25,8 @@ void ChainWatch::run() {
   for (std::size_t i = 0; i < n; ++i) clients.push_back(c_.target(i).client(2000));
   std::vector<std::uint64_t> next(n, 1);  // per node: the lowest height not recorded yet
   while (!stop_) {
-    for (std::size_t i = 0; i < n && !stop_; ++i) {
+    for (std::size_t i : nodes_) {
+      if (stop_) break;
       // Up to a bounded batch per pass, so a node far ahead does not starve the others.
       for (int batch = 0; batch < 50 && !stop_; ++batch) {
         auto r = clients[i].get("/v1/blocks/" + std::to_string(next[i]));

@@ -20,7 +20,8 @@ namespace rl::testing {
 
 class ChainWatch {
  public:
-  explicit ChainWatch(const Cluster& c);
+  // Records the blocks of `nodes` of `c`.
+  ChainWatch(const Cluster& c, std::vector<std::size_t> nodes);
   ~ChainWatch();  // stops and joins
   ChainWatch(const ChainWatch&) = delete;
   ChainWatch& operator=(const ChainWatch&) = delete;
@@ -39,10 +40,11 @@ class ChainWatch {
   void run();
 
   const Cluster& c_;
+  const std::vector<std::size_t> nodes_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> recorded_{0};
   std::mutex mu_;
-  std::map<std::uint64_t, std::vector<Seen>> seen_;  // height -> by node ("" block: not seen)
+  std::map<std::uint64_t, std::vector<Seen>> seen_;  // height -> by node index ("": not seen)
   std::map<std::uint64_t, bool> reported_;
   std::thread thread_;
 };

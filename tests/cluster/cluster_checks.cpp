@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -58,6 +60,18 @@ std::vector<std::string> chain_differences(const Cluster& c, const std::vector<s
            << " app=" << seen[k].second.substr(0, 16) << ";";
     }
     out.push_back(line.str());
+  }
+  return out;
+}
+
+std::map<std::uint64_t, std::int64_t> committed_rounds(const std::string& log_text) {
+  static constexpr std::string_view kKey = "block committed height=";
+  std::map<std::uint64_t, std::int64_t> out;
+  for (auto at = log_text.find(kKey); at != std::string::npos;
+       at = log_text.find(kKey, at + kKey.size())) {
+    char* end = nullptr;
+    const auto h = std::strtoull(log_text.c_str() + at + kKey.size(), &end, 10);
+    if (std::strncmp(end, " round=", 7) == 0) out.emplace(h, std::strtoll(end + 7, nullptr, 10));
   }
   return out;
 }

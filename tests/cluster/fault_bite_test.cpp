@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
+#include "tests/cluster/cluster_checks.hpp"
 #include "tests/cluster/fault_run.hpp"
 #include "tests/cluster/split_commit.hpp"
 
@@ -29,12 +31,9 @@ constexpr int kDefaultAttempts = 4;
 // round=R"); -1 when it did not log one (it synced the block, or has not reached it).
 int decided_round(const Cluster& c, std::size_t node, std::uint64_t h) {
   std::ifstream log(c.dir() + "/node" + std::to_string(node) + ".log");
-  const std::string key = "block committed height=" + std::to_string(h) + " round=";
-  for (std::string line; std::getline(log, line);) {
-    const auto at = line.find(key);
-    if (at != std::string::npos) return std::atoi(line.c_str() + at + key.size());
-  }
-  return -1;
+  const auto rounds = committed_rounds({std::istreambuf_iterator<char>(log), {}});
+  const auto it = rounds.find(h);
+  return it == rounds.end() ? -1 : static_cast<int>(it->second);
 }
 
 // The adversary landed when X decided in round 0 and Y, Z and W did not decide in round 0:
@@ -85,7 +84,7 @@ BiteOutcome run_adversary(const std::string& binary, const std::string& label) {
   while (out.attempts < attempts) {
     ++out.attempts;
     const SplitCommitAttempt a = play_split_commit(c, run.net(), rng);
-    const HealCheck check = run.check_after_heal();
+    const CheckResult check = run.check_after_heal();
     const bool hit = landed(c, a);
     out.landed += hit ? 1 : 0;
     std::printf("[bite] %s attempt %d at %s | %s | %s\n", label.c_str(), out.attempts,

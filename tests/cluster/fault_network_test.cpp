@@ -69,7 +69,7 @@ void run_seeds(std::size_t validators, int default_seeds, const std::string& tes
     const FaultTally tally = play_faults(run.net(), steps, [](const FaultStep& s) {
       std::printf("[faultnet]   %s\n", s.describe().c_str());
     });
-    const HealCheck check = run.check_after_heal();
+    const CheckResult check = run.check_after_heal();
     const auto proxy = run.net().totals();
     for (std::size_t k = 0; k < kFaultKinds; ++k) total.steps[k] += tally.steps[k];
     total.connections_reset += tally.connections_reset;

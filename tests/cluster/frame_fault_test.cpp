@@ -167,7 +167,7 @@ class FrameFaultRun {
   }
 
  private:
-  bool report(const char* phase, const HealCheck& check, const Cluster& c) {
+  bool report(const char* phase, const CheckResult& check, const Cluster& c) {
     std::printf("[framefaults]   %s: %s\n", phase, check.summary.c_str());
     std::fflush(stdout);
     for (const auto& v : check.violations) ADD_FAILURE() << "seed " << seed_ << ": " << v;

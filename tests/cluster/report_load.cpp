@@ -10,8 +10,9 @@ namespace rl::testing {
 
 using nlohmann::json;
 
-ReportLoad::ReportLoad(const Cluster& c, client::Identity reporter, std::uint64_t seed)
-    : c_(c), reporter_(std::move(reporter)) {
+ReportLoad::ReportLoad(const Cluster& c, client::Identity reporter, std::uint64_t seed,
+                       std::vector<std::size_t> targets)
+    : c_(c), reporter_(std::move(reporter)), targets_(std::move(targets)) {
   thread_ = std::thread([this, seed] { run(seed); });
 }
 
@@ -42,7 +43,8 @@ void ReportLoad::run(std::uint64_t seed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     std::lock_guard lock(mu_);
     if (paused_) continue;
-    const std::size_t via = rng() % c_.size();
+    const std::size_t via =
+        targets_.empty() ? rng() % c_.size() : targets_[rng() % targets_.size()];
     if (!c_.running(via)) continue;
     ++n;
     // The node's own height for the expiry window: a node cut off for a while is behind, and a

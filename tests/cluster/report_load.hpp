@@ -1,8 +1,8 @@
 #pragma once
 // A background client for fault tests: submits signed SubmitReport txs, one every few tens of
-// milliseconds, each to a random node, and records the id of every tx a node accepted (HTTP
-// 202). Under faults a node may be cut off; it still admits txs into its mempool, and whether
-// they commit is what the test then checks.
+// milliseconds, each to a random node (of those given), and records the id of every tx a node
+// accepted (HTTP 202). Under faults a node may be cut off; it still admits txs into its mempool,
+// and whether they commit is what the test then checks.
 
 #include <atomic>
 #include <cstdint>
@@ -18,7 +18,9 @@ namespace rl::testing {
 
 class ReportLoad {
  public:
-  ReportLoad(const Cluster& c, client::Identity reporter, std::uint64_t seed);
+  // Submits to a random one of `targets` (every node when empty).
+  ReportLoad(const Cluster& c, client::Identity reporter, std::uint64_t seed,
+             std::vector<std::size_t> targets = {});
   ~ReportLoad();  // stops and joins
   ReportLoad(const ReportLoad&) = delete;
   ReportLoad& operator=(const ReportLoad&) = delete;
@@ -35,6 +37,7 @@ class ReportLoad {
 
   const Cluster& c_;
   const client::Identity reporter_;
+  const std::vector<std::size_t> targets_;
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> refused_{0};  // not 202: full mempool, node unreachable, ...
   mutable std::mutex mu_;                  // held for a whole submission, so pause() waits for it

@@ -91,6 +91,10 @@ void Cluster::start(std::size_t i) {
   nodes_[i]->start();
 }
 
+void Cluster::set_program(std::size_t i, std::string binary, std::vector<std::string> env) {
+  nodes_[i]->set_program(std::move(binary), std::move(env));
+}
+
 void Cluster::kill9(std::size_t i) {
   nodes_[i]->kill9();
 }

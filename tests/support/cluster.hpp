@@ -62,6 +62,9 @@ class Cluster {
   std::size_t size() const { return nodes_.size(); }
   void start_all();  // every node but the spare validators
   void start(std::size_t i);
+  // Node i runs `binary` with `env` ("NAME=value") added to the test's environment, from its
+  // next start on: one validator of a test-only build among honest ones.
+  void set_program(std::size_t i, std::string binary, std::vector<std::string> env = {});
   void kill9(std::size_t i);
   int stop(std::size_t i);
   bool running(std::size_t i) const { return nodes_[i]->running(); }

@@ -22,15 +22,20 @@ extern char** environ;
 namespace rl::testing {
 
 NodeProcess::NodeProcess(std::string binary, std::string home, std::string log_path, int api_port,
-                         std::vector<std::string> extra_env)
+                         std::vector<std::string> env)
     : binary_(std::move(binary)),
       home_(std::move(home)),
       log_(std::move(log_path)),
-      port_(api_port),
-      extra_env_(std::move(extra_env)) {}
+      env_(std::move(env)),
+      port_(api_port) {}
 
 NodeProcess::~NodeProcess() {
   if (pid_ > 0) kill9();
+}
+
+void NodeProcess::set_program(std::string binary, std::vector<std::string> env) {
+  binary_ = std::move(binary);
+  env_ = std::move(env);
 }
 
 void NodeProcess::start() {
@@ -44,17 +49,18 @@ void NodeProcess::start() {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The test's environment, minus the keys extra_env_ sets (getenv would see the first one).
+  // The test's environment, less the variables env_ sets (getenv would find the first).
   std::vector<char*> envp;
   for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
-    const bool replaced = std::any_of(extra_env_.begin(), extra_env_.end(), [&](const auto& x) {
-      const auto eq = x.find('=');
-      return entry.substr(0, entry.find('=')) == std::string_view(x).substr(0, eq);
-    });
+    const std::string_view var(*e);
+    bool replaced = false;
+    for (const auto& mine : env_) {
+      const auto eq = mine.find('=');
+      replaced = replaced || var.substr(0, var.find('=')) == std::string_view(mine).substr(0, eq);
+    }
     if (!replaced) envp.push_back(*e);
   }
-  for (auto& x : extra_env_) envp.push_back(x.data());
+  for (auto& mine : env_) envp.push_back(mine.data());
   envp.push_back(nullptr);
   int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);

@@ -11,14 +11,16 @@ namespace rl::testing {
 
 class NodeProcess {
  public:
-  // `extra_env`: "KEY=VALUE" entries the node gets on top of (and instead of the same keys in)
-  // the test's own environment.
+  // `env`: "KEY=VALUE" entries the node gets on top of (and instead of the same keys in) the
+  // test's own environment.
   NodeProcess(std::string binary, std::string home, std::string log_path, int api_port,
-              std::vector<std::string> extra_env = {});
+              std::vector<std::string> env = {});
   ~NodeProcess();
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
+  // From the next start on: run `binary`, with `env` ("NAME=value") over the test's environment.
+  void set_program(std::string binary, std::vector<std::string> env);
   void start();
   void kill9();
   // SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
@@ -32,8 +34,8 @@ class NodeProcess {
   std::string binary_;
   std::string home_;
   std::string log_;
+  std::vector<std::string> env_;
   int port_;
-  std::vector<std::string> extra_env_;
   pid_t pid_ = -1;
 };
 
