@@ -85,7 +85,6 @@ Status exec_approve(const ExecEnv& env, const Signer& s, StateOverlay& state, co
                     const BlockContext& ctx);
 
 // Validator-set actions of a proposal (exec_validators.cpp, decision 0041).
-bool is_validator_action(const pb::Propose& p);
 Status check_validator_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p,
                               const BlockContext& ctx);
 Status execute_validator_action(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
@@ -104,7 +103,6 @@ Status execute_third_party_action(StateOverlay& state, const pb::Propose& p,
 
 // Sealed reports (exec_sealing.cpp, decision 0063): the governance actions, the envelope of a
 // sealed SubmitReport (checked instead of the plaintext checks), and S policy changes.
-bool is_sealing_action(const pb::Propose& p);
 Status check_sealing_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p);
 Status execute_sealing_action(const ExecEnv& env, StateOverlay& state, const pb::Propose& p,
                               const BlockContext& ctx);

@@ -212,11 +212,6 @@ Status execute_attribute(StateOverlay& state, const std::string& account, const 
 
 }  // namespace
 
-bool is_sealing_action(const pb::Propose& p) {
-  return p.has_set_sealing_policy() || p.has_set_key_service() || p.has_remove_key_service() ||
-         p.has_grant_attribute() || p.has_revoke_attribute();
-}
-
 Status check_sealing_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p) {
   if (p.has_set_sealing_policy()) {
     const auto& a = p.set_sealing_policy();

@@ -189,12 +189,6 @@ Result<ValidatorSetEntry> pending_checked_latest(const ExecEnv& env, const State
 
 }  // namespace
 
-bool is_validator_action(const pb::Propose& p) {
-  return p.action_case() == pb::Propose::kAddValidator ||
-         p.action_case() == pb::Propose::kRemoveValidator ||
-         p.action_case() == pb::Propose::kSetValidatorPower;
-}
-
 Status check_validator_action(const ExecEnv& env, const StateOverlay& state, const pb::Propose& p,
                               const BlockContext& ctx) {
   RL_ASSIGN_OR_RETURN(auto latest, pending_checked_latest(env, state, ctx));

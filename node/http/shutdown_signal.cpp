@@ -32,9 +32,4 @@ void ShutdownSignal::request() {
   });
 }
 
-int wait_for_shutdown_signal() {
-  ShutdownSignal s;
-  return s.wait();
-}
-
 }  // namespace rl::http

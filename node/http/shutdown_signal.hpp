@@ -31,7 +31,4 @@ class ShutdownSignal {
   std::unique_ptr<Impl> impl_;
 };
 
-// Convenience: construct a ShutdownSignal and wait on it.
-int wait_for_shutdown_signal();
-
 }  // namespace rl::http
