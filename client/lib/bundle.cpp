@@ -14,6 +14,8 @@
 #include <set>
 
 #include "api/routes.hpp"
+#include "client/lib/bundle_dataset.hpp"
+#include "client/lib/strict_json.hpp"
 #include "common/file_io.hpp"
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
@@ -28,6 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using strict_json::Fields;
+using strict_json::is_lower_hex;
+using strict_json::parse_strict_json;
 
 constexpr std::string_view kSignTag = "regledger export manifest v1\n";
 constexpr std::size_t kMaxDepth = 4;  // manifest -> items -> item; signature -> chain
@@ -44,17 +49,17 @@ std::string payload_path(const std::string& dir, const std::string& id) {
 std::string receipt_path(const std::string& dir, const std::string& id) {
   return (fs::path(dir) / kReceiptsDir / (id + ".json")).string();
 }
+std::string dataset_path(const std::string& dir, const std::string& id) {
+  return (fs::path(dir) / kReportsDir / (id + kDatasetSuffix)).string();
+}
+std::string layout_path(const std::string& dir, const std::string& id) {
+  return (fs::path(dir) / kReportsDir / (id + kLayoutSuffix)).string();
+}
 std::string payload_name(const std::string& id) {
   return std::string(kReportsDir) + "/" + id + ".payload";
 }
 std::string receipt_name(const std::string& id) {
   return std::string(kReceiptsDir) + "/" + id + ".json";
-}
-
-bool is_lower_hex(std::string_view s, std::size_t len) {
-  return s.size() == len && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // The characters of organization, template and period ids that go into a query string as
@@ -68,20 +73,25 @@ bool is_query_value(std::string_view s) {
 }
 
 json item_json(const Item& it) {
-  return {{"report_id", it.report_id},
-          {"org_id", it.org_id},
-          {"submitter", it.submitter},
-          {"template_id", it.template_id},
-          {"period", it.period},
-          {"batch", it.batch},
-          {"content_type", it.content_type},
-          {"sealed", it.sealed},
-          {"payload_sha256", it.payload_sha256},
-          {"payload_bytes", it.payload_bytes},
-          {"receipt_sha256", it.receipt_sha256},
-          {"height", it.height},
-          {"tx_index", it.tx_index},
-          {"block_time_ms", it.block_time_ms}};
+  json j = {{"report_id", it.report_id},
+            {"org_id", it.org_id},
+            {"submitter", it.submitter},
+            {"template_id", it.template_id},
+            {"period", it.period},
+            {"batch", it.batch},
+            {"content_type", it.content_type},
+            {"sealed", it.sealed},
+            {"payload_sha256", it.payload_sha256},
+            {"payload_bytes", it.payload_bytes},
+            {"receipt_sha256", it.receipt_sha256},
+            {"height", it.height},
+            {"tx_index", it.tx_index},
+            {"block_time_ms", it.block_time_ms}};
+  if (!it.dataset_sha256.empty()) {
+    j["dataset_sha256"] = it.dataset_sha256;
+    j["dataset_bytes"] = it.dataset_bytes;
+  }
+  return j;
 }
 
 // Every field but the signature (nlohmann's objects keep their keys sorted: one text per
@@ -99,122 +109,10 @@ json body_json(const Manifest& m) {
           {"items", std::move(items)}};
 }
 
-// Deepest nesting of arrays and objects, outside strings; stops counting past `limit`.
-std::size_t nesting_depth(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-// Strict readers of one object's fields: every key must be read exactly once (check_keys).
-class Fields {
- public:
-  Fields(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
-
-  Result<std::string> str(const char* key, std::size_t max, bool allow_empty = false) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (!v->is_string()) return wrong(key, "a string");
-    auto s = v->get<std::string>();
-    if (s.size() > max) return fail(key, "is longer than " + std::to_string(max) + " bytes");
-    if (s.empty() && !allow_empty) return fail(key, "is empty");
-    // Printed by verify-bundle: no control characters (terminal escapes) in any name.
-    if (std::any_of(s.begin(), s.end(),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-      return fail(key, "holds a control character");
-    }
-    return s;
-  }
-  Result<std::string> hex(const char* key, std::size_t len) {
-    RL_ASSIGN_OR_RETURN(auto s, str(key, len));
-    if (!is_lower_hex(s, len)) {
-      return fail(key, "is not " + std::to_string(len) + " lower-case hex digits");
-    }
-    return s;
-  }
-  Result<std::uint64_t> uint(const char* key, std::uint64_t max) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (!v->is_number_unsigned()) return wrong(key, "a non-negative integer");
-    auto n = v->get<std::uint64_t>();
-    if (n > max) return fail(key, "is larger than " + std::to_string(max));
-    return n;
-  }
-  Result<std::int64_t> int64(const char* key) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (v->is_number_unsigned()) {
-      auto n = v->get<std::uint64_t>();
-      if (n > static_cast<std::uint64_t>(INT64_MAX)) return fail(key, "is out of range");
-      return static_cast<std::int64_t>(n);
-    }
-    if (!v->is_number_integer()) return wrong(key, "an integer");
-    return v->get<std::int64_t>();
-  }
-  Result<bool> boolean(const char* key) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (!v->is_boolean()) return wrong(key, "true or false");
-    return v->get<bool>();
-  }
-  Result<const json*> object(const char* key) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (!v->is_object()) return wrong(key, "an object");
-    return v;
-  }
-  Result<const json*> array(const char* key, std::size_t max) {
-    RL_ASSIGN_OR_RETURN(const json* v, field(key));
-    if (!v->is_array()) return wrong(key, "an array");
-    if (v->size() > max) return fail(key, "has more than " + std::to_string(max) + " entries");
-    return v;
-  }
-  // After every field is read: any other key is unknown.
-  Status check_keys() const {
-    for (const auto& [k, v] : j_.items()) {
-      if (!read_.contains(k)) return bad_manifest(where_ + ": unknown key '" + k + "'");
-    }
-    return {};
-  }
-
- private:
-  Result<const json*> field(const char* key) {
-    auto it = j_.find(key);
-    if (it == j_.end()) return bad_manifest(where_ + ": missing '" + key + "'");
-    read_.insert(key);
-    return &*it;
-  }
-  Error wrong(const char* key, const std::string& type) const {
-    return bad_manifest(where_ + ": '" + key + "' must be " + type);
-  }
-  Error fail(const char* key, const std::string& why) const {
-    return bad_manifest(where_ + ": '" + key + "' " + why);
-  }
-
-  const json& j_;
-  std::string where_;
-  std::set<std::string> read_;
-};
-
 Result<Item> parse_item(const json& j, std::size_t index) {
   const std::string where = "items[" + std::to_string(index) + "]";
   if (!j.is_object()) return bad_manifest(where + " must be an object");
-  Fields f(j, where);
+  Fields f(j, where, "bad_manifest");
   Item it;
   namespace lim = ledger::limits;
   RL_ASSIGN_OR_RETURN(it.report_id, f.hex("report_id", 64));
@@ -232,6 +130,10 @@ Result<Item> parse_item(const json& j, std::size_t index) {
   RL_ASSIGN_OR_RETURN(auto index_in_block, f.uint("tx_index", UINT32_MAX));
   it.tx_index = static_cast<std::uint32_t>(index_in_block);
   RL_ASSIGN_OR_RETURN(it.block_time_ms, f.int64("block_time_ms"));
+  if (f.has("dataset_sha256")) {
+    RL_ASSIGN_OR_RETURN(it.dataset_sha256, f.hex("dataset_sha256", 64));
+    RL_ASSIGN_OR_RETURN(it.dataset_bytes, f.uint("dataset_bytes", kMaxDatasetBytes));
+  }
   RL_TRY(f.check_keys());
   return it;
 }
@@ -281,33 +183,10 @@ Result<Manifest> parse_manifest(std::string_view text) {
   if (text.size() > kMaxManifestBytes) {
     return bad_manifest("larger than " + std::to_string(kMaxManifestBytes) + " bytes");
   }
-  if (nesting_depth(text, kMaxDepth) > kMaxDepth) {
-    return bad_manifest("nested deeper than " + std::to_string(kMaxDepth) + " levels");
-  }
-  // Duplicate keys: nlohmann keeps the last silently, so they are caught while parsing.
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  json j = json::parse(
-      text,
-      [&](int, json::parse_event_t ev, json& parsed) {
-        if (ev == json::parse_event_t::object_start) {
-          open_objects.emplace_back();
-        } else if (ev == json::parse_event_t::object_end && !open_objects.empty()) {
-          open_objects.pop_back();
-        } else if (ev == json::parse_event_t::key && !open_objects.empty() && parsed.is_string() &&
-                   !open_objects.back().insert(parsed.get<std::string>()).second &&
-                   duplicate.empty()) {
-          duplicate = parsed.get<std::string>();
-        }
-        return true;
-      },
-      false);
-  if (j.is_discarded()) return bad_manifest("not valid JSON");
-  if (!duplicate.empty()) return bad_manifest("duplicate key '" + duplicate + "'");
-  if (!j.is_object()) return bad_manifest("must be a JSON object");
+  RL_ASSIGN_OR_RETURN(json j, parse_strict_json(text, kMaxDepth, "bad_manifest"));
 
   Manifest m;
-  Fields f(j, "manifest");
+  Fields f(j, "manifest", "bad_manifest");
   RL_ASSIGN_OR_RETURN(auto format, f.str("format", 64));
   if (format != kFormat) return bad_manifest("format is '" + format + "', not " + kFormat);
   RL_ASSIGN_OR_RETURN(m.version, f.uint("version", UINT64_MAX));
@@ -318,7 +197,7 @@ Result<Manifest> parse_manifest(std::string_view text) {
   RL_ASSIGN_OR_RETURN(m.chain_id, f.str("chain_id", kMaxChainIdBytes));
   {
     RL_ASSIGN_OR_RETURN(const json* q, f.object("query"));
-    Fields qf(*q, "query");
+    Fields qf(*q, "query", "bad_manifest");
     RL_ASSIGN_OR_RETURN(m.query.org, qf.str("org", ledger::limits::kMaxIdBytes));
     RL_ASSIGN_OR_RETURN(m.query.period, qf.str("period", ledger::limits::kMaxPeriodBytes));
     RL_ASSIGN_OR_RETURN(m.query.template_id, qf.str("template", ledger::limits::kMaxIdBytes, true));
@@ -341,7 +220,7 @@ Result<Manifest> parse_manifest(std::string_view text) {
   }
   {
     RL_ASSIGN_OR_RETURN(const json* sig, f.object("signature"));
-    Fields sf(*sig, "signature");
+    Fields sf(*sig, "signature", "bad_manifest");
     RL_ASSIGN_OR_RETURN(const json* chain, sf.array("signer_chain", kMaxSignerChain));
     if (chain->empty()) return bad_manifest("signature: signer_chain is empty");
     for (const auto& c : *chain) {
@@ -445,6 +324,7 @@ Result<Entry> entry_from_receipt(const ledger::TrustAnchor& anchor, const std::s
   e.payload = sr.payload();
   e.receipt_json = ledger::receipt_to_json(receipt);
   e.commit_signatures = v.commit_signatures;
+  e.report = sr;
   Item& it = e.item;
   it.report_id = v.tx_id_hex;
   it.org_id = org_id;
@@ -566,6 +446,26 @@ Status check_row(const Row& r, const Item& it, const std::string& url) {
                                         ")");
 }
 
+// A chunked report's dataset and layout, next to its payload; the data is checked against the
+// report's chunk ids before it takes its name.
+Status write_dataset(NodeClient& c, const std::string& dir, Item& it,
+                     const ledger::pb::SubmitReport& report) {
+  const std::string final_path = dataset_path(dir, it.report_id);
+  const std::string tmp = final_path + ".tmp";
+  auto fetched = fetch_dataset(c, it.report_id, report, tmp);
+  if (!fetched.ok()) {
+    return make_error(fetched.error().code,
+                      "report " + it.report_id + ": " + fetched.error().message);
+  }
+  std::error_code ec;
+  fs::rename(tmp, final_path, ec);
+  if (ec) return make_error("write_failed", "cannot rename " + tmp + ": " + ec.message());
+  RL_TRY(write_file_atomic(layout_path(dir, it.report_id), layout_to_json(fetched->layout), false));
+  it.dataset_sha256 = fetched->check.sha256;
+  it.dataset_bytes = fetched->check.bytes;
+  return {};
+}
+
 }  // namespace
 
 Result<ExportResult> export_bundle(NodeClient& c, const Identity& exporter,
@@ -639,6 +539,7 @@ Result<ExportResult> export_bundle(NodeClient& c, const Identity& exporter,
     RL_ASSIGN_OR_RETURN(auto entry, entry_from_receipt(anchor, row.org, v->receipt));
     RL_TRY(check_row(row, entry.item, v->url));
     RL_TRY(write_entry(o.dir, entry));
+    if (entry.report.chunks_size() > 0) RL_TRY(write_dataset(c, o.dir, entry.item, entry.report));
     m.items.push_back(entry.item);
     out.verified_by.push_back(v->url);
     if (o.progress) o.progress(i + 1, rows.size());
@@ -659,6 +560,36 @@ std::size_t BundleVerdict::failed_items() const {
 }
 
 namespace {
+
+// A chunked report's dataset files against the verified SubmitReport; "" when they hold.
+std::string verify_dataset(const std::string& dir, const Item& it,
+                           const ledger::pb::SubmitReport& sr) {
+  const std::string data_name = std::string(kReportsDir) + "/" + it.report_id + kDatasetSuffix;
+  const std::string layout_name = std::string(kReportsDir) + "/" + it.report_id + kLayoutSuffix;
+  if (sr.chunks_size() == 0) {
+    return "the manifest names a dataset, but the receipt's transaction is not a chunked report";
+  }
+  if (it.dataset_sha256.empty()) {
+    return "the report is a dataset of " + std::to_string(sr.chunks_size()) +
+           " chunks, and the manifest names no dataset for it";
+  }
+  auto text = read_bounded(layout_path(dir, it.report_id), kMaxLayoutBytes);
+  if (!text.ok()) {
+    return text.error().code == "file_not_found" ? layout_name + " is missing"
+                                                 : layout_name + ": " + text.error().message;
+  }
+  auto layout = parse_layout(*text);
+  if (!layout.ok()) return layout_name + ": " + layout.error().message;
+  auto checked = check_dataset(dataset_path(dir, it.report_id), *layout, sr);
+  if (!checked.ok()) {
+    return checked.error().code == "file_not_found" ? data_name + " is missing"
+                                                    : data_name + ": " + checked.error().message;
+  }
+  if (checked->sha256 != it.dataset_sha256 || checked->bytes != it.dataset_bytes) {
+    return "dataset's sha256 or size differs from the manifest's";
+  }
+  return {};
+}
 
 // Runs the checks of one item in order; the first failure ends it.
 ItemVerdict verify_item(const std::string& dir, const ledger::TrustAnchor& anchor,
@@ -763,6 +694,13 @@ ItemVerdict verify_item(const std::string& dir, const ledger::TrustAnchor& ancho
                        " bytes) equals the transaction's byte for byte" +
                        (it.sealed ? " (the sealed report's ciphertext)" : "") +
                        "; its sha256 matches the manifest");
+  if (sr.chunks_size() > 0 || !it.dataset_sha256.empty()) {
+    if (auto why = verify_dataset(dir, it, sr); !why.empty()) return fail(std::move(why));
+    out.checks.push_back("dataset (" + std::to_string(it.dataset_bytes) + " bytes), cut as " +
+                         it.report_id + kLayoutSuffix + " says, gives exactly the " +
+                         std::to_string(sr.chunks_size()) +
+                         " chunk ids the SubmitReport lists; its sha256 matches the manifest");
+  }
 
   // The organization: the receipt proves the signing account, not which organization the
   // ledger has that account in.
@@ -837,6 +775,10 @@ Result<BundleVerdict> verify_bundle(const std::string& dir, const ledger::TrustA
   for (const auto& it : m.items) {
     named_payloads.insert(it.report_id + ".payload");
     named_receipts.insert(it.report_id + ".json");
+    if (!it.dataset_sha256.empty()) {
+      named_payloads.insert(it.report_id + kDatasetSuffix);
+      named_payloads.insert(it.report_id + kLayoutSuffix);
+    }
   }
   for (const auto& [sub, named] :
        {std::pair{kReportsDir, &named_payloads}, std::pair{kReceiptsDir, &named_receipts}}) {

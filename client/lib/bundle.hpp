@@ -7,6 +7,7 @@
 //                                  the SHA-256 of its two files; signed by the exporter
 //   DIR/reports/<report_id>.payload   the exact payload bytes of the SubmitReport
 //   DIR/receipts/<report_id>.json     the receipt, exactly as it verified at export
+//   DIR/reports/<report_id>.data, .chunks.json   a chunked report's dataset (bundle_dataset.hpp)
 //
 // The manifest is written last: a bundle whose export was interrupted has none and does not
 // verify. Every file is written atomically (temp file + rename).
@@ -65,6 +66,10 @@ struct Item {
   std::uint64_t height = 0;
   std::uint32_t tx_index = 0;
   std::int64_t block_time_ms = 0;
+  // A chunked report only (bundle_dataset.hpp): its dataset file's SHA-256 (hex) and size. Empty
+  // and 0 otherwise, and then absent from the manifest's text.
+  std::string dataset_sha256;
+  std::uint64_t dataset_bytes = 0;
 };
 
 struct Manifest {
@@ -103,6 +108,7 @@ struct Entry {
   std::string payload;
   std::string receipt_json;
   std::size_t commit_signatures = 0;
+  ledger::pb::SubmitReport report;  // the receipt's transaction
 };
 // Builds the entry of the report a receipt proves: the receipt must verify against `anchor`
 // and carry a SubmitReport. `org_id` is the organization the ledger lists the report under.

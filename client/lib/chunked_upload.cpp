@@ -244,6 +244,8 @@ Result<DownloadResult> download_chunked(NodeClient& c, const std::string& report
     if (!out) return io_error("cannot write", out_path);
     r.size += data.size();
     ++r.chunks;
+    r.chunk_sizes.push_back(data.size());
+    r.chunk_rows.push_back(ch.value("rows", std::uint64_t{0}));
     p.bytes_done = r.size;
     p.chunks_done = r.chunks;
     if (progress) progress(p);

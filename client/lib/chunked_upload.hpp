@@ -70,6 +70,9 @@ struct DownloadResult {
   std::uint64_t size = 0;
   std::size_t chunks = 0;
   std::string file_sha256;  // hex
+  // Per chunk, as the node listed them (an export checks them against the report's chunk ids).
+  std::vector<std::uint64_t> chunk_sizes;
+  std::vector<std::uint64_t> chunk_rows;
 };
 // Writes a chunked report's data to `out_path`, each chunk checked against the hash the report
 // lists. Codes: the node's (report_not_found, ...), chunk_mismatch, io errors.

@@ -234,6 +234,36 @@ TEST_F(CliReportingTest, UploadKilledMidwayResumesAndDownloadsHashEqual) {
                  "--period", period_, "--file", file, "--chunk-kib", "1", "--window", "32"});
   ASSERT_EQ(twin.exit_code, 0) << twin.err;
   EXPECT_EQ(nlohmann::json::parse(twin.out)["chunks_skipped"], 0);
+
+  // An export carries the dataset itself (docs/export.md "Large datasets"), and verify-bundle
+  // checks it against the chunk ids of the receipt-verified report.
+  const auto genesis = cluster_.home(0) + "/genesis.json";
+  const auto bundle = cluster_.dir() + "/bundle-dataset";
+  auto exported = regledger({"--identity", bank_, "--genesis", genesis, "--json", "export", "--org",
+                             "bank-a", "--period", period_, "--out", bundle});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const auto data_file = bundle + "/reports/" + report_id + ".data";
+  const auto layout_file = bundle + "/reports/" + report_id + ".chunks.json";
+  EXPECT_EQ(read_file(data_file, 64 << 20).value(), csv) << "the dataset, byte for byte";
+  auto layout = nlohmann::json::parse(read_file(layout_file).value());
+  EXPECT_EQ(layout["chunks"].size(), chunks);
+  auto verified = regledger({"verify-bundle", bundle, "--genesis", genesis});
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_TRUE(contains(verified.out, "gives exactly the " + std::to_string(chunks) + " chunk ids"))
+      << verified.out;
+  // One flipped byte in the middle of the data, or in the layout, fails naming the report.
+  for (const auto& [file, at] :
+       {std::pair{data_file, csv.size() / 2}, std::pair{layout_file, std::size_t{40}}}) {
+    const std::string good = read_file(file, 64 << 20).value();
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    ASSERT_TRUE(write_file(file, bad).ok());
+    auto refused = regledger({"verify-bundle", bundle, "--genesis", genesis});
+    EXPECT_EQ(refused.exit_code, 1) << file;
+    EXPECT_TRUE(contains(refused.out + refused.err, "FAIL " + report_id)) << refused.out;
+    ASSERT_TRUE(write_file(file, good).ok());
+  }
+  EXPECT_EQ(regledger({"verify-bundle", bundle, "--genesis", genesis}).exit_code, 0);
 }
 
 }  // namespace
