@@ -24,6 +24,7 @@
 #include "node/validator/validator_schedule.hpp"
 #ifdef RL_BYZANTINE_TEST_BUILD
 #include "node/validator/byzantine/hooks.hpp"  // regledgerd_byzantine only (decision 0074)
+#include "node/validator/byzantine/swallow.hpp"
 #endif
 
 namespace rl::node {
@@ -227,6 +228,9 @@ void ConsensusShell::on_peer(const std::string& peer, bool connected) {
 }
 
 void ConsensusShell::gossip_tx(const Bytes& raw) {
+#ifdef RL_BYZANTINE_TEST_BUILD
+  if (byzantine::swallowing()) return;
+#endif
   if (network_) network_->broadcast(p2p::Channel::kTx, std::make_shared<const Bytes>(raw));
 }
 

@@ -42,6 +42,8 @@ ByzantineLog parse_byzantine_log(const std::string& text) {
       out.proposals.push_back({field(line, "mode"), field(line, "variant"),
                                std::strtoull(field(line, "height").c_str(), nullptr, 10),
                                std::strtoll(field(line, "round").c_str(), nullptr, 10)});
+    } else if (line.find("byzantine swallowed tx ") != std::string::npos) {
+      out.swallowed.push_back(field(line, "id"));
     }
   }
   return out;

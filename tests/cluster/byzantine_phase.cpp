@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -249,6 +251,14 @@ void play_phase(Cluster& c, RunChecks& checks, const Nodes& n, const Phase& phas
 
 std::string byzantine_binary() {
   return std::string(RL_BINARY_DIR) + "/tests/cluster/regledgerd_byzantine";
+}
+
+std::uint64_t byzantine_seed_from_env() {
+  if (const char* s = std::getenv("RL_BYZ_SEED"); s != nullptr && *s != '\0') {
+    return std::strtoull(s, nullptr, 10);
+  }
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) | rd();
 }
 
 void run_phases(std::size_t validators, std::size_t byzantine, const std::vector<Phase>& phases,

@@ -18,6 +18,8 @@ struct Phase {
 };
 
 std::string byzantine_binary();
+// RL_BYZ_SEED, or a fresh seed: the Byzantine tests' one number to print and replay.
+std::uint64_t byzantine_seed_from_env();
 
 // `validators` nodes, of which the last `byzantine` run regledgerd_byzantine; the phases in
 // order on one cluster, each with a seed derived from `seed` (printed).

@@ -21,7 +21,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,20 +47,12 @@
 namespace rl::testing {
 namespace {
 
-std::uint64_t seed_from_env() {
-  if (const char* s = std::getenv("RL_BYZ_SEED"); s != nullptr && *s != '\0') {
-    return std::strtoull(s, nullptr, 10);
-  }
-  std::random_device rd;
-  return (std::uint64_t{rd()} << 32) | rd();
-}
-
 TEST(RL_BYZ_SUITE, AllModesAgainstThreeHonestValidators) {
   std::vector<Phase> phases;
   for (int k = 0; k < RL_BYZ_SEEDS; ++k) {
     phases.push_back({"all", RL_BYZ_ALL_MODES_HEIGHTS, RL_BYZ_ALL_MODES_LAG});
   }
-  run_phases(4, 1, phases, seed_from_env());
+  run_phases(4, 1, phases, byzantine_seed_from_env());
 }
 
 TEST(RL_BYZ_SUITE, EachModeAlone) {
@@ -75,19 +66,20 @@ TEST(RL_BYZ_SUITE, EachModeAlone) {
     phases.push_back(
         {m, RL_BYZ_ONE_MODE_HEIGHTS, std::string_view(m) == "lying_status" ? 70u : 0u});
   }
-  run_phases(4, 1, phases, seed_from_env());
+  run_phases(4, 1, phases, byzantine_seed_from_env());
 }
 
 // f = 2 of seven, both lying about their heads: a node that was down must not be held by the
 // two in turn (each one's claim is renewed before the other's timeout has run out).
 TEST(RL_BYZ_SUITE, TwoLiarsOfSevenValidators) {
-  run_phases(7, 2, {{"lying_status", RL_BYZ_ONE_MODE_HEIGHTS, 70}}, seed_from_env());
+  run_phases(7, 2, {{"lying_status", RL_BYZ_ONE_MODE_HEIGHTS, 70}}, byzantine_seed_from_env());
 }
 
 #ifdef RL_BYZ_SEVEN
 // f = 2 of seven: two Byzantine validators, each with every mode and a seed of its own.
 TEST(RL_BYZ_SUITE, TwoOfSevenValidators) {
-  run_phases(7, 2, {{"all", RL_BYZ_ALL_MODES_HEIGHTS, RL_BYZ_ALL_MODES_LAG}}, seed_from_env());
+  run_phases(7, 2, {{"all", RL_BYZ_ALL_MODES_HEIGHTS, RL_BYZ_ALL_MODES_LAG}},
+             byzantine_seed_from_env());
 }
 #endif
 

@@ -1,5 +1,6 @@
 #include "tests/cluster/report_load.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -36,6 +37,22 @@ std::vector<std::string> ReportLoad::accepted() const {
   return accepted_;
 }
 
+std::vector<std::string> ReportLoad::accepted_by(std::size_t node) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < accepted_.size(); ++k) {
+    if (via_[k] == node) out.push_back(accepted_[k]);
+  }
+  return out;
+}
+
+std::optional<std::size_t> ReportLoad::accepted_via(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  const auto it = std::find(accepted_.begin(), accepted_.end(), id);
+  if (it == accepted_.end()) return std::nullopt;
+  return via_[static_cast<std::size_t>(it - accepted_.begin())];
+}
+
 void ReportLoad::run(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uint64_t n = 0;
@@ -67,6 +84,7 @@ void ReportLoad::run(std::uint64_t seed) {
     auto r = client.post("/v1/txs", json{{"tx", to_base64(*tx)}}.dump());
     if (r.ok() && r->status == 202) {
       accepted_.push_back(json::parse(r->body)["tx_id"].get<std::string>());
+      via_.push_back(via);
     } else {
       ++refused_;
     }

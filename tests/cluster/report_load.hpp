@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,10 @@ class ReportLoad {
   void resume();
   // Ids accepted so far, in order.
   std::vector<std::string> accepted() const;
+  // Those node `node` accepted, in order.
+  std::vector<std::string> accepted_by(std::size_t node) const;
+  // The node that accepted `id` (nullopt: none did), so that a check can say who lost a tx.
+  std::optional<std::size_t> accepted_via(const std::string& id) const;
   std::uint64_t refused() const { return refused_.load(); }
 
  private:
@@ -43,6 +48,7 @@ class ReportLoad {
   mutable std::mutex mu_;                  // held for a whole submission, so pause() waits for it
   bool paused_ = false;
   std::vector<std::string> accepted_;
+  std::vector<std::size_t> via_;  // via_[k]: the node that accepted accepted_[k]
   std::thread thread_;
 };
 

@@ -108,8 +108,9 @@ std::string heights_text(const Cluster& c, const std::vector<std::size_t>& nodes
 RunChecks::RunChecks(const Cluster& c, std::vector<std::size_t> nodes)
     : c_(c), nodes_(std::move(nodes)), watch_(c, nodes_) {}
 
-void RunChecks::start_load(std::uint64_t seed) {
-  load_.emplace(c_, enroll_reporter(c_, nodes_.front()), seed, nodes_);
+void RunChecks::start_load(std::uint64_t seed, std::vector<std::size_t> targets) {
+  load_.emplace(c_, enroll_reporter(c_, nodes_.front()), seed,
+                targets.empty() ? nodes_ : std::move(targets));
 }
 
 CheckResult RunChecks::check(std::uint64_t heights, std::chrono::milliseconds bound) {
@@ -192,11 +193,30 @@ CheckResult RunChecks::check_every_tx_committed(std::chrono::seconds settle) {
     waiting = std::move(still);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  for (const auto& id : waiting) {
-    if (res.violations.size() >= 10) break;  // the first few say enough
-    res.violations.push_back("not committed: tx " + id + " accepted but not on every node " +
-                             std::to_string(settle.count()) +
-                             " s after the load stopped: " + tx_whereabouts(c_, nodes_, id));
+  // "node3", or "no node" for an id the load does not know (it always does).
+  auto via = [&](const std::string& id) {
+    const auto node = load_ ? load_->accepted_via(id) : std::nullopt;
+    return node ? "node" + std::to_string(*node) : std::string("no node");
+  };
+  // The first few with where each stands on every checked node (a request to each node per tx);
+  // the others by id alone, so that the message names every tx lost.
+  constexpr std::size_t kDetailed = 10;
+  std::string rest;
+  std::size_t rest_count = 0;
+  for (std::size_t k = 0; k < waiting.size(); ++k) {
+    const std::string& id = waiting[k];
+    if (k < kDetailed) {
+      res.violations.push_back("not committed: tx " + id + " accepted by " + via(id) +
+                               " but not on every node " + std::to_string(settle.count()) +
+                               " s after the load stopped: " + tx_whereabouts(c_, nodes_, id));
+    } else {
+      rest += ' ' + id + " (" + via(id) + ")";
+      ++rest_count;
+    }
+  }
+  if (rest_count > 0) {
+    res.violations.push_back("not committed: " + std::to_string(rest_count) +
+                             " more txs accepted but not on every node:" + rest);
   }
   std::ostringstream line;
   line << "txs: accepted=" << accepted.size()

@@ -37,19 +37,25 @@ class RunChecks {
   // Starts recording what `nodes` of `c` commit.
   RunChecks(const Cluster& c, std::vector<std::size_t> nodes);
 
-  // Enrolls a reporter through the first checked node and starts submitting reports to the
-  // checked nodes.
-  void start_load(std::uint64_t seed);
+  // Enrolls a reporter through the first checked node and starts submitting reports to
+  // `targets`, the checked nodes when empty (a bite test also submits to a node it does not
+  // check, whose accepted txs the checked nodes must then commit).
+  void start_load(std::uint64_t seed, std::vector<std::size_t> targets = {});
   // Waits for liveness, pauses the load, and compares the heights not compared before and the
   // txs accepted since the previous check (plus those not yet on every node then).
   CheckResult check(std::uint64_t heights, std::chrono::milliseconds bound);
-  // The end of a test: stops the load for good and waits up to `settle` until every tx a checked
-  // node accepted (HTTP 202) is committed on every checked node. A node that admitted a tx
-  // proposes it in its turn even if the gossip was lost, so a tx that never arrives is a
-  // violation.
+  // The end of a test: stops the load for good and waits up to `settle` until every tx a node
+  // accepted (HTTP 202) is committed on every checked node. A node that admitted a tx proposes
+  // it in its turn even if the gossip was lost, so a tx that never arrives is a violation, named
+  // with the node that accepted it (every such tx is named: the first ones with where they
+  // stand on each checked node, the rest by id).
   CheckResult check_every_tx_committed(std::chrono::seconds settle);
   // Accepted txs so far.
   std::size_t accepted() const { return load_ ? load_->accepted().size() : 0; }
+  // The ids node `node` accepted so far.
+  std::vector<std::string> accepted_by(std::size_t node) const {
+    return load_ ? load_->accepted_by(node) : std::vector<std::string>{};
+  }
 
  private:
   const Cluster& c_;

@@ -6,6 +6,7 @@
 
 #include "consensus/codec.hpp"
 #include "consensus/sign_bytes.hpp"
+#include "node/validator/byzantine/swallow.hpp"
 #include "node/validator/compact_block.hpp"
 #include "node/validator/message_parts.hpp"
 
@@ -252,6 +253,9 @@ void Behaviour::log_summary(bool force) {
       // Each request needs a claim heard since the last answer (or silence) from here.
       spdlog::warn("byzantine summary mode={} sent={} sync_requests={}", mode_name(m), sent_[i],
                    sync_requests_);
+    } else if (m == Mode::kSwallowTxs) {
+      // What it "sent" is what it swallowed: the clients' txs it answered and then dropped.
+      spdlog::warn("byzantine summary mode={} sent={}", mode_name(m), swallowed());
     } else {
       spdlog::warn("byzantine summary mode={} sent={}", mode_name(m), sent_[i]);
     }

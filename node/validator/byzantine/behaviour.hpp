@@ -16,6 +16,8 @@
 //   lying_status    status frames claiming a head 1000 ahead; asked for those blocks, it
 //                   answers with none and a head 1000 behind, or not at all to a peer that
 //                   connected again (a node that restarted, so most likely behind)
+//   swallow_txs     nothing here: its clients' txs are answered as accepted and dropped at
+//                   admission (swallow.hpp); only the summary line counts them
 //
 // One proposal mode per proposal, those enabled in turn. Extra messages are signed once per
 // slot and re-sent whenever the core re-gossips the message they shadow, as an honest

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "node/validator/byzantine/swallow.hpp"
+
 namespace rl::node::byzantine {
 namespace {
 
@@ -24,6 +26,7 @@ Status start() {
       "network modes={} seed={}",
       settings->modes_text(), settings->seed);
   behaviour().emplace(*settings);
+  set_swallowing(settings->enabled(Mode::kSwallowTxs));
   return {};
 }
 

@@ -6,8 +6,8 @@ namespace rl::node::byzantine {
 namespace {
 
 constexpr std::array<std::string_view, kModeCount> kNames = {
-    "equivocate",   "double_vote", "unknown_votes", "bad_proposals",
-    "lying_status", "bad_parts",   "withhold_parts"};
+    "equivocate",   "double_vote", "unknown_votes",  "bad_proposals",
+    "lying_status", "bad_parts",   "withhold_parts", "swallow_txs"};
 
 Error bad(std::string message) {
   return make_error("bad_byzantine_setting", std::move(message));
@@ -53,7 +53,10 @@ Result<Settings> parse_settings(const char* modes, const char* seed) {
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (name.empty()) continue;
     if (name == "all") {
-      s.on.fill(true);
+      // Every mode but swallow_txs, which is named on its own (modes.hpp).
+      for (std::size_t i = 0; i < kModeCount; ++i) {
+        if (static_cast<Mode>(i) != Mode::kSwallowTxs) s.on[i] = true;
+      }
       continue;
     }
     bool known = false;
