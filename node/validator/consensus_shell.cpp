@@ -307,9 +307,13 @@ void ConsensusShell::handle(consensus::Ready ready) {
   for (const auto& e : ready.evidence) {
     ++equivocations_detected_;
     const bool pooled = evidence_.add(e);
-    spdlog::warn("equivocation detected validator={} height={} round={} type={} pooled={}",
-                 e.first.validator, e.first.height, e.first.round,
-                 consensus::vote_type_name(e.first.type), pooled);
+    // A warning per proof the pool takes (one per voting slot, at most kMaxPending waiting): a
+    // Byzantine peer can sign any number of further conflicting votes for a slot already proven,
+    // and each would otherwise be a warning line.
+    spdlog::log(pooled ? spdlog::level::warn : spdlog::level::debug,
+                "equivocation detected validator={} height={} round={} type={} pooled={}",
+                e.first.validator, e.first.height, e.first.round,
+                consensus::vote_type_name(e.first.type), pooled);
   }
   for (const auto& r : ready.rejected) {
     spdlog::debug("consensus input ignored code={} message={}", r.code, r.message);
