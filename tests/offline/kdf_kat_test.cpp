@@ -108,6 +108,11 @@ TEST(HkdfKat, Sha256Rfc5869) {
   EXPECT_EQ(to_hex(crypto::hkdf("SHA2-256", repeat(0x0b, 22), {}, {}, 42).value()),
             "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
             "9d201395faa4b61a96c8");
+  // RFC 5869 2.3: L <= 255 * HashLen.
+  EXPECT_EQ(crypto::hkdf("SHA2-256", as_bytes("k"), {}, {}, 0).error().code, "invalid_length");
+  EXPECT_EQ(crypto::hkdf("SHA2-256", as_bytes("k"), {}, {}, 255 * 32 + 1).error().code,
+            "invalid_length");
+  EXPECT_EQ(crypto::hkdf("SHA2-256", as_bytes("k"), {}, {}, 255 * 32).value().size(), 255u * 32);
 }
 
 // HKDF-SM3 has no published vectors; RFC 5869 A.1's inputs with SM3, from the openssl CLI:
