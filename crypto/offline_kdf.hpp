@@ -17,8 +17,6 @@ namespace rl::crypto {
 // "AES-192-CBC", "AES-256-CBC" or "SM4-CBC". The key length must match the cipher.
 // Codes: invalid_argument (unknown cipher), invalid_key_length, mac_failed.
 Result<Bytes> cmac(std::string_view cbc_cipher, ByteView key, ByteView data);
-// SM4-CMAC (GB/T 32907 block cipher, 16-byte key, 16-byte tag).
-Result<Bytes> sm4_cmac(ByteView key, ByteView data);
 
 // HKDF (RFC 5869) extract+expand with the named digest ("SHA2-256" or "SM3").
 // Codes: invalid_argument, invalid_length, kdf_failed.
