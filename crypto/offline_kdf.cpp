@@ -72,10 +72,6 @@ Result<Bytes> cmac(std::string_view cbc_cipher, ByteView key, ByteView data) {
   return out;
 }
 
-Result<Bytes> sm4_cmac(ByteView key, ByteView data) {
-  return cmac("SM4-CBC", key, data);
-}
-
 Result<Bytes> hkdf(std::string_view digest, ByteView ikm, ByteView salt, ByteView info,
                    std::size_t length) {
   RL_TRY(check_digest(digest));

@@ -1,9 +1,9 @@
 #pragma once
-// Block-cipher MACs and key derivations, generic over the cipher and digest (symmetric.hpp's
-// aes_cmac and hkdf_sha256 are these with AES and SHA-256), first written for the offline
-// voucher key hierarchy (docs/offline.md): CMAC over any CBC block cipher (AES or SM4), HKDF over
-// any digest (SHA-256 or SM3), and the NIST SP 800-108 counter-mode KDF with CMAC as its PRF. Every
-// function here is suite-generic through the `suite_*` wrappers at the bottom.
+// Block-cipher MACs and key derivations, generic over the cipher and digest, first written for
+// the offline voucher key hierarchy (docs/offline.md) and also the project's only AES-CMAC and
+// HKDF-SHA256: CMAC over any CBC block cipher (AES or SM4), HKDF over any digest (SHA-256 or SM3),
+// and the NIST SP 800-108 counter-mode KDF with CMAC as its PRF. Every function here is
+// suite-generic through the `suite_*` wrappers at the bottom.
 
 #include <cstddef>
 #include <string_view>
@@ -17,14 +17,12 @@ namespace rl::crypto {
 // "AES-192-CBC", "AES-256-CBC" or "SM4-CBC". The key length must match the cipher.
 // Codes: invalid_argument (unknown cipher), invalid_key_length, mac_failed.
 Result<Bytes> cmac(std::string_view cbc_cipher, ByteView key, ByteView data);
-// SM4-CMAC (GB/T 32907 block cipher, 16-byte key, 16-byte tag).
-Result<Bytes> sm4_cmac(ByteView key, ByteView data);
 
 // HKDF (RFC 5869) extract+expand with the named digest ("SHA2-256" or "SM3").
 // Codes: invalid_argument, invalid_length, kdf_failed.
 Result<Bytes> hkdf(std::string_view digest, ByteView ikm, ByteView salt, ByteView info,
                    std::size_t length);
-// HKDF with SM3 as the hash (the SM2 networks' counterpart of hkdf_sha256).
+// HKDF with SM3 as the hash (the SM2 networks' counterpart of hkdf("SHA2-256", ...)).
 Result<Bytes> hkdf_sm3(ByteView ikm, ByteView salt, ByteView info, std::size_t length);
 
 // NIST SP 800-108r1 KDF in counter mode, PRF = CMAC(cbc_cipher): for i = 1..n,

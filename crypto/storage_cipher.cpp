@@ -79,13 +79,6 @@ std::string_view storage_cipher_name(StorageCipher c) {
   return c == StorageCipher::kSm4Ctr ? "sm4-ctr" : "aes-256-ctr";
 }
 
-Result<StorageCipher> parse_storage_cipher(std::string_view name) {
-  if (name == "aes-256-ctr") return StorageCipher::kAes256Ctr;
-  if (name == "sm4-ctr") return StorageCipher::kSm4Ctr;
-  return make_error("bad_cipher",
-                    "unknown storage cipher '" + std::string(name) + "' (aes-256-ctr or sm4-ctr)");
-}
-
 std::size_t storage_key_size(StorageCipher c) {
   return c == StorageCipher::kSm4Ctr ? 16 : 32;
 }

@@ -20,9 +20,7 @@ inline constexpr std::size_t kCtrIvSize = 16;
 
 StorageCipher storage_cipher_for(Suite suite);
 std::string_view storage_cipher_name(StorageCipher c);  // "aes-256-ctr" | "sm4-ctr"
-// Code: bad_cipher.
-Result<StorageCipher> parse_storage_cipher(std::string_view name);
-std::size_t storage_key_size(StorageCipher c);  // 32 (AES-256) or 16 (SM4)
+std::size_t storage_key_size(StorageCipher c);          // 32 (AES-256) or 16 (SM4)
 
 // XORs the keystream of (key, iv) from byte `offset` of the stream into data[0, n): encryption
 // and decryption are the same operation. The 16-byte counter block is iv + offset / 16 (a

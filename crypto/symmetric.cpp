@@ -8,7 +8,6 @@
 #include <string>
 
 #include "crypto/internal_ossl.hpp"
-#include "crypto/offline_kdf.hpp"
 
 namespace rl::crypto {
 namespace {
@@ -40,19 +39,6 @@ const char* gcm_cipher_name(std::size_t key_len) {
       return "AES-192-GCM";
     case 32:
       return "AES-256-GCM";
-    default:
-      return nullptr;
-  }
-}
-
-const char* cbc_cipher_name(std::size_t key_len) {
-  switch (key_len) {
-    case 16:
-      return "AES-128-CBC";
-    case 24:
-      return "AES-192-CBC";
-    case 32:
-      return "AES-256-CBC";
     default:
       return nullptr;
   }
@@ -124,18 +110,6 @@ Bytes hmac_sha256(ByteView key, ByteView data) {
   auto mac = hmac("SHA2-256", key, data);
   if (!mac.ok()) internal::fatal_openssl(mac.error().message);
   return std::move(mac).value();
-}
-
-Result<Bytes> aes_cmac(ByteView key, ByteView data) {
-  const char* cipher = cbc_cipher_name(key.size());
-  if (cipher == nullptr) {
-    return make_error("invalid_key_length", "AES-CMAC key must be 16, 24 or 32 bytes");
-  }
-  return cmac(cipher, key, data);
-}
-
-Result<Bytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length) {
-  return hkdf("SHA2-256", ikm, salt, info, length);
 }
 
 Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r,

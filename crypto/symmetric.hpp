@@ -13,11 +13,6 @@ Bytes hmac_sha256(ByteView key, ByteView data);
 // HMAC with the named digest ("SHA2-256" or "SM3"; any key, even empty).
 // Codes: invalid_argument (another digest), mac_failed.
 Result<Bytes> hmac(std::string_view digest, ByteView key, ByteView data);
-// AES-CMAC (RFC 4493) with a 16, 24 or 32 byte key: offline_kdf.hpp's cmac() with the AES
-// cipher of that key size.
-Result<Bytes> aes_cmac(ByteView key, ByteView data);
-// HKDF-SHA256 (RFC 5869) extract+expand: offline_kdf.hpp's hkdf() with SHA2-256.
-Result<Bytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length);
 // scrypt (RFC 7914).
 Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r,
                      std::uint32_t p, std::size_t length);

@@ -47,16 +47,8 @@ Result<std::vector<pb::CertificateRecord>> revoked_certificates(const Store& sto
   return certificates_under(store, keys::revoked_certificates_prefix(), limit);
 }
 
-Result<std::optional<pb::AccountRecord>> find_account(const Store& store, std::string_view id) {
-  return read<pb::AccountRecord>(store, keys::account(id));
-}
-
 Result<std::optional<pb::ProposalRecord>> find_proposal(const Store& store, std::string_view id) {
   return read<pb::ProposalRecord>(store, keys::proposal(id));
-}
-
-Result<std::optional<pb::GovernanceRecord>> governance_params(const Store& store) {
-  return read<pb::GovernanceRecord>(store, keys::governance());
 }
 
 }  // namespace rl::ledger

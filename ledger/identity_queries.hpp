@@ -1,7 +1,7 @@
 #pragma once
 // Read side of the identity and governance state, over committed state: an account's
 // certificates (for the node's certificate listing and login), the revoked set a CRL is built
-// from, proposals and the governance parameters.
+// from, and proposals.
 
 #include <optional>
 #include <string_view>
@@ -19,8 +19,6 @@ Result<std::vector<pb::CertificateRecord>> account_certificates(const Store& sto
 // Every revoked certificate, ordered by cert id (the issuer's CRL filters by issuer).
 Result<std::vector<pb::CertificateRecord>> revoked_certificates(const Store& store,
                                                                 std::size_t limit);
-Result<std::optional<pb::AccountRecord>> find_account(const Store& store, std::string_view id);
 Result<std::optional<pb::ProposalRecord>> find_proposal(const Store& store, std::string_view id);
-Result<std::optional<pb::GovernanceRecord>> governance_params(const Store& store);
 
 }  // namespace rl::ledger

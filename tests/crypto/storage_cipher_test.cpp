@@ -82,11 +82,9 @@ TEST(StorageCipherTest, RefusesWrongKeyAndIvSizes) {
             "invalid_iv_length");
 }
 
-TEST(StorageCipherTest, NamesRoundTrip) {
-  for (auto c : {StorageCipher::kAes256Ctr, StorageCipher::kSm4Ctr}) {
-    EXPECT_EQ(parse_storage_cipher(storage_cipher_name(c)).value(), c);
-  }
-  EXPECT_EQ(parse_storage_cipher("aes-128-ecb").error().code, "bad_cipher");
+TEST(StorageCipherTest, NamesAndSuites) {
+  EXPECT_EQ(storage_cipher_name(StorageCipher::kAes256Ctr), "aes-256-ctr");
+  EXPECT_EQ(storage_cipher_name(StorageCipher::kSm4Ctr), "sm4-ctr");
   EXPECT_EQ(storage_cipher_for(Suite::kSm2Sm3), StorageCipher::kSm4Ctr);
   EXPECT_EQ(storage_cipher_for(Suite::kP256Sha256), StorageCipher::kAes256Ctr);
 }

@@ -9,6 +9,8 @@
 #include "client/lib/identity.hpp"
 #include "common/file_io.hpp"
 #include "genesis/network_init.hpp"
+#include "ledger/committed_record.hpp"
+#include "ledger/state_keys.hpp"
 #include "tests/ledger/governance_fixture.hpp"
 
 namespace rl::ledger::testing {
@@ -79,8 +81,7 @@ TEST(GenesisGovernance, ThresholdMustBeBetweenOneAndTheNumberOfRegulators) {
 class GenesisGovernanceState : public GovernedLedger {};
 
 TEST_F(GenesisGovernanceState, GenesisWritesTheGoverningSet) {
-  std::optional<pb::GovernanceRecord> gov;
-  with_store([&](const Store& s) { gov = governance_params(s).value(); });
+  auto gov = load_committed<pb::GovernanceRecord>(*chain_, keys::governance()).value();
   ASSERT_TRUE(gov.has_value());
   EXPECT_EQ(gov->threshold(), 2u);
   ASSERT_EQ(gov->regulator_orgs_size(), 3);

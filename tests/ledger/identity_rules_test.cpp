@@ -6,6 +6,7 @@
 
 #include "common/wall_clock.hpp"
 #include "crypto/hash.hpp"
+#include "ledger/committed_record.hpp"
 #include "ledger/state_keys.hpp"
 #include "tests/ledger/governance_fixture.hpp"
 
@@ -141,9 +142,7 @@ TEST_F(IdentityRules, SuspendedAccountIsRefusedUntilReinstated) {
   expect_rejected(sign_as(alice, liquidity_report()), "account_suspended");
   expect_rejected(sign_as(bank_admin, suspend("alice")), "already_suspended");
   auto account = [&] {
-    std::optional<pb::AccountRecord> rec;
-    with_store([&](const Store& st) { rec = find_account(st, "alice").value(); });
-    return rec.value();
+    return load_committed<pb::AccountRecord>(*chain_, keys::account("alice")).value().value();
   };
   auto suspended = account();
   EXPECT_FALSE(suspended.active());
