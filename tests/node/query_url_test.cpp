@@ -1,11 +1,12 @@
-// Pure parsing: request-target splitting, percent-decoding, numeric query parameters, and node
-// base URLs.
+// Pure parsing: request-target splitting, percent-decoding, numeric query parameters, the
+// client's query strings read back by the node, and node base URLs.
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 
+#include "api/query_string.hpp"
 #include "client/http/https_url.hpp"
 #include "node/http/query.hpp"
 
@@ -131,6 +132,41 @@ TEST(Query, RepeatedNumericParameterNeverReachesTheRoute) {
   auto q = parse_query("limit=1&limit=1000");
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.error().code, "invalid_query");
+}
+
+// The client's query strings (api/query_string.hpp) read back by the node's own parser: what
+// one side encodes, the other decodes to the same bytes, and no value makes a parameter.
+TEST(QueryString, ValuesRoundTripAndCannotInjectParameters) {
+  const std::string hostile = "a&org=b=c#frag d%20e%zz+f/g?h \xc3\xa9\xe4\xb8\xad";
+  const std::string target = "/v1/reports" + api::QueryString()
+                                                 .add("limit", 5)
+                                                 .add("org", hostile)
+                                                 .add("k&y=", "v")
+                                                 .add("period", "2026-Q3")
+                                                 .str();
+  EXPECT_EQ(target.find('#'), std::string::npos) << target;
+  auto split = split_target(target);
+  EXPECT_EQ(split.path, "/v1/reports");
+  auto q = parse_query(split.query);
+  ASSERT_TRUE(q.ok()) << target;
+  EXPECT_EQ(q->size(), 4u) << target;
+  EXPECT_EQ(q->at("limit"), "5");
+  EXPECT_EQ(q->at("org"), hostile);
+  EXPECT_EQ(q->at("k&y="), "v");
+  EXPECT_EQ(q->at("period"), "2026-Q3");
+}
+
+TEST(QueryString, Encoding) {
+  EXPECT_EQ(api::QueryString().str(), "");
+  EXPECT_TRUE(api::QueryString().empty());
+  EXPECT_EQ(api::QueryString().add("a", "x y").add("b", std::uint64_t{7}).str(), "?a=x%20y&b=7");
+  EXPECT_EQ(api::QueryString().add("t", "a-b_c.d~e").str(), "?t=a-b_c.d~e");
+  EXPECT_EQ(api::QueryString().add("v", "&=#%+").str(), "?v=%26%3D%23%25%2B");
+  EXPECT_EQ(api::QueryString().add("v", "\xc3\xa9").str(), "?v=%C3%A9");
+  EXPECT_EQ(api::QueryString().add("from", -5).str(), "?from=-5");
+  // An empty optional filter is left out: the node would read it as not sent anyway.
+  EXPECT_EQ(api::QueryString().add_if_set("org", "").add_if_set("p", "x").str(), "?p=x");
+  EXPECT_EQ(api::QueryString().add("org", "").str(), "?org=");
 }
 
 TEST(HttpsUrl, ParsesValidUrls) {
