@@ -28,6 +28,7 @@ enum class ApiError : std::uint8_t {
   kAccountSuspended,
   kAccountUnknown,
   kAlreadyExists,
+  kAuditTampered,
   kAuditUnavailable,
   kBadHeight,
   kBadId,
@@ -50,6 +51,7 @@ enum class ApiError : std::uint8_t {
   kChallengeUnknown,
   kChallengeUsed,
   kChallengeWrongAccount,
+  kCrlTooLarge,
   kCrlUnavailable,
   kDuplicateTx,
   kEnrollRequestUnknown,
@@ -116,14 +118,17 @@ namespace detail {
 // 400: malformed input or a rule the request breaks; 401: no (valid) session or login factor;
 // 403: known caller, not allowed; 404: no such object (or one the caller may not learn exists,
 // decision 0044); 405: wrong method; 409: a conflict with what the node already holds; 413: too
-// large; 429: slow down; 431: request headers too large; 500: the node's own storage; 503: a
-// service this node cannot provide now.
+// large (the request, never an answer the node would have to make); 429: slow down; 431: request
+// headers too large; 500: the node cannot answer a valid request from what it holds (damaged
+// storage or state, a broken audit chain, a CRL past its size bound); 503: a service this node
+// cannot provide now.
 // clang-format off: one line per code, so that adding one is one line
 inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kAccountLocked, "account_locked", 403},
     {ApiError::kAccountSuspended, "account_suspended", 403},
     {ApiError::kAccountUnknown, "account_unknown", 401},
     {ApiError::kAlreadyExists, "already_exists", 409},
+    {ApiError::kAuditTampered, "audit_tampered", 500},
     {ApiError::kAuditUnavailable, "audit_unavailable", 503},
     {ApiError::kBadHeight, "bad_height", 400},
     {ApiError::kBadId, "bad_id", 400},
@@ -146,6 +151,7 @@ inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kChallengeUnknown, "challenge_unknown", 401},
     {ApiError::kChallengeUsed, "challenge_used", 401},
     {ApiError::kChallengeWrongAccount, "challenge_wrong_account", 401},
+    {ApiError::kCrlTooLarge, "crl_too_large", 500},
     {ApiError::kCrlUnavailable, "crl_unavailable", 503},
     {ApiError::kDuplicateTx, "duplicate_tx", 409},
     {ApiError::kEnrollRequestUnknown, "enroll_request_unknown", 404},

@@ -79,6 +79,10 @@ TEST(ApiErrorCodes, EachRouteFamilysCodesHaveTheirStatus) {
   EXPECT_EQ(http_status(ApiError::kRequestReplayed), 409);
   EXPECT_EQ(http_status(ApiError::kShareCorrupt), 500);
   EXPECT_EQ(http_status(ApiError::kStorageCorrupt), 500);
+  // The node's own limits and damage are its errors, not the caller's: a CRL it will not build
+  // (GET /v1/crl has no body to be too large) and an audit chain it finds broken.
+  EXPECT_EQ(http_status_for("crl_too_large"), 500);
+  EXPECT_EQ(http_status_for("audit_tampered"), 500);
   EXPECT_EQ(http_status(ApiError::kBadQuery), 400);
   EXPECT_EQ(to_string(ApiError::kTxNotFound), "tx_not_found");
   // A code string from a lower layer that the table does not list is the client's error.
