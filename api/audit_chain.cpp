@@ -1,5 +1,6 @@
 #include "api/audit_chain.hpp"
 
+#include "api/error_codes.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/symmetric.hpp"
 
@@ -13,7 +14,8 @@ void append_field(Bytes& out, const std::string& s) {
 }
 
 Error tampered(std::uint64_t seq, const std::string& what) {
-  return make_error("audit_tampered", "audit entry " + std::to_string(seq) + ": " + what);
+  return make_error(std::string(to_string(ApiError::kAuditTampered)),
+                    "audit entry " + std::to_string(seq) + ": " + what);
 }
 
 }  // namespace

@@ -5,10 +5,9 @@
 // compares the codes it reads back with the same strings. It lives in api/ because both sides
 // include it and neither includes the other's code.
 //
-// Codes made by the layers below the API (about 160 transaction admission codes from ledger/,
-// the CSR checks of enrollment) stay strings: they reach the wire through from_string, and one
-// this table does not list is a client error, answered 400 with its own code kept on the wire
-// (http_status_for).
+// The transaction admission codes of ledger/ (about 160) stay strings: they reach the wire
+// through from_string, and one this table does not list is a client error, answered 400 with its
+// own code kept on the wire (http_status_for).
 //
 // Adding a code: one enumerator and one table line, both at the code's alphabetical place.
 
@@ -28,7 +27,11 @@ enum class ApiError : std::uint8_t {
   kAccountSuspended,
   kAccountUnknown,
   kAlreadyExists,
+  kAuditTampered,
   kAuditUnavailable,
+  kBadCsr,
+  kBadCsrSignature,
+  kBadField,
   kBadHeight,
   kBadId,
   kBadJson,
@@ -50,6 +53,7 @@ enum class ApiError : std::uint8_t {
   kChallengeUnknown,
   kChallengeUsed,
   kChallengeWrongAccount,
+  kCrlTooLarge,
   kCrlUnavailable,
   kDuplicateTx,
   kEnrollRequestUnknown,
@@ -73,6 +77,7 @@ enum class ApiError : std::uint8_t {
   kNonceReplayed,
   kNotFound,
   kNotThirdParty,
+  kOfflineDisabled,
   kOrgNotFound,
   kOutOfScopeField,
   kOutOfScopeOrg,
@@ -95,6 +100,7 @@ enum class ApiError : std::uint8_t {
   kStateCorrupt,
   kStorageCorrupt,
   kStorageError,
+  kSubjectMismatch,
   kTemplateNotFound,
   kTooManyChallenges,
   kTooManyEnrollments,
@@ -103,6 +109,7 @@ enum class ApiError : std::uint8_t {
   kTxTooLarge,
   kUnknownCertificate,
   kUnknownSigner,
+  kWrongKeyType,
   kCount,  // not a code: the number of codes, so that a missing table line fails to compile
 };
 
@@ -116,15 +123,21 @@ namespace detail {
 // 400: malformed input or a rule the request breaks; 401: no (valid) session or login factor;
 // 403: known caller, not allowed; 404: no such object (or one the caller may not learn exists,
 // decision 0044); 405: wrong method; 409: a conflict with what the node already holds; 413: too
-// large; 429: slow down; 431: request headers too large; 500: the node's own storage; 503: a
-// service this node cannot provide now.
+// large (the request, never an answer the node would have to make); 429: slow down; 431: request
+// headers too large; 500: the node cannot answer a valid request from what it holds (damaged
+// storage or state, a broken audit chain, a CRL past its size bound); 503: a service this node
+// cannot provide now.
 // clang-format off: one line per code, so that adding one is one line
 inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kAccountLocked, "account_locked", 403},
     {ApiError::kAccountSuspended, "account_suspended", 403},
     {ApiError::kAccountUnknown, "account_unknown", 401},
     {ApiError::kAlreadyExists, "already_exists", 409},
+    {ApiError::kAuditTampered, "audit_tampered", 500},
     {ApiError::kAuditUnavailable, "audit_unavailable", 503},
+    {ApiError::kBadCsr, "bad_csr", 400},
+    {ApiError::kBadCsrSignature, "bad_csr_signature", 400},
+    {ApiError::kBadField, "bad_field", 400},
     {ApiError::kBadHeight, "bad_height", 400},
     {ApiError::kBadId, "bad_id", 400},
     {ApiError::kBadJson, "bad_json", 400},
@@ -146,6 +159,7 @@ inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kChallengeUnknown, "challenge_unknown", 401},
     {ApiError::kChallengeUsed, "challenge_used", 401},
     {ApiError::kChallengeWrongAccount, "challenge_wrong_account", 401},
+    {ApiError::kCrlTooLarge, "crl_too_large", 500},
     {ApiError::kCrlUnavailable, "crl_unavailable", 503},
     {ApiError::kDuplicateTx, "duplicate_tx", 409},
     {ApiError::kEnrollRequestUnknown, "enroll_request_unknown", 404},
@@ -169,6 +183,7 @@ inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kNonceReplayed, "nonce_replayed", 409},
     {ApiError::kNotFound, "not_found", 404},
     {ApiError::kNotThirdParty, "not_third_party", 403},
+    {ApiError::kOfflineDisabled, "offline_disabled", 400},
     {ApiError::kOrgNotFound, "org_not_found", 404},
     {ApiError::kOutOfScopeField, "out_of_scope_field", 403},
     {ApiError::kOutOfScopeOrg, "out_of_scope_org", 403},
@@ -191,6 +206,7 @@ inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kStateCorrupt, "state_corrupt", 500},
     {ApiError::kStorageCorrupt, "storage_corrupt", 500},
     {ApiError::kStorageError, "storage_error", 500},
+    {ApiError::kSubjectMismatch, "subject_mismatch", 400},
     {ApiError::kTemplateNotFound, "template_not_found", 404},
     {ApiError::kTooManyChallenges, "too_many_challenges", 503},
     {ApiError::kTooManyEnrollments, "too_many_enrollments", 503},
@@ -199,6 +215,7 @@ inline constexpr std::array kApiErrors = std::to_array<ApiErrorInfo>({
     {ApiError::kTxTooLarge, "tx_too_large", 413},
     {ApiError::kUnknownCertificate, "unknown_certificate", 403},
     {ApiError::kUnknownSigner, "unknown_signer", 403},
+    {ApiError::kWrongKeyType, "wrong_key_type", 400},
 });
 // clang-format on
 

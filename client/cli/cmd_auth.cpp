@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "api/audit_chain.hpp"
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "common/file_io.hpp"
@@ -94,8 +95,8 @@ int run_audit_verify(Globals& g) {
   if (!c.ok()) return report_error(c.error());
   std::vector<api::AuditEntry> entries;
   for (std::uint64_t from = 1;;) {
-    auto r = c->get_json(api::route_path<Route::kAudit>() + "?from=" + std::to_string(from) +
-                         "&limit=1000");
+    auto r = c->get_json(api::route_path<Route::kAudit>() +
+                         api::QueryString().add("from", from).add("limit", 1000).str());
     if (!r.ok()) return report_error(r.error());
     const auto& page = (*r)["entries"];
     if (!page.is_array() || page.empty()) break;

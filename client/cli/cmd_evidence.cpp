@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/evidence_json.hpp"
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "ledger/evidence.hpp"
@@ -54,11 +55,9 @@ int list_evidence(Globals& g, const EvidenceOpts& o) {
   std::size_t failed = 0;
   std::string after;
   do {
-    std::string target = api::route_path<api::Route::kEvidence>();
-    target.append("?from=").append(std::to_string(o.from));
-    target.append("&limit=").append(std::to_string(o.limit));
-    if (!after.empty()) target.append("&after=").append(after);
-    auto page = c->get_json(target);
+    api::QueryString query;
+    query.add("from", o.from).add("limit", o.limit).add_if_set("after", after);
+    auto page = c->get_json(api::route_path<api::Route::kEvidence>() + query.str());
     if (!page.ok()) return report_error(page.error());
     if (!page->contains("evidence") || !(*page)["evidence"].is_array()) {
       return report_error(make_error("bad_answer", "the node's /v1/evidence has no list"));

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/cli/context.hpp"
 #include "client/lib/report_check.hpp"
@@ -14,12 +15,14 @@ namespace rl::cli {
 
 using api::Route;
 
-int print_report_pages(Globals& g, client::NodeClient& c, const std::string& base,
-                       std::string after, bool all) {
+int print_report_pages(Globals& g, client::NodeClient& c, const std::string& path,
+                       const api::QueryString& query, std::string after, bool all) {
   nlohmann::json rows = nlohmann::json::array();
   std::string next;
   for (;;) {
-    auto r = c.get_json(after.empty() ? base : base + "&after=" + after);
+    auto page = query;
+    page.add_if_set("after", after);
+    auto r = c.get_json(path + page.str());
     if (!r.ok()) return report_error(r.error());
     for (auto& row : (*r)["reports"]) rows.push_back(std::move(row));
     next = r->value("next", "");
@@ -89,15 +92,16 @@ struct ListOpts {
 int report_list(Globals& g, const ListOpts& o) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
-  std::string base = api::route_path<Route::kReports>() + "?limit=" + std::to_string(o.limit);
-  if (!o.org.empty()) base += "&org=" + o.org;
-  if (!o.template_id.empty()) base += "&template=" + o.template_id;
-  if (!o.period.empty()) base += "&period=" + o.period;
-  if (!o.status.empty()) base += "&status=" + o.status;
-  if (o.late) base += "&late=true";
-  if (o.on_time) base += "&late=false";
-  if (o.latest) base += "&latest=true";
-  if (!o.chain.empty()) base += "&chain=" + o.chain;
+  api::QueryString query;
+  query.add("limit", o.limit)
+      .add_if_set("org", o.org)
+      .add_if_set("template", o.template_id)
+      .add_if_set("period", o.period)
+      .add_if_set("status", o.status);
+  if (o.late) query.add("late", "true");
+  if (o.on_time) query.add("late", "false");
+  if (o.latest) query.add("latest", "true");
+  query.add_if_set("chain", o.chain);
   for (const auto& [text, name] : {std::pair{&o.from, "from_ms"}, std::pair{&o.to, "to_ms"}}) {
     if (text->empty()) continue;
     auto ms = parse_utc_ms(*text);
@@ -105,9 +109,9 @@ int report_list(Globals& g, const ListOpts& o) {
       return report_error(make_error(
           "bad_argument", "--from/--to take 2026-12-31, 2026-12-31T18:00:00Z or unix ms"));
     }
-    base += std::string("&") + name + "=" + std::to_string(*ms);
+    query.add(name, *ms);
   }
-  return print_report_pages(g, *c, base, o.after, o.all);
+  return print_report_pages(g, *c, api::route_path<Route::kReports>(), query, o.after, o.all);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // answers masked payloads only.
 #include <iostream>
 
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/cli/context.hpp"
 
@@ -21,21 +22,21 @@ int third_party_reports(Globals& g, const ThirdPartyOpts& o) {
   auto c = make_client(g);
   if (!c.ok()) return report_error(c.error());
   c->add_header("X-RegLedger-Grant", o.grant);
-  const std::string fields = o.fields.empty() ? "" : "fields=" + o.fields;
   if (!o.id.empty()) {
     auto r = c->get_json(api::route_path<Route::kThirdPartyReport>(o.id) +
-                         (fields.empty() ? "" : "?" + fields));
+                         api::QueryString().add_if_set("fields", o.fields).str());
     if (!r.ok()) return report_error(r.error());
     std::cout << r->dump(2) << "\n";
     return 0;
   }
-  std::string base =
-      api::route_path<Route::kThirdPartyReports>() + "?limit=" + std::to_string(o.limit);
-  if (!o.template_id.empty()) base += "&template=" + o.template_id;
-  if (!o.org.empty()) base += "&org=" + o.org;
-  if (!o.period.empty()) base += "&period=" + o.period;
-  if (!fields.empty()) base += "&" + fields;
-  return print_report_pages(g, *c, base, o.after, o.all);
+  api::QueryString query;
+  query.add("limit", o.limit)
+      .add_if_set("template", o.template_id)
+      .add_if_set("org", o.org)
+      .add_if_set("period", o.period)
+      .add_if_set("fields", o.fields);
+  return print_report_pages(g, *c, api::route_path<Route::kThirdPartyReports>(), query, o.after,
+                            o.all);
 }
 
 }  // namespace

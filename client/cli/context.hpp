@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/query_string.hpp"
 #include "client/lib/identity.hpp"
 #include "client/lib/node_client.hpp"
 #include "client/lib/tx_builder.hpp"
@@ -62,11 +63,11 @@ int submit_signed(Globals& g, const std::string& as_dir,
 int submit_signed(Globals& g, const std::string& as_dir, const client::Fill& fill,
                   const std::string& what, bool wait = true);
 
-// GETs `base` (a list route with its query, e.g. "/v1/reports?limit=100") from `after` on,
-// one page or with `all` every page (following `next`), and prints {"reports", "count",
-// "next"?}. Used by `report list` and `third-party reports`.
-int print_report_pages(Globals& g, client::NodeClient& c, const std::string& base,
-                       std::string after, bool all);
+// GETs `path` (a list route, e.g. "/v1/reports") with `query` from `after` on, one page or
+// with `all` every page (following `next`), and prints {"reports", "count", "next"?}. Used by
+// `report list` and `third-party reports`.
+int print_report_pages(Globals& g, client::NodeClient& c, const std::string& path,
+                       const api::QueryString& query, std::string after, bool all);
 
 // Loads the saved sessions and the login of --identity into `c` (cmd_auth.cpp).
 Status attach_session(const Globals& g, client::NodeClient& c);

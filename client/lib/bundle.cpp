@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/lib/bundle_dataset.hpp"
 #include "client/lib/strict_json.hpp"
@@ -489,15 +490,20 @@ Result<ExportResult> export_bundle(NodeClient& c, const Identity& exporter,
   }
   RL_TRY(prepare_dir(o.dir, o.force));
 
-  std::string base = api::route_path<Route::kReports>() + "?limit=" + std::to_string(o.page_size) +
-                     "&org=" + o.query.org + "&period=" + o.query.period;
-  if (!o.query.template_id.empty()) base += "&template=" + o.query.template_id;
+  api::QueryString query;
+  query.add("limit", o.page_size)
+      .add("org", o.query.org)
+      .add("period", o.query.period)
+      .add_if_set("template", o.query.template_id);
   std::vector<Row> rows;
   std::set<std::string> seen;
   std::set<std::string> cursors;
   std::string after;
   for (;;) {
-    RL_ASSIGN_OR_RETURN(auto page, c.get_json(after.empty() ? base : base + "&after=" + after));
+    auto page_query = query;
+    page_query.add_if_set("after", after);
+    RL_ASSIGN_OR_RETURN(auto page,
+                        c.get_json(api::route_path<Route::kReports>() + page_query.str()));
     const std::string url = c.current_url();
     if (!page.is_object() || !page.contains("reports") || !page["reports"].is_array()) {
       return make_error("bad_response", url + ": report listing lacks 'reports'");

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/audit_chain.hpp"
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 
 namespace rl::client::pg {
@@ -59,9 +60,10 @@ Result<std::uint64_t> index_page(NodeClient& client, Connection& c) {
   // failover in between is retried at the next pass).
   const std::string node = client.current_url();
   RL_ASSIGN_OR_RETURN(auto at, read_audit_position(c, node));
-  RL_ASSIGN_OR_RETURN(auto page, client.get_json(api::route_path<Route::kAudit>() +
-                                                 "?from=" + std::to_string(at.seq + 1) +
-                                                 "&limit=" + std::to_string(kPage)));
+  RL_ASSIGN_OR_RETURN(
+      auto page,
+      client.get_json(api::route_path<Route::kAudit>() +
+                      api::QueryString().add("from", at.seq + 1).add("limit", kPage).str()));
   if (client.current_url() != node) {
     return make_error("not_ready", "the audit log's node changed between two requests");
   }

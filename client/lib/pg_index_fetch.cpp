@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "crypto/x509.hpp"
 #include "ledger/tx.hpp"
@@ -144,8 +145,9 @@ Result<std::vector<BlockSource::Event>> BlockSource::events_at(std::uint64_t hei
     // One answer covers up to 100 heights (node/app/identity/report_events.hpp); events below
     // `height` are already written.
     events_.clear();
-    auto body = c_.get_bytes(api::route_path<Route::kEvents>() +
-                             "?stream=reports&after=" + std::to_string(height - 1));
+    auto body =
+        c_.get_bytes(api::route_path<Route::kEvents>() +
+                     api::QueryString().add("stream", "reports").add("after", height - 1).str());
     if (!body.ok()) return body.error();
     std::istringstream in(*body);
     std::string line, type;

@@ -1,6 +1,5 @@
 #include "node/app/api.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -24,6 +23,7 @@
 #include "node/app/third_party/third_party_api.hpp"
 #include "node/explorer/explorer_routes.hpp"
 #include "node/http/json_error.hpp"
+#include "node/http/query.hpp"
 
 namespace rl::node {
 namespace {
@@ -354,10 +354,9 @@ http::HttpResponse Api::get_status() {
 
 Result<Api::StoredBlock> Api::load_block(std::string_view text) const {
   StoredBlock b;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), b.height);
-  if (ec != std::errc() || p != text.data() + text.size()) {
-    return http::api_error(ApiError::kBadHeight, "height must be a decimal number");
-  }
+  auto height = http::parse_u64(text);
+  if (!height) return http::api_error(ApiError::kBadHeight, "height must be a decimal number");
+  b.height = *height;
   RL_ASSIGN_OR_RETURN(auto raw, chain_.block_bytes(b.height));
   if (!raw) return no_such_block();
   b.raw = std::move(*raw);
@@ -540,10 +539,11 @@ http::HttpResponse Api::get_events(const http::HttpRequest& req, const Reader* r
   std::string text = last != req.headers.end() ? last->second : get_query(req, "after");
   std::uint64_t after = 0;
   if (!text.empty()) {
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
-    if (ec != std::errc() || p != text.data() + text.size()) {
+    auto height = http::parse_u64(text);
+    if (!height) {
       return http::json_error(ApiError::kBadQuery, "the last event id is a block height");
     }
+    after = *height;
   }
   auto body = identity::events_after(
       chain_, reader ? *reader : Reader{},
@@ -563,18 +563,6 @@ http::HttpResponse Api::get_report_versions(std::string_view id, const Reader& r
 }
 
 namespace {
-
-// An optional integer query parameter: unset when absent. Code: bad_query.
-Result<std::optional<std::int64_t>> int_param(const std::string& value, const char* name) {
-  if (value.empty()) return std::optional<std::int64_t>();
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc() || p != value.data() + value.size()) {
-    return http::api_error(ApiError::kBadQuery,
-                           std::string(name) + " must be an integer (unix ms)");
-  }
-  return std::optional<std::int64_t>(n);
-}
 
 Result<std::optional<bool>> bool_param(const std::string& value, const char* name) {
   if (value.empty()) return std::optional<bool>();
@@ -607,8 +595,8 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
   }
   auto late = bool_param(get("late"), "late");
   auto latest = bool_param(get("latest"), "latest");
-  auto from = int_param(get("from_ms"), "from_ms");
-  auto to = int_param(get("to_ms"), "to_ms");
+  auto from = http::optional_i64_param(req, "from_ms");
+  auto to = http::optional_i64_param(req, "to_ms");
   if (!late.ok()) return http::json_error(late.error());
   if (!latest.ok()) return http::json_error(latest.error());
   if (!from.ok()) return http::json_error(from.error());
@@ -617,17 +605,9 @@ http::HttpResponse Api::list_reports(const http::HttpRequest& req, const Reader&
   q.latest_only = latest->value_or(false);
   q.from_ms = *from;
   q.to_ms = *to;
-  if (auto l = get("limit"); !l.empty()) {
-    std::size_t n = 0;
-    auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
-    if (ec != std::errc() || p != l.data() + l.size() || n == 0 ||
-        n > ledger::limits::kMaxQueryLimit) {
-      return http::json_error(
-          ApiError::kBadQuery,
-          "limit must be an integer 1-" + std::to_string(ledger::limits::kMaxQueryLimit));
-    }
-    q.limit = n;
-  }
+  auto limit = http::limit_param(req, q.limit, ledger::limits::kMaxQueryLimit);
+  if (!limit.ok()) return http::json_error(limit.error());
+  q.limit = *limit;
   if (auto a = get("after"); !a.empty()) {
     auto cursor = from_hex(a);
     if (a.size() > 2 * kMaxCursorBytes || !cursor.ok()) {

@@ -8,6 +8,7 @@
 
 #include "client/lib/session.hpp"
 #include "node/app/identity/audit_log.hpp"
+#include "node/http/json_error.hpp"
 #include "tests/app/node_fixture.hpp"
 
 namespace rl::testing {
@@ -99,6 +100,8 @@ TEST_F(AuditLogTest, TamperingWithOneStoredEntryIsDetected) {
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.error().code, "audit_tampered");
   EXPECT_NE(v.error().message.find("audit entry 3"), std::string::npos) << v.error().message;
+  // Were it ever answered, a broken chain is the node's own damage: 500, like storage_corrupt.
+  EXPECT_EQ(http::json_error(v.error()).status, 500);
 }
 
 TEST_F(AuditLogTest, RemovingAnEntryIsDetected) {

@@ -7,6 +7,8 @@
 
 #include "common/file_io.hpp"
 #include "ledger/state_keys.hpp"
+#include "node/app/identity/crl.hpp"
+#include "node/http/json_error.hpp"
 #include "tests/app/node_fixture.hpp"
 
 namespace rl::testing {
@@ -81,6 +83,20 @@ TEST_F(CrlTest, RevokedCertificateOnTheLedgerIsListed) {
   std::string serial = reporter_->cert.serial_hex();
   for (auto& ch : serial) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   EXPECT_NE(out.find(serial), std::string::npos) << out;
+}
+
+// More revocations than the node lists in one CRL is the node's limit, not a fault of the
+// request (which has no body): crl_too_large is answered 500. The bound is lowered to 0 here; the
+// node's is kMaxCrlRevoked.
+TEST_F(CrlTest, TooManyRevocationsIsTheNodesError) {
+  node_.revoke_certificate(reporter_->cert_id);
+  node::identity::IssuingCa ca{*node_.issuing_cert, *node_.issuing_key};
+  auto built = node::identity::build_crl(*node_.chain, ca, 1'800'000'000, 3600, 0);
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.error().code, "crl_too_large");
+  EXPECT_EQ(http::json_error(built.error()).status, 500);
+  // At the bound it is built.
+  EXPECT_TRUE(node::identity::build_crl(*node_.chain, ca, 1'800'000'000, 3600, 1).ok());
 }
 
 }  // namespace

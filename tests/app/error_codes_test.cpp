@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -79,7 +80,16 @@ TEST(ApiErrorCodes, EachRouteFamilysCodesHaveTheirStatus) {
   EXPECT_EQ(http_status(ApiError::kRequestReplayed), 409);
   EXPECT_EQ(http_status(ApiError::kShareCorrupt), 500);
   EXPECT_EQ(http_status(ApiError::kStorageCorrupt), 500);
+  // The node's own limits and damage are its errors, not the caller's: a CRL it will not build
+  // (GET /v1/crl has no body to be too large) and an audit chain it finds broken.
+  EXPECT_EQ(http_status_for("crl_too_large"), 500);
+  EXPECT_EQ(http_status_for("audit_tampered"), 500);
   EXPECT_EQ(http_status(ApiError::kBadQuery), 400);
+  // The identity services' and CSR checks' own 400s, typed with the status the fallback gave them.
+  for (auto e : {ApiError::kBadCsr, ApiError::kBadCsrSignature, ApiError::kBadField,
+                 ApiError::kOfflineDisabled, ApiError::kSubjectMismatch, ApiError::kWrongKeyType}) {
+    EXPECT_EQ(http_status(e), 400) << to_string(e);
+  }
   EXPECT_EQ(to_string(ApiError::kTxNotFound), "tx_not_found");
   // A code string from a lower layer that the table does not list is the client's error.
   EXPECT_EQ(http_status_for("tx_expired"), 400);
@@ -87,14 +97,21 @@ TEST(ApiErrorCodes, EachRouteFamilysCodesHaveTheirStatus) {
   EXPECT_EQ(http_status_for(""), 400);
 }
 
-// The node's files that answer HTTP requests: those that call json_error.
-std::vector<std::filesystem::path> answering_files() {
+// The node's files that name their codes as ApiError: those that answer HTTP requests (they call
+// json_error), and the identity services, CSR checks and read policy, whose refusals go to the
+// wire as they are (login, enrollment, device enrollment, every read check).
+std::vector<std::filesystem::path> typed_files() {
   std::vector<std::filesystem::path> out;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(std::string(RL_SOURCE_DIR) + "/node")) {
-    if (entry.path().extension() != ".cpp") continue;
-    if (read_file(entry.path()).find("json_error(") != std::string::npos) {
-      out.push_back(entry.path());
+  const std::filesystem::path node = std::string(RL_SOURCE_DIR) + "/node";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(node)) {
+    const auto& path = entry.path();
+    if (path.extension() != ".cpp") continue;
+    const bool identity_service =
+        path.parent_path() == node / "app/identity" &&
+        (path.stem().string().ends_with("_service") || path.filename() == "read_policy.cpp" ||
+         path.filename() == "csr_check.cpp");
+    if (identity_service || read_file(path).find("json_error(") != std::string::npos) {
+      out.push_back(path);
     }
   }
   return out;
@@ -102,12 +119,18 @@ std::vector<std::filesystem::path> answering_files() {
 
 TEST(ApiErrorCodes, NoHandlerPassesAStatusOrMakesAnErrorFromACodeString) {
   // The status of an error answer is the table's: json_error takes no status. And the files that
-  // answer requests name their codes as ApiError, so a misspelt code fails to compile instead of
-  // going out as a 400 nobody documented.
+  // answer requests, and the identity services behind them, name their codes as ApiError, so a
+  // misspelt code fails to compile instead of going out as a 400 nobody documented.
   const std::regex literal_status(R"re(json_error\(\s*[0-9][^)\n]*)re");
   const std::regex code_string(R"re(make_error\(\s*"[a-z0-9_]*")re");
-  const auto files = answering_files();
-  EXPECT_GE(files.size(), 5u) << "the scan found too few files: is RL_SOURCE_DIR right?";
+  const auto files = typed_files();
+  EXPECT_GE(files.size(), 9u) << "the scan found too few files: is RL_SOURCE_DIR right?";
+  for (const char* name : {"auth_service.cpp", "enroll_service.cpp", "device_enroll_service.cpp",
+                           "read_policy.cpp", "csr_check.cpp"}) {
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(),
+                            [&](const auto& p) { return p.filename() == name; }))
+        << name << " is not scanned";
+  }
   for (const auto& path : files) {
     const std::string s = read_file(path);
     for (std::sregex_iterator it(s.begin(), s.end(), literal_status), end; it != end; ++it) {

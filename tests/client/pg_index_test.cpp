@@ -35,6 +35,7 @@
 #include "tests/client/failover_fixture.hpp"
 #include "tests/support/cluster.hpp"
 #include "tests/support/postgres_server.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/single_node.hpp"
 
 extern char** environ;

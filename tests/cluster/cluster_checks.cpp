@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "client/lib/tx_builder.hpp"
+#include "tests/support/report_tx.hpp"
 
 namespace rl::testing {
 
@@ -29,16 +29,8 @@ client::Identity enroll_reporter(const Cluster& c, std::size_t via) {
 
 Result<std::string> submit_report(const Cluster& c, std::size_t via,
                                   const client::Identity& reporter, const std::string& period) {
-  RL_ASSIGN_OR_RETURN(
-      auto tx, client::build_signed_tx(
-                   reporter, c.genesis().chain_id, c.height(via), [&](ledger::pb::TxBody& b) {
-                     auto* p = b.mutable_submit_report();
-                     p->set_template_id("capital-adequacy");
-                     p->set_period(period);
-                     p->set_content_type("application/json");
-                     p->set_payload(R"({"institution":"bank-a","period":")" + period +
-                                    R"(","cet1_ratio":12.5,"total_capital":1000})");
-                   }));
+  RL_ASSIGN_OR_RETURN(auto tx, capital_adequacy_tx(reporter, c.genesis().chain_id, c.height(via),
+                                                   capital_adequacy_payload(period), period));
   return submit_and_wait(c.target(via), tx, std::chrono::seconds(30));
 }
 

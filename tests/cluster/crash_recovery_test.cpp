@@ -22,6 +22,7 @@
 #include "tests/support/api_enroll.hpp"
 #include "tests/support/must.hpp"
 #include "tests/support/node_process.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/single_node.hpp"
 
 namespace rl::testing {

@@ -21,6 +21,7 @@
 #include "tests/cluster/cluster_checks.hpp"
 #include "tests/cluster/explorer_receipt_files.hpp"
 #include "tests/support/cluster.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/run_command.hpp"
 
 namespace rl::testing {
@@ -69,15 +70,8 @@ bool wait_committed(const ApiTarget& t, const std::string& id, const std::string
 }
 
 Bytes report_tx(const Cluster& c, const client::Identity& reporter, const std::string& period) {
-  auto tx = client::build_signed_tx(
-      reporter, c.genesis().chain_id, c.height(0), [&](ledger::pb::TxBody& b) {
-        auto* p = b.mutable_submit_report();
-        p->set_template_id("capital-adequacy");
-        p->set_period(period);
-        p->set_content_type("application/json");
-        p->set_payload(R"({"institution":"bank-a","period":")" + period +
-                       R"(","cet1_ratio":12.5,"total_capital":1000})");
-      });
+  auto tx = capital_adequacy_tx(reporter, c.genesis().chain_id, c.height(0),
+                                capital_adequacy_payload(period), period);
   if (!tx.ok()) throw std::runtime_error("report tx: " + tx.error().to_string());
   return std::move(tx).value();
 }

@@ -16,6 +16,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/key_wrap.hpp"
 #include "tests/support/must.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/single_node.hpp"
 

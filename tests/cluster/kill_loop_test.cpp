@@ -20,11 +20,11 @@
 #include <thread>
 #include <unordered_set>
 
-#include "client/lib/tx_builder.hpp"
 #include "common/bytes.hpp"
 #include "ledger/receipt.hpp"
 #include "tests/cluster/cluster_checks.hpp"
 #include "tests/support/cluster.hpp"
+#include "tests/support/report_tx.hpp"
 
 #ifndef RL_KILL_LOOP_DEFAULT_KILLS
 #define RL_KILL_LOOP_DEFAULT_KILLS 20
@@ -339,15 +339,11 @@ TEST(RL_KILL_LOOP_SUITE, Kill9UnderLoadLoseNothingAndNeverFork) {
         std::size_t via = pick_up_node(rng);
         auto client = c.target(via).client(1500);
         if (n++ % 20 == 0) height = std::max(height, api_height(c.target(via)));
-        auto tx = client::build_signed_tx(
-            reporter, c.genesis().chain_id, height, [&](ledger::pb::TxBody& b) {
-              auto* p = b.mutable_submit_report();
-              p->set_template_id("capital-adequacy");
-              p->set_period("2026-Q4");
-              p->set_content_type("application/json");
-              p->set_payload(R"({"institution":"bank-a","period":"2026-Q4","cet1_ratio":)" +
-                             std::to_string(n) + R"(,"total_capital":1,"pad":")" + pad + "\"}");
-            });
+        auto tx = capital_adequacy_tx(
+            reporter, c.genesis().chain_id, height,
+            R"({"institution":"bank-a","period":"2026-Q4","cet1_ratio":)" + std::to_string(n) +
+                R"(,"total_capital":1,"pad":")" + pad + "\"}",
+            "2026-Q4");
         if (!tx.ok()) continue;
         auto r = client.post("/v1/txs", json{{"tx", to_base64(*tx)}}.dump());
         if (r.ok() && r->status == 202) {

@@ -12,11 +12,11 @@
 #include <fstream>
 #include <thread>
 
-#include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "tests/cluster/cluster_checks.hpp"
 #include "tests/support/cluster.hpp"
 #include "tests/support/metrics_scrape.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/single_node.hpp"
 
@@ -183,15 +183,8 @@ TEST(MetricsTest, FourValidatorsCountersMoveAndCatchingUpFlips) {
   std::thread load([&] {
     auto http = c.target(1).client(10000);
     for (int i = 0; loading; ++i) {
-      auto tx = client::build_signed_tx(
-          reporter, c.genesis().chain_id, c.height(1), [&](ledger::pb::TxBody& b) {
-            auto* p = b.mutable_submit_report();
-            p->set_template_id("capital-adequacy");
-            p->set_period("2030-M" + std::to_string(i));
-            p->set_content_type("application/json");
-            p->set_payload(R"({"institution":"bank-a","period":"x",)"
-                           R"("cet1_ratio":12.5,"total_capital":1000})");
-          });
+      auto tx = capital_adequacy_tx(reporter, c.genesis().chain_id, c.height(1),
+                                    capital_adequacy_payload("x"), "2030-M" + std::to_string(i));
       if (!tx.ok()) continue;
       auto r = http.request("POST", "/v1/txs", to_string(*tx),
                             {{"content-type", "application/octet-stream"}});

@@ -21,6 +21,7 @@
 #include "ledger/rekey.hpp"
 #include "node/app/admin_socket.hpp"
 #include "tests/support/must.hpp"
+#include "tests/support/report_tx.hpp"
 #include "tests/support/single_node.hpp"
 
 namespace rl::testing {

@@ -3,7 +3,6 @@
 #include <random>
 #include <thread>
 
-#include "client/lib/tx_builder.hpp"
 #include "common/file_io.hpp"
 #include "genesis/network_init.hpp"
 #include "tests/support/must.hpp"
@@ -57,17 +56,6 @@ client::Identity SingleNode::enroll_reporter() const {
   return must(enroll_over_api(target(), genesis_, *admin_, dir_.string(), "bank-a",
                               "bank-a-reporting", "0105"),
               "enroll reporter");
-}
-
-Result<Bytes> capital_adequacy_tx(const client::Identity& reporter, const std::string& chain_id,
-                                  std::uint64_t height, const std::string& payload) {
-  return client::build_signed_tx(reporter, chain_id, height, [&](ledger::pb::TxBody& b) {
-    auto* p = b.mutable_submit_report();
-    p->set_template_id("capital-adequacy");
-    p->set_period("2026-Q3");
-    p->set_content_type("application/json");
-    p->set_payload(payload);
-  });
 }
 
 }  // namespace rl::testing

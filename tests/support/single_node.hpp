@@ -49,8 +49,4 @@ class SingleNode {
   std::unique_ptr<NodeProcess> node_;
 };
 
-// A signed capital-adequacy report for 2026-Q3 with `payload` (JSON), valid from `height`.
-Result<Bytes> capital_adequacy_tx(const client::Identity& reporter, const std::string& chain_id,
-                                  std::uint64_t height, const std::string& payload);
-
 }  // namespace rl::testing

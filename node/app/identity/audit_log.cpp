@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/error_codes.hpp"
+#include "node/http/json_error.hpp"
+
 namespace rl::node::identity {
 namespace {
 
@@ -117,13 +120,14 @@ Result<std::uint64_t> AuditLog::verify() const {
     if (!page.ok()) {
       // An entry that no longer decodes has been altered as surely as one whose hash is wrong.
       if (page.error().code == "storage_corrupt") {
-        return make_error("audit_tampered", page.error().message);
+        return http::api_error(api::ApiError::kAuditTampered, page.error().message);
       }
       return page.error();
     }
     if (page->empty()) break;
     if (page->front().seq != next) {
-      return make_error("audit_tampered", "audit entry " + std::to_string(next) + " is missing");
+      return http::api_error(api::ApiError::kAuditTampered,
+                             "audit entry " + std::to_string(next) + " is missing");
     }
     RL_ASSIGN_OR_RETURN(prev, api::audit_verify_entries(*page, prev));
     count += page->size();
@@ -131,8 +135,9 @@ Result<std::uint64_t> AuditLog::verify() const {
   }
   std::lock_guard lock(mu_);
   if (count != last_seq_) {
-    return make_error("audit_tampered", "the log ends at " + std::to_string(count) + " but " +
-                                            std::to_string(last_seq_) + " entries were written");
+    return http::api_error(api::ApiError::kAuditTampered,
+                           "the log ends at " + std::to_string(count) + " but " +
+                               std::to_string(last_seq_) + " entries were written");
   }
   return count;
 }

@@ -7,10 +7,13 @@
 #include "crypto/hash.hpp"
 #include "crypto/symmetric.hpp"
 #include "crypto/x509.hpp"
+#include "node/http/json_error.hpp"
 #include "proto/login_sign_bytes.hpp"
 
 namespace rl::node::identity {
 namespace {
+
+using api::ApiError;
 
 constexpr std::size_t kChallengeBytes = 32;
 constexpr std::size_t kTokenBytes = 32;
@@ -21,13 +24,24 @@ Bytes token_key(std::string_view token) {
   return crypto::sha256(as_bytes(token));
 }
 
+// The node could not read what it needed: no decision about the caller, so nothing is recorded
+// against the account and the session is kept.
+bool is_storage_failure(const Error& e) {
+  return e.code == api::to_string(ApiError::kStorageError) ||
+         e.code == api::to_string(ApiError::kStateCorrupt);
+}
+
 // crypto's chain-verification codes, in the API's vocabulary.
 Error certificate_error(const Error& e) {
-  if (e.code == "cert_untrusted") return make_error("certificate_untrusted", e.message);
-  if (e.code == "cert_expired") return make_error("certificate_expired", e.message);
-  if (e.code == "cert_not_yet_valid") return make_error("certificate_not_yet_valid", e.message);
-  if (e.code == "cert_revoked") return make_error("certificate_revoked", e.message);
-  return make_error("certificate_invalid", e.message);
+  if (e.code == "cert_untrusted") {
+    return http::api_error(ApiError::kCertificateUntrusted, e.message);
+  }
+  if (e.code == "cert_expired") return http::api_error(ApiError::kCertificateExpired, e.message);
+  if (e.code == "cert_not_yet_valid") {
+    return http::api_error(ApiError::kCertificateNotYetValid, e.message);
+  }
+  if (e.code == "cert_revoked") return http::api_error(ApiError::kCertificateRevoked, e.message);
+  return http::api_error(ApiError::kCertificateInvalid, e.message);
 }
 
 }  // namespace
@@ -39,7 +53,7 @@ std::string_view session_scope_name(SessionScope s) {
 Result<SessionScope> parse_session_scope(std::string_view name) {
   if (name.empty() || name == "documents") return SessionScope::kDocuments;
   if (name == "keys") return SessionScope::kKeys;
-  return make_error("bad_request", "scope is \"documents\" (the default) or \"keys\"");
+  return http::api_error(ApiError::kBadRequest, "scope is \"documents\" (the default) or \"keys\"");
 }
 
 std::int64_t AuthService::system_now_ms() {
@@ -55,11 +69,12 @@ std::size_t AuthService::session_count() const {
   return sessions_.size();
 }
 
-void AuthService::record(const std::string& account, const char* event, const std::string& code,
+void AuthService::record(const std::string& account, const char* event, std::string_view code,
                          const std::string& remote) {
   // A failed append is logged by the caller's response (audit_unavailable) only where the
   // decision grants something; a refusal stands whether or not it could be recorded.
-  auto r = audit_.append(clock_(), account, event, code.empty() ? "ok" : "refused", code, remote);
+  auto r = audit_.append(clock_(), account, event, code.empty() ? "ok" : "refused",
+                         std::string(code), remote);
   (void)r;
 }
 
@@ -75,12 +90,12 @@ void AuthService::purge_expired_locked(std::int64_t now) {
 Result<IssuedChallenge> AuthService::issue_challenge(const std::string& account,
                                                      const std::string& remote) {
   if (account.empty() || account.size() > 64) {
-    return make_error("bad_request", "account must be 1-64 bytes");
+    return http::api_error(ApiError::kBadRequest, "account must be 1-64 bytes");
   }
   RL_ASSIGN_OR_RETURN(auto acct, view_.account(account));
   if (!acct) {
-    record(account, "challenge", "account_unknown", remote);
-    return make_error("account_unknown", "no such account");
+    record(account, "challenge", api::to_string(ApiError::kAccountUnknown), remote);
+    return http::api_error(ApiError::kAccountUnknown, "no such account");
   }
   const auto now = clock_();
   IssuedChallenge out;
@@ -89,7 +104,7 @@ Result<IssuedChallenge> AuthService::issue_challenge(const std::string& account,
     // A locked account still gets challenges: the lock is answered at login, where it counts.
     if (challenges_.size() >= config_.max_challenges) purge_expired_locked(now);
     if (challenges_.size() >= config_.max_challenges) {
-      return make_error("too_many_challenges", "too many outstanding login challenges");
+      return http::api_error(ApiError::kTooManyChallenges, "too many outstanding login challenges");
     }
     out.challenge_id = to_hex(crypto::random_bytes(16));
     out.challenge = crypto::random_bytes(kChallengeBytes);
@@ -113,7 +128,7 @@ void AuthService::record_failure(const std::string& account, const std::string& 
   }
   if (locked) {
     stats_.lockouts.fetch_add(1, std::memory_order_relaxed);
-    record(account, "lockout", "account_locked", remote);
+    record(account, "lockout", api::to_string(ApiError::kAccountLocked), remote);
   }
 }
 
@@ -124,18 +139,23 @@ Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
   auto derived = crypto::scrypt(as_bytes(req.password), as_bytes(c.salt()), c.n(), c.r(), c.p(),
                                 c.hash().size());
   if (!derived.ok() || !crypto::equal_ct(*derived, as_bytes(c.hash()))) {
-    return make_error("bad_password", "the password does not match the account's credential");
+    return http::api_error(ApiError::kBadPassword,
+                           "the password does not match the account's credential");
   }
 
   auto cert = crypto::Certificate::from_pem(req.certificate_pem);
-  if (!cert.ok()) return make_error("certificate_invalid", "certificate_pem does not parse");
+  if (!cert.ok()) {
+    return http::api_error(ApiError::kCertificateInvalid, "certificate_pem does not parse");
+  }
   const auto& anchor = view_.anchor();
   auto cert_id = cert->id(anchor.suite);
   RL_ASSIGN_OR_RETURN(auto rec, view_.certificate(cert_id));
   std::vector<crypto::Certificate> intermediates = anchor.intermediates;
   if (!req.chain_pem.empty()) {
     auto extra = crypto::Certificate::bundle_from_pem(req.chain_pem);
-    if (!extra.ok()) return make_error("certificate_invalid", "chain_pem does not parse");
+    if (!extra.ok()) {
+      return http::api_error(ApiError::kCertificateInvalid, "chain_pem does not parse");
+    }
     intermediates.insert(intermediates.end(), extra->begin(), extra->end());
   }
   if (rec) {
@@ -149,13 +169,17 @@ Result<Bytes> AuthService::check_credentials(const LoginRequest& req,
   auto chained = crypto::verify_chain(*cert, intermediates, roots, {}, clock_() / 1000);
   if (!chained.ok()) return certificate_error(chained.error());
   if (!rec || rec->account_id() != req.account) {
-    return make_error("certificate_not_bound", "the certificate is not bound to this account");
+    return http::api_error(ApiError::kCertificateNotBound,
+                           "the certificate is not bound to this account");
   }
-  if (rec->revoked()) return make_error("certificate_revoked", "the certificate is revoked");
+  if (rec->revoked()) {
+    return http::api_error(ApiError::kCertificateRevoked, "the certificate is revoked");
+  }
 
   if (!crypto::verify(cert->public_key(), login_message(anchor.chain_id, challenge),
                       req.signature)) {
-    return make_error("bad_login_signature", "the signature over the challenge does not verify");
+    return http::api_error(ApiError::kBadLoginSignature,
+                           "the signature over the challenge does not verify");
   }
   return cert_id;
 }
@@ -170,8 +194,8 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
   if (req.account.empty() || req.account.size() > 64 || req.password.size() > kMaxPasswordBytes ||
       req.certificate_pem.size() > kMaxPemBytes || req.chain_pem.size() > kMaxPemBytes ||
       req.challenge_id.empty() || req.signature.empty()) {
-    return make_error(
-        "bad_request",
+    return http::api_error(
+        ApiError::kBadRequest,
         "account, password, certificate_pem, challenge_id and signature are required");
   }
   const auto now = clock_();
@@ -185,13 +209,15 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
   }
   if (locked) {
     // Refused before the password is looked at: a locked account is not a password oracle.
-    return refuse(make_error("account_locked", "too many failed logins; try again later"), false);
+    return refuse(
+        http::api_error(ApiError::kAccountLocked, "too many failed logins; try again later"),
+        false);
   }
   auto acct = view_.account(req.account);
   if (!acct.ok()) return acct.error();
-  if (!*acct) return refuse(make_error("account_unknown", "no such account"), false);
+  if (!*acct) return refuse(http::api_error(ApiError::kAccountUnknown, "no such account"), false);
   if (!(*acct)->active()) {
-    return refuse(make_error("account_suspended", "the account is suspended"), false);
+    return refuse(http::api_error(ApiError::kAccountSuspended, "the account is suspended"), false);
   }
 
   Bytes challenge;
@@ -200,14 +226,16 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
     std::lock_guard lock(mu_);
     auto it = challenges_.find(req.challenge_id);
     if (it == challenges_.end()) {
-      challenge_error = make_error("challenge_unknown", "no such challenge on this node");
-    } else if (it->second.account != req.account) {
       challenge_error =
-          make_error("challenge_wrong_account", "the challenge was issued for another account");
+          http::api_error(ApiError::kChallengeUnknown, "no such challenge on this node");
+    } else if (it->second.account != req.account) {
+      challenge_error = http::api_error(ApiError::kChallengeWrongAccount,
+                                        "the challenge was issued for another account");
     } else if (it->second.used) {
-      challenge_error = make_error("challenge_used", "the challenge has already been used");
+      challenge_error =
+          http::api_error(ApiError::kChallengeUsed, "the challenge has already been used");
     } else if (it->second.expires_at_ms <= now) {
-      challenge_error = make_error("challenge_expired", "the challenge has expired");
+      challenge_error = http::api_error(ApiError::kChallengeExpired, "the challenge has expired");
     } else {
       it->second.used = true;  // single use, whatever the outcome of the checks below
       challenge = it->second.challenge;
@@ -217,9 +245,7 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
 
   auto cert_id = check_credentials(req, **acct, challenge);
   if (!cert_id.ok()) {
-    bool storage =
-        cert_id.error().code == "storage_error" || cert_id.error().code == "state_corrupt";
-    if (storage) return cert_id.error();
+    if (is_storage_failure(cert_id.error())) return cert_id.error();
     return refuse(cert_id.error(), true);
   }
   auto principal = principal_for(req.account, *cert_id);
@@ -237,12 +263,15 @@ Result<Session> AuthService::login(const LoginRequest& req, const std::string& r
     if (!full) failures_.erase(req.account);
   }
   if (full) {
-    return refuse(make_error("too_many_sessions", "the node has too many open sessions"), false);
+    return refuse(
+        http::api_error(ApiError::kTooManySessions, "the node has too many open sessions"), false);
   }
   // The session exists only once its granting is on record.
   auto logged = audit_.append(now, req.account, "login", "ok", "", remote,
                               req.scope == SessionScope::kKeys ? R"({"scope":"keys"})" : "");
-  if (!logged.ok()) return make_error("audit_unavailable", "the audit log cannot be written");
+  if (!logged.ok()) {
+    return http::api_error(ApiError::kAuditUnavailable, "the audit log cannot be written");
+  }
   stats_.logins_ok.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard lock(mu_);
   sessions_[token_key(s.token)] = {req.account, *cert_id, s.expires_at_ms, req.scope};
@@ -265,22 +294,25 @@ Result<ledger::pb::AccountRecord> AuthService::check_password(const std::string&
     return e;
   };
   if (account.empty() || account.size() > 64 || password.size() > kMaxPasswordBytes) {
-    return make_error("bad_request", "account (1-64 bytes) and password are required");
+    return http::api_error(ApiError::kBadRequest, "account (1-64 bytes) and password are required");
   }
   if (locked(account, clock_())) {
-    return refuse(make_error("account_locked", "too many failed attempts; try again later"), false);
+    return refuse(
+        http::api_error(ApiError::kAccountLocked, "too many failed attempts; try again later"),
+        false);
   }
   RL_ASSIGN_OR_RETURN(auto acct, view_.account(account));
-  if (!acct) return refuse(make_error("account_unknown", "no such account"), false);
+  if (!acct) return refuse(http::api_error(ApiError::kAccountUnknown, "no such account"), false);
   if (!acct->active()) {
-    return refuse(make_error("account_suspended", "the account is suspended"), false);
+    return refuse(http::api_error(ApiError::kAccountSuspended, "the account is suspended"), false);
   }
   const auto& c = acct->credential();
   auto derived =
       crypto::scrypt(as_bytes(password), as_bytes(c.salt()), c.n(), c.r(), c.p(), c.hash().size());
   if (!derived.ok() || !crypto::equal_ct(*derived, as_bytes(c.hash()))) {
-    return refuse(
-        make_error("bad_password", "the password does not match the account's credential"), true);
+    return refuse(http::api_error(ApiError::kBadPassword,
+                                  "the password does not match the account's credential"),
+                  true);
   }
   return std::move(*acct);
 }
@@ -290,7 +322,7 @@ Status AuthService::logout(const std::string& token, const std::string& remote) 
   {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(token_key(token));
-    if (it == sessions_.end()) return make_error("session_invalid", "no such session");
+    if (it == sessions_.end()) return http::api_error(ApiError::kSessionInvalid, "no such session");
     account = it->second.account;
     sessions_.erase(it);
   }
@@ -300,19 +332,24 @@ Status AuthService::logout(const std::string& token, const std::string& remote) 
 
 Result<Principal> AuthService::principal_for(const std::string& account, ByteView cert_id) const {
   RL_ASSIGN_OR_RETURN(auto acct, view_.account(account));
-  if (!acct) return make_error("account_unknown", "no such account");
-  if (!acct->active()) return make_error("account_suspended", "the account is suspended");
+  if (!acct) return http::api_error(ApiError::kAccountUnknown, "no such account");
+  if (!acct->active()) {
+    return http::api_error(ApiError::kAccountSuspended, "the account is suspended");
+  }
   RL_ASSIGN_OR_RETURN(auto rec, view_.certificate(cert_id));
   if (!rec || rec->account_id() != account) {
-    return make_error("certificate_not_bound", "the certificate is no longer bound to the account");
+    return http::api_error(ApiError::kCertificateNotBound,
+                           "the certificate is no longer bound to the account");
   }
-  if (rec->revoked()) return make_error("certificate_revoked", "the certificate is revoked");
+  if (rec->revoked()) {
+    return http::api_error(ApiError::kCertificateRevoked, "the certificate is revoked");
+  }
   const auto now_s = clock_() / 1000;
   if (rec->not_after() != 0 && now_s > rec->not_after()) {
-    return make_error("certificate_expired", "the certificate has expired");
+    return http::api_error(ApiError::kCertificateExpired, "the certificate has expired");
   }
   auto perm = ledger::parse_permission_code(acct->permission_code());
-  if (!perm.ok()) return make_error("state_corrupt", "account permission code");
+  if (!perm.ok()) return http::api_error(ApiError::kStateCorrupt, "account permission code");
   RL_ASSIGN_OR_RETURN(auto org, view_.organization(acct->org_id()));
   Principal p;
   p.account = account;
@@ -333,25 +370,25 @@ Result<Principal> AuthService::authenticate(const std::string& token, const std:
   {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(token_key(token));
-    if (it == sessions_.end()) return make_error("session_invalid", "no such session");
+    if (it == sessions_.end()) return http::api_error(ApiError::kSessionInvalid, "no such session");
     if (it->second.scope != scope) {
-      return make_error("session_wrong_scope",
-                        "this is a session of the " +
-                            std::string(session_scope_name(it->second.scope)) +
-                            " channel; log in with scope \"" +
-                            std::string(session_scope_name(scope)) + "\" for this route");
+      return http::api_error(ApiError::kSessionWrongScope,
+                             "this is a session of the " +
+                                 std::string(session_scope_name(it->second.scope)) +
+                                 " channel; log in with scope \"" +
+                                 std::string(session_scope_name(scope)) + "\" for this route");
     }
     st = it->second;
     expired = st.expires_at_ms <= now;
     if (expired) sessions_.erase(it);
   }
   if (expired) {
-    record(st.account, "session", "session_expired", remote);
-    return make_error("session_expired", "the session has expired; log in again");
+    record(st.account, "session", api::to_string(ApiError::kSessionExpired), remote);
+    return http::api_error(ApiError::kSessionExpired, "the session has expired; log in again");
   }
   auto p = principal_for(st.account, st.cert_id);
   if (!p.ok()) {
-    if (p.error().code == "storage_error" || p.error().code == "state_corrupt") return p.error();
+    if (is_storage_failure(p.error())) return p.error();
     {
       std::lock_guard lock(mu_);
       sessions_.erase(token_key(token));

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "config/auth_config.hpp"
 #include "node/app/identity/audit_log.hpp"
@@ -120,7 +121,7 @@ class AuthService {
                                   const Bytes& challenge) const;
   void record_failure(const std::string& account, const std::string& remote);
   // Appends a decision to the audit log (outcome "ok" when `code` is empty).
-  void record(const std::string& account, const char* event, const std::string& code,
+  void record(const std::string& account, const char* event, std::string_view code,
               const std::string& remote);
   void purge_expired_locked(std::int64_t now);
   bool locked(const std::string& account, std::int64_t now) const;

@@ -1,25 +1,21 @@
 #include "node/app/identity/crl.hpp"
 
+#include "api/error_codes.hpp"
 #include "ledger/state_keys.hpp"
+#include "node/http/json_error.hpp"
 
 namespace rl::node::identity {
-namespace {
-
-// Bounds the scan of certificate records (and so the CRL's size and the time one request may
-// take). A network with more certificates than this needs paged or delta CRLs.
-constexpr std::size_t kMaxRevoked = 200'000;
-
-}  // namespace
 
 Result<CrlSnapshot> build_crl(const ledger::Chain& chain, const IssuingCa& ca, std::int64_t now_s,
-                              std::int64_t validity_s) {
+                              std::int64_t validity_s, std::size_t max_revoked) {
   CrlSnapshot out;
   // Read the height first: the state scanned after it is at least that new.
   out.height = chain.head().height;
   // The revocation index, not every certificate record: this endpoint is public.
-  RL_ASSIGN_OR_RETURN(auto revoked, chain.revoked_certificates(kMaxRevoked + 1));
-  if (revoked.size() > kMaxRevoked) {
-    return make_error("crl_too_large", "more revoked certificates than one CRL may list");
+  RL_ASSIGN_OR_RETURN(auto revoked, chain.revoked_certificates(max_revoked + 1));
+  if (revoked.size() > max_revoked) {
+    return http::api_error(api::ApiError::kCrlTooLarge,
+                           "more revoked certificates than one CRL may list");
   }
   const auto issuer = ca.cert.subject_string();
   std::vector<std::string> serials;

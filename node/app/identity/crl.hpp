@@ -4,6 +4,7 @@
 // truth; the CRL is a standard view of it for relying parties that speak X.509
 // (`openssl verify -crl_check`).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -23,9 +24,15 @@ struct CrlSnapshot {
   std::size_t revoked = 0;
 };
 
+// Bounds the scan of revoked certificate records (and so the CRL's size and the time one request
+// may take). A network with more revocations than this needs paged or delta CRLs.
+inline constexpr std::size_t kMaxCrlRevoked = 200'000;
+
 // Lists every revoked certificate record issued by `ca` (issuer name match). nextUpdate is
-// `validity_s` after `now_s`. Codes: storage errors, state_corrupt, crl_too_large.
+// `validity_s` after `now_s`. Codes: storage errors, state_corrupt, crl_too_large (more than
+// `max_revoked` records: a limit of the node, answered 500, not of the request).
 Result<CrlSnapshot> build_crl(const ledger::Chain& chain, const IssuingCa& ca, std::int64_t now_s,
-                              std::int64_t validity_s = 3600);
+                              std::int64_t validity_s = 3600,
+                              std::size_t max_revoked = kMaxCrlRevoked);
 
 }  // namespace rl::node::identity

@@ -4,9 +4,12 @@
 
 #include "ledger/id_rules.hpp"
 #include "node/app/identity/csr_check.hpp"
+#include "node/http/json_error.hpp"
 #include "offline/key_hierarchy.hpp"
 
 namespace rl::node::identity {
+
+using api::ApiError;
 
 Result<DeviceEnrollResult> DeviceEnrollService::enroll(const Principal& caller,
                                                        const DeviceEnrollRequest& req,
@@ -15,21 +18,22 @@ Result<DeviceEnrollResult> DeviceEnrollService::enroll(const Principal& caller,
   auto out = [&]() -> Result<DeviceEnrollResult> {
     const auto& chain = auth_.ledger().chain();
     if (!chain.genesis().offline) {
-      return make_error("offline_disabled", "this network's genesis has no offline section");
+      return http::api_error(ApiError::kOfflineDisabled,
+                             "this network's genesis has no offline section");
     }
     // regledgerd does not start without it on an offline network; a node built otherwise
     // (tests, tools) must not hand out keys derived from nothing.
     if (master_key_.empty()) {
-      return make_error("enroll_unavailable", "this node holds no offline master key");
+      return http::api_error(ApiError::kEnrollUnavailable, "this node holds no offline master key");
     }
     RL_TRY(ledger::check_device_id(req.device_id));
     if (!ledger::valid_id(req.owner_org)) {
-      return make_error("bad_field", "owner_org must be 1-64 of [A-Za-z0-9._-]");
+      return http::api_error(ApiError::kBadField, "owner_org must be 1-64 of [A-Za-z0-9._-]");
     }
     if (!may_administer(caller, req.owner_org)) {
-      return make_error("permission_denied",
-                        "a device is enrolled by an admin of its owner organization or a "
-                        "regulator admin");
+      return http::api_error(ApiError::kPermissionDenied,
+                             "a device is enrolled by an admin of its owner organization or a "
+                             "regulator admin");
     }
     // The ledger requires the device certificate's CN to be the device id (verify_device_chain).
     RL_ASSIGN_OR_RETURN(auto csr, check_csr(req.csr_pem, chain.anchor().suite, req.device_id));

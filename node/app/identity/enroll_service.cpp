@@ -2,8 +2,11 @@
 
 #include "crypto/symmetric.hpp"
 #include "node/app/identity/csr_check.hpp"
+#include "node/http/json_error.hpp"
 
 namespace rl::node::identity {
+
+using api::ApiError;
 
 Result<EnrollResult> EnrollService::enroll(const std::string& account, const std::string& password,
                                            const std::string& csr_pem, const std::string& remote,
@@ -14,7 +17,7 @@ Result<EnrollResult> EnrollService::enroll(const std::string& account, const std
   };
   // Size first: a password check costs a scrypt, an oversized body should not.
   if (csr_pem.empty() || csr_pem.size() > kMaxCsrBytes) {
-    return make_error("bad_request", "csr_pem is required (at most 16 KiB)");
+    return http::api_error(ApiError::kBadRequest, "csr_pem is required (at most 16 KiB)");
   }
   RL_ASSIGN_OR_RETURN(auto acct, auth_.check_password(account, password, "enroll", remote));
   auto csr = check_csr(csr_pem, auth_.ledger().anchor().suite, account);
@@ -28,7 +31,8 @@ Result<EnrollResult> EnrollService::enroll(const std::string& account, const std
     {
       std::lock_guard lock(mu_);
       if (waiting_.size() >= config_.max_waiting) {
-        return refuse(make_error("too_many_enrollments", "too many requests await approval"));
+        return refuse(
+            http::api_error(ApiError::kTooManyEnrollments, "too many requests await approval"));
       }
       out.request_id = to_hex(crypto::random_bytes(16));
       waiting_[out.request_id] = {account, acct.org_id(), csr_pem};
@@ -49,19 +53,20 @@ Result<EnrollResult> EnrollService::approve(const std::string& request_id,
     std::lock_guard lock(mu_);
     auto it = waiting_.find(request_id);
     if (it == waiting_.end()) {
-      return make_error("enroll_request_unknown", "no enrollment request with that id awaits");
+      return http::api_error(ApiError::kEnrollRequestUnknown,
+                             "no enrollment request with that id awaits");
     }
     if (!may_administer(approver, it->second.org)) {
       (void)auth_.audit().append(auth_.now_ms(), approver.account, "enroll_approve", "refused",
-                                 "permission_denied", remote);
-      return make_error("permission_denied",
-                        "only an admin of the organization or a regulator admin approves");
+                                 std::string(api::to_string(ApiError::kPermissionDenied)), remote);
+      return http::api_error(ApiError::kPermissionDenied,
+                             "only an admin of the organization or a regulator admin approves");
     }
     w = it->second;
     waiting_.erase(it);
   }
   auto csr = crypto::CertificateRequest::from_pem(w.csr_pem);
-  if (!csr.ok()) return make_error("bad_csr", "stored CSR does not parse");
+  if (!csr.ok()) return http::api_error(ApiError::kBadCsr, "stored CSR does not parse");
   (void)auth_.audit().append(auth_.now_ms(), approver.account, "enroll_approve", "ok", "", remote);
   auto out = issue_and_bind(w.account, w.org, *csr, remote, submit);
   if (!out.ok()) return out.error();
@@ -93,7 +98,7 @@ Result<EnrollResult> EnrollService::status(const std::string& request_id) const 
     }
     return r;
   }
-  return make_error("enroll_request_unknown", "no enrollment request with that id");
+  return http::api_error(ApiError::kEnrollRequestUnknown, "no enrollment request with that id");
 }
 
 Result<EnrollResult> EnrollService::issue_and_bind(const std::string& account,

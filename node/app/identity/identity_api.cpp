@@ -1,11 +1,11 @@
 #include "node/app/identity/identity_api.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "api/error_codes.hpp"
 #include "ledger/permission.hpp"
 #include "node/http/json_error.hpp"
+#include "node/http/query.hpp"
 
 namespace rl::node::identity {
 namespace {
@@ -37,20 +37,6 @@ Result<json> parse_object(const std::string& body) {
 std::string string_field(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Result<std::uint64_t> number_param(const http::HttpRequest& req, const char* key,
-                                   std::uint64_t dflt) {
-  auto it = req.query.find(key);
-  if (it == req.query.end()) return dflt;
-  std::uint64_t n = 0;
-  const auto& s = it->second;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size()) {
-    return http::api_error(ApiError::kBadQuery,
-                           std::string(key) + " must be a non-negative integer");
-  }
-  return n;
 }
 
 }  // namespace
@@ -196,13 +182,10 @@ http::HttpResponse IdentityApi::audit(const http::HttpRequest& req) {
     return http::json_error(ApiError::kPermissionDenied,
                             "the audit log is for auditors and regulators");
   }
-  auto from = number_param(req, "from", 1);
-  auto limit = number_param(req, "limit", 100);
+  auto from = http::u64_param(req, "from", 1);
+  auto limit = http::limit_param(req, 100, kMaxAuditPage);
   if (!from.ok()) return http::json_error(from.error());
   if (!limit.ok()) return http::json_error(limit.error());
-  if (*limit == 0 || *limit > kMaxAuditPage) {
-    return http::json_error(ApiError::kBadQuery, "limit must be 1-1000");
-  }
   auto rows = auth_.audit().read(*from, *limit);
   if (!rows.ok()) return http::json_error(rows.error());
   json out = json::array();

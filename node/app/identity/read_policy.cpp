@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include "ledger/state_keys.hpp"
+#include "node/http/json_error.hpp"
 
 namespace rl::node::identity {
 namespace {
+
+using api::ApiError;
 
 // More grants than this for one reader organization are not read (fail closed: the reader sees
 // less, never more). Governance would have to pass thousands of proposals to get here.
@@ -86,7 +89,7 @@ Result<ReadContext> load_read_context(const LedgerView& view, Principal principa
     for (const auto& [key, value] : rows) {
       ledger::pb::ReadGrantRecord g;
       if (!g.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        return make_error("state_corrupt", "read grant record does not decode");
+        return http::api_error(ApiError::kStateCorrupt, "read grant record does not decode");
       }
       if (g.active() && g.reader_org() == principal.org) {
         r.scope.grants[g.owner_org()].insert(g.template_id());
@@ -116,17 +119,17 @@ Result<ReadContext> third_party_context(const LedgerView& view, Principal princi
 
 Status check_data_route_reader(const OptionalReader& reader) {
   if (reader && ledger::is_third_party_kind(reader->principal.org_kind)) {
-    return make_error("permission_denied",
-                      "organization " + reader->principal.org +
-                          " is a third party: it reads through /v1/third-party/ with a grant");
+    return http::api_error(ApiError::kPermissionDenied,
+                           "organization " + reader->principal.org +
+                               " is a third party: it reads through /v1/third-party/ with a grant");
   }
   return {};
 }
 
 Status check_output_permission(const OptionalReader& reader) {
   if (reader && !reader->principal.permission.output) {
-    return make_error("permission_denied",
-                      "account " + reader->principal.account + " has no output (read) permission");
+    return http::api_error(ApiError::kPermissionDenied, "account " + reader->principal.account +
+                                                            " has no output (read) permission");
   }
   return {};
 }
@@ -138,7 +141,9 @@ bool may_read_report(const OptionalReader& reader, const ledger::pb::ReportRecor
 Result<bool> may_read_tx(const OptionalReader& reader, const LedgerView& view, ByteView raw_tx) {
   if (!reader) return true;
   auto tx = ledger::decode_tx(view.anchor().suite, raw_tx);
-  if (!tx.ok()) return make_error("storage_corrupt", "stored transaction does not decode");
+  if (!tx.ok()) {
+    return http::api_error(ApiError::kStorageCorrupt, "stored transaction does not decode");
+  }
   return may_read_decoded_tx(*reader, view, *tx);
 }
 

@@ -1,10 +1,9 @@
 #include "node/app/identity/report_chunk_reads.hpp"
 
-#include <charconv>
-
 #include "ledger/committed_record.hpp"
 #include "ledger/id_rules.hpp"
 #include "ledger/state_keys.hpp"
+#include "node/http/query.hpp"
 
 namespace rl::node::identity {
 
@@ -52,11 +51,9 @@ Result<std::string> report_chunk_data(const ledger::Chain& chain, const Optional
                                       const std::string& report_id, std::string_view index) {
   RL_ASSIGN_OR_RETURN(auto r, readable_chunked_report(chain, reader, report_id));
   const auto& list = r.list;
-  std::size_t i = 0;
-  auto [p, ec] = std::from_chars(index.data(), index.data() + index.size(), i);
-  if (ec != std::errc() || p != index.data() + index.size() || index.size() > 6) {
-    return make_error("bad_request", "a chunk index is a number from 0");
-  }
+  const auto parsed = index.size() <= 6 ? http::parse_u64(index) : std::nullopt;
+  if (!parsed) return make_error("bad_request", "a chunk index is a number from 0");
+  const std::size_t i = *parsed;
   if (i >= static_cast<std::size_t>(list.data_hashes_size())) {
     return make_error("not_found", "report " + report_id + " has " +
                                        std::to_string(list.data_hashes_size()) + " chunks");

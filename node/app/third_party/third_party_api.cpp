@@ -1,7 +1,6 @@
 #include "node/app/third_party/third_party_api.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -16,6 +15,7 @@
 #include "node/app/third_party/mask_key.hpp"
 #include "node/app/third_party/report_masker.hpp"
 #include "node/http/json_error.hpp"
+#include "node/http/query.hpp"
 
 namespace rl::node::third_party {
 namespace {
@@ -135,15 +135,7 @@ Result<identity::ReportQuery> list_query(const http::HttpRequest& req) {
   q.org = param(req, "org");
   q.template_id = param(req, "template");
   q.period = param(req, "period");
-  q.limit = kMaxPage;
-  if (auto l = param(req, "limit"); !l.empty()) {
-    std::size_t n = 0;
-    auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
-    if (ec != std::errc() || p != l.data() + l.size() || n == 0 || n > kMaxPage) {
-      return http::api_error(ApiError::kBadQuery, "limit must be an integer 1-100");
-    }
-    q.limit = n;
-  }
+  RL_ASSIGN_OR_RETURN(q.limit, http::limit_param(req, kMaxPage, kMaxPage));
   if (auto a = param(req, "after"); !a.empty()) {
     auto cursor = from_hex(a);
     if (a.size() > kMaxCursorHex || !cursor.ok()) {
