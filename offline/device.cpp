@@ -49,12 +49,13 @@ Result<Device> Device::open(DeviceConfig config, DeviceCredentials credentials, 
   if (d.state_.device_id() != id || d.state_.suite() != crypto::suite_name(suite)) {
     return fail(err::kCorruptState, "journal belongs to another device or suite");
   }
-  d.check_invariants(d.state_);
+  RL_TRY(state_invariants(d.state_));
   return d;
 }
 
 Status Device::commit(pb::DeviceState next) {
-  check_invariants(next);
+  [[maybe_unused]] const Status invariants = state_invariants(next);
+  assert(invariants.ok());  // the device's own transitions never make such a state
   const Bytes record = encode(next);
   if (record.size() > config_.limits.max_state_bytes) {
     return fail(err::kCapExceeded, "device journal would exceed its size limit");
@@ -64,17 +65,18 @@ Status Device::commit(pb::DeviceState next) {
   return {};
 }
 
-void Device::check_invariants(const pb::DeviceState& s) const {
+Status Device::state_invariants(const pb::DeviceState& s) {
   std::int64_t total = 0;
   for (const pb::Coin& c : s.coins()) {
-    assert(c.amount() > 0);
+    if (c.amount() <= 0) {
+      return fail(err::kCorruptState,
+                  "device journal holds a coin of amount " + std::to_string(c.amount()));
+    }
     auto sum = checked_add(total, c.amount());
-    assert(sum.has_value());
-    total = sum.value_or(0);
+    if (!sum) return fail(err::kCorruptState, "device journal's coins overflow the balance");
+    total = *sum;
   }
-  assert(total >= 0);
-  (void)total;
-  (void)s;
+  return {};
 }
 
 Status Device::load(ByteView root_voucher) {

@@ -89,7 +89,10 @@ class Device {
   // A fresh ephemeral ECDH key: its raw scalar (what the journal keeps) and the key.
   Result<std::pair<Bytes, crypto::PrivateKey>> new_ephemeral_key();
   Result<crypto::PrivateKey> ephemeral_key(const std::string& scalar) const;
-  void check_invariants(const regledger::offline::v1::DeviceState& s) const;
+  // What must hold of every state the device keeps: each coin's amount positive and their sum
+  // within int64. A state the device made itself and breaks this is a bug (commit asserts); a
+  // journal read from storage that breaks it is damaged or tampered (open refuses it).
+  static Status state_invariants(const regledger::offline::v1::DeviceState& s);
 
   DeviceConfig config_;
   DeviceCredentials creds_;

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "offline/codec.hpp"
+
 #include "fixture.hpp"
 
 namespace rl::offline::testing {
@@ -146,6 +150,27 @@ TEST_P(ProtocolTest, JournalOfAnotherDeviceOrCorruptIsRefused) {
   MemoryStorage garbage;
   must(garbage.commit(to_bytes("\xff\xff\xff not a journal")));
   EXPECT_EQ(code_of(Device::open(a->config, a->creds, garbage, net.clock(), *a->random)),
+            "corrupt_state");
+  // A journal whose coins break the balance invariants is damaged or tampered: refused with a
+  // code, never trusted into the assertion that guards the device's own states (found by
+  // offline_journal_fuzz).
+  const Bytes good = must(a->storage.load()).value();
+  auto edited = [&](const std::function<void(regledger::offline::v1::DeviceState&)>& edit) {
+    auto st = must(decode<regledger::offline::v1::DeviceState>(good, 1 << 20, "x", "journal"));
+    edit(st);
+    MemoryStorage s;
+    must(s.commit(encode(st)));
+    return code_of(Device::open(a->config, a->creds, s, net.clock(), *a->random));
+  };
+  ASSERT_GT(
+      must(decode<regledger::offline::v1::DeviceState>(good, 1 << 20, "x", "journal")).coins_size(),
+      0);
+  EXPECT_EQ(edited([](auto& st) { st.mutable_coins(0)->set_amount(0); }), "corrupt_state");
+  EXPECT_EQ(edited([](auto& st) { st.mutable_coins(0)->set_amount(-5); }), "corrupt_state");
+  EXPECT_EQ(edited([](auto& st) {
+              st.mutable_coins(0)->set_amount(INT64_MAX);
+              *st.add_coins() = st.coins(0);
+            }),
             "corrupt_state");
   // A key that is not the certificate's.
   DeviceCredentials mixed = a->creds;
