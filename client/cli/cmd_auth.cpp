@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "api/audit_chain.hpp"
+#include "api/error_codes.hpp"
 #include "api/query_string.hpp"
 #include "api/routes.hpp"
 #include "client/cli/context.hpp"
@@ -110,7 +111,8 @@ int run_audit_verify(Globals& g) {
   auto head = api::audit_verify_entries(entries, api::audit_genesis_hash());
   if (!head.ok()) return report_error(head.error());
   if (!entries.empty() && entries.front().seq != 1) {
-    return report_error(make_error("audit_tampered", "the log does not start at entry 1"));
+    return report_error(make_error(std::string(api::to_string(api::ApiError::kAuditTampered)),
+                                   "the log does not start at entry 1"));
   }
   std::cout << "audit log of " << c->current_url() << " verified: " << entries.size()
             << " entries, head " << to_hex(*head) << "\n";

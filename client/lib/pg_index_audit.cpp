@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/audit_chain.hpp"
+#include "api/error_codes.hpp"
 #include "api/query_string.hpp"
 #include "api/routes.hpp"
 
@@ -78,12 +79,15 @@ Result<std::uint64_t> index_page(NodeClient& client, Connection& c) {
   }
   if (entries.empty()) return std::uint64_t{0};
   if (entries.front().seq != at.seq + 1) {
-    return make_error("audit_tampered", node + ": the audit log continues at entry " +
-                                            std::to_string(entries.front().seq) + ", not " +
-                                            std::to_string(at.seq + 1));
+    return make_error(std::string(api::to_string(api::ApiError::kAuditTampered)),
+                      node + ": the audit log continues at entry " +
+                          std::to_string(entries.front().seq) + ", not " +
+                          std::to_string(at.seq + 1));
   }
   auto head = audit::audit_verify_entries(entries, at.hash);
-  if (!head.ok()) return make_error("audit_tampered", node + ": " + head.error().message);
+  if (!head.ok())
+    return make_error(std::string(api::to_string(api::ApiError::kAuditTampered)),
+                      node + ": " + head.error().message);
   auto state = c.exec(
       "INSERT INTO audit_state (node, last_seq, last_hash) VALUES ($1, $2, $3) "
       "ON CONFLICT (node) DO UPDATE SET last_seq = EXCLUDED.last_seq, "
