@@ -455,6 +455,8 @@ Status write_dataset(NodeClient& c, const std::string& dir, Item& it,
   const std::string tmp = final_path + ".tmp";
   auto fetched = fetch_dataset(c, it.report_id, report, tmp);
   if (!fetched.ok()) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);  // what the node served and did not check out goes nowhere
     return make_error(fetched.error().code,
                       "report " + it.report_id + ": " + fetched.error().message);
   }

@@ -220,21 +220,46 @@ Result<DownloadResult> download_chunked(NodeClient& c, const std::string& report
                                         const std::string& out_path,
                                         const UploadProgressFn& progress) {
   RL_ASSIGN_OR_RETURN(auto list, c.get_json(api::route_path<Route::kReportChunks>(report_id)));
-  if (!list.contains("chunks") || !list["chunks"].is_array()) {
+  if (!list.is_object() || !list.contains("chunks") || !list["chunks"].is_array()) {
     return make_error("bad_response", "no chunk list");
+  }
+  // The node's answer bounds what is fetched and written: no more chunks than a report may
+  // have, each listed in order with its hash and row count, each at most a chunk's size.
+  if (list["chunks"].size() > ledger::limits::kMaxReportChunks) {
+    return make_error("bad_response", "the chunk list has more than " +
+                                          std::to_string(ledger::limits::kMaxReportChunks) +
+                                          " chunks");
+  }
+  std::uint64_t position = 0;
+  for (const auto& ch : list["chunks"]) {
+    const auto index = ch.find("index");
+    const auto sha = ch.find("sha256");
+    const auto rows = ch.find("rows");
+    if (!ch.is_object() || index == ch.end() || !index->is_number_unsigned() ||
+        index->get<std::uint64_t>() != position++ || sha == ch.end() || !sha->is_string() ||
+        rows == ch.end() || !rows->is_number_unsigned()) {
+      return make_error("bad_response", "chunk list entry " + std::to_string(position - 1) +
+                                            " lacks its index, sha256 or rows, or is out of order");
+    }
   }
   std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
   if (!out) return io_error("cannot write", out_path);
   DownloadResult r;
   UploadProgress p;
   p.chunks_total = list["chunks"].size();
-  p.bytes_total = list.value("size", std::uint64_t{0});
+  const auto size = list.find("size");
+  p.bytes_total = size != list.end() && size->is_number_unsigned() ? size->get<std::uint64_t>() : 0;
   crypto::Hasher whole(crypto::Suite::kP256Sha256);
   for (const auto& ch : list["chunks"]) {
-    const auto index = ch.value("index", std::uint64_t{0});
-    const auto want = ch.value("sha256", std::string());
+    const auto index = ch["index"].get<std::uint64_t>();  // each checked above
+    const auto want = ch["sha256"].get<std::string>();
     RL_ASSIGN_OR_RETURN(auto data, c.get_bytes(api::route_path<Route::kReportChunk>(
                                        report_id, std::to_string(index))));
+    if (data.empty() || data.size() > ledger::limits::kMaxChunkBytes) {
+      return make_error("bad_response", "chunk " + std::to_string(index) + " is " +
+                                            std::to_string(data.size()) + " bytes, not 1 to " +
+                                            std::to_string(ledger::limits::kMaxChunkBytes));
+    }
     if (to_hex(ledger::chunk_data_hash(data)) != want) {
       return make_error("chunk_mismatch", "chunk " + std::to_string(index) + " does not hash to " +
                                               want + " as listed");
@@ -245,7 +270,7 @@ Result<DownloadResult> download_chunked(NodeClient& c, const std::string& report
     r.size += data.size();
     ++r.chunks;
     r.chunk_sizes.push_back(data.size());
-    r.chunk_rows.push_back(ch.value("rows", std::uint64_t{0}));
+    r.chunk_rows.push_back(ch["rows"].get<std::uint64_t>());
     p.bytes_done = r.size;
     p.chunks_done = r.chunks;
     if (progress) progress(p);
